@@ -1,0 +1,29 @@
+"""Settings (environment variables ``PIONEER_*``); all state lives under ``PIONEER_HOME``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="PIONEER_")
+
+    home: Path = Path("pioneer-data")
+    database_url: str | None = None
+    lake_url: str | None = None
+
+    @property
+    def database(self) -> str:
+        """The app database URL: ``PIONEER_DATABASE_URL`` or the SQLite file ``$PIONEER_HOME/pioneer.db``."""
+        return self.database_url or f"sqlite:///{(self.home / 'pioneer.db').resolve()}"
+
+    @property
+    def lake(self) -> str:
+        """The measurement lake: ``PIONEER_LAKE_URL`` or the folder ``$PIONEER_HOME/lake``."""
+        return self.lake_url or str((self.home / "lake").resolve())
+
+
+def settings() -> Settings:
+    return Settings()
