@@ -1,0 +1,309 @@
+"""Air-quality assessment from hourly data: GB 3095 Table 4 validity and HJ 663 statistics.
+
+The chain: hourly values (station) → city hourly means → daily values per station and city (daily means, O3
+daily max 1-h and daily max 8-h) → daily AQI (``aqi.report``) → annual statistics (means, percentiles,
+compliance, composite index, good-day ratio, days per category). Every step is an Ibis expression; nothing
+loops over rows, so the same code runs on DuckDB and PySpark.
+
+Conventions
+-----------
+- Hourly values are labelled by the hour they END, China Standard Time (CNEMC): ``…T01:00`` is 00:00–01:00,
+  ``…T00:00`` closes the previous day. Hour labels 1–24 of a day are its natural-day hours.
+- Concentrations are exact scaled integers (``exact``); daily values are rounded per GB/T 8170 (half to even) to
+  the reporting precision — integers µg/m³, CO 0.1 mg/m³ — before the daily AQI and the annual statistics, as
+  HJ 633-2026 §4.2.2 prescribes for the daily report. HJ 663-2013/2026 state their own rounding rules in texts not
+  yet read (see docs/standards/air.md); applying the same precision under the 2012 edition is Pioneer's choice.
+- City values (HJ 663 "城市点位浓度的算术平均值"): the mean of the city's stations' hourly values, then the daily
+  and 8-h statistics of that city series (CNEMC practice; the HJ 663 text on a minimum share of valid stations
+  has not been read, so none is applied).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import ibis
+import ibis.expr.types as ir
+
+from pioneer.standards.air.aqi import report as aqi_report
+from pioneer.standards.air.editions import EDITIONS, FINAL_LIMITS_DATE, SWITCH_DATE, edition
+from pioneer.standards.air.exact import DECIMALS, SCALE, round_half_even_div, round_mean, round_scaled, scaled
+from pioneer.standards.air.tables import ITEMS, categories, limits
+
+DAILY_MEAN_ITEMS = ("so2", "no2", "co", "pm10", "pm2_5")
+MIN_HOURS_PER_DAY = 20
+"""GB 3095-2012/2026 Table 4: a daily mean needs at least 20 hourly values (每日至少有20个小时平均浓度值)."""
+MIN_HOURS_PER_8H = 6
+"""GB 3095 Table 4: an 8-h mean needs at least 6 hourly values in the 8 hours (每8小时至少有6个小时平均浓度值)."""
+MDA8_FIRST_WINDOW, MDA8_LAST_WINDOW = 8, 24
+"""HJ 663-2013 §6.1.2: the daily max 8-h mean is taken over the 8-h means ending 08:00 … 24:00 of the day."""
+MIN_8H_WINDOWS = 14
+"""HJ 663-2013/2026 §6.1.2: at least 14 valid 8-h means in the day; with fewer the result still counts when it
+exceeds the limit."""
+MIN_DAYS_PER_YEAR, MIN_DAYS_PER_MONTH, MIN_DAYS_FEBRUARY = 324, 27, 25
+"""GB 3095 Table 4 annual validity: ≥324 daily values a year, ≥27 each month (February ≥25); HJ 663-2013 applies
+the same to the O3 daily max 8-h values of the annual percentile."""
+PERCENTILES = {"so2": 98, "no2": 98, "pm10": 95, "pm2_5": 95, "co": 95, "o3_8h_max": 90}
+"""HJ 663-2013 annual evaluation items: SO2, NO2 daily 98th; PM10, PM2.5, CO daily 95th; O3 MDA8 90th."""
+ANNUAL_MEAN_ITEMS = ("so2", "no2", "pm10", "pm2_5", "co")
+
+DAILY_COLUMNS = ("so2", "no2", "co", "pm10", "pm2_5", "o3_8h_max", "o3_1h_max")
+
+
+def _decimals(column: str) -> int:
+    return DECIMALS["o3" if column.startswith("o3") else column]
+
+
+def natural_day(time: ir.TimestampValue) -> ir.DateValue:
+    """Date of the natural day an hour-end label belongs to (``T00:00`` closes the previous day)."""
+    return (time - ibis.interval(hours=1)).date()
+
+
+def hour_label(time: ir.TimestampValue) -> ir.IntegerValue:
+    """Hour label 1–24 within the natural day (00:00 is hour 24 of the previous day)."""
+    h = time.hour()
+    return ibis.ifelse(h == 0, 24, h)
+
+
+def city_hourly(hourly: ir.Table) -> ir.Table:
+    """City hourly concentrations: arithmetic mean over the city's stations with a value (HJ 663 城市浓度).
+
+    ``hourly`` has ``station, city, time`` and the six items; returns ``city, time, <items>`` (floats).
+    """
+    return hourly.group_by(["city", "time"]).aggregate(**{i: hourly[i].mean() for i in ITEMS})
+
+
+def sites_hourly(hourly: ir.Table) -> ir.Table:
+    """Stations and cities stacked as sites: ``site_level`` (station|city), ``id``, ``time``, items."""
+    station = hourly.select(site_level=ibis.literal("station"), id=hourly.station, time=hourly.time,
+                            **{i: hourly[i].cast("float64") for i in ITEMS})  # fmt: skip
+    city = city_hourly(hourly)
+    city = city.select(
+        site_level=ibis.literal("city"), id=city.city, time=city.time, **{i: city[i] for i in ITEMS}
+    )
+    return station.union(city)
+
+
+def daily_values(sites: ir.Table, *, o3_8h_limit: float = 160) -> ir.Table:
+    """Daily values per site from hourly values (GB 3095 Table 4; HJ 663 §6).
+
+    Returns ``site_level, id, date`` and, per item: the daily mean of SO2, NO2, CO, PM10, PM2.5 (valid with ≥20
+    hours), ``o3_1h_max`` (largest hourly O3, valid with ≥20 hours — Pioneer applies the daily rule), and
+    ``o3_8h_max`` (max of the 8-h means ending 08:00–24:00, each valid with ≥6 hours; the day needs ≥14 valid
+    8-h means, unless the maximum exceeds ``o3_8h_limit``, HJ 663 §6.1.2), all rounded half to even to the
+    reporting precision; plus the counts ``<item>_hours`` and ``o3_8h_windows``.
+    """
+    s = sites.mutate(date=natural_day(sites.time), hour=hour_label(sites.time))
+    aggs: dict[str, Any] = {}
+    for i in (*DAILY_MEAN_ITEMS, "o3"):
+        v = scaled(s[i])
+        aggs[f"{i}_hours"] = s[i].count()
+        aggs[f"_{i}_sum"] = v.sum()
+    aggs["_o3_max"] = scaled(s.o3).max()
+    daily = s.group_by(["site_level", "id", "date"]).aggregate(**aggs)
+    values: dict[str, Any] = {}
+    for i in DAILY_MEAN_ITEMS:
+        mean = round_mean(daily[f"_{i}_sum"], daily[f"{i}_hours"], DECIMALS[i])
+        values[i] = ibis.ifelse(daily[f"{i}_hours"] >= MIN_HOURS_PER_DAY, mean, None)
+    values["o3_1h_max"] = ibis.ifelse(
+        daily.o3_hours >= MIN_HOURS_PER_DAY, round_scaled(daily._o3_max, 0), None
+    )
+    daily = daily.mutate(**values)
+
+    mda8 = o3_daily_max_8h(s, limit=o3_8h_limit)
+    daily = daily.left_join(mda8, ["site_level", "id", "date"]).select(
+        "site_level", "id", "date",
+        *[ibis._[c] for c in ("so2", "no2", "co", "pm10", "pm2_5")],
+        o3_8h_max=ibis._.o3_8h_max, o3_1h_max=ibis._.o3_1h_max,
+        **{f"{i}_hours": ibis._[f"{i}_hours"] for i in (*DAILY_MEAN_ITEMS, "o3")},
+        o3_8h_windows=ibis._.o3_8h_windows.fill_null(0),
+    )  # fmt: skip
+    return daily.mutate(**{c: daily[c].cast("float64") / SCALE for c in DAILY_COLUMNS})
+
+
+def o3_daily_max_8h(s: ir.Table, *, limit: float) -> ir.Table:
+    """O3 daily maximum 8-h mean (GB 3095-2026 §3.9; HJ 663-2013 §6.1.2), scaled integer, per site-day.
+
+    The 8-h mean ending at hour h is the mean of hours h−7 … h (≥6 valid, GB 3095 Table 4), computed on a
+    complete 24-hour grid so that a missing row still has its window; the windows ending 08:00–24:00 are those
+    of the day. Rounded half to even to 1 µg/m³ before the maximum is taken.
+    """
+    days = s.select("site_level", "id", "date").distinct()
+    hours = ibis.memtable({"hour": list(range(1, 25))})
+    grid = days.cross_join(hours)
+    o3 = s.select("site_level", "id", "date", "hour", v=scaled(s.o3))
+    g = grid.left_join(o3, ["site_level", "id", "date", "hour"]).select(
+        "site_level", "id", "date", "hour", "v"
+    )
+    w = ibis.window(group_by=[g.site_level, g.id, g.date], order_by=g.hour, preceding=7, following=0)
+    g = g.mutate(n=g.v.count().over(w), total=g.v.sum().over(w))
+    g = g.filter(g.hour >= MDA8_FIRST_WINDOW)
+    mean8 = ibis.ifelse(g.n >= MIN_HOURS_PER_8H, round_mean(g.total, g.n, 0), None)
+    g = g.mutate(m=mean8)
+    day = g.group_by(["site_level", "id", "date"]).aggregate(o3_8h_windows=g.m.count(), top=g.m.max())
+    valid = (day.o3_8h_windows >= MIN_8H_WINDOWS) | (day.top > int(limit * SCALE))
+    return day.select(
+        "site_level", "id", "date", "o3_8h_windows", o3_8h_max=ibis.ifelse(valid, day.top, None)
+    )
+
+
+def daily_report(daily: ir.Table, *, edition_key: str = "auto") -> ir.Table:
+    """Daily AQI (``aqi.report(kind="daily")``) of daily values, under the edition in force on each date
+    (``"auto"``, HJ 633-2026 from 2026-03-01) or a fixed edition."""
+    parts = []
+    for key in ("2012", "2026"):
+        if edition_key not in ("auto", key):
+            continue
+        part = daily
+        if edition_key == "auto":
+            part = daily.filter(daily.date < SWITCH_DATE) if key == "2012" else daily.filter(
+                daily.date >= SWITCH_DATE)  # fmt: skip
+        reported = aqi_report(part, kind="daily", edition=key)
+        parts.append(reported.mutate(iaqi_o3_1h_max=reported["iaqi_o3_1h_max"]) if key == "2012" else
+                     reported.mutate(iaqi_o3_1h_max=ibis.null("int64")))  # fmt: skip
+    cols = parts[0].columns
+    return parts[0] if len(parts) == 1 else parts[0].union(parts[1].select(*cols))
+
+
+def aqi_day_valid(reported: ir.Table, ed: str) -> ir.BooleanValue:
+    """A day counts in day statistics when its AQI is published: all items present, or AQI > 100 (HJ 633-2026
+    §5.3.1; applied to both editions)."""
+    return (
+        reported.aqi.notnull()
+        & ~reported.aqi_withheld
+        & ((reported.missing_items == "") | (reported.aqi > 100))
+    )
+
+
+def annual_limits_phase(year: int, edition_key: str) -> tuple[str, str]:
+    """(edition, GB 3095 limit phase) for an annual evaluation: ``"auto"`` uses the edition in force at the end
+    of the year (a year's verdict is given after it closes); the 2026 edition's phase follows GB 3095-2026 §4.4."""
+    end = dt.date(year, 12, 31)
+    ed = edition("2026" if end >= SWITCH_DATE else "2012") if edition_key == "auto" else edition(edition_key)
+    return ed.key, ed.limits_phase(end if end < FINAL_LIMITS_DATE else FINAL_LIMITS_DATE)
+
+
+def percentile(values: ir.Table, *, by: list[str], value: str, p: str) -> ir.Table:
+    """p-th percentile per group, HJ 663-2013 Appendix A: sort X(1)…X(n), k = 1 + (n − 1)·p%, s = ⌊k⌋,
+    m_p = X(s) + (X(s+1) − X(s))·(k − s). Exact on scaled integers; returns scaled ``value`` × 100 (the
+    fraction k − s has two decimals) in column ``p100`` for the caller to round; ``p`` names the column
+    holding the percentage for each row."""
+    w = ibis.window(group_by=[values[b] for b in by], order_by=values[value])
+    r = values.mutate(rank=ibis.row_number().over(w) + 1, n=values[value].count().over(
+        ibis.window(group_by=[values[b] for b in by])))  # fmt: skip
+    r = r.mutate(s=1 + ((r.n - 1) * r[p]) // 100, f=((r.n - 1) * r[p]) % 100)
+    agg = r.group_by(by).aggregate(
+        xs=ibis.ifelse(r.rank == r.s, r[value], None).max(),
+        xs1=ibis.ifelse(r.rank == r.s + 1, r[value], None).max(),
+        f=r.f.max(),
+    )
+    return agg.mutate(p100=agg.xs * 100 + (agg.xs1.fill_null(agg.xs) - agg.xs) * agg.f)
+
+
+def annual_statistics(
+    daily: ir.Table, *, year: int, edition_key: str = "auto", limit_class: int = 2
+) -> ir.Table:
+    """Annual evaluation per site (HJ 663 annual items; GB 3095 Table 4 validity; compliance against GB 3095
+    Table 1 of the edition and phase; composite index; good-day ratio; days per AQI category).
+
+    ``daily`` is the output of ``daily_values`` (with rounded daily values). Returns one row per ``site_level, id``.
+    """
+    ed, phase = annual_limits_phase(year, edition_key)
+    d = daily.filter(daily.date.year() == year)
+    reported = daily_report(d, edition_key=edition_key if edition_key != "auto" else "auto")
+    items = (*ANNUAL_MEAN_ITEMS, "o3_8h_max")
+    long = ibis.union(*[
+        d.select("site_level", "id", month=d.date.month(), item=ibis.literal(i), v=scaled(d[i]))
+        .filter(lambda t: t.v.notnull()) for i in items
+    ])  # fmt: skip
+    per_month = long.group_by(["site_level", "id", "item", "month"]).aggregate(n=long.v.count())
+    enough = ibis.ifelse(
+        per_month.month == 2, per_month.n >= MIN_DAYS_FEBRUARY, per_month.n >= MIN_DAYS_PER_MONTH
+    )
+    months_ok = per_month.group_by(["site_level", "id", "item"]).aggregate(
+        good_months=enough.cast("int64").sum())  # fmt: skip
+    stats = long.group_by(["site_level", "id", "item"]).aggregate(days=long.v.count(), total=long.v.sum())
+    p = long.item.cases(*[(k, v) for k, v in PERCENTILES.items()])
+    pct = percentile(long.mutate(p=p), by=["site_level", "id", "item", "p"], value="v", p="p")
+    stats = stats.left_join(months_ok, ["site_level", "id", "item"]).select(
+        "site_level", "id", "item", "days", "total", "good_months"
+    )
+    stats = stats.left_join(pct, ["site_level", "id", "item"]).select(
+        "site_level", "id", "item", "days", "total", "good_months", "p100"
+    )
+    valid = (stats.days >= MIN_DAYS_PER_YEAR) & (stats.good_months.fill_null(0) == 12)
+    dec = stats.item.cases(*[(i, _decimals(i)) for i in items])
+    unit = ibis.literal(SCALE) // ibis.literal(10) ** dec.cast("int64")
+    mean = round_half_even_div(stats.total, stats.days * unit) * unit
+    pval = round_half_even_div(stats.p100, unit * 100) * unit
+    stats = stats.mutate(valid=valid, mean=mean, pval=pval)
+
+    wide_aggs: dict[str, Any] = {}
+    for i in items:
+        sel = stats.item == i
+        key = "o3_8h" if i == "o3_8h_max" else i
+        if i in ANNUAL_MEAN_ITEMS:
+            wide_aggs[f"{i}_annual_mean"] = ibis.ifelse(sel & stats.valid, stats.mean, None).max()
+        wide_aggs[f"{i if i != 'o3_8h_max' else 'o3_8h'}_valid_days"] = ibis.ifelse(
+            sel, stats.days, None
+        ).max()
+        wide_aggs[f"{key}_p{PERCENTILES[i]}"] = ibis.ifelse(sel & stats.valid, stats.pval, None).max()
+    wide = stats.group_by(["site_level", "id"]).aggregate(**wide_aggs)
+    wide = wide.mutate(**{c: wide[c].cast("float64") / SCALE for c in wide.columns
+                          if c.endswith("_annual_mean") or "_p9" in c})  # fmt: skip
+
+    lim = {(i, per): limits(phase, i, per)[limit_class - 1] for i in ITEMS for per in ("annual", "24h", "8h")
+           if _has_limit(phase, i, per)}  # fmt: skip
+    comp: dict[str, Any] = {
+        "so2_compliant": (wide.so2_annual_mean <= float(lim["so2", "annual"])) & (wide.so2_p98 <= float(lim["so2", "24h"])),
+        "no2_compliant": (wide.no2_annual_mean <= float(lim["no2", "annual"])) & (wide.no2_p98 <= float(lim["no2", "24h"])),
+        "pm10_compliant": (wide.pm10_annual_mean <= float(lim["pm10", "annual"])) & (wide.pm10_p95 <= float(lim["pm10", "24h"])),
+        "pm2_5_compliant": (wide.pm2_5_annual_mean <= float(lim["pm2_5", "annual"])) & (wide.pm2_5_p95 <= float(lim["pm2_5", "24h"])),
+        "co_compliant": wide.co_p95 <= float(lim["co", "24h"]),
+        "o3_compliant": wide.o3_8h_p90 <= float(lim["o3", "8h"]),
+    }  # fmt: skip
+    wide = wide.mutate(**comp)
+    flags = [wide[f"{i}_compliant"] for i in ITEMS]
+    all_ok = flags[0]
+    for f in flags[1:]:
+        all_ok = all_ok & f
+    # composite index: Σ C_i / S_i with the class-2 annual (SO2, NO2, PM) / 24-h (CO) / 8-h (O3) limits
+    class2 = {(i, per): limits(phase, i, per)[1] for (i, per) in lim}
+    terms = [
+        wide.so2_annual_mean / float(class2["so2", "annual"]),
+        wide.no2_annual_mean / float(class2["no2", "annual"]),
+        wide.pm10_annual_mean / float(class2["pm10", "annual"]),
+        wide.pm2_5_annual_mean / float(class2["pm2_5", "annual"]),
+        wide.co_p95 / float(class2["co", "24h"]),
+        wide.o3_8h_p90 / float(class2["o3", "8h"]),
+    ]
+    total = terms[0]
+    for term in terms[1:]:
+        total = total + term
+    composite = round_half_even_div(scaled(total), SCALE // 100).cast("float64") / 100
+    wide = wide.mutate(compliant=all_ok, composite_index=composite)
+
+    valid_day = aqi_day_valid(reported, ed)
+    r = reported.mutate(_valid=valid_day)
+    day_aggs: dict[str, Any] = {"aqi_valid_days": r._valid.cast("int64").sum(),
+                                "_good": (r._valid & (r.aqi <= 100)).cast("int64").sum()}  # fmt: skip
+    for c in categories(ed):
+        day_aggs[f"days_{c.name_zh}"] = (r._valid & (r.level == c.level)).cast("int64").sum()
+    days = r.group_by(["site_level", "id"]).aggregate(**day_aggs)
+    ratio = ibis.ifelse(days.aqi_valid_days > 0,
+                        round_half_even_div(days._good * 1000, days.aqi_valid_days).cast("float64") / 10, None)  # fmt: skip
+    days = days.mutate(good_day_ratio=ratio).drop("_good")
+    out = wide.left_join(days, ["site_level", "id"]).drop("site_level_right", "id_right")
+    return out.mutate(year=ibis.literal(year), edition=ibis.literal(ed), limits=ibis.literal(phase))
+
+
+def _has_limit(phase: str, item: str, period: str) -> bool:
+    try:
+        limits(phase, item, period)
+    except KeyError:
+        return False
+    return True
+
+
+__all__ = ["EDITIONS", "annual_statistics", "city_hourly", "daily_report", "daily_values", "sites_hourly"]
