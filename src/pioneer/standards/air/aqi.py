@@ -16,6 +16,7 @@ a concentration above the IAQI-500 breakpoint gets IAQI 500 and is listed in ``b
 from __future__ import annotations
 
 import functools
+import itertools
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -71,7 +72,7 @@ def iaqi_scaled(c: ir.IntegerValue, item: str, *, period: Period, edition: str) 
     """
     bps = breakpoints(edition, item, period)
     cases: list[tuple[Any, Any]] = [(c.isnull() | (c < 0), ibis.null("int64"))]
-    for lo, hi in zip(bps, bps[1:], strict=False):
+    for lo, hi in itertools.pairwise(bps):
         lo_s, hi_s = int(lo.concentration * SCALE), int(hi.concentration * SCALE)
         rise = ceil_div((hi.iaqi - lo.iaqi) * (c - lo_s), hi_s - lo_s)
         cases.append((c <= hi_s, lo.iaqi + rise))
