@@ -1,0 +1,300 @@
+"""Ingest: read → validate → normalise → write atomically with a provenance record.
+
+Policy: by default an import with any error writes no data and returns the full error report (a provenance
+record with status ``rejected`` is kept for the audit trail). With ``accept_valid=True`` the valid rows are
+written (status ``partial``) and the refused rows go to ``_rejects/<import_id>.csv|.json`` with their reasons.
+Re-importing a file whose sha256 a committed import already has writes nothing (``already_imported``).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import getpass
+import hashlib
+import io
+import json
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+
+from pioneer.errors import InputError
+from pioneer.lake.layouts import BUILTIN, Layout, read_mapping, sniff_layout, with_options
+from pioneer.lake.readers import read_file
+from pioneer.lake.storage import Lake
+from pioneer.lake.validate import ERROR_SCHEMA, check
+
+REPORT_COLUMNS = ["file", "sheet", "row", "column", "value", "code", "reason_zh", "reason_en"]
+
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass
+class ImportResult:
+    """Outcome of importing one file."""
+
+    file: str
+    status: str  # committed | partial | rejected | already_imported
+    import_id: str | None
+    sha256: str
+    layout: str | None
+    rows_read: int = 0
+    rows_accepted: int = 0
+    rows_rejected: int = 0
+    errors: pa.Table = field(default_factory=lambda: _report_table([]))
+    record: dict[str, Any] | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.status in ("committed", "partial", "already_imported")
+
+    def write_report(self, base: str | Path) -> tuple[Path, Path]:
+        """Write the error report as ``<base>.csv`` (UTF-8 with BOM, opens in Excel) and ``<base>.json``."""
+        return write_report(self.errors, base)
+
+
+def write_report(errors: pa.Table, base: str | Path) -> tuple[Path, Path]:
+    base = Path(base)
+    base.parent.mkdir(parents=True, exist_ok=True)
+    csv_path, json_path = base.with_name(base.name + ".csv"), base.with_name(base.name + ".json")
+    csv_path.write_bytes(report_csv(errors))
+    json_path.write_text(json.dumps(errors.to_pylist(), ensure_ascii=False, indent=1), encoding="utf-8")
+    return csv_path, json_path
+
+
+def report_csv(errors: pa.Table) -> bytes:
+    buf = io.StringIO()
+    w = csv.writer(buf)
+    w.writerow(errors.column_names)
+    for col_values in zip(*[c.to_pylist() for c in errors.columns], strict=True):  # report rows, not data rows
+        w.writerow(["" if v is None else v for v in col_values])
+    return ("\ufeff" + buf.getvalue()).encode("utf-8")
+
+
+def _report_table(parts: list[pa.Table]) -> pa.Table:
+    schema = pa.schema([("file", pa.string()), ("sheet", pa.string()), *ERROR_SCHEMA])
+    if not parts:
+        return schema.empty_table()
+    return pa.concat_tables([p.select(REPORT_COLUMNS).cast(schema) for p in parts])
+
+
+def resolve_layout(layout: str | Layout | None, mapping: str | Path | None) -> Layout | None:
+    if mapping is not None:
+        return read_mapping(mapping)
+    if isinstance(layout, Layout) or layout is None:
+        return layout
+    if layout not in BUILTIN:
+        raise InputError("未知的数据格式", f"unknown layout (known: {', '.join(BUILTIN)})", value=layout)
+    return BUILTIN[layout]
+
+
+def ingest(
+    paths: Sequence[str | Path] | str | Path,
+    *,
+    lake: Lake | None = None,
+    layout: str | Layout | None = None,
+    mapping: str | Path | None = None,
+    accept_valid: bool = False,
+    known_stations: Mapping[str, str] | None = None,
+    status: str | None = None,
+    encoding: str | None = None,
+    sheet: str | None = None,
+    who: str | None = None,
+    progress: Progress | None = None,
+) -> list[ImportResult]:
+    """Import files into the lake, each as one import (see module docstring for the policy).
+
+    Parameters
+    ----------
+    known_stations : mapping station code → 6-digit city division code, supplied by the registry; stations
+        outside it are errors, and a row without a city gets the registered one.
+    status : ``preliminary`` or ``validated``; overrides the layout's default.
+    """
+    if isinstance(paths, str | Path):
+        paths = [paths]
+    lake = lake or Lake()
+    chosen = resolve_layout(layout, mapping)
+    lake.recover()
+    return [
+        ingest_file(
+            Path(p), lake=lake, layout=chosen, accept_valid=accept_valid, known_stations=known_stations,
+            status=status, encoding=encoding, sheet=sheet, who=who, progress=progress,
+        )
+        for p in paths
+    ]
+
+
+def ingest_file(
+    path: Path,
+    *,
+    lake: Lake,
+    layout: Layout | None,
+    accept_valid: bool = False,
+    known_stations: Mapping[str, str] | None = None,
+    status: str | None = None,
+    encoding: str | None = None,
+    sheet: str | None = None,
+    who: str | None = None,
+    progress: Progress | None = None,
+) -> ImportResult:
+    tick = progress or (lambda stage, done, total: None)
+    name = path.name
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError("文件无法读取", f"file cannot be read: {exc.strerror}", file=str(path)) from None
+    sha = hashlib.sha256(data).hexdigest()
+    for rec in lake.committed():
+        if rec["sha256"] == sha:
+            return ImportResult(name, "already_imported", rec["import_id"], sha, rec["layout"], record=rec)
+    started = dt.datetime.now(dt.UTC)
+    import_id = f"{started:%Y%m%dT%H%M%S%f}-{sha[:8]}"
+    tick("read", 0, 3)
+    try:
+        read = read_file(
+            name, data, encoding=encoding or (layout.encoding if layout else None),
+            sheet=sheet or (layout.sheet if layout else None),
+        )
+    except InputError as exc:
+        errors = _report_table([_one_error(exc, name)])
+        return _rejected(lake, import_id, name, path, sha, None, 0, errors, who, started)
+    del data
+    tick("validate", 1, 3)
+    per_medium: dict[str, list[pa.Table]] = {}
+    error_parts: list[pa.Table] = []
+    used: list[Layout] = []
+    rows_read = 0
+    for sh in read.sheets:
+        lay = layout or sniff_layout([c for c in sh.table.column_names if c != "_row"])
+        if lay is None:
+            error_parts.append(_one_error(InputError(
+                "无法识别表格格式，请用 --layout 或 --mapping 指定",
+                "layout not recognised; choose one with --layout or --mapping", row=1), name, sh.name))
+            rows_read += sh.table.num_rows
+            continue
+        if status:
+            lay = with_options(lay, status=status)
+        used.append(lay)
+        checked = check(sh.table, lay, known_stations=known_stations, bad_rows=sh.bad_rows)
+        rows_read += checked.n_source_rows + len(sh.bad_rows)
+        if checked.errors.num_rows:
+            e = checked.errors
+            error_parts.append(
+                e.append_column("file", pa.array([name] * e.num_rows, pa.string()))
+                .append_column("sheet", pa.array([sh.name] * e.num_rows, pa.string()))
+            )
+        rows = checked.rows
+        if rows.num_rows:
+            rows = rows.rename_columns(["row" if c == "_row" else c for c in rows.column_names])
+            n = rows.num_rows
+            rows = rows.append_column("status", pa.array([lay.status] * n, pa.string()))
+            rows = rows.append_column("import_id", pa.array([import_id] * n, pa.string()))
+            rows = rows.append_column("sheet", pa.array([sh.name] * n, pa.string()))
+            per_medium.setdefault(lay.medium, []).append(rows)
+    errors = _report_table(error_parts)
+    layout_name = ",".join(sorted({lay.name for lay in used})) or None
+    n_rejected = len(set(zip(errors["sheet"].to_pylist(), errors["row"].to_pylist(), strict=True))) if errors.num_rows else 0
+    if errors.num_rows and not accept_valid:
+        return _rejected(lake, import_id, name, path, sha, layout_name, rows_read, errors, who, started,
+                         encoding=read.encoding)
+    tick("write", 2, 3)
+    files: list[str] = []
+    n_accepted = 0
+    con = duckdb.connect()
+    try:
+        for medium, parts in per_medium.items():
+            table = pa.concat_tables(parts, promote_options="default")
+            n_accepted += table.num_rows
+            con.register("t", table)
+            shift = "INTERVAL 1 HOUR" if medium == "air" else "INTERVAL 0 HOUR"
+            years = [y for (y,) in con.execute(f"SELECT DISTINCT year(time - {shift}) FROM t ORDER BY 1").fetchall()]
+            for y in years:
+                part = con.execute(f"SELECT * FROM t WHERE year(time - {shift}) = {y} ORDER BY row").arrow()
+                part = part.read_all() if hasattr(part, "read_all") else part
+                rel = f"{medium}/year={y}/{import_id}.parquet"
+                lake.write_parquet(f"_staging/{import_id}/{rel}", part)
+                files.append(rel)
+    finally:
+        con.close()
+    for rel in files:
+        lake.fs.create_dir(lake.path(rel).rsplit("/", 1)[0], recursive=True)
+        lake.fs.move(lake.path(f"_staging/{import_id}/{rel}"), lake.path(rel))
+    reject_file = None
+    if errors.num_rows:
+        reject_file = f"_rejects/{import_id}"
+        lake.write_bytes_atomic(reject_file + ".csv", report_csv(errors))
+        lake.write_bytes_atomic(reject_file + ".json", json.dumps(errors.to_pylist(), ensure_ascii=False).encode())
+    record = _record(
+        import_id, name, path, sha, layout_name, "partial" if errors.num_rows else "committed", rows_read,
+        n_accepted, n_rejected, who, started, encoding=read.encoding, files=files, reject_file=reject_file,
+        layouts=used, sheets=[s.name for s in read.sheets],
+    )
+    lake.write_record(record)  # the commit point
+    if lake.exists(f"_staging/{import_id}"):
+        lake.fs.delete_dir(lake.path(f"_staging/{import_id}"))
+    tick("done", 3, 3)
+    return ImportResult(name, record["status"], import_id, sha, layout_name, rows_read, n_accepted, n_rejected,
+                        errors, record)
+
+
+def _one_error(exc: InputError, name: str, sheet: str = "") -> pa.Table:
+    zh, en = exc.message_zh, exc.message_en
+    return pa.table({
+        "file": [name], "sheet": [sheet], "row": pa.array([exc.row], pa.int64()), "column": [exc.column],
+        "value": [None if exc.value is None else str(exc.value)], "code": ["read"], "reason_zh": [zh],
+        "reason_en": [en],
+    })
+
+
+def _record(import_id: str, name: str, path: Path, sha: str, layout: str | None, status: str, rows_read: int,
+            accepted: int, rejected: int, who: str | None, started: dt.datetime, **extra: Any) -> dict[str, Any]:
+    layouts: list[Layout] = extra.pop("layouts", [])
+    return {
+        "import_id": import_id,
+        "file": name,
+        "path": str(path.resolve()),
+        "sha256": sha,
+        "layout": layout,
+        "media": sorted({lay.medium for lay in layouts}),
+        "value_status": sorted({lay.status for lay in layouts}),
+        "who": who or _user(),
+        "started_at": started.isoformat(),
+        "finished_at": dt.datetime.now(dt.UTC).isoformat(),
+        "rows_read": rows_read,
+        "rows_accepted": accepted,
+        "rows_rejected": rejected,
+        "status": status,
+        "source": "; ".join(sorted({lay.source for lay in layouts if lay.source})),
+        "licence": "; ".join(sorted({lay.licence for lay in layouts if lay.licence})),
+        **extra,
+    }
+
+
+def _rejected(lake: Lake, import_id: str, name: str, path: Path, sha: str, layout: str | None, rows_read: int,
+              errors: pa.Table, who: str | None, started: dt.datetime, encoding: str | None = None) -> ImportResult:
+    n_rej = len(set(zip(errors["sheet"].to_pylist(), errors["row"].to_pylist(), strict=True)))
+    record = _record(import_id, name, path, sha, layout, "rejected", rows_read, 0, n_rej, who, started,
+                     encoding=encoding, files=[], errors=errors.num_rows)
+    lake.write_record(record)
+    return ImportResult(name, "rejected", import_id, sha, layout, rows_read, 0, n_rej, errors, record)
+
+
+def _user() -> str:
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):
+        return "unknown"
+
+
+def provenance(lake: Lake | None = None) -> pa.Table:
+    """The provenance records of every import as one table (lists are JSON text)."""
+    recs = (lake or Lake()).records()
+    cols = ["import_id", "file", "sha256", "layout", "who", "started_at", "finished_at", "rows_read",
+            "rows_accepted", "rows_rejected", "status", "source", "licence"]
+    return pa.table({c: [r.get(c) for r in recs] for c in cols} | {
+        "files": [json.dumps(r.get("files", [])) for r in recs]
+    }) if recs else pa.table({c: pa.array([], pa.string()) for c in [*cols, "files"]})

@@ -1,0 +1,476 @@
+"""Validation and normalisation of one read table, as DuckDB SQL over Arrow (vectorised; no loop over rows).
+
+Input: a table of text columns with ``_row`` (see :mod:`pioneer.lake.readers`) and a :class:`Layout`.
+Output: the rows normalised to the lake schema of the medium (glossary names, stored units, China Standard Time
+with the hour-end label) and a table of located errors (row, column, value, code, reason in Chinese and English).
+
+Rules (code → meaning): ``schema`` a declared column is absent; ``row_fields`` a row has the wrong number of
+fields; ``missing_key`` station/section/point or time empty; ``time`` unparsable time; ``hour_range`` hour part
+outside 0–23 (or 1–24); ``not_on_hour`` an hourly time with minutes or seconds; ``number`` a value that is not a
+finite number nor a missing marker; ``range`` a value outside the plausibility screen of its item; ``unit`` a
+unit that is neither the glossary unit nor a declared convertible source unit; ``unknown_item`` an item not in
+the air glossary; ``unknown_station`` a station outside the known set; ``city_code`` a city that is not a
+6-digit division code; ``city_mismatch`` a city that differs from the known station's city; ``zone_class`` a
+noise zone class outside GB 3096-2008 §4; ``duplicate`` the same key twice with the same values (the first is
+kept); ``conflicting_duplicate`` the same key with different values (all rejected).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import duckdb
+import pyarrow as pa
+
+from pioneer.lake.layouts import (
+    AIR_ITEMS,
+    AIR_RANGES,
+    CONVERSIONS,
+    ITEM_ALIASES,
+    NOISE_RANGE,
+    NOISE_ZONE_CLASSES,
+    UNIT_SPELLINGS,
+    Layout,
+)
+
+ERROR_SCHEMA = pa.schema(
+    [
+        ("row", pa.int64()),
+        ("column", pa.string()),
+        ("value", pa.string()),
+        ("code", pa.string()),
+        ("reason_zh", pa.string()),
+        ("reason_en", pa.string()),
+    ]
+)
+
+DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y%m%d")
+
+
+@dataclass
+class Checked:
+    """Normalised rows (lake schema without ``status``/``import_id``) and located errors."""
+
+    rows: pa.Table
+    errors: pa.Table
+    n_source_rows: int
+
+
+def q(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def lit(s: object) -> str:
+    return "'" + str(s).replace("'", "''") + "'"
+
+
+def _list(values: object) -> str:
+    return "[" + ", ".join(lit(v) for v in values) + "]"  # type: ignore[attr-defined]
+
+
+class _Sql:
+    """Builds the SQL of one check on a DuckDB connection where the source table is registered as ``src``."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, layout: Layout, columns: list[str]) -> None:
+        self.con, self.layout, self.columns = con, layout, columns
+        self.errors: list[str] = []
+        self.missing = "(" + ", ".join(lit(m) for m in layout.missing) + ")"
+
+    def error(self, where: str, column: str, value_sql: str, code: str, zh: str, en: str, rel: str = "p") -> None:
+        self.errors.append(
+            f"SELECT _row AS row, {lit(column)} AS column, CAST({value_sql} AS VARCHAR) AS value, {lit(code)} AS code, "
+            f"{lit(zh)} AS reason_zh, {lit(en)} AS reason_en FROM {rel} WHERE {where}"
+        )
+
+    def text(self, glossary: str) -> str:
+        return f"trim({q(self.layout.columns[glossary])})"
+
+    def number(self, raw: str) -> str:
+        return f"CASE WHEN {raw} IN {self.missing} THEN NULL ELSE TRY_CAST({raw} AS DOUBLE) END"
+
+    def time_sql(self) -> tuple[str, str, str]:
+        """(time expression, raw text for messages, hour-range violation expression or FALSE)."""
+        t = self.layout.time
+        start_shift = "INTERVAL 1 HOUR" if t.label == "start" else "INTERVAL 0 HOUR"
+        if t.parts:
+            y, m, d, h = (f"trim({q(t.parts[k])})" for k in ("year", "month", "day", "hour"))
+            hour = f"TRY_CAST({h} AS INTEGER)"
+            lo, hi = (0, 23) if t.hours == "0-23" else (1, 24)
+            date = f"try_strptime({y} || '-' || {m} || '-' || {d}, '%Y-%m-%d')"
+            ts = f"({date} + to_hours({hour}) + {start_shift})"
+            raw = f"({y} || '-' || {m} || '-' || {d} || ' ' || {h})"
+            return ts, raw, f"({hour} IS NULL OR {hour} < {lo} OR {hour} > {hi})"
+        r = self.text("time")
+        fmts = t.formats if t.hourly else (*t.formats, *DATE_FORMATS)
+        tz = f"regexp_extract({r}, '(Z|[+-]\\d\\d:?\\d\\d)$')"
+        body = f"(CASE WHEN {tz} <> '' THEN left({r}, length({r}) - length({tz})) ELSE {r} END)"
+        is24 = f"regexp_matches({body}, '[ T]24(:?00(:?00)?)?$')"
+        body2 = f"(CASE WHEN {is24} THEN regexp_replace({body}, '([ T])24', '\\100') ELSE {body} END)"
+        parsed = f"(try_strptime({body2}, {_list(fmts)}) + CASE WHEN {is24} THEN INTERVAL 1 DAY ELSE INTERVAL 0 DAY END)"
+        offset = (
+            f"(CASE WHEN {tz} = '' THEN {round(t.utc_offset * 60)} WHEN {tz} = 'Z' THEN 0 ELSE "
+            f"(CASE WHEN left({tz}, 1) = '-' THEN -1 ELSE 1 END) * "
+            f"(CAST(substr({tz}, 2, 2) AS INTEGER) * 60 + CAST(right({tz}, 2) AS INTEGER)) END)"
+        )
+        ts = f"({parsed} + to_minutes(480 - {offset}) + {start_shift})"
+        return ts, r, "FALSE"
+
+
+def check(
+    table: pa.Table,
+    layout: Layout,
+    *,
+    known_stations: Mapping[str, str] | None = None,
+    bad_rows: list[tuple[int, str, str]] | None = None,
+) -> Checked:
+    """Validate and normalise ``table`` under ``layout`` (see module docstring for the rules)."""
+    con = duckdb.connect()
+    try:
+        con.register("src", table)
+        return _check(con, table, layout, known_stations, bad_rows or [])
+    finally:
+        con.close()
+
+
+def _check(
+    con: duckdb.DuckDBPyConnection,
+    table: pa.Table,
+    layout: Layout,
+    known: Mapping[str, str] | None,
+    bad_rows: list[tuple[int, str, str]],
+) -> Checked:
+    columns = [c for c in table.column_names if c != "_row"]
+    sql = _Sql(con, layout, columns)
+    schema_errors = []
+    wide_optional = layout.name in ("wide", "water-wide")
+    required = {k: v for k, v in layout.columns.items() if k not in layout.constants}
+    if layout.time.parts:
+        required.update({f"time.{k}": v for k, v in layout.time.parts.items()})
+    item_cols = layout.item_columns()
+    if layout.medium == "water" and layout.shape == "wide":
+        item_cols = {c: c for c in columns if c not in set(layout.columns.values())}
+    for g, src in required.items():
+        if src not in columns and not (wide_optional and g in item_cols):
+            schema_errors.append((1, src, None, "schema", "缺少必需的列", f"required column missing (for '{g}')"))
+    if layout.shape == "wide" and layout.medium != "noise":
+        item_cols = {g: s for g, s in item_cols.items() if s in columns}
+        if not item_cols and not schema_errors:
+            schema_errors.append((1, "", None, "schema", "没有任何监测项目列", "no item column found"))
+    for n, text, c in bad_rows:
+        schema_errors.append((n, "", text[:200], "row_fields", f"字段个数不对（{c}）", f"wrong number of fields ({c})"))
+    if schema_errors and any(e[3] == "schema" for e in schema_errors):
+        return Checked(_empty_rows(layout), _errors_table(schema_errors), table.num_rows)
+    if known is not None:
+        con.register(
+            "known", pa.table({"station": list(known.keys()), "city": [str(v) for v in known.values()]})
+        )
+    if layout.station_names:
+        con.register(
+            "names",
+            pa.table({"name": list(layout.station_names.keys()), "code": list(layout.station_names.values())}),
+        )
+    ts, time_raw, hour_bad = sql.time_sql()
+    key = layout.key_column
+    key_raw = sql.text(key)
+    if layout.station_names:
+        key_expr = f"(SELECT code FROM names WHERE name = {key_raw})"
+    else:
+        key_expr = f"NULLIF({key_raw}, '')"
+    extra = []
+    if layout.medium == "air":
+        city = (
+            lit(layout.constants["city"])
+            if "city" in layout.constants
+            else (f"NULLIF({sql.text('city')}, '')" if "city" in layout.columns else "CAST(NULL AS VARCHAR)")
+        )
+        extra.append(f"{city} AS city_src")
+        extra.append(f"NULLIF({sql.text('city_name')}, '')" + " AS city_name" if "city_name" in layout.columns
+                     else "CAST(NULL AS VARCHAR) AS city_name")
+    else:
+        division = (
+            lit(layout.constants["division"])
+            if "division" in layout.constants
+            else (f"NULLIF({sql.text('division')}, '')" if "division" in layout.columns else "CAST(NULL AS VARCHAR)")
+        )
+        extra.append(f"{division} AS city_src")
+    if layout.medium == "noise":
+        extra.append(f"lower({sql.text('zone_class')}) AS zone_class")
+        extra.append(f"{sql.text('leq')} AS leq__raw")
+    if layout.shape == "long":
+        extra.append(f"{sql.text('item')} AS item_raw")
+        extra.append(f"{sql.text('value')} AS value__raw")
+        extra.append(f"{sql.text('unit')} AS unit_raw" if "unit" in layout.columns and "unit" in columns
+                     else "'' AS unit_raw")
+    elif layout.medium in ("air", "water"):
+        for g, s in item_cols.items():
+            extra.append(f"trim({q(s)}) AS {q(g + '__raw')}")
+    con.execute(
+        f"CREATE TEMP TABLE p AS SELECT _row, {key_raw} AS key_raw, {key_expr} AS key, {time_raw} AS time_raw, "
+        f"{ts} AS time, {hour_bad} AS hour_bad, {', '.join(extra)} FROM src"
+    )
+    # --- key and time -------------------------------------------------------------------------------------
+    key_src = layout.columns[key]
+    sql.error("key_raw IS NULL OR key_raw = ''", key_src, "key_raw", "missing_key", "站点/断面/点位编码为空",
+              f"{key} is empty")
+    if layout.station_names:
+        sql.error("key_raw <> '' AND key IS NULL", key_src, "key_raw", "unknown_station",
+                  "站点名称不在本格式的站点表中", "station name not in this layout's station list")
+    tcol = layout.columns.get("time", "+".join((layout.time.parts or {}).values()))
+    if layout.time.parts:
+        hour_col = layout.time.parts["hour"]
+        sql.error("hour_bad", hour_col, "time_raw", "hour_range", f"小时须在 {layout.time.hours} 之间",
+                  f"hour must be within {layout.time.hours}")
+        sql.error("NOT hour_bad AND time IS NULL", tcol, "time_raw", "time", "日期无效", "invalid date")
+    else:
+        sql.error("time_raw IS NULL OR time_raw = ''", tcol, "time_raw", "missing_key", "时间为空", "time is empty")
+        sql.error("time_raw <> '' AND time IS NULL", tcol, "time_raw", "time", "时间无法解析",
+                  "time cannot be parsed")
+        if layout.time.hourly:
+            sql.error("time IS NOT NULL AND (minute(time) <> 0 OR second(time) <> 0 OR microsecond(time) <> 0)",
+                      tcol, "time_raw", "not_on_hour", "小时值的时间须为整点", "hourly time must be on the hour")
+    # --- place ---------------------------------------------------------------------------------------------
+    city_col = layout.columns.get("city", layout.columns.get("division", "city"))
+    sql.error("city_src IS NOT NULL AND NOT regexp_full_match(city_src, '\\d{6}')", city_col, "city_src",
+              "city_code", "行政区划代码须为 6 位数字", "division code must be 6 digits")
+    if known is not None:
+        sql.error("key IS NOT NULL AND key NOT IN (SELECT station FROM known)", key_src, "key", "unknown_station",
+                  "站点不在已登记的站点中", "station not among the registered stations")
+        sql.error("city_src IS NOT NULL AND (SELECT city FROM known k WHERE k.station = p.key) <> city_src",
+                  city_col, "city_src", "city_mismatch", "行政区划与已登记站点的不一致",
+                  "division differs from the registered station's")
+        city_final = "coalesce(city_src, (SELECT city FROM known k WHERE k.station = p.key))"
+    else:
+        city_final = "city_src"
+    # --- values --------------------------------------------------------------------------------------------
+    if layout.medium == "air" and layout.shape == "wide":
+        select = _air_wide(sql, item_cols)
+    elif layout.medium == "air":
+        select = _air_long(sql)
+    elif layout.medium == "water":
+        select = _water(sql, item_cols)
+    else:
+        select = _noise(sql)
+    errs = con.execute(" UNION ALL ".join(sql.errors)).arrow() if sql.errors else None
+    errors = _errors_table(schema_errors)
+    if errs is not None:
+        errs = errs.read_all() if hasattr(errs, "read_all") else errs
+        errors = pa.concat_tables([errors, errs.cast(ERROR_SCHEMA)])
+    con.register("bad", errors.select(["row"]))
+    rows, dup_errors = select(con, city_final)
+    errors = pa.concat_tables([errors, dup_errors.cast(ERROR_SCHEMA)])
+    return Checked(rows, errors, table.num_rows)
+
+
+def _air_wide(sql: _Sql, item_cols: dict[str, str]):  # type: ignore[no-untyped-def]
+    layout = sql.layout
+    exprs = []
+    for g, s in item_cols.items():
+        raw = q(g + "__raw")
+        target = AIR_ITEMS[g]
+        source = layout.units.get(g, target)
+        factor = 1.0 if source == target else CONVERSIONS[(source, target)]
+        num = sql.number(raw)
+        sql.error(f"{raw} NOT IN {sql.missing} AND ({num} IS NULL OR NOT isfinite({num}))", s, raw, "number",
+                  "不是数值", "not a number")
+        lo, hi = layout.ranges.get(g, AIR_RANGES[g])
+        val = f"({num} * {factor!r})"
+        unit_note = f" {target}" + (f"（由 {source} 换算）" if factor != 1 else "")
+        sql.error(f"isfinite({num}) AND ({val} < {lo!r} OR {val} > {hi!r})", s, raw, "range",
+                  f"超出合理范围 [{lo:g}, {hi:g}]{unit_note}",
+                  f"outside the plausible range [{lo:g}, {hi:g}] {target}" + (f" (converted from {source})"
+                                                                              if factor != 1 else ""))
+        exprs.append(f"CASE WHEN isfinite({num}) THEN {val} END AS {g}")
+    for g in AIR_ITEMS:
+        if g not in item_cols:
+            exprs.append(f"CAST(NULL AS DOUBLE) AS {g}")
+
+    def select(con: duckdb.DuckDBPyConnection, city: str) -> tuple[pa.Table, pa.Table]:
+        con.execute(
+            f"CREATE TEMP TABLE v AS SELECT _row, key AS station, {city} AS city, city_name, time, "
+            f"{', '.join(exprs)} FROM p WHERE _row NOT IN (SELECT row FROM bad)"
+        )
+        return _dedupe(con, sql, ["station", "time"], list(AIR_ITEMS), layout.columns["station"])
+
+    return select
+
+
+def _air_long(sql: _Sql):  # type: ignore[no-untyped-def]
+    layout = sql.layout
+    con = sql.con
+    con.register("aliases", pa.table({"alias": list(ITEM_ALIASES), "item": list(ITEM_ALIASES.values())}))
+    conv = [(s, t, f) for (s, t), f in CONVERSIONS.items()]
+    spell = {**UNIT_SPELLINGS, **{v: v for v in UNIT_SPELLINGS.values()}}
+    con.register("spellings", pa.table({"spelling": list(spell), "unit": list(spell.values())}))
+    declared = [(item, u) for item, u in layout.units.items()]
+    rows_sql = ", ".join(
+        f"({lit(i)}, {lit(t)}, {lit(u)}, {CONVERSIONS.get((u, t), 1.0)!r})"
+        for i, t in AIR_ITEMS.items()
+        for u in {t, *[d for it, d in declared if it == i]}
+    )
+    del conv
+    con.execute(f"CREATE TEMP TABLE units_ok(item VARCHAR, target VARCHAR, unit VARCHAR, factor DOUBLE); "
+                f"INSERT INTO units_ok VALUES {rows_sql}")
+    con.execute(
+        "CREATE TEMP TABLE pl AS SELECT p.*, a.item, "
+        "coalesce((SELECT unit FROM spellings WHERE spelling = lower(replace(p.unit_raw, ' ', ''))), p.unit_raw) AS unit "
+        "FROM p LEFT JOIN aliases a ON a.alias = lower(p.item_raw)"
+    )
+    item_src, value_src, unit_src = layout.columns["item"], layout.columns["value"], layout.columns.get("unit", "unit")
+    sql.error("item IS NULL", item_src, "item_raw", "unknown_item", "监测项目不在空气术语表中（so2, no2, co, o3, pm10, pm2_5）",
+              "item not in the air glossary (so2, no2, co, o3, pm10, pm2_5)", rel="pl")
+    sql.error("item IS NOT NULL AND NOT EXISTS (SELECT 1 FROM units_ok u WHERE u.item = pl.item AND u.unit = pl.unit)",
+              unit_src, "unit_raw", "unit", "单位不是术语表单位，且映射文件未声明换算",
+              "unit is not the glossary unit and the mapping declares no conversion", rel="pl")
+    num = sql.number("value__raw")
+    sql.error(f"value__raw NOT IN {sql.missing} AND ({num} IS NULL OR NOT isfinite({num}))", value_src, "value__raw",
+              "number", "不是数值", "not a number", rel="pl")
+    val = f"({num} * (SELECT factor FROM units_ok u WHERE u.item = pl.item AND u.unit = pl.unit))"
+    for g, (lo, hi) in {**AIR_RANGES, **layout.ranges}.items():
+        sql.error(f"item = {lit(g)} AND isfinite({num}) AND ({val} < {lo!r} OR {val} > {hi!r})", value_src,
+                  "value__raw", "range", f"{g} 超出合理范围 [{lo:g}, {hi:g}] {AIR_ITEMS[g]}",
+                  f"{g} outside the plausible range [{lo:g}, {hi:g}] {AIR_ITEMS[g]}", rel="pl")
+
+    def select(con: duckdb.DuckDBPyConnection, city: str) -> tuple[pa.Table, pa.Table]:
+        con.execute(
+            f"CREATE TEMP TABLE v AS SELECT _row, key AS station, {city.replace('p.key', 'pl.key')} AS city, "
+            f"city_name, time, item, CASE WHEN isfinite({num}) THEN {val} END AS value FROM pl "
+            "WHERE _row NOT IN (SELECT row FROM bad)"
+        )
+        rows, dups = _dedupe(con, sql, ["station", "time", "item"], ["value"], layout.columns["station"])
+        con.register("vl", rows)
+        pivot = ", ".join(f"max(value) FILTER (WHERE item = {lit(g)}) AS {g}" for g in AIR_ITEMS)
+        out = con.execute(
+            f"SELECT min(_row) AS _row, station, any_value(city) AS city, any_value(city_name) AS city_name, time, "
+            f"{pivot} FROM vl GROUP BY station, time ORDER BY min(_row)"
+        ).arrow()
+        return _arrow(out), dups
+
+    return select
+
+
+def _water(sql: _Sql, item_cols: dict[str, str]):  # type: ignore[no-untyped-def]
+    """Water values keep detection-limit notation: ``ND``/``未检出`` → value NULL, flag ``ND``; ``<0.01`` →
+    0.01, flag ``<``; ``0.01L`` → 0.01, flag ``L`` (the Chinese "below detection limit" notation)."""
+    layout = sql.layout
+    con = sql.con
+    if layout.shape == "long":
+        con.execute(
+            "CREATE TEMP TABLE pw AS SELECT *, item_raw AS item, value__raw AS raw, "
+            "coalesce(" + _unit_case("unit_raw") + ") AS unit, "
+            + lit(layout.columns["value"]) + " AS src_col FROM p"
+        )
+    else:
+        parts = [
+            f"SELECT *, {lit(g)} AS item, {q(g + '__raw')} AS raw, {lit(layout.units.get(g, ''))} AS unit, "
+            f"{lit(s)} AS src_col FROM p"
+            for g, s in item_cols.items()
+        ]
+        con.execute("CREATE TEMP TABLE pw AS " + " UNION ALL ".join(parts))
+    nd = "upper(raw) IN ('ND', 'N.D.', 'N.D') OR raw IN ('未检出', '未检测到')"
+    lt = "(left(raw, 1) IN ('<', '＜') AND TRY_CAST(trim(substr(raw, 2)) AS DOUBLE) IS NOT NULL)"
+    lsuf = "regexp_full_match(raw, '[0-9]+(\\.[0-9]+)?([eE][-+]?[0-9]+)?[Ll]')"
+    num = f"TRY_CAST(raw AS DOUBLE)"
+    con.execute(
+        "CREATE TEMP TABLE pv AS SELECT *, "
+        f"CASE WHEN {nd} THEN 'ND' WHEN {lt} THEN '<' WHEN {lsuf} THEN 'L' END AS flag, "
+        f"CASE WHEN {nd} OR raw IN {sql.missing} THEN NULL WHEN {lt} THEN TRY_CAST(trim(substr(raw, 2)) AS DOUBLE) "
+        f"WHEN {lsuf} THEN TRY_CAST(left(raw, length(raw) - 1) AS DOUBLE) ELSE {num} END AS value FROM pw"
+    )
+    con.execute("UPDATE pv SET value = NULL WHERE NOT isfinite(value)")
+    sql.errors.append(
+        "SELECT _row AS row, src_col AS column, raw AS value, 'number' AS code, "
+        "'不是数值，也不是检出限写法（ND、未检出、<x、xL）' AS reason_zh, "
+        "'not a number nor a detection-limit notation (ND, 未检出, <x, xL)' AS reason_en FROM pv "
+        f"WHERE raw NOT IN {sql.missing} AND flag IS NULL AND value IS NULL"
+    )
+    sql.errors.append(
+        "SELECT _row, src_col, raw, 'range', '水质浓度不能为负', 'water concentration cannot be negative' "
+        "FROM pv WHERE value < 0"
+    )
+
+    def select(con: duckdb.DuckDBPyConnection, city: str) -> tuple[pa.Table, pa.Table]:
+        con.execute(
+            f"CREATE TEMP TABLE v AS SELECT _row, key AS section, {city.replace('p.key', 'pv.key')} AS division, "
+            "time, item, value, flag, raw, NULLIF(unit, '') AS unit FROM pv WHERE _row NOT IN (SELECT row FROM bad)"
+        )
+        return _dedupe(con, sql, ["section", "time", "item"], ["value", "flag"], layout.columns["section"])
+
+    return select
+
+
+def _unit_case(raw: str) -> str:
+    spell = {**UNIT_SPELLINGS, **{v: v for v in UNIT_SPELLINGS.values()}}
+    whens = " ".join(f"WHEN {lit(k)} THEN {lit(v)}" for k, v in spell.items())
+    return f"CASE lower(replace({raw}, ' ', '')) {whens} ELSE {raw} END"
+
+
+def _noise(sql: _Sql):  # type: ignore[no-untyped-def]
+    """Noise points: Leq in dB(A) within the plausibility screen; zone class per GB 3096-2008 §4."""
+    layout = sql.layout
+    num = sql.number("leq__raw")
+    s = layout.columns["leq"]
+    sql.error(f"leq__raw NOT IN {sql.missing} AND ({num} IS NULL OR NOT isfinite({num}))", s, "leq__raw", "number",
+              "不是数值", "not a number")
+    lo, hi = layout.ranges.get("leq", NOISE_RANGE)
+    sql.error(f"isfinite({num}) AND ({num} < {lo!r} OR {num} > {hi!r})", s, "leq__raw", "range",
+              f"超出合理范围 [{lo:g}, {hi:g}] dB(A)", f"outside the plausible range [{lo:g}, {hi:g}] dB(A)")
+    sql.error(f"zone_class NOT IN {'(' + ', '.join(lit(z) for z in NOISE_ZONE_CLASSES) + ')'}",
+              layout.columns["zone_class"], "zone_class", "zone_class",
+              "声环境功能区类别须为 0、1、2、3、4a、4b（GB 3096-2008 第4章）",
+              "zone class must be 0, 1, 2, 3, 4a or 4b (GB 3096-2008 §4)")
+
+    def select(con: duckdb.DuckDBPyConnection, city: str) -> tuple[pa.Table, pa.Table]:
+        con.execute(
+            f"CREATE TEMP TABLE v AS SELECT _row, key AS point, {city} AS division, zone_class, time, "
+            f"CASE WHEN isfinite({num}) THEN {num} END AS leq FROM p WHERE _row NOT IN (SELECT row FROM bad)"
+        )
+        return _dedupe(con, sql, ["point", "time"], ["leq", "zone_class"], layout.columns["point"])
+
+    return select
+
+
+def _dedupe(
+    con: duckdb.DuckDBPyConnection, sql: _Sql, key: list[str], values: list[str], key_src: str
+) -> tuple[pa.Table, pa.Table]:
+    """Rows of ``v`` without duplicates, and the duplicate errors (exact: first kept; conflicting: none kept)."""
+    k = ", ".join(key)
+    vals = ", ".join(values)
+    con.execute(
+        f"CREATE TEMP TABLE d AS SELECT _row, {k}, count(*) OVER w AS n, "
+        f"count(DISTINCT hash({vals})) OVER w AS nv, min(_row) OVER w AS first_row FROM v "
+        f"WINDOW w AS (PARTITION BY {k})"
+    ) if False else con.execute(
+        f"CREATE TEMP TABLE g AS SELECT {k}, count(*) AS n, count(DISTINCT hash({vals})) AS nv, min(_row) AS first_row "
+        f"FROM v GROUP BY {k} HAVING count(*) > 1"
+    )
+    key_text = " || ' ' || ".join(f"CAST(v.{c} AS VARCHAR)" for c in key)
+    on = " AND ".join(f"g.{c} IS NOT DISTINCT FROM v.{c}" for c in key)
+    dups = con.execute(
+        f"SELECT v._row AS row, {lit(key_src)} AS column, {key_text} AS value, "
+        "CASE WHEN g.nv > 1 THEN 'conflicting_duplicate' ELSE 'duplicate' END AS code, "
+        "CASE WHEN g.nv > 1 THEN '同一站点时间有不同的值（冲突重复，与第 ' || g.first_row || ' 行）' "
+        "ELSE '重复行（与第 ' || g.first_row || ' 行相同，保留第一行）' END AS reason_zh, "
+        "CASE WHEN g.nv > 1 THEN 'same key with different values (conflicting duplicate of row ' || g.first_row || ')' "
+        "ELSE 'duplicate of row ' || g.first_row || ' (first kept)' END AS reason_en "
+        f"FROM v JOIN g ON {on} WHERE g.nv > 1 OR v._row <> g.first_row ORDER BY v._row"
+    ).arrow()
+    dups = _arrow(dups)
+    con.register("dup_rows", dups.select(["row"]))
+    rows = con.execute("SELECT * FROM v WHERE _row NOT IN (SELECT row FROM dup_rows) ORDER BY _row").arrow()
+    return _arrow(rows), dups
+
+
+def _arrow(x: object) -> pa.Table:
+    return x.read_all() if hasattr(x, "read_all") else x  # type: ignore[return-value,attr-defined]
+
+
+def _errors_table(errors: list[tuple]) -> pa.Table:  # type: ignore[type-arg]
+    cols = list(zip(*errors, strict=True)) if errors else [[] for _ in ERROR_SCHEMA]
+    return pa.Table.from_arrays(
+        [pa.array(list(c), f.type) for c, f in zip(cols, ERROR_SCHEMA, strict=True)], schema=ERROR_SCHEMA
+    )
+
+
+def _empty_rows(layout: Layout) -> pa.Table:
+    return pa.table({"_row": pa.array([], pa.int64())})
