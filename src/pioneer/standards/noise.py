@@ -1,0 +1,292 @@
+"""Environmental noise: GB 3096-2008 (声环境质量标准) and HJ 640-2012 (城市声环境常规监测).
+
+Glossary (columns and units):
+
+==================  ==============================================================================
+``point``           monitoring point identifier (text)
+``zone_class``      GB 3096-2008 functional-zone class: ``0``, ``1``, ``2``, ``3``, ``4a``, ``4b``
+``time``            China Standard Time; an hourly Leq is labelled by the hour it **ends** (project
+                    convention, ``docs/architecture.md``): 07:00 covers 06:00–07:00
+``leq``             equivalent continuous A-weighted sound level L_Aeq [dB(A)]
+``ld`` / ``ln``     day (06:00–22:00) / night (22:00–06:00) L_Aeq [dB(A)] (GB 3096-2008 §3.5–3.7)
+``date``            the day a day/night period belongs to; a night belongs to the date on which it starts
+==================  ==============================================================================
+
+Functions take a scalar, numpy array, pandas Series or Ibis column (and return the same kind); table
+functions take and return Ibis tables.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import ibis
+import ibis.expr.types as ir
+import numpy as np
+import pandas as pd
+
+from pioneer.errors import InputError
+
+__all__ = [
+    "GB3096_LIMITS",
+    "HJ640_GRADES",
+    "ZONE_CLASSES",
+    "compliance_rates",
+    "energy_mean",
+    "hj640_level",
+    "point_compliance",
+    "point_period_levels",
+    "read_points",
+    "regional_mean",
+    "traffic_mean",
+    "zone_limit",
+]
+
+ZONE_CLASSES: tuple[str, ...] = ("0", "1", "2", "3", "4a", "4b")
+"""GB 3096-2008 §4 functional-zone classes."""
+
+
+def _read_csv(name: str) -> pd.DataFrame:
+    with resources.files("pioneer.standards.data").joinpath(name).open(encoding="utf-8") as fh:
+        return pd.read_csv(fh, dtype=str, keep_default_na=False)
+
+
+@cache
+def _limits() -> pd.DataFrame:
+    t = _read_csv("noise_gb3096_limits.csv")
+    t["day_LAeq_dBA"] = t["day_LAeq_dBA"].astype(float)
+    t["night_LAeq_dBA"] = t["night_LAeq_dBA"].astype(float)
+    return t.set_index("zone_class")
+
+
+#: GB 3096-2008 Table 1: zone class → day / night L_Aeq limits [dB(A)] (``noise_gb3096_limits.csv``).
+GB3096_LIMITS: pd.DataFrame = _limits()
+
+
+@cache
+def _grades() -> pd.DataFrame:
+    g = _read_csv("noise_hj640_grades.csv")
+    g["series"] = g["series"].replace("", np.nan).ffill()
+    g["kind"] = np.where(g["series"].str.contains("regional"), "regional", "traffic")
+    g["period"] = np.where(g["series"].str.contains("night"), "night", "day")
+    g["upper"] = pd.to_numeric(g["upper_bound_incl"].replace("", np.nan))
+    return g
+
+
+#: HJ 640-2012 grade bands (``noise_hj640_grades.csv``): kind (regional|traffic) × period → 一级..五级.
+HJ640_GRADES: pd.DataFrame = _grades()
+
+_GRADES = ("一级", "二级", "三级", "四级", "五级")
+_GRADE_WORDS = {"一级": "好", "二级": "较好", "三级": "一般", "四级": "较差", "五级": "差"}
+
+
+def _round_half_even(x: Any, decimals: int) -> Any:
+    """Round half to even on the decimal representation (GB/T 8170)."""
+    eps = 1e-7
+    s = 10.0**decimals
+    if isinstance(x, ir.Value):
+        y = x * s
+        f = y.floor()
+        d = y - f
+        return ibis.cases((d > 0.5 + eps, f + 1), (d < 0.5 - eps, f), else_=ibis.ifelse(f % 2 == 0, f, f + 1)) / s
+    y = np.asarray(x, dtype=float) * s
+    f = np.floor(y)
+    d = y - f
+    return np.where(d > 0.5 + eps, f + 1, np.where(d < 0.5 - eps, f, np.where(f % 2 == 0, f, f + 1))) / s
+
+
+def zone_limit(zone_class: Any, period: str) -> Any:
+    """L_Aeq limit [dB(A)] of a functional-zone class for ``period`` "day" or "night" (GB 3096-2008 Table 1).
+
+    0: 50/40; 1: 55/45; 2: 60/50; 3: 65/55; 4a: 70/55; 4b: 70/60. The 4b values apply to railway trunk
+    lines approved from 2011-01-01; older lines crossing towns use 70/55 (GB 3096-2008 §5.2, not modelled).
+    """
+    col = {"day": "day_LAeq_dBA", "night": "night_LAeq_dBA"}[period]
+    m = GB3096_LIMITS[col].to_dict()
+    if isinstance(zone_class, ir.Value):
+        return zone_class.cases(*m.items(), else_=None)
+    if np.ndim(zone_class) == 0:
+        if str(zone_class) not in m:
+            raise KeyError(f"unknown zone class {zone_class!r} (GB3096_LIMITS, noise_gb3096_limits.csv)")
+        return m[str(zone_class)]
+    s = pd.Series(zone_class).astype(str).map(m)
+    return s.set_axis(zone_class.index) if isinstance(zone_class, pd.Series) else s.to_numpy()
+
+
+def energy_mean(leq: ir.NumericColumn) -> ir.NumericScalar:
+    """Energy (logarithmic) mean 10·lg(mean(10^(0.1·L_i))) of L_Aeq values [dB(A)] (GB 3096-2008 §3.5–3.7)."""
+    return ((ibis.literal(10.0) ** (leq * 0.1)).mean()).log10() * 10
+
+
+def point_period_levels(t: ir.Table, *, hour_label: str = "end", keys: tuple[str, ...] = ()) -> ir.Table:
+    """Day and night L_Aeq per point and date from hourly L_Aeq (GB 3096-2008 §3.5–3.7, Annex C).
+
+    Parameters
+    ----------
+    t : Ibis table ``point, zone_class, time, leq`` (+ ``keys``) with one row per hour.
+    hour_label : "end" (default, the project's convention) or "start": which end of the hour ``time`` is.
+
+    Returns
+    -------
+    ``point, zone_class, date, ld, ln, n_day_hours, n_night_hours``; ld/ln are energy means over the day
+    (06–22, 16 h) and the following night (22–06, 8 h), rounded half-even to 0.1 dB.
+    """
+    start = t.time - ibis.interval(hours=1) if hour_label == "end" else t.time
+    h = start.hour()
+    is_day = (h >= 6) & (h < 22)
+    # a night starting at 22:00 on date D runs to 06:00 on D+1 and belongs to D
+    date = ibis.ifelse(h < 6, (start - ibis.interval(days=1)).date(), start.date())
+    t = t.mutate(_day=is_day, date=date)
+    g = ["point", "zone_class", *keys, "date"]
+    e = ibis.literal(10.0) ** (t.leq * 0.1)
+    r = t.group_by(g).aggregate(
+        _ed=e.mean(where=t._day), _en=e.mean(where=~t._day),
+        n_day_hours=t._day.sum(), n_night_hours=(~t._day).sum(),
+    )  # fmt: skip
+    return r.select(
+        *g,
+        ld=_round_half_even(r._ed.log10() * 10, 1),
+        ln=_round_half_even(r._en.log10() * 10, 1),
+        n_day_hours=r.n_day_hours,
+        n_night_hours=r.n_night_hours,
+    )
+
+
+def point_compliance(levels: ir.Table) -> ir.Table:
+    """Day/night compliance of each point-time: L ≤ zone limit (GB 3096-2008 §5.1, Table 1).
+
+    Adds ``day_limit``, ``night_limit``, ``day_ok``, ``night_ok`` (NULL where the period has no data).
+    """
+    dl = zone_limit(levels.zone_class, "day")
+    nl = zone_limit(levels.zone_class, "night")
+    return levels.mutate(day_limit=dl, night_limit=nl, day_ok=levels.ld <= dl, night_ok=levels.ln <= nl)
+
+
+def compliance_rates(results: ir.Table, *, by: tuple[str, ...] = ()) -> ir.Table:
+    """Functional-zone day/night compliance rates (功能区声环境质量昼间/夜间达标率, HJ 640-2012 §6).
+
+    Rate = compliant point-times / monitored point-times × 100 %, per ``by`` group and zone class,
+    rounded half-even to 0.1 % (per-point-time definition: memory, confirmed by bureau tables).
+    """
+    r = results
+    a = r.group_by([*by, "zone_class"]).aggregate(
+        n_day=r.day_ok.count(), n_day_ok=r.day_ok.sum(), n_night=r.night_ok.count(), n_night_ok=r.night_ok.sum()
+    )
+    tot = r.group_by(list(by)).aggregate(
+        n_day=r.day_ok.count(), n_day_ok=r.day_ok.sum(), n_night=r.night_ok.count(), n_night_ok=r.night_ok.sum()
+    ) if by else r.aggregate(
+        n_day=r.day_ok.count(), n_day_ok=r.day_ok.sum(), n_night=r.night_ok.count(), n_night_ok=r.night_ok.sum()
+    )  # fmt: skip
+    tot = tot.mutate(zone_class=ibis.literal("all"))
+    u = a.union(tot.select(a.columns))
+    return u.mutate(
+        day_rate=ibis.ifelse(u.n_day > 0, _round_half_even(u.n_day_ok.fill_null(0) * 100.0 / u.n_day, 1), None),
+        night_rate=ibis.ifelse(
+            u.n_night > 0, _round_half_even(u.n_night_ok.fill_null(0) * 100.0 / u.n_night, 1), None
+        ),
+    )
+
+
+def hj640_level(value: Any, *, kind: str, period: str) -> Any:
+    """HJ 640-2012 grade 一级..五级 of a regional (grid) or road-traffic mean [dB(A)].
+
+    Regional (城市区域声环境质量, §4.5) day ≤50.0 / 50.1–55.0 / 55.1–60.0 / 60.1–65.0 / >65.0; night
+    ≤40 / 45 / 50 / 55 /> 55. Road traffic (道路交通, §5.5) day ≤68 / 70 / 72 / 74 / >74; night ≤58 / 60 /
+    62 / 64 / >64. The mean is rounded half-even to 0.1 dB before grading, so 50.04 is 一级 and 50.05 is
+    一级 (50.0) while 50.06 is 二级 (50.1).
+    """
+    g = HJ640_GRADES[(HJ640_GRADES.kind == kind) & (HJ640_GRADES.period == period)]
+    if g.empty:
+        raise KeyError(f"unknown HJ 640 series {kind!r}/{period!r} (HJ640_GRADES, noise_hj640_grades.csv)")
+    uppers = g["upper"].dropna().tolist()
+    if isinstance(value, ir.Value):
+        x = _round_half_even(value, 1)
+        return ibis.cases(
+            (x.isnull(), ibis.null("string")), *[(x <= u, lab) for u, lab in zip(uppers, _GRADES, strict=False)],
+            else_=_GRADES[-1],
+        )  # fmt: skip
+    x = _round_half_even(value, 1)
+    out = np.select([np.isnan(x), *[x <= u for u in uppers]], [None, *_GRADES[: len(uppers)]], _GRADES[-1])
+    out = out.astype(object)
+    if isinstance(value, pd.Series):
+        return pd.Series(out, index=value.index, name=value.name)
+    return out.item() if out.ndim == 0 else out
+
+
+def regional_mean(t: ir.Table, *, by: tuple[str, ...] = ()) -> ir.Table:
+    """Regional (grid) noise mean S = arithmetic mean of the valid grid-point L_Aeq (HJ 640-2012 §4.5; memory).
+
+    ``t``: ``point, period (day|night), leq`` (+ ``by``). Returns mean (0.1 dB) and grade per period.
+    """
+    a = t.group_by([*by, "period"]).aggregate(n_points=t.point.nunique(), mean=t.leq.mean())
+    a = a.mutate(mean=_round_half_even(a.mean, 1))
+    lvl = ibis.ifelse(
+        a.period == "day", hj640_level(a.mean, kind="regional", period="day"),
+        hj640_level(a.mean, kind="regional", period="night"),
+    )  # fmt: skip
+    return a.mutate(level=lvl)
+
+
+def traffic_mean(t: ir.Table, *, by: tuple[str, ...] = ()) -> ir.Table:
+    """Road-traffic noise mean L = Σ l_i·L_i / Σ l_i over road sections (HJ 640-2012 §5.5; weighting memory).
+
+    ``t``: ``point, period, leq, length`` [length in km or m; only ratios matter].
+    """
+    a = t.group_by([*by, "period"]).aggregate(
+        n_points=t.point.nunique(), length=t.length.sum(), mean=(t.leq * t.length).sum() / t.length.sum()
+    )
+    a = a.mutate(mean=_round_half_even(a.mean, 1))
+    lvl = ibis.ifelse(
+        a.period == "day", hj640_level(a.mean, kind="traffic", period="day"),
+        hj640_level(a.mean, kind="traffic", period="night"),
+    )  # fmt: skip
+    return a.mutate(level=lvl)
+
+
+def read_points(df: pd.DataFrame, *, file: str | None = None) -> pd.DataFrame:
+    """Validate the hourly noise layout ``point, zone_class, time, leq`` (+ extra columns carried through).
+
+    Raises
+    ------
+    InputError
+        located at file/row/column: missing column, unknown zone class, unparseable time, L_Aeq not a
+        number or outside 0–200 dB(A), duplicate point-hour with different values.
+    """
+    df = df.copy()
+    df.columns = [str(c).strip() for c in df.columns]
+    df["_row"] = np.arange(len(df)) + 2
+    for col in ("point", "zone_class", "time", "leq"):
+        if col not in df.columns:
+            raise InputError(f"缺少必需列 “{col}”", f"required column '{col}' is missing", file=file, column=col)
+
+    def bad(mask: pd.Series, zh: str, en: str, col: str) -> None:
+        idx = np.flatnonzero(mask.to_numpy(dtype=bool))
+        if idx.size:
+            i = int(idx[0])
+            raise InputError(zh, en, file=file, row=int(df["_row"].iloc[i]), column=col, value=df[col].iloc[i])
+
+    z = df["zone_class"].astype("string").str.strip().str.lower()
+    z = z.str.replace("类", "", regex=False).str.replace(r"\.0$", "", regex=True)
+    bad(~z.isin(ZONE_CLASSES).fillna(False), "未知的声环境功能区类别（应为 0/1/2/3/4a/4b）",
+        "unknown functional-zone class (0, 1, 2, 3, 4a or 4b)", "zone_class")  # fmt: skip
+    df["zone_class"] = z
+    leq = pd.to_numeric(df["leq"], errors="coerce")
+    bad(leq.isna(), "无法解析的等效声级", "L_Aeq cannot be parsed", "leq")
+    bad((leq < 0) | (leq > 200), "等效声级应在 0～200 dB(A) 之间", "L_Aeq must lie between 0 and 200 dB(A)", "leq")
+    df["leq"] = leq.astype(float)
+    tt = pd.to_datetime(df["time"].astype("string").str.strip(), errors="coerce", format="mixed")
+    bad(tt.isna(), "无法解析的时间", "time cannot be parsed", "time")
+    df["time"] = tt.astype("datetime64[us]")
+    df["point"] = df["point"].astype(str).str.strip()
+    dup = df.duplicated(["point", "time"], keep=False)
+    if dup.any():
+        varies = df[dup].groupby(["point", "time"])["leq"].transform("nunique") > 1
+        if varies.any():
+            j = df[dup].index[varies.to_numpy()][-1]
+            i = int(df.index.get_loc(j))
+            raise InputError("同一点位、时间有不同的重复值", "duplicate point-hour with different values", file=file,
+                             row=int(df["_row"].iloc[i]), column="leq", value=df["leq"].iloc[i])  # fmt: skip
+        df = df.drop_duplicates(["point", "time"])
+    return df.reset_index(drop=True)
