@@ -1,0 +1,1 @@
+"""Monitoring stations: air stations, water sections, noise points."""

@@ -1,0 +1,262 @@
+"""Zone service: create zones, make lifecycle transitions with the actor check, read the history, report the
+soft quotas. Writes happen inside a savepoint: on any error nothing is written."""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import event, func, select
+from sqlalchemy.orm import Session
+
+from pioneer.registry.divisions import service as divisions
+from pioneer.registry.errors import (
+    HistoryImmutableError,
+    PermissionDeniedError,
+    TransitionError,
+    UnknownZoneError,
+    ZoneError,
+)
+from pioneer.registry.permissions import Actor, Role, require
+from pioneer.registry.strategies.models import Strategy
+from pioneer.registry.zones.choices import (
+    COUNTED,
+    QUOTAS,
+    REASON_REQUIRED,
+    TIER_KINDS,
+    TRANSITIONS,
+    State,
+    Tier,
+)
+from pioneer.registry.zones.models import Zone, ZoneDivision, ZoneTransition
+from pioneer.registry.zones.schemas import QuotaWarning, ZoneCreate, ZonePublic, ZoneResult
+
+CST = ZoneInfo("Asia/Shanghai")
+
+
+@event.listens_for(Session, "before_flush")
+def _history_is_append_only(session: Session, _context, _instances) -> None:  # noqa: ANN001
+    """ORM guard of the append-only history (the database triggers are the second line)."""
+    for obj in list(session.dirty) + list(session.deleted):
+        if isinstance(obj, ZoneTransition) and (obj in session.deleted or session.is_modified(obj)):
+            raise HistoryImmutableError()
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(CST)
+
+
+def public(zone: Zone) -> ZonePublic:
+    return ZonePublic.model_validate(zone)
+
+
+def zone(session: Session, code: str) -> Zone:
+    found = session.scalar(select(Zone).where(Zone.code == code))
+    if found is None:
+        raise UnknownZoneError(code)
+    return found
+
+
+def list_zones(
+    session: Session, *, tier: Tier | None = None, state: State | None = None, within: str | None = None
+) -> list[Zone]:
+    """Zones, optionally by tier, state, or having a division within the scope code ``within``."""
+    query = select(Zone).order_by(Zone.code)
+    if tier is not None:
+        query = query.where(Zone.tier == Tier(tier).value)
+    if state is not None:
+        query = query.where(Zone.state == State(state).value)
+    zones = list(session.scalars(query).all())
+    if within:
+        from pioneer.registry.permissions import scope_covers
+
+        zones = [z for z in zones if any(scope_covers(within, c) for c in z.division_codes)]
+    return zones
+
+
+def create_zone(session: Session, data: ZoneCreate, /, *, actor: Actor, at: dt.datetime | None = None) -> ZoneResult:
+    """Register a zone in state ``draft`` (申报). The applicant is the zone itself, its province or the
+    programme office, with scope over every division. Division codes must be in force at ``as_of`` and of a
+    level that fits the tier; a region zone spans at least two divisions."""
+    tier = Tier(data.tier)
+    as_of = data.as_of or _now().date()
+    require(actor, {Role.ZONE, Role.PROVINCE, Role.PROGRAMME_OFFICE}, data.division_codes, "申报先行区 / create zone")
+    codes = list(dict.fromkeys(data.division_codes))
+    records = divisions.require_in_force(session, codes, at=as_of)
+    wrong = [r for r in records if r.kind not in TIER_KINDS[tier]]
+    if wrong:
+        listed = ", ".join(f"{r.code} {r.name}" for r in wrong)
+        raise ZoneError(
+            f"{tier.value} 级先行区不能包含这些行政区划：{listed}",
+            f"a {tier.value}-tier zone cannot consist of: {listed}",
+        )
+    if tier is Tier.REGION and len(codes) < 2:
+        raise ZoneError("区域级先行区应跨越至少两个行政区划", "a region-tier zone spans at least two divisions")
+    if tier is not Tier.REGION and len(codes) != 1:
+        raise ZoneError(
+            "省、市、县级先行区只对应一个行政区划", "a province-, city- or county-tier zone has exactly one division"
+        )
+    if data.strategy_code is not None and session.get(Strategy, data.strategy_code) is None:
+        raise ZoneError(f"未知的区域战略 “{data.strategy_code}”", f"unknown regional strategy '{data.strategy_code}'")
+    if session.scalar(select(Zone.id).where(Zone.code == data.code)) is not None:
+        raise ZoneError(f"先行区编码 “{data.code}” 已存在", f"zone code '{data.code}' already exists")
+    at = at or _now()
+    with session.begin_nested():
+        zone_ = Zone(
+            code=data.code,
+            name_zh=data.name_zh,
+            name_en=data.name_en,
+            tier=tier.value,
+            theme=data.theme,
+            seed_sections=list(data.seed_sections),
+            strategy_code=data.strategy_code,
+            as_of=as_of,
+            state=State.DRAFT.value,
+            created_at=at,
+            updated_at=at,
+            divisions=[ZoneDivision(division_code=c) for c in codes],
+        )
+        session.add(zone_)
+        session.flush()
+        session.add(
+            ZoneTransition(
+                zone_id=zone_.id,
+                seq=0,
+                from_state=None,
+                to_state=State.DRAFT.value,
+                actor_username=actor.username,
+                actor_role=actor.role.value,
+                reason="申报 / application",
+                at=at,
+            )
+        )
+        session.flush()
+    return ZoneResult(zone=public(zone_), warnings=quota_warnings(session, tier=tier, states=None))
+
+
+def allowed_roles(zone_: Zone, source: State, target: State) -> frozenset[Role]:
+    """Roles that may move ``zone_`` from ``source`` to ``target`` (empty if the transition does not exist).
+    A region-tier zone spans several provinces, so the province's steps fall to the programme office."""
+    roles = TRANSITIONS.get((source, target), frozenset())
+    if zone_.tier == Tier.REGION.value and Role.PROVINCE in roles:
+        roles = (roles - {Role.PROVINCE}) | {Role.PROGRAMME_OFFICE}
+    return roles
+
+
+def allowed_targets(zone_: Zone) -> list[State]:
+    source = State(zone_.state)
+    return [t for (s, t) in TRANSITIONS if s is source]
+
+
+def transition(
+    session: Session,
+    code: str,
+    target: State | str,
+    /,
+    *,
+    actor: Actor,
+    reason: str = "",
+    at: dt.datetime | None = None,
+) -> ZoneResult:
+    """Move zone ``code`` to ``target``: the transition must exist from the current state, the actor must have
+    an allowed role and scope over all the zone's divisions, a reason is required to return or withdraw, and
+    time runs forward. Appends one history row; returns quota warnings on approval."""
+    zone_ = zone(session, code)
+    source, target = State(zone_.state), State(target)
+    roles = allowed_roles(zone_, source, target)
+    if not roles:
+        options = "、".join(t.label_zh for t in allowed_targets(zone_)) or "无"
+        options_en = ", ".join(t.value for t in allowed_targets(zone_)) or "none"
+        raise TransitionError(
+            f"先行区 {code} 当前为 “{source.label_zh}”，不能变更为 “{target.label_zh}”（可变更为：{options}）",
+            f"zone {code} is '{source.value}' and cannot move to '{target.value}' (allowed: {options_en})",
+        )
+    if actor.role not in roles:
+        allowed = "、".join(r.label_zh for r in sorted(roles))
+        raise PermissionDeniedError(
+            f"“{source.label_zh} → {target.label_zh}” 只能由 {allowed} 执行，{actor.username}（{actor.role.label_zh}）无权执行",
+            f"'{source.value} -> {target.value}' may be done by {', '.join(sorted(r.value for r in roles))} only, "
+            f"not by {actor.username} ({actor.role.value})",
+        )
+    require(actor, roles, zone_.division_codes, f"{source.value} -> {target.value}")
+    if (source, target) in REASON_REQUIRED and not reason.strip():
+        raise TransitionError(
+            f"“{source.label_zh} → {target.label_zh}” 必须说明理由", f"'{source.value} -> {target.value}' needs a reason"
+        )
+    at = at or _now()
+    last = session.scalar(
+        select(ZoneTransition).where(ZoneTransition.zone_id == zone_.id).order_by(ZoneTransition.seq.desc()).limit(1)
+    )
+    if last is not None and at < _aware(last.at):
+        raise TransitionError(
+            f"变更时间 {at.isoformat()} 早于上一次变更（{_aware(last.at).isoformat()}）",
+            f"transition time {at.isoformat()} is before the previous one ({_aware(last.at).isoformat()})",
+        )
+    with session.begin_nested():
+        session.add(
+            ZoneTransition(
+                zone_id=zone_.id,
+                seq=(last.seq + 1) if last is not None else 0,
+                from_state=source.value,
+                to_state=target.value,
+                actor_username=actor.username,
+                actor_role=actor.role.value,
+                reason=reason.strip(),
+                at=at,
+            )
+        )
+        zone_.state = target.value
+        zone_.updated_at = at
+        session.flush()
+    warnings = quota_warnings(session, tier=Tier(zone_.tier)) if target is State.APPROVED else []
+    return ZoneResult(zone=public(zone_), warnings=warnings)
+
+
+def _aware(value: dt.datetime) -> dt.datetime:
+    # SQLite returns naive datetimes: they were stored from CST-aware values.
+    return value if value.tzinfo else value.replace(tzinfo=CST)
+
+
+def history(session: Session, code: str) -> list[ZoneTransition]:
+    zone_ = zone(session, code)
+    return list(
+        session.scalars(
+            select(ZoneTransition).where(ZoneTransition.zone_id == zone_.id).order_by(ZoneTransition.seq)
+        ).all()
+    )
+
+
+def quota_counts(session: Session, *, states: frozenset[State] | None = COUNTED) -> dict[str, int]:
+    """Zones per tier in ``states`` (default: approved or later; ``None``: every state but withdrawn)."""
+    query = select(Zone.tier, func.count()).group_by(Zone.tier)
+    if states is None:
+        query = query.where(Zone.state != State.WITHDRAWN.value)
+    else:
+        query = query.where(Zone.state.in_([s.value for s in states]))
+    return {tier: n for tier, n in session.execute(query).all()}
+
+
+def quota_warnings(
+    session: Session, *, tier: Tier | None = None, states: frozenset[State] | None = COUNTED
+) -> list[QuotaWarning]:
+    """Soft quotas (≈5 province, ≈50 city, ≈100 county zones): one warning per tier above its quota."""
+    counts = quota_counts(session, states=states)
+    what_zh = "已批复" if states is COUNTED else "在册（未撤回）"
+    what_en = "approved" if states is COUNTED else "registered (not withdrawn)"
+    out = []
+    for t, quota in QUOTAS.items():
+        if tier is not None and t is not tier:
+            continue
+        n = counts.get(t.value, 0)
+        if n > quota:
+            out.append(
+                QuotaWarning(
+                    tier=t.value,
+                    count=n,
+                    quota=quota,
+                    message_zh=f"{what_zh}的 {t.value} 级先行区有 {n} 个，超过约 {quota} 个的软性名额（提示，不是错误）",
+                    message_en=f"{n} {what_en} {t.value}-tier zones exceed the soft quota of about {quota} "
+                    "(a warning, not an error)",
+                )
+            )
+    return out
