@@ -1,0 +1,156 @@
+"""Reading users' air tables for the calculator: parse, validate with located errors, return typed Ibis tables.
+
+Validation runs as DuckDB SQL over the whole file (no Python loop over rows); every problem is reported with the
+file, row (the header is row 1), column, value and reason, in Chinese and English, and nothing is computed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import ibis
+import ibis.expr.types as ir
+
+from pioneer.errors import InputError, PioneerError
+
+MISSING_MARKERS = ("", "NA", "N/A", "/", "—", "-", "NaN", "nan")
+"""Cells meaning "no value" (CNEMC uses ``NA`` and ``/``; users write empty cells and dashes)."""
+TIME_FORMATS = ("%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H%M")
+DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d")
+CO_MAX_MG = 150
+"""Largest plausible CO [mg/m³]: the top 1-h breakpoint of HJ 633. Larger values are almost surely µg/m³."""
+
+HOURLY_ITEMS = ("so2", "no2", "co", "o3", "pm10", "pm2_5")
+HOURLY_LITERAL_EXTRAS = ("so2_24h", "pm10_24h", "pm2_5_24h", "o3_8h")
+DAILY_ITEMS = ("so2", "no2", "co", "pm10", "pm2_5", "o3_8h_max", "o3_1h_max")
+
+
+class InputErrors(PioneerError):
+    """All the problems found in one input file (each an ``InputError``)."""
+
+    def __init__(self, errors: list[InputError]) -> None:
+        self.errors = errors
+        super().__init__(f"输入有 {len(errors)} 处错误", f"the input has {len(errors)} error(s)")
+
+
+@dataclass(frozen=True)
+class Layout:
+    keys: tuple[str, ...]  # identifying columns besides time
+    required: tuple[str, ...]  # value columns that must be present
+    optional: tuple[str, ...]
+    time_is_date: bool
+
+
+HOURLY = Layout(("station",), HOURLY_ITEMS, HOURLY_LITERAL_EXTRAS + ("city",), time_is_date=False)
+HOURLY_WITH_CITY = Layout(("station", "city"), HOURLY_ITEMS, (), time_is_date=False)
+DAILY = Layout(("station",), DAILY_ITEMS[:-1], ("o3_1h_max", "city"), time_is_date=True)
+
+
+def _sql_list(values: tuple[str, ...]) -> str:
+    return "[" + ", ".join("'" + v.replace("'", "''") + "'" for v in values) + "]"
+
+
+def read_table(path: Path, layout: Layout, *, con: ibis.BaseBackend, max_errors: int = 200) -> ir.Table:
+    """Read and validate a CSV; return a table with ``row`` (file row number), the key columns as strings,
+    ``time`` (timestamp, or ``date``) and float item columns (NULL = missing). Raises ``InputErrors``."""
+    name = path.name
+    if not path.exists():
+        raise InputErrors([InputError("文件不存在", "file not found", file=name)])
+    try:
+        raw = con.read_csv(str(path), all_varchar=True, header=True)
+    except Exception as exc:  # DuckDB's message says which line could not be parsed
+        raise InputErrors(
+            [InputError(f"无法读取CSV文件：{exc}", f"cannot read the CSV file: {exc}", file=name)]
+        ) from exc
+    columns = list(raw.columns)
+    allowed = {*layout.keys, "time", *layout.required, *layout.optional}
+    errors = [
+        InputError("未知列", "unknown column", file=name, row=1, column=c)
+        for c in columns
+        if c not in allowed
+    ]
+    errors += [
+        InputError("缺少必需的列", "required column missing", file=name, row=1, column=c)
+        for c in (*layout.keys, "time", *layout.required)
+        if c not in columns
+    ]
+    if errors:
+        raise InputErrors(errors)
+    items = [c for c in (*layout.required, *layout.optional) if c in columns and c != "city"]
+    keys = list(dict.fromkeys(c for c in (*layout.keys, "city") if c in columns))
+    formats = DATE_FORMATS if layout.time_is_date else TIME_FORMATS
+    tname = f"air_input_{abs(hash(str(path)))}"
+    con.create_table(tname, raw.mutate(row=ibis.row_number() + 2), overwrite=True, temp=True)
+    missing = _sql_list(MISSING_MARKERS)
+    value_sql = ", ".join(
+        f"CASE WHEN trim(coalesce(\"{c}\", '')) IN (SELECT unnest({missing})) THEN NULL "
+        f'ELSE trim("{c}") END AS "{c}__raw", '
+        f"TRY_CAST(CASE WHEN trim(coalesce(\"{c}\", '')) IN (SELECT unnest({missing})) THEN NULL "
+        f'ELSE trim("{c}") END AS DOUBLE) AS "{c}"'
+        for c in items
+    )
+    key_sql = ", ".join(f'trim("{k}") AS "{k}"' for k in keys)
+    time_sql = f'try_strptime(trim("time"), {_sql_list(formats)})'
+    if layout.time_is_date:
+        time_sql = f"CAST({time_sql} AS DATE)"
+    typed = con.sql(
+        f'SELECT row, {key_sql}, trim("time") AS time__raw, {time_sql} AS time, {value_sql} FROM "{tname}"'
+    )
+    checks = []
+    for k in keys:
+        checks.append(
+            (typed[k].isnull() | (typed[k] == ""), k, typed[k], "缺少标识值", "identifier is empty")
+        )
+    if "city" in keys:
+        checks.append((~typed.city.re_search(r"^\d{6}$"), "city", typed.city, "城市代码应为6位行政区划代码",
+                       "city must be a 6-digit division code"))  # fmt: skip
+    checks.append((typed.time.isnull(), "time", typed.time__raw,
+                   "无法解析的时间（应为 ISO 8601，如 2026-03-02T09:00）" if not layout.time_is_date
+                   else "无法解析的日期（应为 2026-03-02）",
+                   "unparseable time (ISO 8601 expected, e.g. 2026-03-02T09:00)" if not layout.time_is_date
+                   else "unparseable date (expected e.g. 2026-03-02)"))  # fmt: skip
+    for c in items:
+        raw_c = typed[f"{c}__raw"]
+        checks.append((raw_c.notnull() & typed[c].isnull(), c, raw_c, "不是数值", "not a number"))
+        checks.append((typed[c] < 0, c, raw_c, "浓度不能为负", "concentration is negative"))
+        if c == "co":
+            checks.append((typed[c] > CO_MAX_MG, c, raw_c,
+                           f"CO 超过 {CO_MAX_MG} mg/m³，疑似以 µg/m³ 填报（CO 单位应为 mg/m³）",
+                           f"CO above {CO_MAX_MG} mg/m³ — probably given in µg/m³ (CO must be in mg/m³)"))  # fmt: skip
+    bad = ibis.union(
+        *[
+            typed.filter(cond.fill_null(False)).select(
+                "row",
+                column=ibis.literal(col),
+                value=val.cast("string"),
+                zh=ibis.literal(zh),
+                en=ibis.literal(en),
+            )
+            for cond, col, val, zh, en in checks
+        ]
+    )
+    found = con.execute(bad.order_by(["row", "column"]).limit(max_errors))
+    errors = [
+        InputError(r.zh, r.en, file=name, row=int(r.row), column=r.column, value=r.value)
+        for r in found.itertuples()
+    ]
+    # duplicate station-time rows (conflicting or not): report every row of each duplicated key
+    key_cols = [k for k in layout.keys if k != "city"]
+    dup = typed.filter(typed.time.notnull())
+    w = ibis.window(group_by=[dup[k] for k in key_cols] + [dup.time])
+    dup = dup.mutate(n=dup.row.count().over(w), first=dup.row.min().over(w))
+    dup = con.execute(
+        dup.filter((dup.n > 1) & (dup.row != dup.first))
+        .select("row", "first", "time__raw")
+        .order_by("row")
+        .limit(max_errors)
+    )
+    for r in dup.itertuples():
+        errors.append(InputError(
+            f"重复的{('站点-时间' if not layout.time_is_date else '站点-日期')}（与第 {r.first} 行相同）",
+            f"duplicate station-{'date' if layout.time_is_date else 'time'} (same as row {r.first})",
+            file=name, row=int(r.row), column="time", value=r.time__raw))  # fmt: skip
+    if errors:
+        raise InputErrors(sorted(errors, key=lambda e: (e.row or 0, e.column or "")))
+    return typed.select("row", *keys, "time", *items)
