@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from pioneer.commands import air
+from pioneer.commands import lake as lake_commands
 
 app = typer.Typer(
     help="Pioneer 美丽中国先行区建设管理与评估平台 — Beautiful China pioneer-zone platform.",
@@ -12,6 +13,9 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 app.add_typer(air.app, name="air")
+app.add_typer(lake_commands.app, name="lake")
+app.command("ingest")(lake_commands.ingest)
+app.command("export")(lake_commands.export)
 
 
 def main() -> None:

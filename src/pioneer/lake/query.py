@@ -1,0 +1,158 @@
+"""The query layer: Ibis tables over the committed Parquet files of the lake (DuckDB by default).
+
+Any Ibis backend with ``read_parquet`` may be passed as ``con`` (e.g. ``ibis.pyspark.connect(session)`` for a lake
+on HDFS or an object store); the expressions do not depend on the engine.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import ibis
+import ibis.expr.types as ir
+import pyarrow as pa
+
+from pioneer.lake.layouts import AIR_ITEMS
+from pioneer.lake.storage import Lake
+
+AIR_SCHEMA = pa.schema(
+    [
+        ("station", pa.string()),
+        ("city", pa.string()),
+        ("city_name", pa.string()),
+        ("time", pa.timestamp("us")),
+        *[(i, pa.float64()) for i in AIR_ITEMS],
+        ("row", pa.int64()),
+        ("status", pa.string()),
+        ("import_id", pa.string()),
+        ("sheet", pa.string()),
+    ]
+)
+WATER_SCHEMA = pa.schema(
+    [
+        ("section", pa.string()),
+        ("division", pa.string()),
+        ("time", pa.timestamp("us")),
+        ("item", pa.string()),
+        ("value", pa.float64()),
+        ("flag", pa.string()),
+        ("raw", pa.string()),
+        ("unit", pa.string()),
+        ("row", pa.int64()),
+        ("status", pa.string()),
+        ("import_id", pa.string()),
+        ("sheet", pa.string()),
+    ]
+)
+NOISE_SCHEMA = pa.schema(
+    [
+        ("point", pa.string()),
+        ("division", pa.string()),
+        ("zone_class", pa.string()),
+        ("time", pa.timestamp("us")),
+        ("leq", pa.float64()),
+        ("row", pa.int64()),
+        ("status", pa.string()),
+        ("import_id", pa.string()),
+        ("sheet", pa.string()),
+    ]
+)
+SCHEMAS = {"air": AIR_SCHEMA, "water": WATER_SCHEMA, "noise": NOISE_SCHEMA}
+KEYS = {"air": ["station", "time"], "water": ["section", "time", "item"], "noise": ["point", "time"]}
+STATUSES = ("best", "validated", "preliminary", "all")
+
+
+def connect() -> Any:
+    """A fresh in-process DuckDB backend."""
+    return ibis.duckdb.connect()
+
+
+def medium_table(lake: Lake | None, medium: str, *, con: Any = None) -> ir.Table:
+    """Every stored version of every row of ``medium`` (all imports, both statuses)."""
+    lake = lake or Lake()
+    con = con or connect()
+    files = lake.files(medium)
+    schema = SCHEMAS[medium]
+    if not files:
+        return ibis.memtable(schema.empty_table())
+    t = con.read_parquet(files)
+    return t.select(*[t[f.name].cast(ibis.dtype(f.type)) if f.name in t.columns else
+                      ibis.null(ibis.dtype(f.type)).name(f.name) for f in schema])
+
+
+def versions(
+    lake: Lake | None,
+    medium: str,
+    *,
+    status: str = "best",
+    start: dt.datetime | str | None = None,
+    end: dt.datetime | str | None = None,
+    con: Any = None,
+) -> ir.Table:
+    """Rows of ``medium`` with one version per key chosen by ``status``.
+
+    ``best``: a validated value where one exists, else the preliminary one; ``validated`` / ``preliminary``: only
+    rows of that status; ``all``: every version (previous ones included). Among several imports of the same
+    status the latest import wins (import ids sort by time).
+    """
+    if status not in STATUSES:
+        raise ValueError(f"status must be one of {STATUSES}")
+    t = medium_table(lake, medium, con=con)
+    if start is not None:
+        t = t.filter(t.time >= ibis.timestamp(start))
+    if end is not None:
+        t = t.filter(t.time <= ibis.timestamp(end))
+    if status == "all":
+        return t
+    if status != "best":
+        t = t.filter(t.status == status)
+    rank = (t.status == "validated").cast("int8")
+    w = ibis.window(group_by=[t[k] for k in KEYS[medium]], order_by=[ibis.desc(rank), ibis.desc(t.import_id)])
+    t = t.mutate(_version=ibis.row_number().over(w))
+    return t.filter(t._version == 0).drop("_version")
+
+
+def air_hourly(
+    lake: Lake | None = None,
+    *,
+    stations: list[str] | None = None,
+    start: dt.datetime | str | None = None,
+    end: dt.datetime | str | None = None,
+    status: str = "best",
+    con: Any = None,
+) -> ir.Table:
+    """Hourly air values for the standards engine.
+
+    Columns: ``station`` (str), ``city`` (6-digit division code, str), ``time`` (timestamp, China Standard Time,
+    labelled by the hour it ends), ``so2, no2, co, o3, pm10, pm2_5`` (float64; µg/m³, CO mg/m³; null = missing).
+    ``start``/``end`` bound the labels inclusively; ``status`` as in :func:`versions`.
+    """
+    t = versions(lake, "air", status=status, start=start, end=end, con=con)
+    if stations is not None:
+        t = t.filter(t.station.isin(list(stations)))
+    return t.select("station", "city", "time", *AIR_ITEMS)
+
+
+def water_samples(lake: Lake | None = None, *, status: str = "best", **kw: Any) -> ir.Table:
+    """Water values (long): section, division, time, item, value, flag (ND, <, L), raw text, unit."""
+    t = versions(lake, "water", status=status, **kw)
+    return t.select("section", "division", "time", "item", "value", "flag", "raw", "unit")
+
+
+def noise_points(lake: Lake | None = None, *, status: str = "best", **kw: Any) -> ir.Table:
+    """Noise values: point, division, zone_class, time, leq [dB(A)]."""
+    t = versions(lake, "noise", status=status, **kw)
+    return t.select("point", "division", "zone_class", "time", "leq")
+
+
+def division_prefix(code: str) -> str:
+    """The prefix shared by a division and the divisions beneath it (GB/T 2260: ``320500`` → ``3205``)."""
+    code = code.strip()
+    if len(code) != 6 or not code.isdigit():
+        raise ValueError("division code must be 6 digits")
+    if code.endswith("0000"):
+        return code[:2]
+    if code.endswith("00"):
+        return code[:4]
+    return code
