@@ -13,14 +13,14 @@ from sqlalchemy.orm import Session, sessionmaker
 from pioneer.config import settings
 
 
-def _enable_sqlite_foreign_keys(dbapi_connection, _record) -> None:  # noqa: ANN001
+def _enable_sqlite_foreign_keys(dbapi_connection, _record) -> None:
     # SQLite ignores FOREIGN KEY clauses unless asked, per connection.
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()
 
 
-def make_engine(url: str | None = None, **kwargs) -> Engine:  # noqa: ANN003
+def make_engine(url: str | None = None, **kwargs) -> Engine:
     """An engine for ``url`` (default: the configured app database); SQLite gets foreign keys switched on and
     its parent folder created."""
     url = url or settings().database

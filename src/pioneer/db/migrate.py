@@ -49,7 +49,7 @@ def downgrade(url: str | None, revision: str) -> None:
         engine.dispose()
 
 
-def current_revision(url: str | None = None, *, engine=None) -> str | None:  # noqa: ANN001
+def current_revision(url: str | None = None, *, engine=None) -> str | None:
     """The revision the database is at (``None`` for an empty database)."""
     own = engine is None
     engine = engine or make_engine(url)

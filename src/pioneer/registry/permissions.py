@@ -22,9 +22,12 @@ class Role(StrEnum):
 
     @property
     def label_zh(self) -> str:
-        return {"programme_office": "国家推进办", "province": "省级主管部门", "zone": "先行区", "viewer": "查看者"}[
-            self.value
-        ]
+        return {
+            "programme_office": "国家推进办",
+            "province": "省级主管部门",
+            "zone": "先行区",
+            "viewer": "查看者",
+        }[self.value]
 
 
 @dataclass(frozen=True)

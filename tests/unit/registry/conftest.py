@@ -24,7 +24,9 @@ def postgres_server_url() -> str | None:
     url = os.environ.get("PIONEER_TEST_POSTGRES_URL")
     if not url:
         if os.environ.get("PIONEER_REQUIRE_POSTGRES"):
-            pytest.fail("PIONEER_TEST_POSTGRES_URL is not set but PIONEER_REQUIRE_POSTGRES is (run scripts/start-postgres.sh)")
+            pytest.fail(
+                "PIONEER_TEST_POSTGRES_URL is not set but PIONEER_REQUIRE_POSTGRES is (run scripts/start-postgres.sh)"
+            )
         pytest.skip("PIONEER_TEST_POSTGRES_URL not set")
     return url
 
@@ -46,7 +48,7 @@ def fresh_postgres_database(server_url: str) -> tuple[str, callable]:
 
 
 @pytest.fixture(scope="session", params=["sqlite", "postgresql"])
-def backend(request, tmp_path_factory) -> Iterator[str]:  # noqa: ANN001
+def backend(request, tmp_path_factory) -> Iterator[str]:
     """URL of a migrated app database (SQLite file or fresh PostgreSQL database)."""
     if request.param == "sqlite":
         url = f"sqlite:///{tmp_path_factory.mktemp('registry') / 'pioneer.db'}"

@@ -43,7 +43,11 @@ def test_abolished_code_recodes_to_successor(session):
     result = divisions.recode(session, "110103")
     assert [d.code for d in result.resolved] == ["110101"]
     assert result.resolved[0].name == "东城区"
-    assert (result.steps[0].from_code, result.steps[0].to_code, result.steps[0].year) == ("110103", "110101", 2010)
+    assert (result.steps[0].from_code, result.steps[0].to_code, result.steps[0].year) == (
+        "110103",
+        "110101",
+        2010,
+    )
 
 
 def test_split_code_recodes_to_several_and_ignores_partial_transfers(session):
@@ -66,7 +70,9 @@ def test_recode_follows_chains(session):
 
 def test_recode_to_an_earlier_target_year(session):
     # As listed in 2005, 110103 was still in force: nothing to follow.
-    assert [d.code for d in divisions.recode(session, "110103", year=2005, target_year=2005).resolved] == ["110103"]
+    assert [d.code for d in divisions.recode(session, "110103", year=2005, target_year=2005).resolved] == [
+        "110103"
+    ]
 
 
 def test_code_in_force_at_date(session):

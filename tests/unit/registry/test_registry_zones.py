@@ -30,8 +30,14 @@ T0 = dt.datetime(2025, 1, 1, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))
 
 
 def county_zone(session, code="PZ-ANJI", division="330523", actor=ANJI):
-    data = ZoneCreate(code=code, name_zh="安吉县先行区", tier=Tier.COUNTY, division_codes=[division], theme="两山",
-                      as_of=dt.date(2025, 1, 1))
+    data = ZoneCreate(
+        code=code,
+        name_zh="安吉县先行区",
+        tier=Tier.COUNTY,
+        division_codes=[division],
+        theme="两山",
+        as_of=dt.date(2025, 1, 1),
+    )
     return zones.create_zone(session, data, actor=actor, at=T0)
 
 
@@ -61,7 +67,14 @@ PATH_TO = {
     State.APPROVED: ["recommended", "under_review", "approved"],
     State.UNDER_CONSTRUCTION: ["recommended", "under_review", "approved", "under_construction"],
     State.SELF_ASSESSED: ["recommended", "under_review", "approved", "under_construction", "self_assessed"],
-    State.EVALUATED: ["recommended", "under_review", "approved", "under_construction", "self_assessed", "evaluated"],
+    State.EVALUATED: [
+        "recommended",
+        "under_review",
+        "approved",
+        "under_construction",
+        "self_assessed",
+        "evaluated",
+    ],
 }
 
 
@@ -71,7 +84,9 @@ def test_every_allowed_transition_by_every_allowed_role(session, source, target)
         code = f"Z-{source.value}-{target.value}-{role.value}"[:32]
         county_zone(session, code=code)
         walk(session, code, *PATH_TO[source])
-        result = zones.transition(session, code, target, actor=ACTOR_FOR[role], reason="理由", at=T0 + dt.timedelta(days=30))
+        result = zones.transition(
+            session, code, target, actor=ACTOR_FOR[role], reason="理由", at=T0 + dt.timedelta(days=30)
+        )
         assert result.zone.state == target.value
         last = zones.history(session, code)[-1]
         assert (last.from_state, last.to_state, last.actor_role) == (source.value, target.value, role.value)
@@ -108,7 +123,9 @@ def test_wrong_role_is_rejected(session, source, target):
     walk(session, code, *PATH_TO[source])
     for role in set(ACTOR_FOR) - allowed:
         with pytest.raises(PermissionDeniedError) as err:
-            zones.transition(session, code, target, actor=ACTOR_FOR[role], reason="理由", at=T0 + dt.timedelta(days=30))
+            zones.transition(
+                session, code, target, actor=ACTOR_FOR[role], reason="理由", at=T0 + dt.timedelta(days=30)
+            )
         assert "无权" in err.value.message_zh
     viewer = Actor("v", Role.VIEWER, ("330000",))
     with pytest.raises(PermissionDeniedError):
@@ -125,8 +142,14 @@ def test_out_of_scope_province_is_rejected(session):
 
 
 def test_region_zone_province_steps_fall_to_programme_office(session):
-    data = ZoneCreate(code="R-YRD", name_zh="长三角先行区", tier=Tier.REGION, strategy_code="yrd",
-                      division_codes=["310000", "320000", "330000", "340000"], as_of=dt.date(2025, 1, 1))
+    data = ZoneCreate(
+        code="R-YRD",
+        name_zh="长三角先行区",
+        tier=Tier.REGION,
+        strategy_code="yrd",
+        division_codes=["310000", "320000", "330000", "340000"],
+        as_of=dt.date(2025, 1, 1),
+    )
     zones.create_zone(session, data, actor=OFFICE, at=T0)
     with pytest.raises(PermissionDeniedError):
         zones.transition(session, "R-YRD", "recommended", actor=ZHEJIANG, at=T0)
@@ -156,7 +179,9 @@ def test_history_cannot_be_edited_through_the_orm(session):
     session.rollback()
 
 
-@pytest.mark.parametrize("statement", ["UPDATE registry_zone_transition SET reason = 'x'", "DELETE FROM registry_zone_transition"])
+@pytest.mark.parametrize(
+    "statement", ["UPDATE registry_zone_transition SET reason = 'x'", "DELETE FROM registry_zone_transition"]
+)
 def test_history_cannot_be_edited_in_sql(session, statement):
     county_zone(session)
     with pytest.raises(Exception, match="append-only"), session.begin_nested():
@@ -183,11 +208,29 @@ def test_bad_divisions_write_nothing(session):
 
 def test_region_membership_rules(session):
     with pytest.raises(ZoneError):
-        zones.create_zone(session, ZoneCreate(code="R1", name_zh="x", tier=Tier.REGION, division_codes=["310000"]),
-                          actor=OFFICE)
-    gba = ["810000", "820000", "440100", "440300", "440400", "440600", "440700", "441200", "441300", "441900", "442000"]
-    zone = zones.create_zone(session, ZoneCreate(code="R-GBA", name_zh="大湾区", tier=Tier.REGION, division_codes=gba,
-                                                 strategy_code="gba"), actor=OFFICE).zone
+        zones.create_zone(
+            session,
+            ZoneCreate(code="R1", name_zh="x", tier=Tier.REGION, division_codes=["310000"]),
+            actor=OFFICE,
+        )
+    gba = [
+        "810000",
+        "820000",
+        "440100",
+        "440300",
+        "440400",
+        "440600",
+        "440700",
+        "441200",
+        "441300",
+        "441900",
+        "442000",
+    ]
+    zone = zones.create_zone(
+        session,
+        ZoneCreate(code="R-GBA", name_zh="大湾区", tier=Tier.REGION, division_codes=gba, strategy_code="gba"),
+        actor=OFFICE,
+    ).zone
     assert len(zone.division_codes) == 11
 
 
@@ -195,8 +238,18 @@ def test_soft_quota_warns_not_errors(session):
     provinces = ["110000", "120000", "130000", "140000", "150000", "210000"]
     results = []
     for code in provinces:
-        zones.create_zone(session, ZoneCreate(code=f"P-{code}", name_zh=code, tier=Tier.PROVINCE,
-                                              division_codes=[code], as_of=dt.date(2025, 1, 1)), actor=OFFICE, at=T0)
+        zones.create_zone(
+            session,
+            ZoneCreate(
+                code=f"P-{code}",
+                name_zh=code,
+                tier=Tier.PROVINCE,
+                division_codes=[code],
+                as_of=dt.date(2025, 1, 1),
+            ),
+            actor=OFFICE,
+            at=T0,
+        )
         province = Actor(f"p{code}", Role.PROVINCE, (code,))
         zones.transition(session, f"P-{code}", "recommended", actor=province, at=T0)
         zones.transition(session, f"P-{code}", "under_review", actor=OFFICE, at=T0)

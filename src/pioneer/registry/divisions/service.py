@@ -22,7 +22,7 @@ def _year(at: dt.date | int | None) -> int | None:
     return at.year if isinstance(at, dt.date) else at
 
 
-def in_force(year: int):  # noqa: ANN201  (SQL expression)
+def in_force(year: int):
     """SQL condition: the record is listed in year ``year``."""
     return and_(Division.start_year <= year, or_(Division.end_year.is_(None), Division.end_year > year))
 
@@ -92,7 +92,9 @@ def subtree(session: Session, code: str, *, year: int | None = None) -> list[Div
     found, frontier = [root], [root.code]
     while frontier:
         level = session.scalars(
-            select(Division).where(Division.parent_code.in_(frontier), in_force(year), Division.code != root.code)
+            select(Division).where(
+                Division.parent_code.in_(frontier), in_force(year), Division.code != root.code
+            )
         ).all()
         found.extend(level)
         frontier = [d.code for d in level if d.level != "county"]
@@ -155,7 +157,11 @@ def recode(
             nxt = _record_at_change(session, edge.successor_code, edge.year)
             steps.append(
                 RecodeStep(
-                    from_code=record.code, from_name=record.name, to_code=nxt.code, to_name=nxt.name, year=edge.year
+                    from_code=record.code,
+                    from_name=record.name,
+                    to_code=nxt.code,
+                    to_name=nxt.name,
+                    year=edge.year,
                 )
             )
             frontier.append(nxt)

@@ -43,13 +43,17 @@ def read_table(path: Path | str) -> pd.DataFrame:
         else:
             frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
     except (ValueError, UnicodeDecodeError, pd.errors.ParserError) as exc:
-        raise InputError("无法读取文件（应为 UTF-8 CSV 或 xlsx）", f"cannot read the file ({exc})", file=str(path)) from exc
+        raise InputError(
+            "无法读取文件（应为 UTF-8 CSV 或 xlsx）", f"cannot read the file ({exc})", file=str(path)
+        ) from exc
     aliases = {alias.lower(): name for name, spellings in COLUMNS.items() for alias in spellings}
     frame.columns = [aliases.get(str(c).strip().lower(), str(c).strip()) for c in frame.columns]
     return frame.apply(lambda col: col.str.strip())
 
 
-def validate_stations(session: Session, frame: pd.DataFrame, *, file: str, actor: Actor | None = None) -> list[InputError]:
+def validate_stations(
+    session: Session, frame: pd.DataFrame, *, file: str, actor: Actor | None = None
+) -> list[InputError]:
     """Every problem of the table, located (row numbers count the header as row 1)."""
     errors: list[InputError] = []
     missing = [c for c in REQUIRED if c not in frame.columns]
@@ -60,28 +64,69 @@ def validate_stations(session: Session, frame: pd.DataFrame, *, file: str, actor
 
     def flag(mask: pd.Series, column: str, zh: str, en: str) -> None:
         for i in f.index[mask.fillna(False).astype(bool)]:
-            errors.append(InputError(zh, en, file=file, row=int(rownum[i]), column=column, value=f.at[i, column]))
+            errors.append(
+                InputError(zh, en, file=file, row=int(rownum[i]), column=column, value=f.at[i, column])
+            )
 
     for column in REQUIRED:
         flag(f[column].eq(""), column, "必填项为空", "required value is empty")
     code = f["station_code"]
-    flag(code.ne("") & code.duplicated(keep=False), "station_code", "站点编码在文件中重复", "duplicate station code in the file")
-    existing = set(session.scalars(select(Station.code).where(Station.code.in_(code[code.ne("")].unique().tolist()))))
+    flag(
+        code.ne("") & code.duplicated(keep=False),
+        "station_code",
+        "站点编码在文件中重复",
+        "duplicate station code in the file",
+    )
+    existing = set(
+        session.scalars(select(Station.code).where(Station.code.in_(code[code.ne("")].unique().tolist())))
+    )
     flag(code.isin(existing), "station_code", "站点编码已存在", "station code already registered")
     medium = f["medium"]
-    flag(medium.ne("") & ~medium.isin([m.value for m in Medium]), "medium", "介质应为 air/water/noise", "medium must be air, water or noise")
-    flag(f["datum"].ne("") & ~f["datum"].isin([d.value for d in Datum]), "datum", "坐标系应为 WGS84/CGCS2000/GCJ02/BD09", "datum must be WGS84, CGCS2000, GCJ02 or BD09")
+    flag(
+        medium.ne("") & ~medium.isin([m.value for m in Medium]),
+        "medium",
+        "介质应为 air/water/noise",
+        "medium must be air, water or noise",
+    )
+    flag(
+        f["datum"].ne("") & ~f["datum"].isin([d.value for d in Datum]),
+        "datum",
+        "坐标系应为 WGS84/CGCS2000/GCJ02/BD09",
+        "datum must be WGS84, CGCS2000, GCJ02 or BD09",
+    )
     lon = pd.to_numeric(f["longitude"], errors="coerce")
     lat = pd.to_numeric(f["latitude"], errors="coerce")
     flag(f["longitude"].ne("") & lon.isna(), "longitude", "经度不是数字", "longitude is not a number")
     flag(f["latitude"].ne("") & lat.isna(), "latitude", "纬度不是数字", "latitude is not a number")
-    flag(lon.notna() & ~lon.between(CHINA_BOUNDS["lon_min"], CHINA_BOUNDS["lon_max"]), "longitude", "经度超出中国范围（约 73.2–135.4°E）", "longitude outside China's bounds (about 73.2–135.4°E)")
-    flag(lat.notna() & ~lat.between(CHINA_BOUNDS["lat_min"], CHINA_BOUNDS["lat_max"]), "latitude", "纬度超出中国范围（约 3.5–53.9°N）", "latitude outside China's bounds (about 3.5–53.9°N)")
+    flag(
+        lon.notna() & ~lon.between(CHINA_BOUNDS["lon_min"], CHINA_BOUNDS["lon_max"]),
+        "longitude",
+        "经度超出中国范围（约 73.2–135.4°E）",
+        "longitude outside China's bounds (about 73.2–135.4°E)",
+    )
+    flag(
+        lat.notna() & ~lat.between(CHINA_BOUNDS["lat_min"], CHINA_BOUNDS["lat_max"]),
+        "latitude",
+        "纬度超出中国范围（约 3.5–53.9°N）",
+        "latitude outside China's bounds (about 3.5–53.9°N)",
+    )
     start = pd.to_datetime(f["active_from"].replace("", None), errors="coerce", format="ISO8601")
     end = pd.to_datetime(f["active_to"].replace("", None), errors="coerce", format="ISO8601")
-    flag(f["active_from"].ne("") & start.isna(), "active_from", "日期格式应为 YYYY-MM-DD", "date must be YYYY-MM-DD")
-    flag(f["active_to"].ne("") & end.isna(), "active_to", "日期格式应为 YYYY-MM-DD", "date must be YYYY-MM-DD")
-    flag(start.notna() & end.notna() & (end < start), "active_to", "停用日期早于启用日期", "active_to is before active_from")
+    flag(
+        f["active_from"].ne("") & start.isna(),
+        "active_from",
+        "日期格式应为 YYYY-MM-DD",
+        "date must be YYYY-MM-DD",
+    )
+    flag(
+        f["active_to"].ne("") & end.isna(), "active_to", "日期格式应为 YYYY-MM-DD", "date must be YYYY-MM-DD"
+    )
+    flag(
+        start.notna() & end.notna() & (end < start),
+        "active_to",
+        "停用日期早于启用日期",
+        "active_to is before active_from",
+    )
     year = start.dt.year.fillna(divisions.latest_year(session)).astype("int64")
 
     def check_division(column: str, mask: pd.Series) -> None:
@@ -89,7 +134,12 @@ def validate_stations(session: Session, frame: pd.DataFrame, *, file: str, actor
         if rows.empty:
             return
         status = divisions.check_codes_in_force(session, rows, code="code", year="year")
-        flag(status.eq("unknown").reindex(f.index, fill_value=False), column, "未知的行政区划代码", "unknown division code")
+        flag(
+            status.eq("unknown").reindex(f.index, fill_value=False),
+            column,
+            "未知的行政区划代码",
+            "unknown division code",
+        )
         flag(
             status.eq("not_in_force").reindex(f.index, fill_value=False),
             column,
@@ -99,15 +149,40 @@ def validate_stations(session: Session, frame: pd.DataFrame, *, file: str, actor
 
     check_division("division_code", pd.Series(True, index=f.index))
     air, water, noise = medium.eq(Medium.AIR), medium.eq(Medium.WATER), medium.eq(Medium.NOISE)
-    flag(air & ~f["air_class"].isin([c.value for c in AirClass]), "air_class", "空气站类型应为 national/provincial/control", "air_class must be national, provincial or control")
-    flag(water & ~f["water_body"].isin([w.value for w in WaterBody]), "water_body", "水体类型应为 river/lake/reservoir", "water_body must be river, lake or reservoir")
+    flag(
+        air & ~f["air_class"].isin([c.value for c in AirClass]),
+        "air_class",
+        "空气站类型应为 national/provincial/control",
+        "air_class must be national, provincial or control",
+    )
+    flag(
+        water & ~f["water_body"].isin([w.value for w in WaterBody]),
+        "water_body",
+        "水体类型应为 river/lake/reservoir",
+        "water_body must be river, lake or reservoir",
+    )
     cross = f["cross_boundary"].str.lower()
-    flag(water & cross.ne("") & ~cross.isin(TRUE | FALSE), "cross_boundary", "跨界断面应为 是/否", "cross_boundary must be yes or no")
+    flag(
+        water & cross.ne("") & ~cross.isin(TRUE | FALSE),
+        "cross_boundary",
+        "跨界断面应为 是/否",
+        "cross_boundary must be yes or no",
+    )
     is_cross = water & cross.isin(TRUE)
     for column in ("upstream_division_code", "downstream_division_code"):
-        flag(is_cross & f[column].eq(""), column, "跨界断面须填写上下游行政区划代码", "a cross-boundary section needs upstream and downstream division codes")
+        flag(
+            is_cross & f[column].eq(""),
+            column,
+            "跨界断面须填写上下游行政区划代码",
+            "a cross-boundary section needs upstream and downstream division codes",
+        )
         check_division(column, is_cross)
-    flag(noise & ~f["noise_zone_class"].isin([c.value for c in NoiseZoneClass]), "noise_zone_class", "声环境功能区类别应为 0/1/2/3/4a/4b（GB 3096-2008）", "noise_zone_class must be 0, 1, 2, 3, 4a or 4b (GB 3096-2008)")
+    flag(
+        noise & ~f["noise_zone_class"].isin([c.value for c in NoiseZoneClass]),
+        "noise_zone_class",
+        "声环境功能区类别应为 0/1/2/3/4a/4b（GB 3096-2008）",
+        "noise_zone_class must be 0, 1, 2, 3, 4a or 4b (GB 3096-2008)",
+    )
     if actor is not None:
         flag(
             f["division_code"].ne("") & ~f["division_code"].map(actor.covers),
@@ -115,7 +190,9 @@ def validate_stations(session: Session, frame: pd.DataFrame, *, file: str, actor
             f"用户 {actor.username} 无权登记该行政区划的站点",
             f"user {actor.username} has no scope over this division",
         )
-    return sorted(errors, key=lambda e: (e.row or 0, list(COLUMNS).index(e.column) if e.column in COLUMNS else 0))
+    return sorted(
+        errors, key=lambda e: (e.row or 0, list(COLUMNS).index(e.column) if e.column in COLUMNS else 0)
+    )
 
 
 def station_records(frame: pd.DataFrame, *, source: str) -> list[dict]:
@@ -148,7 +225,9 @@ def station_records(frame: pd.DataFrame, *, source: str) -> list[dict]:
     return out.to_dict("records")
 
 
-def import_stations(session: Session, path: Path | str, /, *, actor: Actor, source: str | None = None) -> ImportReport:
+def import_stations(
+    session: Session, path: Path | str, /, *, actor: Actor, source: str | None = None
+) -> ImportReport:
     """Import every station of a CSV or Excel file, or none: any located error rejects the whole file
     (:class:`ImportFailedError` lists them all). The actor needs the province or programme-office role and
     scope over each station's division."""

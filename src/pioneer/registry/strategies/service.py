@@ -53,8 +53,13 @@ def strategy_rows(data: list[dict] | None = None) -> tuple[list[dict], list[dict
     return strategies, members, tasks
 
 
+NUMERALS = "一二三四五六七八九十"
+
+
 def list_strategies(session: Session) -> list[Strategy]:
-    return list(session.scalars(select(Strategy).order_by(Strategy.seed_section)).all())
+    """All strategies in the order of the seed's sections (二(一) … 二(五))."""
+    found = session.scalars(select(Strategy)).all()
+    return sorted(found, key=lambda s: [NUMERALS.find(ch) for ch in s.seed_section])
 
 
 def strategy(session: Session, code: str) -> Strategy:

@@ -56,7 +56,9 @@ STATE_LABELS_ZH = {
 
 TERMINAL = frozenset({State.MODEL, State.WITHDRAWN})
 # States counted against the soft quotas: approved and everything after it (withdrawn zones do not count).
-COUNTED = frozenset({State.APPROVED, State.UNDER_CONSTRUCTION, State.SELF_ASSESSED, State.EVALUATED, State.MODEL})
+COUNTED = frozenset(
+    {State.APPROVED, State.UNDER_CONSTRUCTION, State.SELF_ASSESSED, State.EVALUATED, State.MODEL}
+)
 
 PO, PROV, ZONE = Role.PROGRAMME_OFFICE, Role.PROVINCE, Role.ZONE
 
@@ -81,4 +83,6 @@ TRANSITIONS: dict[tuple[State, State], frozenset[Role]] = {
 }
 
 # Transitions that need a reason (why the application goes back or ends).
-REASON_REQUIRED = frozenset({(State.UNDER_REVIEW, State.DRAFT)} | {k for k in TRANSITIONS if k[1] is State.WITHDRAWN})
+REASON_REQUIRED = frozenset(
+    {(State.UNDER_REVIEW, State.DRAFT)} | {k for k in TRANSITIONS if k[1] is State.WITHDRAWN}
+)

@@ -35,7 +35,7 @@ CST = ZoneInfo("Asia/Shanghai")
 
 
 @event.listens_for(Session, "before_flush")
-def _history_is_append_only(session: Session, _context, _instances) -> None:  # noqa: ANN001
+def _history_is_append_only(session: Session, _context, _instances) -> None:
     """ORM guard of the append-only history (the database triggers are the second line)."""
     for obj in list(session.dirty) + list(session.deleted):
         if isinstance(obj, ZoneTransition) and (obj in session.deleted or session.is_modified(obj)):
@@ -74,13 +74,20 @@ def list_zones(
     return zones
 
 
-def create_zone(session: Session, data: ZoneCreate, /, *, actor: Actor, at: dt.datetime | None = None) -> ZoneResult:
+def create_zone(
+    session: Session, data: ZoneCreate, /, *, actor: Actor, at: dt.datetime | None = None
+) -> ZoneResult:
     """Register a zone in state ``draft`` (申报). The applicant is the zone itself, its province or the
     programme office, with scope over every division. Division codes must be in force at ``as_of`` and of a
     level that fits the tier; a region zone spans at least two divisions."""
     tier = Tier(data.tier)
     as_of = data.as_of or _now().date()
-    require(actor, {Role.ZONE, Role.PROVINCE, Role.PROGRAMME_OFFICE}, data.division_codes, "申报先行区 / create zone")
+    require(
+        actor,
+        {Role.ZONE, Role.PROVINCE, Role.PROGRAMME_OFFICE},
+        data.division_codes,
+        "申报先行区 / create zone",
+    )
     codes = list(dict.fromkeys(data.division_codes))
     records = divisions.require_in_force(session, codes, at=as_of)
     wrong = [r for r in records if r.kind not in TIER_KINDS[tier]]
@@ -91,13 +98,18 @@ def create_zone(session: Session, data: ZoneCreate, /, *, actor: Actor, at: dt.d
             f"a {tier.value}-tier zone cannot consist of: {listed}",
         )
     if tier is Tier.REGION and len(codes) < 2:
-        raise ZoneError("区域级先行区应跨越至少两个行政区划", "a region-tier zone spans at least two divisions")
+        raise ZoneError(
+            "区域级先行区应跨越至少两个行政区划", "a region-tier zone spans at least two divisions"
+        )
     if tier is not Tier.REGION and len(codes) != 1:
         raise ZoneError(
-            "省、市、县级先行区只对应一个行政区划", "a province-, city- or county-tier zone has exactly one division"
+            "省、市、县级先行区只对应一个行政区划",
+            "a province-, city- or county-tier zone has exactly one division",
         )
     if data.strategy_code is not None and session.get(Strategy, data.strategy_code) is None:
-        raise ZoneError(f"未知的区域战略 “{data.strategy_code}”", f"unknown regional strategy '{data.strategy_code}'")
+        raise ZoneError(
+            f"未知的区域战略 “{data.strategy_code}”", f"unknown regional strategy '{data.strategy_code}'"
+        )
     if session.scalar(select(Zone.id).where(Zone.code == data.code)) is not None:
         raise ZoneError(f"先行区编码 “{data.code}” 已存在", f"zone code '{data.code}' already exists")
     at = at or _now()
@@ -181,11 +193,15 @@ def transition(
     require(actor, roles, zone_.division_codes, f"{source.value} -> {target.value}")
     if (source, target) in REASON_REQUIRED and not reason.strip():
         raise TransitionError(
-            f"“{source.label_zh} → {target.label_zh}” 必须说明理由", f"'{source.value} -> {target.value}' needs a reason"
+            f"“{source.label_zh} → {target.label_zh}” 必须说明理由",
+            f"'{source.value} -> {target.value}' needs a reason",
         )
     at = at or _now()
     last = session.scalar(
-        select(ZoneTransition).where(ZoneTransition.zone_id == zone_.id).order_by(ZoneTransition.seq.desc()).limit(1)
+        select(ZoneTransition)
+        .where(ZoneTransition.zone_id == zone_.id)
+        .order_by(ZoneTransition.seq.desc())
+        .limit(1)
     )
     if last is not None and at < _aware(last.at):
         raise TransitionError(

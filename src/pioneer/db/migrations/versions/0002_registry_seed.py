@@ -64,7 +64,7 @@ station = sa.table(
 )
 
 
-def _records(frame) -> list[dict]:  # noqa: ANN001
+def _records(frame) -> list[dict]:
     return frame.astype(object).where(frame.notna(), None).to_dict("records")
 
 
