@@ -18,7 +18,7 @@ kept); ``conflicting_duplicate`` the same key with different values (all rejecte
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import duckdb
 import pyarrow as pa
@@ -141,6 +141,8 @@ def _check(
     bad_rows: list[tuple[int, str, str]],
 ) -> Checked:
     columns = [c for c in table.column_names if c != "_row"]
+    if layout.name in ("wide", "long") and "city" in columns and "city" not in layout.columns:
+        layout = replace(layout, columns={**layout.columns, "city": "city"})
     sql = _Sql(con, layout, columns)
     schema_errors = []
     wide_optional = layout.name in ("wide", "water-wide")
