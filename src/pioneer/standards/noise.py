@@ -48,6 +48,13 @@ ZONE_CLASSES: tuple[str, ...] = ("0", "1", "2", "3", "4a", "4b")
 """GB 3096-2008 §4 functional-zone classes."""
 
 
+def _select_obj(conds: list[Any], choices: list[Any], default: Any) -> np.ndarray:
+    """``np.select`` for object choices (text, None): first true condition wins, else ``default``."""
+    c = np.asarray(np.broadcast_arrays(*[np.asarray(x, dtype=bool) for x in conds]))
+    lut = np.array([*choices, default], dtype=object)
+    return np.asarray(lut[np.where(c.any(axis=0), c.argmax(axis=0), len(choices))], dtype=object)
+
+
 def _read_csv(name: str) -> pd.DataFrame:
     with resources.files("pioneer.standards.data").joinpath(name).open(encoding="utf-8") as fh:
         return pd.read_csv(fh, dtype=str, keep_default_na=False)
@@ -90,7 +97,10 @@ def _round_half_even(x: Any, decimals: int) -> Any:
         y = x * s
         f = y.floor()
         d = y - f
-        return ibis.cases((d > 0.5 + eps, f + 1), (d < 0.5 - eps, f), else_=ibis.ifelse(f % 2 == 0, f, f + 1)) / s
+        return (
+            ibis.cases((d > 0.5 + eps, f + 1), (d < 0.5 - eps, f), else_=ibis.ifelse(f % 2 == 0, f, f + 1))
+            / s
+        )
     y = np.asarray(x, dtype=float) * s
     f = np.floor(y)
     d = y - f
@@ -172,7 +182,10 @@ def compliance_rates(results: ir.Table, *, by: tuple[str, ...] = ()) -> ir.Table
     """
     r = results
     a = r.group_by([*by, "zone_class"]).aggregate(
-        n_day=r.day_ok.count(), n_day_ok=r.day_ok.sum(), n_night=r.night_ok.count(), n_night_ok=r.night_ok.sum()
+        n_day=r.day_ok.count(),
+        n_day_ok=r.day_ok.sum(),
+        n_night=r.night_ok.count(),
+        n_night_ok=r.night_ok.sum(),
     )
     tot = r.group_by(list(by)).aggregate(
         n_day=r.day_ok.count(), n_day_ok=r.day_ok.sum(), n_night=r.night_ok.count(), n_night_ok=r.night_ok.sum()
@@ -182,7 +195,9 @@ def compliance_rates(results: ir.Table, *, by: tuple[str, ...] = ()) -> ir.Table
     tot = tot.mutate(zone_class=ibis.literal("all"))
     u = a.union(tot.select(a.columns))
     return u.mutate(
-        day_rate=ibis.ifelse(u.n_day > 0, _round_half_even(u.n_day_ok.fill_null(0) * 100.0 / u.n_day, 1), None),
+        day_rate=ibis.ifelse(
+            u.n_day > 0, _round_half_even(u.n_day_ok.fill_null(0) * 100.0 / u.n_day, 1), None
+        ),
         night_rate=ibis.ifelse(
             u.n_night > 0, _round_half_even(u.n_night_ok.fill_null(0) * 100.0 / u.n_night, 1), None
         ),
@@ -208,7 +223,7 @@ def hj640_level(value: Any, *, kind: str, period: str) -> Any:
             else_=_GRADES[-1],
         )  # fmt: skip
     x = _round_half_even(value, 1)
-    out = np.select([np.isnan(x), *[x <= u for u in uppers]], [None, *_GRADES[: len(uppers)]], _GRADES[-1])
+    out = _select_obj([np.isnan(x), *[x <= u for u in uppers]], [None, *_GRADES[: len(uppers)]], _GRADES[-1])
     out = out.astype(object)
     if isinstance(value, pd.Series):
         return pd.Series(out, index=value.index, name=value.name)
@@ -259,13 +274,17 @@ def read_points(df: pd.DataFrame, *, file: str | None = None) -> pd.DataFrame:
     df["_row"] = np.arange(len(df)) + 2
     for col in ("point", "zone_class", "time", "leq"):
         if col not in df.columns:
-            raise InputError(f"缺少必需列 “{col}”", f"required column '{col}' is missing", file=file, column=col)
+            raise InputError(
+                f"缺少必需列 “{col}”", f"required column '{col}' is missing", file=file, column=col
+            )
 
     def bad(mask: pd.Series, zh: str, en: str, col: str) -> None:
         idx = np.flatnonzero(mask.to_numpy(dtype=bool))
         if idx.size:
             i = int(idx[0])
-            raise InputError(zh, en, file=file, row=int(df["_row"].iloc[i]), column=col, value=df[col].iloc[i])
+            raise InputError(
+                zh, en, file=file, row=int(df["_row"].iloc[i]), column=col, value=df[col].iloc[i]
+            )
 
     z = df["zone_class"].astype("string").str.strip().str.lower()
     z = z.str.replace("类", "", regex=False).str.replace(r"\.0$", "", regex=True)
@@ -274,7 +293,12 @@ def read_points(df: pd.DataFrame, *, file: str | None = None) -> pd.DataFrame:
     df["zone_class"] = z
     leq = pd.to_numeric(df["leq"], errors="coerce")
     bad(leq.isna(), "无法解析的等效声级", "L_Aeq cannot be parsed", "leq")
-    bad((leq < 0) | (leq > 200), "等效声级应在 0～200 dB(A) 之间", "L_Aeq must lie between 0 and 200 dB(A)", "leq")
+    bad(
+        (leq < 0) | (leq > 200),
+        "等效声级应在 0～200 dB(A) 之间",
+        "L_Aeq must lie between 0 and 200 dB(A)",
+        "leq",
+    )
     df["leq"] = leq.astype(float)
     tt = pd.to_datetime(df["time"].astype("string").str.strip(), errors="coerce", format="mixed")
     bad(tt.isna(), "无法解析的时间", "time cannot be parsed", "time")
@@ -284,8 +308,8 @@ def read_points(df: pd.DataFrame, *, file: str | None = None) -> pd.DataFrame:
     if dup.any():
         varies = df[dup].groupby(["point", "time"])["leq"].transform("nunique") > 1
         if varies.any():
-            j = df[dup].index[varies.to_numpy()][-1]
-            i = int(df.index.get_loc(j))
+            pos = np.flatnonzero(dup.to_numpy())[varies.to_numpy()]
+            i = int(pos[-1])
             raise InputError("同一点位、时间有不同的重复值", "duplicate point-hour with different values", file=file,
                              row=int(df["_row"].iloc[i]), column="leq", value=df["leq"].iloc[i])  # fmt: skip
         df = df.drop_duplicates(["point", "time"])

@@ -90,6 +90,13 @@ STATUS_EN = {"优": "excellent", "良好": "good", "轻度污染": "slightly pol
              "重度污染": "heavily polluted"}  # fmt: skip
 
 
+def _select_obj(conds: list[Any], choices: list[Any], default: Any) -> np.ndarray:
+    """``np.select`` for object choices (text, None): first true condition wins, else ``default``."""
+    c = np.asarray(np.broadcast_arrays(*[np.asarray(x, dtype=bool) for x in conds]))
+    lut = np.array([*choices, default], dtype=object)
+    return np.asarray(lut[np.where(c.any(axis=0), c.argmax(axis=0), len(choices))], dtype=object)
+
+
 def _read_csv(name: str) -> pd.DataFrame:
     with resources.files("pioneer.standards.data").joinpath(name).open(encoding="utf-8") as fh:
         return pd.read_csv(fh, dtype=str, keep_default_na=False)
@@ -112,7 +119,10 @@ GB3838_TABLE1: pd.DataFrame = _limits_table()
 @cache
 def _parameters() -> dict[str, dict[str, str]]:
     a = _read_csv("water_parameter_aliases.csv")
-    return {r.code: {"unit": r.canonical_unit, "aliases": r.aliases} for r in a.itertuples()}
+    return {
+        str(c): {"unit": str(u), "aliases": str(al)}
+        for c, u, al in zip(a["code"], a["canonical_unit"], a["aliases"], strict=True)
+    }
 
 
 #: Parameter code → canonical unit and aliases (``water_parameter_aliases.csv``).
@@ -178,7 +188,9 @@ def _round_half_even(x: Any, decimals: Any) -> Any:
 # --------------------------------------------------------------------------------------------------------
 # reading and validating samples (vectorised pandas; raises located InputError)
 # --------------------------------------------------------------------------------------------------------
-_BDL = re.compile(r"^\s*(?:<\s*(?P<lt>[0-9.eE+-]+)|(?P<l>[0-9.eE+-]+)\s*[lL]|nd|未检出|n\.d\.)\s*$", re.IGNORECASE)
+_BDL = re.compile(
+    r"^\s*(?:<\s*(?P<lt>[0-9.eE+-]+)|(?P<l>[0-9.eE+-]+)\s*[lL]|nd|未检出|n\.d\.)\s*$", re.IGNORECASE
+)
 
 
 def parse_reported_values(raw: pd.Series, detection_limit: pd.Series | None = None) -> pd.DataFrame:
@@ -231,7 +243,9 @@ def read_samples(df: pd.DataFrame, *, file: str | None = None) -> pd.DataFrame:
         df = df.rename(columns={"item": "parameter"})
     for col in ("section", "time"):
         if col not in df.columns:
-            raise InputError(f"缺少必需列 “{col}”", f"required column '{col}' is missing", file=file, column=col)
+            raise InputError(
+                f"缺少必需列 “{col}”", f"required column '{col}' is missing", file=file, column=col
+            )
     extra = {"section", "time", "waterbody_type", "_row", "unit", "detection_limit", "city", "province",
              "division", "basin", "river", "drinking_source"}  # fmt: skip
     if "parameter" not in df.columns:  # wide layout
@@ -243,7 +257,9 @@ def read_samples(df: pd.DataFrame, *, file: str | None = None) -> pd.DataFrame:
         df = df.melt(id_vars=keep, value_vars=items, var_name="parameter", value_name="value")
         df = df[df["value"].astype("string").str.strip().fillna("") != ""]
     if "value" not in df.columns:
-        raise InputError("缺少必需列 “value”", "required column 'value' is missing", file=file, column="value")
+        raise InputError(
+            "缺少必需列 “value”", "required column 'value' is missing", file=file, column="value"
+        )
     if "waterbody_type" not in df.columns:
         df["waterbody_type"] = "river"
     wb = df["waterbody_type"].astype("string").str.strip().str.lower()
@@ -256,7 +272,9 @@ def read_samples(df: pd.DataFrame, *, file: str | None = None) -> pd.DataFrame:
     df["waterbody_type"] = wb
     i = _first_bad(df["section"].astype("string").str.strip().fillna("") == "")
     if i is not None:
-        raise InputError("断面名称为空", "section is empty", file=file, row=int(df["_row"].iloc[i]), column="section")
+        raise InputError(
+            "断面名称为空", "section is empty", file=file, row=int(df["_row"].iloc[i]), column="section"
+        )
     df["section"] = df["section"].astype(str).str.strip()
     code = df["parameter"].astype("string").str.strip().str.lower().map(_ALIASES)
     i = _first_bad(code.isna())
@@ -394,7 +412,7 @@ def class_label(water_class: Any) -> Any:
     out = np.where(np.isnan(c), None, labels[np.nan_to_num(c, nan=0).astype(int)])
     if isinstance(water_class, pd.Series):
         return pd.Series(out, index=water_class.index, name=water_class.name)
-    return out.item() if np.ndim(water_class) == 0 else out
+    return np.asarray(out).item() if np.ndim(water_class) == 0 else out
 
 
 @cache
@@ -414,10 +432,12 @@ def status_from_class(water_class: Any) -> Any:
     if isinstance(water_class, ir.Value):
         return water_class.cases(*[(k, st) for k, st in enumerate(status, start=1)], else_=None)
     c = np.asarray(water_class, dtype=float)
-    out = np.where(np.isnan(c), None, np.array(("", *status), dtype=object)[np.nan_to_num(c, nan=0).astype(int)])
+    out = np.where(
+        np.isnan(c), None, np.array(("", *status), dtype=object)[np.nan_to_num(c, nan=0).astype(int)]
+    )
     if isinstance(water_class, pd.Series):
         return pd.Series(out, index=water_class.index, name=water_class.name)
-    return out.item() if np.ndim(water_class) == 0 else out
+    return np.asarray(out).item() if np.ndim(water_class) == 0 else out
 
 
 #: Status → colour (2011 method Table 1; the colours are from memory only, see water_class_status.csv).
@@ -503,7 +523,7 @@ def _section_summary(items: ir.Table, keys: list[str], *, value: str = "value") 
     """Worst evaluation-item class per key (2011 method §3.1) with exceeding items and main pollutants."""
     ev = items.filter(items.eval_2011 & items.water_class.notnull())
     w = ibis.window(group_by=keys, order_by=[ibis.desc(ev.water_class), ibis.desc(ev.multiple.fill_null(-1))])
-    ev = ev.mutate(_rank=ibis.row_number().over(w))
+    ev = ev.mutate(_rank=ibis.row_number().over(w))  # 0-based
     exceeding = ev.water_class > 3
     label = ibis.ifelse(
         ev.multiple.isnull(),
@@ -514,7 +534,7 @@ def _section_summary(items: ir.Table, keys: list[str], *, value: str = "value") 
         water_class=ev.water_class.max(),
         n_items=ev.parameter.count(),
         exceeding_items=label.group_concat(",", where=exceeding, order_by=[ev._rank]),
-        main_pollutants=label.group_concat(",", where=exceeding & (ev._rank <= 3), order_by=[ev._rank]),
+        main_pollutants=label.group_concat(",", where=exceeding & (ev._rank < 3), order_by=[ev._rank]),
     )
     return agg.mutate(
         class_label=class_label(agg.water_class),
@@ -606,9 +626,7 @@ def status_from_shares(n_sections: Any, n_good: Any, n_worse_v: Any) -> Any:
     return out.item() if out.ndim == 0 else out
 
 
-def division_status(
-    values: ir.Table, sections: ir.Table, *, by: str, min_sections: int = 5
-) -> ir.Table:
+def division_status(values: ir.Table, sections: ir.Table, *, by: str, min_sections: int = 5) -> ir.Table:
     """Status of a river, basin or region (``by`` column) from its sections (2011 method §3.2).
 
     * ``min_sections`` (5) or more sections: share method (:func:`status_from_shares`).
@@ -666,7 +684,7 @@ def status_change(before: Any, after: Any) -> Any:
     b = pd.Series(np.atleast_1d(np.asarray(before, dtype=object))).map(_STATUS_ORDER)
     a = pd.Series(np.atleast_1d(np.asarray(after, dtype=object))).map(_STATUS_ORDER)
     d = (a - b).to_numpy(dtype=float)
-    out = np.select(
+    out = _select_obj(
         [np.isnan(d), d == 0, d == -1, d == 1, d <= -2, d >= 2],
         [None, "无明显变化", "有所好转", "有所变差", "明显好转", "明显变差"],
         None,
@@ -683,7 +701,7 @@ def share_change(good_before: Any, worse_v_before: Any, good_after: Any, worse_v
     delta = (np.asarray(good_after, float) - np.asarray(good_before, float)) - (
         np.asarray(worse_v_after, float) - np.asarray(worse_v_before, float)
     )
-    out = np.select(
+    out = _select_obj(
         [np.isnan(delta), np.abs(delta) <= 10, (delta > 10) & (delta <= 20), (delta < -10) & (delta >= -20),
          delta > 20],
         [None, "无明显变化", "有所好转", "有所变差", "明显好转"],
@@ -819,7 +837,9 @@ def tli(chla: Any = None, tp: Any = None, tn: Any = None, sd: Any = None, codmn:
         num_a = num_a + np.where(ok, p["r_ij_squared"] * term, 0.0)
         den_a = den_a + np.where(ok, p["r_ij_squared"], 0.0)
     with np.errstate(invalid="ignore"):
-        out = np.where(np.asarray(den_a) > 0, np.asarray(num_a) / np.where(np.asarray(den_a) > 0, den_a, 1), np.nan)
+        out = np.where(
+            np.asarray(den_a) > 0, np.asarray(num_a) / np.where(np.asarray(den_a) > 0, den_a, 1), np.nan
+        )
     return _like_f(ref, np.asarray(out, dtype=float))
 
 
@@ -836,7 +856,7 @@ def trophic_state(tli_value: Any) -> Any:
             (x <= 70, "中度富营养"), else_="重度富营养",
         )  # fmt: skip
     x = np.asarray(tli_value, dtype=float)
-    out = np.select(
+    out = _select_obj(
         [np.isnan(x), x < 30, x <= 50, x <= 60, x <= 70], [None, "贫营养", "中营养", "轻度富营养", "中度富营养"],
         "重度富营养",
     ).astype(object)  # fmt: skip
@@ -878,7 +898,9 @@ def drinking_source_compliance(values: ir.Table, *, by: str | None = None) -> ir
     ev = items.filter(items.eval_2011 & items.water_class.notnull())
     keys = ["section", *([by] if by else [])]
     s1 = ev.group_by(keys).aggregate(worst=ev.water_class.max())
-    sup = ibis.memtable(_supplementary()[["code", "limit"]].rename(columns={"code": "s_code", "limit": "s_limit"}))
+    sup = ibis.memtable(
+        _supplementary()[["code", "limit"]].rename(columns={"code": "s_code", "limit": "s_limit"})
+    )
     j = values.join(sup, values.parameter == sup.s_code)
     s2 = j.group_by(keys).aggregate(n_sup_fail=(j.value > j.s_limit).sum())
     r = s1.join(s2, keys, how="left")

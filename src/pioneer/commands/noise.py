@@ -1,0 +1,151 @@
+"""``pioneer noise …`` — environmental-noise calculator (GB 3096-2008, HJ 640-2012).
+
+Input layouts are documented in ``docs/standards/noise.md``; same conventions as ``pioneer water``.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import ibis
+import pandas as pd
+import typer
+
+from pioneer.commands.water import fail, read_csv, write_csv_atomic
+from pioneer.errors import InputError, PioneerError
+from pioneer.standards import noise
+
+app = typer.Typer(
+    help="声环境计算 / environmental-noise calculator (GB 3096-2008, HJ 640-2012).", no_args_is_help=True
+)
+
+
+class HourLabel(StrEnum):
+    end = "end"
+    start = "start"
+
+
+class Kind(StrEnum):
+    regional = "regional"
+    traffic = "traffic"
+
+
+_OUT = Annotated[Path, typer.Option("--output", "-o", help="输出 CSV / output CSV")]
+
+
+@app.command()
+def assess(
+    points: Annotated[Path, typer.Argument(help="功能区点位小时值 CSV / functional-zone hourly L_Aeq CSV")],
+    output: _OUT,
+    year: Annotated[int, typer.Option(help="评价年份 / year")],
+    by: Annotated[
+        str | None,
+        typer.Option(help="达标率分组列（如 division）/ column grouping the rates (e.g. division)"),
+    ] = None,
+    hour_label: Annotated[
+        HourLabel,
+        typer.Option(help="小时值时间标记：时段结束(end)或开始(start) / hour labelled by its end|start"),
+    ] = HourLabel.end,
+) -> None:
+    """功能区声环境质量：各点次昼夜等效声级、达标情况及昼间/夜间达标率 / point results and compliance rates.
+
+    输入列 / input: point, zone_class (0|1|2|3|4a|4b), time, leq [dB(A), hourly] (+ the --by column).
+
+    输出 / output: record=point rows (point, zone_class, date, ld, ln, limits, day_ok, night_ok, hours) and
+    record=rate rows (per --by group and zone class, plus zone_class=all: point-times and rates in %).
+    """
+    try:
+        df = noise.read_points(read_csv(points), file=str(points))
+        keys: tuple[str, ...] = ()
+        if by:
+            if by not in df.columns:
+                raise InputError(f"缺少分组列 “{by}”", f"grouping column '{by}' is missing", file=str(points),
+                                 column=by)  # fmt: skip
+            keys = (by,)
+        con = ibis.duckdb.connect()
+        t = con.create_table("points", df.drop(columns=["_row"]))
+        lv = noise.point_period_levels(t, hour_label=hour_label.value, keys=keys)
+        lv = lv.filter(lv.date.year() == year)
+        pc = noise.point_compliance(lv)
+        pts = con.to_pyarrow(pc).to_pandas()
+        if pts.empty:
+            raise InputError(
+                "该年份没有监测数据", "no measurements in this year", file=str(points), value=year
+            )
+        rates = con.to_pyarrow(noise.compliance_rates(pc, by=keys)).to_pandas()
+        pts.insert(0, "record", "point")
+        rates.insert(0, "record", "rate")
+        out = pd.concat([pts, rates], ignore_index=True)
+        out.insert(1, "year", year)
+        write_csv_atomic(out, output)
+    except PioneerError as exc:
+        fail(exc)
+    typer.echo(f"{len(out)} rows → {output}", err=True)
+
+
+@app.command()
+def grade(
+    measurements: Annotated[Path, typer.Argument(help="网格或道路测点 CSV / grid or road points CSV")],
+    output: _OUT,
+    kind: Annotated[Kind, typer.Option(help="regional（区域）| traffic（道路交通）")],
+    by: Annotated[str | None, typer.Option(help="分组列 / grouping column")] = None,
+) -> None:
+    """HJ 640-2012 区域/道路交通声环境等级 / regional or road-traffic noise level (一级…五级).
+
+    输入列 / input: point, period (day|night|昼间|夜间), leq [dB(A)]; traffic also length (road section length).
+    """
+    try:
+        df = read_csv(measurements)
+        need = [
+            "point",
+            "period",
+            "leq",
+            *(["length"] if kind is Kind.traffic else []),
+            *([by] if by else []),
+        ]
+        for col in need:
+            if col not in df.columns:
+                raise InputError(f"缺少必需列 “{col}”", f"required column '{col}' is missing",
+                                 file=str(measurements), column=col)  # fmt: skip
+        df["_row"] = range(2, len(df) + 2)
+        p = (
+            df["period"]
+            .str.strip()
+            .str.lower()
+            .replace({"昼间": "day", "夜间": "night", "昼": "day", "夜": "night"})
+        )
+        _check(~p.isin(["day", "night"]), df, "period", "时段应为 day/night（昼间/夜间）", "period must be day or night",
+               measurements)  # fmt: skip
+        df["period"] = p
+        for col in ("leq", *(["length"] if kind is Kind.traffic else [])):
+            x = pd.to_numeric(df[col], errors="coerce")
+            _check(x.isna() | (x < 0), df, col, "应为非负数", "must be a non-negative number", measurements)
+            df[col] = x.astype(float)
+        con = ibis.duckdb.connect()
+        t = con.create_table("m", df.drop(columns=["_row"]))
+        keys = (by,) if by else ()
+        expr = noise.regional_mean(t, by=keys) if kind is Kind.regional else noise.traffic_mean(t, by=keys)
+        out = con.to_pyarrow(expr).to_pandas()
+        out.insert(0, "kind", kind.value)
+        write_csv_atomic(out, output)
+    except PioneerError as exc:
+        fail(exc)
+    typer.echo(f"{len(out)} rows → {output}", err=True)
+
+
+def _check(mask: pd.Series, df: pd.DataFrame, col: str, zh: str, en: str, file: Path) -> None:
+    bad = mask.to_numpy().nonzero()[0]
+    if bad.size:
+        i = int(bad[0])
+        raise InputError(
+            zh, en, file=str(file), row=int(df["_row"].iloc[i]), column=col, value=df[col].iloc[i]
+        )
+
+
+@app.command()
+def limits() -> None:
+    """列出 GB 3096-2008 各类功能区限值 / list the GB 3096-2008 limits."""
+    for z, r in noise.GB3096_LIMITS.iterrows():
+        typer.echo(f"{z}\t昼间 day {r['day_LAeq_dBA']:g}\t夜间 night {r['night_LAeq_dBA']:g} dB(A)")

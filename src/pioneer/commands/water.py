@@ -1,0 +1,206 @@
+"""``pioneer water …`` — surface-water calculator (GB 3838-2002, 2011 evaluation method, CWQI, TLI).
+
+Input layouts are documented in ``docs/standards/water.md``. Every command reads one CSV, writes one CSV
+atomically (temporary file + rename) and exits non-zero with a located Chinese/English message on bad
+input, writing nothing.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import ibis
+import pandas as pd
+import typer
+
+from pioneer.errors import InputError, PioneerError
+from pioneer.standards import water
+
+app = typer.Typer(
+    help="地表水水质计算 / surface-water calculator (GB 3838-2002, 环办〔2011〕22号, CWQI 2017, TLI).",
+    no_args_is_help=True,
+)
+
+
+def read_csv(path: Path) -> pd.DataFrame:
+    """Read a CSV as text (UTF-8, UTF-8 with BOM or GB18030); raise a located InputError otherwise."""
+    if not path.is_file():
+        raise InputError("找不到输入文件", "input file not found", file=str(path))
+    for enc in ("utf-8-sig", "gb18030"):
+        try:
+            return pd.read_csv(path, dtype=str, keep_default_na=False, encoding=enc)
+        except UnicodeDecodeError:
+            continue
+        except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+            raise InputError("CSV 文件格式错误", f"malformed CSV ({exc})", file=str(path)) from exc
+    raise InputError("无法识别的文件编码（应为 UTF-8 或 GB18030）", "unknown encoding (use UTF-8 or GB18030)",
+                     file=str(path))  # fmt: skip
+
+
+def write_csv_atomic(df: pd.DataFrame, path: Path) -> None:
+    """Write ``df`` to ``path`` through a temporary file in the same folder, then rename."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            df.to_csv(fh, index=False)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def fail(exc: PioneerError) -> None:
+    """Print a domain error in Chinese and English and exit with status 2."""
+    typer.echo(f"错误：{exc.message_zh}\nerror: {exc.message_en}", err=True)
+    raise typer.Exit(code=2)
+
+
+def _connect() -> ibis.BaseBackend:
+    return ibis.duckdb.connect()
+
+
+class By(StrEnum):
+    section = "section"
+    city = "city"
+    province = "province"
+
+
+_OUT = Annotated[Path, typer.Option("--output", "-o", help="输出 CSV / output CSV")]
+_IN = Annotated[Path, typer.Argument(help="样品 CSV（长表或宽表）/ samples CSV (long or wide layout)")]
+
+
+@app.command()
+def classify(
+    samples: _IN,
+    output: _OUT,
+    items: Annotated[
+        bool, typer.Option("--items", help="另输出每个项目的类别 / also one row per parameter with its class")
+    ] = False,
+) -> None:
+    """按样品评价断面水质类别 / class each sample (section × time).
+
+    输入列 / input columns: section, time, parameter (or item), value; optional waterbody_type
+    (river|lake|reservoir), unit, detection_limit, city, province.
+    宽表 / wide layout: section, time, one column per parameter (canonical units).
+
+    输出 / output: section, waterbody_type, time, class (I…劣V), status, exceeding_items (倍数 vs III类),
+    main_pollutants; with --items also rows with parameter, value, below_detection and the item class.
+    """
+    try:
+        df = water.read_samples(read_csv(samples), file=str(samples))
+        con = _connect()
+        t = con.create_table("samples", df.drop(columns=["_row"]))
+        it, sec = water.sample_classes(t)
+        out = con.to_pyarrow(sec).to_pandas()
+        out = out.rename(columns={"class_label": "class"})
+        cols = ["section", "waterbody_type", "time", "class", "status", "exceeding_items", "main_pollutants"]
+        out = out[cols].assign(parameter="")
+        if items:
+            ii = con.to_pyarrow(
+                it.select(
+                    "section",
+                    "waterbody_type",
+                    "time",
+                    "parameter",
+                    "value",
+                    "below_detection",
+                    "water_class",
+                )  # fmt: skip
+            ).to_pandas()
+            ii["class"] = water.class_label(ii["water_class"].astype(float))
+            out = pd.concat([out, ii.drop(columns=["water_class"])], ignore_index=True)
+        out = out.sort_values(["section", "time", "parameter"], kind="stable")
+        out["time"] = pd.to_datetime(out["time"]).dt.strftime("%Y-%m-%d %H:%M")
+        write_csv_atomic(out, output)
+    except PioneerError as exc:
+        fail(exc)
+    typer.echo(f"{len(out)} rows → {output}", err=True)
+
+
+@app.command()
+def assess(
+    samples: _IN,
+    output: _OUT,
+    period: Annotated[str, typer.Option(help="评价时段 YYYY 或 YYYY-MM / period YYYY or YYYY-MM")],
+    by: Annotated[By, typer.Option(help="评价单元 / unit: section | city | province")] = By.section,
+    min_sections: Annotated[
+        int, typer.Option(help="断面比例法最少断面数 / minimum sections for the share method (2011: 5)")
+    ] = 5,
+) -> None:
+    """时段评价：断面类别、状况、CWQI、湖库 TLI；或城市/省的类别比例与状况 / period assessment.
+
+    --by section: one row per section with class, status, exceeding items, CWQI, TLI (lakes) and the
+    period value of each parameter (value_<parameter>).
+    --by city|province (input needs that column): sections per class, I–III and 劣V shares, status
+    (share method from min-sections sections, else mean method), CWQI of the division.
+    """
+    try:
+        if len(period) not in (4, 7) or not period[:4].isdigit():
+            raise InputError("时段应为 YYYY 或 YYYY-MM", "period must be YYYY or YYYY-MM", column="--period",
+                             value=period)  # fmt: skip
+        if len(period) == 7 and not (
+            period[4] == "-" and period[5:].isdigit() and 1 <= int(period[5:]) <= 12
+        ):
+            raise InputError("时段应为 YYYY 或 YYYY-MM", "period must be YYYY or YYYY-MM", column="--period",
+                             value=period)  # fmt: skip
+        df = water.read_samples(read_csv(samples), file=str(samples))
+        keys: tuple[str, ...] = ()
+        if by is not By.section:
+            if by.value not in df.columns:
+                raise InputError(f"按 {by.value} 评价需要 “{by.value}” 列", f"--by {by.value} needs a '{by.value}' column",
+                                 file=str(samples), column=by.value)  # fmt: skip
+            keys = (by.value,)
+        con = _connect()
+        t = con.create_table("samples", df.drop(columns=["_row"]))
+        pv = water.period_values(t, period=period, keys=keys)
+        pvd = con.to_pyarrow(pv).to_pandas()
+        if pvd.empty:
+            raise InputError("该时段没有样品", "no samples in this period", file=str(samples), value=period)
+        _, sec = water.section_results(pv, keys=keys)
+        if by is By.section:
+            s = con.to_pyarrow(sec).to_pandas().rename(columns={"class_label": "class"})
+            c = con.to_pyarrow(water.cwqi_sections(pv)).to_pandas()
+            tl = con.to_pyarrow(water.tli_sections(pv)).to_pandas()
+            wide = pvd.pivot_table(index="section", columns="parameter", values="value", aggfunc="first")
+            wide.columns = [f"value_{x}" for x in wide.columns]
+            out = (
+                s[["section", "waterbody_type", "class", "status", "exceeding_items", "main_pollutants"]]
+                .merge(c[["section", "cwqi", "n_cwqi_items"]], on="section", how="left")
+                .merge(tl[["section", "tli", "trophic_state"]], on="section", how="left")
+                .merge(wide, left_on="section", right_index=True, how="left")
+            )
+            out["cwqi"] = water._round_half_even(out["cwqi"], 4)
+        else:
+            d = con.to_pyarrow(
+                water.division_status(pv, sec, by=by.value, min_sections=min_sections)
+            ).to_pandas()
+            c = con.to_pyarrow(water.cwqi_by_division(pv, by=by.value)).to_pandas()
+            out = d.merge(c, on=by.value, how="left").rename(columns={"class_label": "class"})
+            out = out.drop(columns=["water_class"])
+            for col in ("cwqi", "cwqi_river", "cwqi_lake"):
+                out[col] = water._round_half_even(out[col], 4)
+        out.insert(0, "period", period)
+        out = out.sort_values(out.columns[1], kind="stable")
+        write_csv_atomic(out, output)
+    except PioneerError as exc:
+        fail(exc)
+    typer.echo(f"{len(out)} rows → {output}", err=True)
+
+
+@app.command()
+def editions() -> None:
+    """列出已实现的标准与规定 / list the implemented standards and rules."""
+    typer.echo(
+        "GB 3838-2002; 地表水环境质量评价办法（试行）环办〔2011〕22号; 城市地表水环境质量排名技术规定（试行）"
+        "环办监测〔2017〕51号; 总站生字〔2001〕090号 (TLI); 地表水环境质量监测数据统计技术规定（试行）2020"
+    )
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(app())
