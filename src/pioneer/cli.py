@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from pioneer.commands import air
+from pioneer.commands import air, noise, water
 from pioneer.commands import lake as lake_commands
 
 app = typer.Typer(
@@ -14,6 +14,8 @@ app = typer.Typer(
 )
 app.add_typer(air.app, name="air")
 app.add_typer(lake_commands.app, name="lake")
+app.add_typer(water.app, name="water")
+app.add_typer(noise.app, name="noise")
 app.command("ingest")(lake_commands.ingest)
 app.command("export")(lake_commands.export)
 
