@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 from fractions import Fraction
 from pathlib import Path
@@ -33,7 +34,7 @@ TABLES = [
 def reference_iaqi(c: Fraction, ed: str, item: str, period: str) -> int | None:
     """Independent eq. (1) on exact fractions, rounded up (HJ 633-2012 §6.2 / HJ 633-2026 §4.2.6)."""
     bps = breakpoints(ed, item, period)
-    for lo, hi in zip(bps, bps[1:], strict=False):
+    for lo, hi in itertools.pairwise(bps):
         blo, bhi = Fraction(str(lo.concentration)), Fraction(str(hi.concentration))
         if c <= bhi:
             return math.ceil(Fraction(hi.iaqi - lo.iaqi) / (bhi - blo) * (c - blo) + lo.iaqi)
@@ -54,7 +55,7 @@ def test_every_breakpoint_mid_segment_and_just_above(ed, item, period):
     bps = breakpoints(ed, item, period)
     step = Fraction(1, 10) if item == "co" else Fraction(1)  # smallest reported step (2026 rounds to it)
     values, expected = [], []
-    for lo, hi in zip(bps, bps[1:], strict=False):
+    for lo, hi in itertools.pairwise(bps):
         blo, bhi = Fraction(str(lo.concentration)), Fraction(str(hi.concentration))
         mid = (blo + bhi) / 2
         mid = mid if ed == "2012" else Fraction(round(mid / step)) * step
