@@ -6,6 +6,7 @@ import typer
 
 from pioneer.commands import air, noise, water
 from pioneer.commands import lake as lake_commands
+from pioneer.commands import registry as registry_commands
 
 app = typer.Typer(
     help="Pioneer 美丽中国先行区建设管理与评估平台 — Beautiful China pioneer-zone platform.",
@@ -18,6 +19,7 @@ app.add_typer(water.app, name="water")
 app.add_typer(noise.app, name="noise")
 app.command("ingest")(lake_commands.ingest)
 app.command("export")(lake_commands.export)
+registry_commands.register(app)
 
 
 def main() -> None:
