@@ -1,0 +1,85 @@
+"""Standing among the divisions of the same level: rank (ties share the best rank, "competition" ranking
+1, 2, 2, 4) and percentile; ranks can be hidden.
+
+The 2020 national method (发改环资〔2020〕296号 implementation plan) states that its assessment results are not
+used to rank regions. Pioneer therefore computes ranks but lets every caller hide them (``hide_ranks=True`` or
+the environment variable ``PIONEER_HIDE_RANKS=1``); percentiles and the count of peers stay visible.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from pioneer.indicators.choices import Direction
+
+MUNICIPALITIES = ("110000", "120000", "310000", "500000")
+RANKS_NOTE_ZH = (
+    "按《美丽中国建设评估指标体系及实施方案》（发改环资〔2020〕296号），评估结果不作为地区排名依据"
+)
+RANKS_NOTE_EN = (
+    "Under the 2020 national method (NDRC 2020 No. 296) assessment results are not used to rank regions"
+)
+
+
+def hide_ranks_default() -> bool:
+    """``PIONEER_HIDE_RANKS`` (1/true/yes) — the deployment's choice; default False."""
+    return os.environ.get("PIONEER_HIDE_RANKS", "").strip().lower() in ("1", "true", "yes")
+
+
+def division_level(code: Any) -> Any:
+    """Level of GB/T 2260 codes for national comparison: ``province`` (xx0000), ``city`` (xxxx00, plus the four
+    municipalities, which count among the 339 地级及以上城市), ``county`` (others). Vectorised over a Series.
+
+    Municipalities therefore appear both as provinces and as cities; callers choose the comparison level.
+    """
+    s = pd.Series(code, dtype="object").astype(str)
+    out = np.where(s.str.endswith("0000"), "province", np.where(s.str.endswith("00"), "city", "county"))
+    r = pd.Series(out, index=s.index, dtype="object")
+    if np.ndim(code) == 0:
+        return r.iloc[0]
+    return r
+
+
+def in_level(codes: pd.Series, level: str) -> pd.Series:
+    """Mask of codes compared at ``level`` (``city`` includes the municipalities)."""
+    lv = division_level(codes)
+    mask = lv == level
+    if level == "city":
+        mask = mask | codes.astype(str).isin(MUNICIPALITIES)
+    return pd.Series(mask, index=codes.index)
+
+
+def standing(values: pd.DataFrame, *, direction: pd.Series | str | None = None, level: str | None = None,
+             hide_ranks: bool | None = None) -> pd.DataFrame:  # fmt: skip
+    """Rank and percentile of each value among the values of the same ``indicator, year`` (and ``level``).
+
+    ``values``: ``division_code, indicator, year, value`` and ``direction`` (higher|lower) unless given.
+    Rank 1 is the best; equal values share the best rank of their group (1, 2, 2, 4). Percentile =
+    100·(n − rank)/(n − 1): the share of the other divisions this one does at least as well as (best 100, worst
+    0; a single division 100). Rows without a value get no rank (``n_peers`` counts only values present).
+    """
+    v = values.copy()
+    if level is not None:
+        v = v[in_level(v["division_code"], level)].copy()
+        v["level"] = level
+    if direction is not None:
+        v["direction"] = direction
+    hide = hide_ranks_default() if hide_ranks is None else hide_ranks
+    key = np.where(v["direction"] == Direction.LOWER.value, v["value"], -v["value"])
+    v["_key"] = key
+    grp = ["indicator", "year"] + (["level"] if "level" in v.columns else [])
+    g = v.groupby(grp)["_key"]
+    v["rank"] = g.rank(method="min", ascending=True).astype("Int64")
+    v["n_peers"] = g.transform("count").astype("int64")
+    n = v["n_peers"].astype("float64")
+    r = v["rank"].astype("float64")
+    v["percentile"] = np.where(n > 1, 100 * (n - r) / (n - 1), np.where(n == 1, 100.0, np.nan))
+    v.loc[v["value"].isna(), "percentile"] = np.nan
+    v["ranks_hidden"] = hide
+    if hide:
+        v["rank"] = pd.array([pd.NA] * len(v), dtype="Int64")
+    return v.drop(columns=["_key"])
