@@ -3,7 +3,6 @@ listing, and the Beijing seed. Validation is vectorised over the whole table (pa
 
 from __future__ import annotations
 
-import datetime as dt
 from importlib import resources
 from pathlib import Path
 
@@ -275,7 +274,3 @@ def beijing_seed_rows() -> list[dict]:
     with resources.files("pioneer.registry").joinpath("data/beijing_air_stations.csv").open("rb") as fh:
         frame = pd.read_csv(fh, dtype=str, keep_default_na=False, comment="#")
     return station_records(frame, source="seed: CNEMC national air stations, Beijing (see SOURCES.md)")
-
-
-def today() -> dt.date:
-    return dt.date.today()

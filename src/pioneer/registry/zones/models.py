@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import JSON, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import JSON, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint, event
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from pioneer.db.base import Base
+from pioneer.registry.errors import HistoryImmutableError
 
 
 class Zone(Base):
@@ -67,3 +68,11 @@ class ZoneTransition(Base):
     reason: Mapped[str] = mapped_column(Text, default="")
     at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     zone: Mapped[Zone] = relationship(back_populates="history")
+
+
+@event.listens_for(Session, "before_flush")
+def _history_is_append_only(session: Session, _context, _instances) -> None:
+    """ORM guard of the append-only history (the database triggers are the second line)."""
+    for obj in list(session.dirty) + list(session.deleted):
+        if isinstance(obj, ZoneTransition) and (obj in session.deleted or session.is_modified(obj)):
+            raise HistoryImmutableError()

@@ -6,12 +6,11 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from pioneer.registry.divisions import service as divisions
 from pioneer.registry.errors import (
-    HistoryImmutableError,
     PermissionDeniedError,
     TransitionError,
     UnknownZoneError,
@@ -32,14 +31,6 @@ from pioneer.registry.zones.models import Zone, ZoneDivision, ZoneTransition
 from pioneer.registry.zones.schemas import QuotaWarning, ZoneCreate, ZonePublic, ZoneResult
 
 CST = ZoneInfo("Asia/Shanghai")
-
-
-@event.listens_for(Session, "before_flush")
-def _history_is_append_only(session: Session, _context, _instances) -> None:
-    """ORM guard of the append-only history (the database triggers are the second line)."""
-    for obj in list(session.dirty) + list(session.deleted):
-        if isinstance(obj, ZoneTransition) and (obj in session.deleted or session.is_modified(obj)):
-            raise HistoryImmutableError()
 
 
 def _now() -> dt.datetime:
