@@ -32,7 +32,7 @@ typecheck: venv
 
 test: venv system-test lint typecheck
 	scripts/start-postgres.sh
-	PIONEER_TEST_POSTGRES_URL=$$(cat .pg/url) $(VENV)/bin/pytest -n 2 --dist loadfile
+	PIONEER_REQUIRE_POSTGRES=1 PIONEER_TEST_POSTGRES_URL=$$(cat .pg/url) $(VENV)/bin/pytest -n 2 --dist loadfile
 
 bench: venv
 	$(PY) benchmarks/bench_air_national.py

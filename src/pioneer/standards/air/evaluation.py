@@ -66,18 +66,24 @@ def hour_label(time: ir.TimestampValue) -> ir.IntegerValue:
     return ibis.ifelse(h == 0, 24, h)
 
 
+def _value(column: ir.Value) -> ir.FloatingValue:
+    """A concentration column as float64 with NaN read as missing (pandas/Spark keep NaN distinct from NULL)."""
+    v = column.cast("float64")
+    return ibis.ifelse(v.isnan(), ibis.null("float64"), v)
+
+
 def city_hourly(hourly: ir.Table) -> ir.Table:
     """City hourly concentrations: arithmetic mean over the city's stations with a value (HJ 663 城市浓度).
 
     ``hourly`` has ``station, city, time`` and the six items; returns ``city, time, <items>`` (floats).
     """
-    return hourly.group_by(["city", "time"]).aggregate(**{i: hourly[i].mean() for i in ITEMS})
+    return hourly.group_by(["city", "time"]).aggregate(**{i: _value(hourly[i]).mean() for i in ITEMS})
 
 
 def sites_hourly(hourly: ir.Table) -> ir.Table:
     """Stations and cities stacked as sites: ``site_level`` (station|city), ``id``, ``time``, items."""
     station = hourly.select(site_level=ibis.literal("station"), id=hourly.station, time=hourly.time,
-                            **{i: hourly[i].cast("float64") for i in ITEMS})  # fmt: skip
+                            **{i: _value(hourly[i]) for i in ITEMS})  # fmt: skip
     city = city_hourly(hourly)
     city = city.select(
         site_level=ibis.literal("city"), id=city.city, time=city.time, **{i: city[i] for i in ITEMS}
