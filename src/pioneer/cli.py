@@ -7,6 +7,7 @@ import typer
 from pioneer.commands import air, noise, water
 from pioneer.commands import lake as lake_commands
 from pioneer.commands import registry as registry_commands
+from pioneer.commands import web as web_commands
 
 app = typer.Typer(
     help="Pioneer 美丽中国先行区建设管理与评估平台 — Beautiful China pioneer-zone platform.",
@@ -20,6 +21,9 @@ app.add_typer(noise.app, name="noise")
 app.command("ingest")(lake_commands.ingest)
 app.command("export")(lake_commands.export)
 registry_commands.register(app)
+app.command("serve")(web_commands.serve)
+app.command("demo")(web_commands.demo)
+app.add_typer(web_commands.users_app, name="users")
 
 
 def main() -> None:

@@ -33,8 +33,13 @@ def upgrade() -> None:
     op.create_table(
         "web_session",
         sa.Column("id", sa.String(64), primary_key=True),
-        sa.Column("user_id", sa.Integer(), sa.ForeignKey("web_user.id", name="fk_web_session_user_id_web_user"),
-                  nullable=False, index=True),
+        sa.Column(
+            "user_id",
+            sa.Integer(),
+            sa.ForeignKey("web_user.id", name="fk_web_session_user_id_web_user"),
+            nullable=False,
+            index=True,
+        ),
         sa.Column("csrf_token", sa.String(64), nullable=False),
         sa.Column("created_at", TZ, nullable=False),
         sa.Column("expires_at", TZ, nullable=False),
@@ -42,8 +47,13 @@ def upgrade() -> None:
     op.create_table(
         "web_api_token",
         sa.Column("id", sa.Integer(), primary_key=True),
-        sa.Column("user_id", sa.Integer(),
-                  sa.ForeignKey("web_user.id", name="fk_web_api_token_user_id_web_user"), nullable=False, index=True),
+        sa.Column(
+            "user_id",
+            sa.Integer(),
+            sa.ForeignKey("web_user.id", name="fk_web_api_token_user_id_web_user"),
+            nullable=False,
+            index=True,
+        ),
         sa.Column("token_hash", sa.String(64), nullable=False),
         sa.Column("name", sa.String(128), nullable=False),
         sa.Column("created_at", TZ, nullable=False),

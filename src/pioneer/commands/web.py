@@ -1,0 +1,104 @@
+"""``pioneer serve``, ``pioneer demo`` and ``pioneer users create-admin`` — the web application."""
+
+from __future__ import annotations
+
+import getpass
+import time
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+console = Console(stderr=True, soft_wrap=True)
+users_app = typer.Typer(help="用户管理 / user accounts.", no_args_is_help=True)
+
+HostOpt = Annotated[str, typer.Option(help="监听地址 / address to listen on")]
+PortOpt = Annotated[int, typer.Option(help="端口 / port")]
+
+
+def _run(app, host: str, port: int) -> None:
+    import uvicorn
+
+    uvicorn.run(app, host=host, port=port, log_level="info", proxy_headers=False)
+
+
+def serve(host: HostOpt = "127.0.0.1", port: PortOpt = 8000) -> None:
+    """运行网站与接口 / serve the web application and API (creates an empty PIONEER_HOME if needed)."""
+    from pioneer.config import settings
+    from pioneer.web import airdata
+    from pioneer.web.app import create_app
+
+    settings().home.mkdir(parents=True, exist_ok=True)
+    app = create_app()
+    if (airdata.cache_dir() / "meta.json").exists():
+        airdata.load()  # the cached indicator tables of an earlier `pioneer demo`
+    console.print(f"Pioneer: http://{host}:{port}/  (API: http://{host}:{port}/api/v1/docs)")
+    _run(app, host, port)
+
+
+def demo(host: HostOpt = "127.0.0.1", port: PortOpt = 8000) -> None:
+    """演示：北京样例数据、示例先行区与演示账户 / demo: Beijing sample, example zones, demo accounts, then serve."""
+    from pioneer.config import settings
+    from pioneer.db import make_engine, session_scope, upgrade
+    from pioneer.web import airdata
+    from pioneer.web.app import create_app
+    from pioneer.web.demo import DEMO_PASSWORD, seed_accounts, seed_zones
+
+    started = time.monotonic()
+    home = settings().home
+    home.mkdir(parents=True, exist_ok=True)
+    console.print(f"PIONEER_HOME = {home.resolve()}")
+    console.print("数据库迁移 / migrating the database …")
+    upgrade()
+    engine = make_engine()
+    with session_scope(engine) as session:
+        made = seed_zones(session)
+        accounts = seed_accounts(session)
+    engine.dispose()
+    console.print(f"示例先行区 / example zones: {made} new")
+    cached = (airdata.cache_dir() / "meta.json").exists()
+    console.print(
+        "北京样例：计算日 AQI 与年评价 / Beijing sample: daily AQI and annual statistics "
+        + ("(缓存 / cached)" if cached else "(首次计算，约半分钟 / first run, about half a minute)")
+        + " …"
+    )
+    tables = airdata.load()
+    console.print(
+        f"  {len(tables.daily)} site-days, {len(tables.annual)} site-years, years {airdata.years()}"
+    )
+    app = create_app(migrate=False)
+    console.print(
+        "\n[bold]演示账户 / demo accounts[/bold] (密码 / password: "
+        f"[bold]{DEMO_PASSWORD}[/bold]) — 仅供演示 / demo only:"
+    )
+    for username, role, code in accounts:
+        console.print(f"  {username:10s} {role:16s} {code or ''}")
+    console.print(f"\n准备用时 / ready in {time.monotonic() - started:.1f} s → http://{host}:{port}/")
+    _run(app, host, port)
+
+
+@users_app.command("create-admin")
+def create_admin(
+    username: Annotated[str, typer.Option(help="用户名 / username")] = "admin",
+    password: Annotated[
+        str | None, typer.Option(help="密码（省略则提示输入）/ password (prompted if omitted)")
+    ] = None,
+) -> None:
+    """创建第一个管理员 / create the first programme-office administrator."""
+    from pioneer.db import make_engine, session_scope, upgrade
+    from pioneer.errors import PioneerError
+    from pioneer.web import auth
+
+    upgrade()
+    if password is None:
+        password = getpass.getpass("密码 / password: ")
+    engine = make_engine()
+    try:
+        with session_scope(engine) as session:
+            auth.create_user(session, username, password, role=auth.Role.ADMIN)
+    except PioneerError as exc:
+        console.print(f"[red]错误[/red] {exc.message_zh}\n  error {exc.message_en}")
+        raise typer.Exit(1) from None
+    finally:
+        engine.dispose()
+    console.print(f"管理员已创建 / admin created: {username}")

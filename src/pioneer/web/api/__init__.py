@@ -1,0 +1,17 @@
+"""REST API under ``/api/v1`` (OpenAPI at ``/api/v1/openapi.json``, docs at ``/api/v1/docs``).
+
+Paging as in OpenAQ: ``page`` (1-based) and ``limit``; every list answers ``{"meta": {"page", "limit",
+"found"}, "results": […]}``. Machine clients authenticate with ``Authorization: Bearer <token>``; browser
+sessions must send ``X-CSRF-Token`` on writes."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from pioneer.web.api import accounts, air, imports, registry
+
+router = APIRouter(prefix="/api/v1")
+router.include_router(registry.router)
+router.include_router(air.router)
+router.include_router(imports.router)
+router.include_router(accounts.router)

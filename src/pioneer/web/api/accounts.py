@@ -1,0 +1,79 @@
+"""Users (admin only), API tokens (own), audit log (admin only)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Request
+from pydantic import BaseModel, Field
+from sqlalchemy import select
+
+from pioneer.web import auth
+from pioneer.web.api.common import ErrorBody, Limit, Page, paged
+from pioneer.web.deps import DB, CurrentUser, check_csrf
+from pioneer.web.models import AuditEntry, User
+
+router = APIRouter(tags=["accounts"])
+ERRORS = {401: {"model": ErrorBody}, 403: {"model": ErrorBody}, 422: {"model": ErrorBody}}
+
+
+class UserCreate(BaseModel):
+    username: Annotated[str, Field(min_length=1, max_length=64)]
+    password: Annotated[str, Field(min_length=8, max_length=256)]
+    role: auth.Role
+    division_code: Annotated[str | None, Field(default=None, pattern=r"^\d{6}$")] = None
+    display_name: Annotated[str, Field(max_length=128)] = ""
+
+
+class UserPublic(BaseModel):
+    username: str
+    role: str
+    division_code: str | None
+    display_name: str
+    active: bool
+
+
+@router.get("/users/me", response_model=UserPublic, responses=ERRORS)
+def me(user: CurrentUser):
+    if user is None:
+        raise auth.AuthError("请先登录", "please log in first")
+    return auth.user_snapshot(user)
+
+
+@router.get("/users", responses=ERRORS)
+def list_users(session: DB, user: CurrentUser, page: Page = 1, limit: Limit = 100) -> dict[str, Any]:
+    auth.restrict(user, auth.Action.ADMIN)
+    users = session.scalars(select(User).order_by(User.username)).all()
+    return paged([auth.user_snapshot(u) for u in users], page, limit)
+
+
+@router.post("/users", response_model=UserPublic, status_code=201, responses=ERRORS)
+def create_user(data: UserCreate, request: Request, session: DB, user: CurrentUser):
+    check_csrf(request, None)
+    auth.restrict(user, auth.Action.ADMIN)
+    made = auth.create_user(session, data.username, data.password, role=data.role, division_code=data.division_code,
+                            display_name=data.display_name, by=user)  # fmt: skip
+    session.flush()
+    return auth.user_snapshot(made)
+
+
+class TokenCreate(BaseModel):
+    name: Annotated[str, Field(max_length=128)] = ""
+
+
+@router.post("/tokens", status_code=201, responses=ERRORS)
+def create_token(data: TokenCreate, request: Request, session: DB, user: CurrentUser) -> dict[str, str]:
+    """A new API token for the current user (shown once)."""
+    check_csrf(request, None)
+    auth.restrict(user, auth.Action.VIEW)
+    assert user is not None
+    return {"token": auth.create_token(session, user, data.name)}
+
+
+@router.get("/audit", responses=ERRORS)
+def list_audit(session: DB, user: CurrentUser, page: Page = 1, limit: Limit = 100) -> dict[str, Any]:
+    auth.restrict(user, auth.Action.ADMIN)
+    rows = session.scalars(select(AuditEntry).order_by(AuditEntry.id.desc())).all()
+    return paged([{"at": e.at.isoformat(), "username": e.username, "action": e.action, "object_type": e.object_type,
+                   "object_key": e.object_key, "division_code": e.division_code, "before": e.before,
+                   "after": e.after, "request_id": e.request_id, "note": e.note} for e in rows], page, limit)  # fmt: skip

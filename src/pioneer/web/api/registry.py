@@ -1,0 +1,99 @@
+"""Divisions, zones (+ lifecycle transitions and description edits), stations."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query, Request
+from pydantic import BaseModel, Field
+
+from pioneer.registry.divisions import service as divisions
+from pioneer.registry.divisions.schemas import DivisionPublic
+from pioneer.registry.stations import service as stations
+from pioneer.registry.stations.schemas import StationPublic
+from pioneer.registry.zones import service as zones
+from pioneer.registry.zones.schemas import TransitionPublic, ZoneCreate, ZonePublic, ZoneResult
+from pioneer.web import services
+from pioneer.web.api.common import ErrorBody, Limit, Page, Paged, paged
+from pioneer.web.deps import DB, CurrentUser, check_csrf, request_id
+
+router = APIRouter()
+ERRORS = {
+    401: {"model": ErrorBody},
+    403: {"model": ErrorBody},
+    404: {"model": ErrorBody},
+    422: {"model": ErrorBody},
+}
+Code = Annotated[str, Path(pattern=r"^\d{6}$", description="6-digit GB/T 2260 code")]
+ZoneCode = Annotated[str, Path(min_length=1, max_length=32)]
+
+
+@router.get("/divisions/{code}", tags=["divisions"], response_model=DivisionPublic, responses=ERRORS)
+def read_division(code: Code, session: DB, year: Annotated[int | None, Query(ge=1980, le=2100)] = None):
+    return divisions.division(session, code, at=year)
+
+
+@router.get("/divisions/{code}/children", tags=["divisions"], response_model=Paged[DivisionPublic],
+            responses=ERRORS)  # fmt: skip
+def list_children(code: Code, session: DB, page: Page = 1, limit: Limit = 100,
+                  year: Annotated[int | None, Query(ge=1980, le=2100)] = None):  # fmt: skip
+    found = divisions.children(session, code, year=year)
+    return paged([DivisionPublic.model_validate(d) for d in found], page, limit)
+
+
+@router.get("/zones", tags=["zones"], response_model=Paged[ZonePublic])
+def list_zones(session: DB, user: CurrentUser, page: Page = 1, limit: Limit = 100,
+               tier: Annotated[str | None, Query(pattern="^(region|province|city|county)$")] = None):  # fmt: skip
+    found = [z for z in services.visible_zones(session, user) if tier is None or z.tier == tier]
+    return paged([ZonePublic.model_validate(z) for z in found], page, limit)
+
+
+@router.post("/zones", tags=["zones"], response_model=ZoneResult, status_code=201, responses=ERRORS)
+def create_zone(data: ZoneCreate, request: Request, session: DB, user: CurrentUser):
+    check_csrf(request, None)
+    return services.create_zone(session, user, data, request_id=request_id(request))
+
+
+@router.get("/zones/{code}", tags=["zones"], response_model=ZonePublic, responses=ERRORS)
+def read_zone(code: ZoneCode, session: DB, user: CurrentUser):
+    return services.visible_zone(session, user, code)
+
+
+class ZoneUpdate(BaseModel):
+    theme: str | None = Field(default=None, max_length=2000)
+    name_en: str | None = Field(default=None, max_length=256)
+
+
+@router.patch("/zones/{code}", tags=["zones"], response_model=ZonePublic, responses=ERRORS)
+def update_zone(code: ZoneCode, data: ZoneUpdate, request: Request, session: DB, user: CurrentUser):
+    check_csrf(request, None)
+    return services.update_zone(session, user, code, theme=data.theme, name_en=data.name_en,
+                                request_id=request_id(request))  # fmt: skip
+
+
+class TransitionCreate(BaseModel):
+    to_state: str = Field(min_length=1, max_length=24)
+    reason: str = Field(default="", max_length=2000)
+
+
+@router.post("/zones/{code}/transitions", tags=["zones"], response_model=ZoneResult, responses=ERRORS)
+def transition_zone(code: ZoneCode, data: TransitionCreate, request: Request, session: DB, user: CurrentUser):
+    check_csrf(request, None)
+    return services.transition_zone(
+        session, user, code, data.to_state, data.reason, request_id=request_id(request)
+    )
+
+
+@router.get(
+    "/zones/{code}/transitions", tags=["zones"], response_model=list[TransitionPublic], responses=ERRORS
+)
+def list_transitions(code: ZoneCode, session: DB, user: CurrentUser):
+    services.visible_zone(session, user, code)
+    return zones.history(session, code)
+
+
+@router.get("/stations", tags=["stations"], response_model=Paged[StationPublic])
+def list_stations(session: DB, page: Page = 1, limit: Limit = 100,
+                  within: Annotated[str | None, Query(pattern=r"^\d{6}$")] = None):  # fmt: skip
+    found = stations.list_stations(session, within=within)
+    return paged([StationPublic.model_validate(s) for s in found], page, limit)

@@ -1,0 +1,77 @@
+"""The FastAPI application: API under ``/api/v1``, pages (Jinja2 + HTMX), static files (vendored ECharts,
+htmx, China map GeoJSON). Every asset is served by the app; no request leaves the machine."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from fastapi.staticfiles import StaticFiles
+
+from pioneer.db import make_engine, make_session_factory, upgrade
+from pioneer.errors import PioneerError
+from pioneer.web import api, pages
+from pioneer.web.deps import status_of
+
+STATIC = Path(__file__).parent / "static"
+
+
+def secure_cookies() -> bool:
+    """``PIONEER_SECURE_COOKIES=1`` sets the Secure flag (behind HTTPS)."""
+    return os.environ.get("PIONEER_SECURE_COOKIES", "0") == "1"
+
+
+def show_ranks() -> bool:
+    """``PIONEER_SHOW_RANKS=0`` hides ranks on the public rankings page and API."""
+    return os.environ.get("PIONEER_SHOW_RANKS", "1") != "0"
+
+
+def create_app(*, migrate: bool = True) -> FastAPI:
+    """The app bound to the configured database (``PIONEER_HOME`` / ``PIONEER_DATABASE_URL``)."""
+    if migrate:
+        upgrade()
+    app = FastAPI(
+        title="Pioneer API",
+        version="1",
+        docs_url="/api/v1/docs",
+        openapi_url="/api/v1/openapi.json",
+        redoc_url=None,
+    )
+    engine = make_engine()
+    app.state.session_factory = make_session_factory(engine)
+
+    @app.middleware("http")
+    async def headers(request: Request, call_next):
+        request.state.request_id = uuid.uuid4().hex[:16]
+        response = await call_next(request)
+        response.headers["X-Request-Id"] = request.state.request_id
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["X-Frame-Options"] = "DENY"
+        response.headers["Referrer-Policy"] = "same-origin"
+        return response
+
+    @app.exception_handler(PioneerError)
+    async def domain_error(request: Request, exc: PioneerError):
+        status = status_of(exc)
+        if request.url.path.startswith("/api/"):
+            return JSONResponse(
+                {"detail": {"message_zh": exc.message_zh, "message_en": exc.message_en}}, status
+            )
+        return pages.error_page(request, exc, status)
+
+    @app.exception_handler(RequestValidationError)
+    async def bad_request(request: Request, exc: RequestValidationError):
+        where = "; ".join(".".join(str(p) for p in e["loc"]) + ": " + e["msg"] for e in exc.errors()[:10])
+        body = {"message_zh": f"请求参数有误：{where}", "message_en": f"invalid request: {where}"}
+        if request.url.path.startswith("/api/"):
+            return JSONResponse({"detail": body}, 422)
+        return pages.error_page(request, PioneerError(body["message_zh"], body["message_en"]), 422)
+
+    app.include_router(api.router)
+    app.include_router(pages.router)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    return app

@@ -1,0 +1,306 @@
+"""Accounts and authorisation: roles scoped to a division subtree, one ``restrict`` check for pages and API,
+argon2 passwords, server-side sessions with CSRF tokens, API tokens, login rate limiting, the audit log.
+
+Roles (``Role``):
+
+=================  ==========================================================================================
+admin              programme office administrator: everything, including users and the audit log
+reviewer           programme office reviewer: reads everything, takes the programme office's review steps
+province_editor    edits zones, data and uploads within its province (division code ``xx0000``)
+city_editor        … within its prefecture or municipality (``xxxx00`` or a municipality ``xx0000``)
+county_editor      … within its county (``xxxxxx``)
+viewer             reads everything (also unpublished zones), changes nothing
+(anonymous)        reads published data only
+=================  ==========================================================================================
+
+A scope code covers itself and every division beneath it (``pioneer.registry.permissions.scope_covers``).
+``restrict(user, action, division_codes)`` is the single place where the decision is made (NetBox pattern);
+pages and API both call it, and the registry's own actor check runs again underneath it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+from collections.abc import Iterable
+from enum import StrEnum
+from typing import Any
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from pioneer.errors import PioneerError
+from pioneer.registry.permissions import Actor, scope_covers
+from pioneer.registry.permissions import Role as RegistryRole
+from pioneer.web.models import ApiToken, AuditEntry, LoginAttempt, User, WebSession, utcnow
+
+SESSION_DAYS = 7
+LOGIN_WINDOW = dt.timedelta(minutes=15)
+LOGIN_MAX_FAILURES = 5  # per username and per client address within LOGIN_WINDOW
+_hasher = PasswordHasher()
+
+
+class Role(StrEnum):
+    ADMIN = "admin"
+    REVIEWER = "reviewer"
+    PROVINCE_EDITOR = "province_editor"
+    CITY_EDITOR = "city_editor"
+    COUNTY_EDITOR = "county_editor"
+    VIEWER = "viewer"
+
+
+EDITORS = frozenset({Role.PROVINCE_EDITOR, Role.CITY_EDITOR, Role.COUNTY_EDITOR})
+
+
+class Action(StrEnum):
+    VIEW = "view"  # unpublished data (published data is public)
+    EDIT = "edit"  # zones' own data: create, describe, the zone's and province's lifecycle steps, uploads
+    REVIEW = "review"  # the programme office's lifecycle steps
+    ADMIN = "admin"  # users, tokens, audit log
+
+
+# role → actions it may take (the division scope is checked separately for editors).
+GRANTS: dict[Role, frozenset[Action]] = {
+    Role.ADMIN: frozenset(Action),
+    Role.REVIEWER: frozenset({Action.VIEW, Action.REVIEW}),
+    Role.PROVINCE_EDITOR: frozenset({Action.VIEW, Action.EDIT}),
+    Role.CITY_EDITOR: frozenset({Action.VIEW, Action.EDIT}),
+    Role.COUNTY_EDITOR: frozenset({Action.VIEW, Action.EDIT}),
+    Role.VIEWER: frozenset({Action.VIEW}),
+}
+
+
+class AuthError(PioneerError):
+    """Not logged in (HTTP 401)."""
+
+
+class ForbiddenError(PioneerError):
+    """Logged in, but the role or the division scope does not allow the action (HTTP 403)."""
+
+
+class RateLimitedError(PioneerError):
+    """Too many failed logins (HTTP 429)."""
+
+
+def scope_code_ok(role: Role, code: str | None) -> bool:
+    """Whether ``code`` is a scope code of the right level for ``role`` (editors need one, others none)."""
+    if role not in EDITORS:
+        return code is None
+    if code is None or len(code) != 6 or not code.isdigit():
+        return False
+    if role is Role.PROVINCE_EDITOR:
+        return code.endswith("0000")
+    if role is Role.CITY_EDITOR:
+        return code.endswith("00")
+    return not code.endswith("00")
+
+
+def restrict(user: User | None, action: Action | str, division_codes: Iterable[str] = ()) -> None:
+    """Raise unless ``user`` may take ``action`` on objects in every one of ``division_codes``.
+
+    Anonymous users may take no action (published data needs no check). Admin, reviewer and viewer have
+    national scope for the actions granted to their role; editors only within their division subtree."""
+    action = Action(action)
+    if user is None:
+        raise AuthError("请先登录", "please log in first")
+    role = Role(user.role)
+    if not user.active:
+        raise ForbiddenError("账户已停用", "account disabled")
+    if action not in GRANTS[role]:
+        raise ForbiddenError(
+            f"角色 “{role.value}” 无权执行 “{action.value}”", f"role '{role.value}' may not '{action.value}'"
+        )
+    if role in EDITORS and action is not Action.VIEW:
+        outside = [c for c in division_codes if not scope_covers(user.division_code or "", c)]
+        if outside:
+            raise ForbiddenError(
+                f"用户 {user.username} 的管辖范围（{user.division_code}）不包括 {', '.join(outside)}",
+                f"user {user.username} (scope {user.division_code}) has no rights over {', '.join(outside)}",
+            )
+
+
+def allowed(user: User | None, action: Action | str, division_codes: Iterable[str] = ()) -> bool:
+    """``restrict`` as a yes/no answer (to show or hide buttons)."""
+    try:
+        restrict(user, action, list(division_codes))
+    except (AuthError, ForbiddenError):
+        return False
+    return True
+
+
+def actor(user: User) -> Actor:
+    """The registry's actor for ``user``: admin and reviewer act as the programme office, a province editor as
+    the province, city and county editors as the zone's own administration."""
+    role = Role(user.role)
+    if role in (Role.ADMIN, Role.REVIEWER):
+        return Actor(user.username, RegistryRole.PROGRAMME_OFFICE)
+    if role is Role.PROVINCE_EDITOR:
+        return Actor(user.username, RegistryRole.PROVINCE, (user.division_code or "",))
+    if role in EDITORS:
+        return Actor(user.username, RegistryRole.ZONE, (user.division_code or "",))
+    return Actor(user.username, RegistryRole.VIEWER)
+
+
+# --- passwords and users -------------------------------------------------------------------------------------
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def verify_password(stored: str, password: str) -> bool:
+    try:
+        return _hasher.verify(stored, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def create_user(
+    session: Session,
+    username: str,
+    password: str,
+    *,
+    role: Role | str,
+    division_code: str | None = None,
+    display_name: str = "",
+    by: User | None = None,
+) -> User:
+    """Add an account (argon2 hash); checks the role, the scope code's level and the password length."""
+    try:
+        role = Role(role)
+    except ValueError:
+        raise InputErrorLike("未知角色", f"unknown role (known: {', '.join(Role)})", role) from None
+    username = username.strip()
+    if (
+        not username
+        or len(username) > 64
+        or not username.replace("_", "").replace("-", "").replace(".", "").isalnum()
+    ):
+        raise InputErrorLike("用户名只能包含字母、数字、_-.", "username: letters, digits, _-. only", username)
+    if len(password) < 8:
+        raise InputErrorLike("密码至少 8 个字符", "password needs at least 8 characters", None)
+    division_code = division_code or None
+    if not scope_code_ok(role, division_code):
+        raise InputErrorLike(
+            "行政区划代码与角色级别不符（省 xx0000，市 xxxx00，县 xxxxxx；非编辑角色不设）",
+            "division code does not fit the role (province xx0000, city xxxx00, county xxxxxx; none otherwise)",
+            division_code,
+        )
+    if session.scalar(select(User.id).where(User.username == username)) is not None:
+        raise InputErrorLike("用户名已存在", "username already exists", username)
+    user = User(username=username, password_hash=hash_password(password), role=role.value,
+                division_code=division_code, display_name=display_name, active=True)  # fmt: skip
+    session.add(user)
+    session.flush()
+    audit(session, by, "create", "user", username, division_code, None, user_snapshot(user))
+    return user
+
+
+class InputErrorLike(PioneerError):
+    """Bad field value in an account form (HTTP 422)."""
+
+    def __init__(self, zh: str, en: str, value: object) -> None:
+        self.value = value
+        shown = f"（“{value}”）" if value is not None else ""
+        super().__init__(zh + shown, en + (f" ('{value}')" if value is not None else ""))
+
+
+def user_snapshot(user: User) -> dict[str, Any]:
+    return {"username": user.username, "role": user.role, "division_code": user.division_code,
+            "display_name": user.display_name, "active": user.active}  # fmt: skip
+
+
+# --- login, sessions, tokens ------------------------------------------------------------------------------------
+
+
+def _digest(value: str) -> str:
+    return hashlib.sha256(value.encode()).hexdigest()
+
+
+def _aware(value: dt.datetime) -> dt.datetime:
+    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+
+
+def login(session: Session, username: str, password: str, *, client: str) -> tuple[User, str]:
+    """Check the password (rate-limited per username and client) and open a session; returns the user and
+    the cookie value (its sha256 is the session id stored in the table)."""
+    since = utcnow() - LOGIN_WINDOW
+    failures = session.scalar(
+        select(func.count()).select_from(LoginAttempt).where(
+            LoginAttempt.at >= since, ~LoginAttempt.success,
+            (LoginAttempt.username == username) | (LoginAttempt.client == client),
+        )
+    )  # fmt: skip
+    if failures >= LOGIN_MAX_FAILURES:
+        raise RateLimitedError(
+            "登录失败次数过多，请 15 分钟后再试", "too many failed logins; try again in 15 minutes"
+        )
+    user = session.scalar(select(User).where(User.username == username))
+    ok = user is not None and user.active and verify_password(user.password_hash, password)
+    session.add(LoginAttempt(username=username[:64], client=client[:64], success=ok))
+    if not ok:
+        session.flush()
+        raise AuthError("用户名或密码错误", "wrong username or password")
+    assert user is not None
+    cookie = secrets.token_urlsafe(32)
+    session.add(WebSession(id=_digest(cookie), user_id=user.id, csrf_token=secrets.token_urlsafe(32),
+                           expires_at=utcnow() + dt.timedelta(days=SESSION_DAYS)))  # fmt: skip
+    session.flush()
+    return user, cookie
+
+
+def session_for(session: Session, cookie: str | None) -> WebSession | None:
+    """The live session of a cookie value, or ``None``."""
+    if not cookie:
+        return None
+    found = session.get(WebSession, _digest(cookie))
+    if found is None or _aware(found.expires_at) < utcnow() or not found.user.active:
+        return None
+    return found
+
+
+def logout(session: Session, cookie: str | None) -> None:
+    if cookie and (found := session.get(WebSession, _digest(cookie))) is not None:
+        session.delete(found)
+
+
+def create_token(session: Session, user: User, name: str = "") -> str:
+    """A new API token for ``user``; the clear value is returned once, only its sha256 is stored."""
+    value = "pio_" + secrets.token_urlsafe(32)
+    session.add(ApiToken(user_id=user.id, token_hash=_digest(value), name=name))
+    session.flush()
+    audit(session, user, "create", "api_token", name or "(unnamed)", None, None, {"name": name})
+    return value
+
+
+def user_for_token(session: Session, value: str) -> User | None:
+    token = session.scalar(select(ApiToken).where(ApiToken.token_hash == _digest(value), ~ApiToken.revoked))
+    return token.user if token is not None and token.user.active else None
+
+
+# --- audit ---------------------------------------------------------------------------------------------------------
+
+
+def audit(
+    session: Session,
+    user: User | None,
+    action: str,
+    object_type: str,
+    object_key: str,
+    division_code: str | None,
+    before: dict | None,
+    after: dict | None,
+    *,
+    request_id: str = "",
+    note: str = "",
+) -> AuditEntry:
+    """Write one audit entry (the only place that does): who, when, what, before/after snapshots."""
+    entry = AuditEntry(user_id=user.id if user else None, username=user.username if user else "(system)",
+                       request_id=request_id, action=action, object_type=object_type, object_key=object_key,
+                       division_code=division_code, before=before, after=after, note=note)  # fmt: skip
+    session.add(entry)
+    session.flush()
+    return entry

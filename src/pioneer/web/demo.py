@@ -1,0 +1,137 @@
+"""``pioneer demo``: the Beijing sample computed (and cached), an example set of zones, demo accounts.
+
+Idempotent: a second run reuses the database, the zones, the accounts and the cached computation."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from pioneer.registry.permissions import Actor
+from pioneer.registry.permissions import Role as R
+from pioneer.registry.zones import service as zones
+from pioneer.registry.zones.models import Zone
+from pioneer.registry.zones.schemas import ZoneCreate
+from pioneer.web import auth
+from pioneer.web.models import User
+
+DEMO_PASSWORD = "pioneer-demo"  # printed on the console; demo installations only
+
+
+@dataclass(frozen=True)
+class DemoZone:
+    code: str
+    name_zh: str
+    name_en: str
+    tier: str
+    division: str
+    theme: str
+    path: tuple[str, ...]  # states to walk through after draft
+
+
+APPROVED = ("recommended", "under_review", "approved")
+BUILDING = (*APPROVED, "under_construction")
+ZONES = (
+    DemoZone(
+        "BJ-110000",
+        "北京市美丽中国先行区",
+        "Beijing pioneer zone",
+        "city",
+        "110000",
+        "大气污染综合治理（示例）",
+        BUILDING,
+    ),
+    DemoZone(
+        "BJ-110105",
+        "朝阳区美丽中国先行区",
+        "Chaoyang District pioneer zone",
+        "county",
+        "110105",
+        "城市精细化治理（示例）",
+        APPROVED,
+    ),
+    DemoZone(
+        "BJ-110108",
+        "海淀区美丽中国先行区",
+        "Haidian District pioneer zone",
+        "county",
+        "110108",
+        "科技赋能生态环境治理（示例，申报中）",
+        (),
+    ),
+    DemoZone(
+        "ZJ-330000",
+        "浙江省美丽中国先行区",
+        "Zhejiang pioneer zone",
+        "province",
+        "330000",
+        "一省域一特色（示例）",
+        APPROVED,
+    ),
+    DemoZone(
+        "ZJ-330500",
+        "湖州市美丽中国先行区",
+        "Huzhou pioneer zone",
+        "city",
+        "330500",
+        "绿水青山就是金山银山（示例）",
+        BUILDING,
+    ),
+    DemoZone(
+        "ZJ-330100",
+        "杭州市美丽中国先行区",
+        "Hangzhou pioneer zone",
+        "city",
+        "330100",
+        "数字生态（示例）",
+        BUILDING,
+    ),
+    DemoZone(
+        "ZJ-330523",
+        "安吉县美丽中国先行区",
+        "Anji County pioneer zone",
+        "county",
+        "330523",
+        "生态文明（示例）",
+        APPROVED,
+    ),
+)
+
+ACCOUNTS = (
+    ("admin", auth.Role.ADMIN, None),
+    ("reviewer", auth.Role.REVIEWER, None),
+    ("beijing", auth.Role.CITY_EDITOR, "110000"),
+    ("huzhou", auth.Role.CITY_EDITOR, "330500"),
+    ("zhejiang", auth.Role.PROVINCE_EDITOR, "330000"),
+    ("viewer", auth.Role.VIEWER, None),
+)
+
+
+def seed_zones(session: Session) -> int:
+    """Create the example zones (the states are reached through the real lifecycle transitions)."""
+    made = 0
+    office = Actor("demo", R.PROGRAMME_OFFICE)
+    for z in ZONES:
+        if session.scalar(select(Zone.id).where(Zone.code == z.code)) is not None:
+            continue
+        province = Actor("demo", R.PROVINCE, (z.division[:2] + "0000",))
+        own = Actor("demo", R.ZONE, (z.division,))
+        zones.create_zone(session, ZoneCreate(code=z.code, name_zh=z.name_zh, name_en=z.name_en, tier=z.tier,
+                                              division_codes=[z.division], theme=z.theme), actor=province)  # fmt: skip
+        for target in z.path:
+            who = {"recommended": province, "under_construction": own}.get(target, office)
+            zones.transition(session, z.code, target, actor=who, reason="示例数据 / demo data")
+        made += 1
+    return made
+
+
+def seed_accounts(session: Session) -> list[tuple[str, str, str | None]]:
+    out = []
+    for username, role, code in ACCOUNTS:
+        if session.scalar(select(User.id).where(User.username == username)) is None:
+            auth.create_user(session, username, DEMO_PASSWORD, role=role, division_code=code,
+                             display_name=f"demo {role.value}")  # fmt: skip
+        out.append((username, role.value, code))
+    return out

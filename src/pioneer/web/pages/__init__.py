@@ -1,0 +1,228 @@
+"""HTML pages (Jinja2 + HTMX), zh-CN by default with an English switch. Pages call the same services and
+``auth.restrict`` as the API; forms carry the session's CSRF token."""
+
+from __future__ import annotations
+
+import json
+import secrets
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import APIRouter, File, Form, Request, UploadFile
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
+from sqlalchemy import select
+
+from pioneer.errors import PioneerError
+from pioneer.registry.zones import service as zones
+from pioneer.registry.zones.choices import State
+from pioneer.web import airdata, auth, services
+from pioneer.web.api import air
+from pioneer.web.deps import (
+    DB,
+    LANG_COOKIE,
+    LOGIN_CSRF_COOKIE,
+    SESSION_COOKIE,
+    CsrfError,
+    CurrentUser,
+    check_csrf,
+    client_of,
+    lang_of,
+    request_id,
+)
+from pioneer.web.i18n import pick, translate
+from pioneer.web.models import AuditEntry, User
+
+router = APIRouter(include_in_schema=False)
+templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
+
+
+def render(request: Request, name: str, user: User | None, status: int = 200, **context: Any) -> HTMLResponse:
+    from pioneer.web.app import secure_cookies
+
+    lang = lang_of(request)
+    context |= {
+        "request": request, "user": user, "lang": lang, "t": lambda key, **p: translate(lang, key, **p),
+        "pick": lambda zh, en: pick(lang, zh, en), "csrf": getattr(request.state, "csrf_token", None) or "",
+        "other_lang": "en" if lang == "zh-CN" else "zh-CN", "allowed": auth.allowed,
+    }  # fmt: skip
+    response = templates.TemplateResponse(request, name, context, status_code=status)
+    if "lang" in request.query_params:
+        response.set_cookie(LANG_COOKIE, lang, httponly=True, samesite="lax", secure=secure_cookies(),
+                            max_age=365 * 86400)  # fmt: skip
+    return response
+
+
+def error_page(request: Request, exc: PioneerError, status: int) -> HTMLResponse:
+    return render(request, "error.html", None, status=status, message=pick(lang_of(request), exc.message_zh,
+                                                                           exc.message_en))  # fmt: skip
+
+
+@router.get("/", response_class=HTMLResponse)
+def overview(request: Request, session: DB, user: CurrentUser, indicator: str = "pm2_5_annual_mean",
+             year: int | None = None):  # fmt: skip
+    if indicator not in airdata.INDICATORS:
+        indicator = "pm2_5_annual_mean"
+    years = airdata.years()
+    year = year if year in years else (years[-1] if years else None)
+    visible = services.visible_zones(session, user)
+    return render(request, "overview.html", user, indicators=airdata.INDICATORS, indicator=indicator,
+                  years=years, year=year, zones=visible)  # fmt: skip
+
+
+@router.get("/zones/{code}", response_class=HTMLResponse)
+def zone_page(code: str, request: Request, session: DB, user: CurrentUser, year: int | None = None):
+    zone = services.visible_zone(session, user, code)
+    data = air.zone_indicators(session, user, code, year)
+    targets = [t for (s, t) in zones.TRANSITIONS if s.value == zone.state]
+    can = {
+        t.value: auth.allowed(user, services.transition_action(zone, t), zone.division_codes) for t in targets
+    }
+    return render(request, "zone.html", user, zone=zone, data=data, history=zones.history(session, code),
+                  targets=[t for t in targets if can[t.value]], can_edit=auth.allowed(user, auth.Action.EDIT,
+                  zone.division_codes), years=airdata.years(), message=request.query_params.get("msg"))  # fmt: skip
+
+
+@router.post("/zones/{code}/transition")
+def zone_transition(code: str, request: Request, session: DB, user: CurrentUser,
+                    to_state: Annotated[str, Form(max_length=24)], csrf_token: Annotated[str, Form()] = "",
+                    reason: Annotated[str, Form(max_length=2000)] = ""):  # fmt: skip
+    _require_login(user)
+    check_csrf(request, csrf_token)
+    services.transition_zone(session, user, code, to_state, reason, request_id=request_id(request))
+    return RedirectResponse(f"/zones/{code}", status_code=303)
+
+
+@router.post("/zones/{code}/edit")
+def zone_edit(code: str, request: Request, session: DB, user: CurrentUser,
+              theme: Annotated[str, Form(max_length=2000)], csrf_token: Annotated[str, Form()] = ""):  # fmt: skip
+    _require_login(user)
+    check_csrf(request, csrf_token)
+    services.update_zone(session, user, code, theme=theme, request_id=request_id(request))
+    return RedirectResponse(f"/zones/{code}?msg=saved", status_code=303)
+
+
+@router.get("/rankings", response_class=HTMLResponse)
+def rankings_page(request: Request, user: CurrentUser, indicator: str = "pm2_5_annual_mean",
+                  year: int | None = None):  # fmt: skip
+    from pioneer.web.app import show_ranks
+
+    if indicator not in airdata.INDICATORS:
+        indicator = "pm2_5_annual_mean"
+    years = airdata.years()
+    year = year if year in years else (years[-1] if years else None)
+    rows = air.ranking(indicator, year) if year is not None else []
+    return render(request, "rankings.html", user, rows=rows, indicators=airdata.INDICATORS, indicator=indicator,
+                  years=years, year=year, show_ranks=show_ranks())  # fmt: skip
+
+
+def _require_login(user: User | None) -> None:
+    if user is None:
+        raise auth.AuthError("请先登录", "please log in first")
+
+
+@router.get("/upload", response_class=HTMLResponse)
+def upload_page(request: Request, user: CurrentUser):
+    if user is None:
+        return RedirectResponse("/login?next=/upload", status_code=303)
+    auth.restrict(user, auth.Action.VIEW)
+    return render(request, "upload.html", user, report=None, history=services.import_history()[:50])
+
+
+@router.post("/upload", response_class=HTMLResponse)
+async def upload_check(request: Request, session: DB, user: CurrentUser, file: UploadFile = File(...),
+                       csrf_token: Annotated[str, Form()] = ""):  # fmt: skip
+    _require_login(user)
+    check_csrf(request, csrf_token)
+    data = await file.read(services.MAX_UPLOAD_BYTES + 1)
+    report = services.validate_upload(session, user, file.filename or "upload", data)
+    return render(request, "upload.html", user, report=report, history=services.import_history()[:50])
+
+
+@router.post("/upload/{upload_id}/confirm", response_class=HTMLResponse)
+def upload_confirm(upload_id: str, request: Request, session: DB, user: CurrentUser,
+                   csrf_token: Annotated[str, Form()] = ""):  # fmt: skip
+    _require_login(user)
+    check_csrf(request, csrf_token)
+    done = services.confirm_upload(session, user, upload_id, request_id=request_id(request))
+    return render(
+        request, "upload.html", user, report=None, done=done, history=services.import_history()[:50]
+    )
+
+
+@router.get("/login", response_class=HTMLResponse)
+def login_page(request: Request, user: CurrentUser, next: str = "/"):
+    from pioneer.web.app import secure_cookies
+
+    token = secrets.token_urlsafe(24)
+    response = render(request, "login.html", user, login_csrf=token, next=_safe_next(next), error=None)
+    response.set_cookie(LOGIN_CSRF_COOKIE, token, httponly=True, samesite="lax", secure=secure_cookies())
+    return response
+
+
+def _safe_next(value: str) -> str:
+    return value if value.startswith("/") and not value.startswith("//") else "/"
+
+
+@router.post("/login")
+def login_submit(request: Request, session: DB, username: Annotated[str, Form(max_length=64)],
+                 password: Annotated[str, Form(max_length=256)], csrf_token: Annotated[str, Form()] = "",
+                 next: Annotated[str, Form()] = "/"):  # fmt: skip
+    from pioneer.web.app import secure_cookies
+
+    cookie_token = request.cookies.get(LOGIN_CSRF_COOKIE, "")
+    if not cookie_token or not secrets.compare_digest(cookie_token, csrf_token):
+        raise CsrfError()
+    try:
+        _, cookie = auth.login(session, username, password, client=client_of(request))
+    except (auth.AuthError, auth.RateLimitedError) as exc:
+        session.commit()  # keep the failed attempt for rate limiting
+        lang = lang_of(request)
+        status = 429 if isinstance(exc, auth.RateLimitedError) else 401
+        return render(request, "login.html", None, status=status, login_csrf=cookie_token, next=_safe_next(next),
+                      error=pick(lang, exc.message_zh, exc.message_en))  # fmt: skip
+    response = RedirectResponse(_safe_next(next), status_code=303)
+    response.set_cookie(SESSION_COOKIE, cookie, httponly=True, samesite="lax", secure=secure_cookies(),
+                        max_age=auth.SESSION_DAYS * 86400)  # fmt: skip
+    response.delete_cookie(LOGIN_CSRF_COOKIE)
+    return response
+
+
+@router.post("/logout")
+def logout(request: Request, session: DB, user: CurrentUser, csrf_token: Annotated[str, Form()] = ""):
+    check_csrf(request, csrf_token)
+    auth.logout(session, request.cookies.get(SESSION_COOKIE))
+    response = RedirectResponse("/", status_code=303)
+    response.delete_cookie(SESSION_COOKIE)
+    return response
+
+
+@router.get("/admin", response_class=HTMLResponse)
+def admin_page(request: Request, session: DB, user: CurrentUser):
+    if user is None:
+        return RedirectResponse("/login?next=/admin", status_code=303)
+    auth.restrict(user, auth.Action.ADMIN)
+    users = session.scalars(select(User).order_by(User.username)).all()
+    entries = session.scalars(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(200)).all()
+    return render(request, "admin.html", user, users=users, entries=entries, roles=list(auth.Role),
+                  dumps=lambda v: json.dumps(v, ensure_ascii=False) if v is not None else "")  # fmt: skip
+
+
+@router.post("/admin/users")
+def admin_create_user(request: Request, session: DB, user: CurrentUser,
+                      username: Annotated[str, Form(max_length=64)], password: Annotated[str, Form(max_length=256)],
+                      role: Annotated[str, Form(max_length=32)], division_code: Annotated[str, Form(max_length=6)] = "",
+                      csrf_token: Annotated[str, Form()] = ""):  # fmt: skip
+    _require_login(user)
+    check_csrf(request, csrf_token)
+    auth.restrict(user, auth.Action.ADMIN)
+    auth.create_user(session, username, password, role=role, division_code=division_code or None, by=user)
+    return RedirectResponse("/admin", status_code=303)
+
+
+@router.get("/healthz")
+def healthz() -> Response:
+    return Response("ok", media_type="text/plain")
+
+
+__all__ = ["State", "error_page", "router"]

@@ -1,0 +1,241 @@
+"""Operations shared by the pages and the API: each one calls ``auth.restrict`` first, then the registry or
+lake service, then writes the audit entry — all in the request's transaction (nothing written on error)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import uuid
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+from sqlalchemy.orm import Session
+
+from pioneer.config import settings
+from pioneer.errors import InputError, PioneerError
+from pioneer.lake.ingest import ingest
+from pioneer.lake.layouts import sniff_layout
+from pioneer.lake.readers import read_file
+from pioneer.lake.storage import Lake
+from pioneer.lake.validate import check
+from pioneer.registry.stations import service as stations
+from pioneer.registry.zones import service as zones
+from pioneer.registry.zones.choices import COUNTED, State
+from pioneer.registry.zones.models import Zone
+from pioneer.registry.zones.schemas import ZoneCreate, ZonePublic
+from pioneer.web import auth
+from pioneer.web.models import User
+
+PUBLISHED = frozenset(s.value for s in COUNTED)
+MAX_UPLOAD_BYTES = 50 * 1024 * 1024
+
+
+def published(zone: Zone) -> bool:
+    return zone.state in PUBLISHED
+
+
+def visible_zones(session: Session, user: User | None) -> list[Zone]:
+    """Zones the user may see: the public sees published zones only; signed-in users also unpublished ones
+    (editors: within their scope)."""
+    out = []
+    for z in zones.list_zones(session):
+        if published(z) or (
+            auth.allowed(user, auth.Action.VIEW)
+            and (
+                auth.Role(user.role) not in auth.EDITORS  # type: ignore[union-attr]
+                or auth.allowed(user, auth.Action.EDIT, z.division_codes)
+            )
+        ):
+            out.append(z)
+    return out
+
+
+def visible_zone(session: Session, user: User | None, code: str) -> Zone:
+    zone = zones.zone(session, code)
+    if zone not in visible_zones(session, user):
+        from pioneer.registry.errors import UnknownZoneError
+
+        raise UnknownZoneError(code)  # unpublished zones do not exist for the public
+    return zone
+
+
+def snapshot(zone: Zone) -> dict[str, Any]:
+    return json.loads(ZonePublic.model_validate(zone).model_dump_json())
+
+
+# Lifecycle steps: the programme office's steps need REVIEW, the province's and the zone's need EDIT.
+def transition_action(zone: Zone, target: State) -> auth.Action:
+    roles = zones.allowed_roles(zone, State(zone.state), target)
+    from pioneer.registry.permissions import Role as R
+
+    return auth.Action.REVIEW if roles and roles <= {R.PROGRAMME_OFFICE} else auth.Action.EDIT
+
+
+def create_zone(session: Session, user: User | None, data: ZoneCreate, *, request_id: str = "") -> Any:
+    auth.restrict(user, auth.Action.EDIT, data.division_codes)
+    assert user is not None
+    result = zones.create_zone(session, data, actor=auth.actor(user))
+    zone = zones.zone(session, data.code)
+    auth.audit(session, user, "create", "zone", zone.code, zone.division_codes[0], None, snapshot(zone),
+               request_id=request_id)  # fmt: skip
+    return result
+
+
+def transition_zone(
+    session: Session, user: User | None, code: str, target: str, reason: str = "", *, request_id: str = ""
+) -> Any:
+    zone = visible_zone(session, user, code) if user is not None else zones.zone(session, code)
+    try:
+        target_state = State(target)
+    except ValueError:
+        raise InputError("未知状态", f"unknown state (known: {', '.join(State)})", column="to_state",
+                         value=target) from None  # fmt: skip
+    auth.restrict(user, transition_action(zone, target_state), zone.division_codes)
+    assert user is not None
+    before = snapshot(zone)
+    result = zones.transition(session, code, target_state, actor=auth.actor(user), reason=reason)
+    auth.audit(session, user, "transition", "zone", code, zone.division_codes[0], before, snapshot(zone),
+               request_id=request_id, note=reason)  # fmt: skip
+    return result
+
+
+def update_zone(
+    session: Session,
+    user: User | None,
+    code: str,
+    *,
+    theme: str | None = None,
+    name_en: str | None = None,
+    request_id: str = "",
+) -> Zone:
+    """Edit a zone's description (theme, English name) — editors in scope, admin."""
+    zone = visible_zone(session, user, code) if user is not None else zones.zone(session, code)
+    auth.restrict(user, auth.Action.EDIT, zone.division_codes)
+    before = snapshot(zone)
+    if theme is not None:
+        if len(theme) > 2000:
+            raise InputError(
+                "特色说明过长（最多 2000 字）", "theme too long (at most 2000 characters)", column="theme"
+            )
+        zone.theme = theme.strip()
+    if name_en is not None:
+        if len(name_en) > 256:
+            raise InputError(
+                "英文名称过长", "English name too long (at most 256 characters)", column="name_en"
+            )
+        zone.name_en = name_en.strip()
+    session.flush()
+    auth.restrict(user, auth.Action.EDIT, zone.division_codes)  # re-check after the write (NetBox pattern)
+    auth.audit(session, user, "update", "zone", code, zone.division_codes[0], before, snapshot(zone),
+               request_id=request_id)  # fmt: skip
+    return zone
+
+
+# --- uploads: file → validation report → confirm ----------------------------------------------------------------
+
+
+def uploads_dir() -> Path:
+    return settings().home / "uploads"
+
+
+def known_stations(session: Session) -> dict[str, str]:
+    """Registered stations → city code (the registry's stations, ``division_code`` up to the prefecture)."""
+    out = {}
+    for s in stations.list_stations(session):
+        code = s.division_code
+        out[s.code] = code[:2] + "0000" if code[:2] in ("11", "12", "31", "50") else code[:4] + "00"
+    return out
+
+
+def validate_upload(session: Session, user: User | None, name: str, data: bytes) -> dict[str, Any]:
+    """Check an uploaded file without writing to the lake; keep it under ``$PIONEER_HOME/uploads/<id>`` for
+    the confirmation step. Returns ``{upload_id, file, rows_ok, errors: [row dicts]}``."""
+    scope = [user.division_code] if user is not None and user.division_code else []
+    auth.restrict(user, auth.Action.EDIT, scope)
+    if not data:
+        raise InputError("文件为空", "the file is empty", file=name)
+    if len(data) > MAX_UPLOAD_BYTES:
+        raise InputError("文件过大（最多 50 MB）", "file too large (at most 50 MB)", file=name)
+    safe = Path(name).name or "upload.csv"
+    errors: list[pa.Table] = []
+    rows_ok = 0
+    try:
+        read = read_file(safe, data)
+    except InputError as exc:
+        return {"upload_id": None, "file": safe, "rows_ok": 0, "errors": [_error_row(exc)]}
+    for sheet in read.sheets:
+        layout = sniff_layout([c for c in sheet.table.column_names if c != "_row"])
+        if layout is None:
+            return {"upload_id": None, "file": safe, "rows_ok": 0, "errors": [_error_row(InputError(
+                "无法识别表格格式（列名不符合任何已知格式）", "layout not recognised (the column names match no known layout)",
+                file=safe, row=1))]}  # fmt: skip
+        checked = check(sheet.table, layout, known_stations=known_stations(session), bad_rows=sheet.bad_rows)
+        rows_ok += checked.rows.num_rows
+        if checked.errors.num_rows:
+            errors.append(checked.errors)
+    error_rows = [r for t in errors for r in t.to_pylist()]
+    upload_id = None
+    if not error_rows:
+        upload_id = uuid.uuid4().hex
+        folder = uploads_dir() / upload_id
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / safe).write_bytes(data)
+        (folder / "owner.json").write_text(json.dumps({"user_id": user.id if user else None}))
+    return {"upload_id": upload_id, "file": safe, "rows_ok": rows_ok, "errors": error_rows[:1000],
+            "errors_total": len(error_rows)}  # fmt: skip
+
+
+def _error_row(exc: InputError) -> dict[str, Any]:
+    return {"row": exc.row, "column": exc.column, "value": None if exc.value is None else str(exc.value),
+            "code": "read", "reason_zh": exc.message_zh, "reason_en": exc.message_en}  # fmt: skip
+
+
+def confirm_upload(
+    session: Session, user: User | None, upload_id: str, *, request_id: str = ""
+) -> dict[str, Any]:
+    """Import a checked upload into the lake (``pioneer.lake.ingest``) and write the audit entry."""
+    scope = [user.division_code] if user is not None and user.division_code else []
+    auth.restrict(user, auth.Action.EDIT, scope)
+    assert user is not None
+    if not upload_id.isalnum():
+        raise InputError("上传编号无效", "invalid upload id", value=upload_id)
+    folder = uploads_dir() / upload_id
+    owner = folder / "owner.json"
+    if not owner.exists() or json.loads(owner.read_text()).get("user_id") != user.id:
+        raise InputError("找不到该上传（已导入或不属于当前用户）", "upload not found (already imported or not yours)",
+                         value=upload_id)  # fmt: skip
+    files = [p for p in folder.iterdir() if p.name != "owner.json"]
+    result = ingest(files, lake=Lake(), known_stations=known_stations(session), who=user.username)[0]
+    if not result.ok:
+        raise PioneerError(
+            "导入被拒绝：数据在确认前已变化", "import rejected: the data changed before confirmation"
+        )
+    shutil.rmtree(folder, ignore_errors=True)
+    after = {"import_id": result.import_id, "file": result.file, "status": result.status,
+             "rows_accepted": result.rows_accepted, "sha256": result.sha256}  # fmt: skip
+    auth.audit(session, user, "import", "lake_import", result.import_id or result.file, user.division_code, None,
+               after, request_id=request_id)  # fmt: skip
+    return after
+
+
+def import_history() -> list[dict[str, Any]]:
+    try:
+        records = Lake().records()
+    except (OSError, FileNotFoundError):
+        return []
+    keys = (
+        "import_id",
+        "file",
+        "who",
+        "started_at",
+        "status",
+        "rows_accepted",
+        "rows_rejected",
+        "sha256",
+        "source",
+    )
+    return [
+        {k: r.get(k) for k in keys}
+        for r in sorted(records, key=lambda r: r.get("started_at", ""), reverse=True)
+    ]
