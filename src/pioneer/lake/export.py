@@ -21,17 +21,40 @@ from pioneer.lake.storage import Lake
 #: Data dictionary: medium → (column, type, unit, description zh, description en).
 DICTIONARY: dict[str, list[tuple[str, str, str, str, str]]] = {
     "air": [
-        ("station", "string", "", "国控/省控站点编码（CNEMC 编码，如 1001A）", "station code (CNEMC code, e.g. 1001A)"),
-        ("city", "string", "", "所在城市 6 位行政区划代码（GB/T 2260）", "6-digit city division code (GB/T 2260)"),
-        ("time", "timestamp", "", "北京时间，小时值以结束时刻标注（00:00–01:00 的值标为 01:00）",
-         "China Standard Time, hourly value labelled by the hour it ends (00:00–01:00 → 01:00)"),
+        (
+            "station",
+            "string",
+            "",
+            "国控/省控站点编码（CNEMC 编码，如 1001A）",
+            "station code (CNEMC code, e.g. 1001A)",
+        ),
+        (
+            "city",
+            "string",
+            "",
+            "所在城市 6 位行政区划代码（GB/T 2260）",
+            "6-digit city division code (GB/T 2260)",
+        ),
+        (
+            "time",
+            "timestamp",
+            "",
+            "北京时间，小时值以结束时刻标注（00:00–01:00 的值标为 01:00）",
+            "China Standard Time, hourly value labelled by the hour it ends (00:00–01:00 → 01:00)",
+        ),
         ("so2", "float64", "µg/m³", "二氧化硫 1 小时平均浓度", "sulphur dioxide, 1-h mean"),
         ("no2", "float64", "µg/m³", "二氧化氮 1 小时平均浓度", "nitrogen dioxide, 1-h mean"),
         ("co", "float64", "mg/m³", "一氧化碳 1 小时平均浓度", "carbon monoxide, 1-h mean"),
         ("o3", "float64", "µg/m³", "臭氧 1 小时平均浓度", "ozone, 1-h mean"),
         ("pm10", "float64", "µg/m³", "PM10 1 小时平均浓度", "PM10, 1-h mean"),
         ("pm2_5", "float64", "µg/m³", "PM2.5 1 小时平均浓度", "PM2.5, 1-h mean"),
-        ("status", "string", "", "preliminary = 实时（未审核）；validated = 已审核", "preliminary (real-time) or validated"),
+        (
+            "status",
+            "string",
+            "",
+            "preliminary = 实时（未审核）；validated = 已审核",
+            "preliminary (real-time) or validated",
+        ),
         ("import_id", "string", "", "导入批次编号（见来源说明）", "import id (see the provenance note)"),
     ],
     "water": [
@@ -39,9 +62,20 @@ DICTIONARY: dict[str, list[tuple[str, str, str, str, str]]] = {
         ("division", "string", "", "6 位行政区划代码", "6-digit division code"),
         ("time", "timestamp", "", "采样时间（北京时间）", "sampling time (China Standard Time)"),
         ("item", "string", "", "监测项目", "item"),
-        ("value", "float64", "unit 列", "数值；检出限写法时为检出限", "value; the detection limit where flagged"),
-        ("flag", "string", "", "ND = 未检出；< 或 L = 低于检出限（value 为检出限）",
-         "ND = not detected; < or L = below the detection limit given in value"),
+        (
+            "value",
+            "float64",
+            "unit 列",
+            "数值；检出限写法时为检出限",
+            "value; the detection limit where flagged",
+        ),
+        (
+            "flag",
+            "string",
+            "",
+            "ND = 未检出；< 或 L = 低于检出限（value 为检出限）",
+            "ND = not detected; < or L = below the detection limit given in value",
+        ),
         ("raw", "string", "", "原始文本", "value as written in the source"),
         ("unit", "string", "", "单位", "unit"),
         ("status", "string", "", "preliminary / validated", "preliminary / validated"),
@@ -50,7 +84,13 @@ DICTIONARY: dict[str, list[tuple[str, str, str, str, str]]] = {
     "noise": [
         ("point", "string", "", "测点编码", "point code"),
         ("division", "string", "", "6 位行政区划代码", "6-digit division code"),
-        ("zone_class", "string", "", "声环境功能区类别（GB 3096-2008 第4章）", "functional zone class (GB 3096-2008 §4)"),
+        (
+            "zone_class",
+            "string",
+            "",
+            "声环境功能区类别（GB 3096-2008 第4章）",
+            "functional zone class (GB 3096-2008 §4)",
+        ),
         ("time", "timestamp", "", "测量时间（北京时间）", "measurement time (China Standard Time)"),
         ("leq", "float64", "dB(A)", "等效连续 A 声级", "equivalent continuous A-weighted sound level"),
         ("status", "string", "", "preliminary / validated", "preliminary / validated"),
@@ -68,7 +108,12 @@ def dictionary_table(medium: str) -> pa.Table:
 
 
 def export_table(
-    lake: Lake | None, medium: str, *, division: str | None = None, start: Any = None, end: Any = None,
+    lake: Lake | None,
+    medium: str,
+    *,
+    division: str | None = None,
+    start: Any = None,
+    end: Any = None,
     status: str = "best",
 ) -> pa.Table:
     """The rows an export contains (best version per key unless ``status`` says otherwise), sorted."""
@@ -76,7 +121,9 @@ def export_table(
     if division:
         t = t.filter(t[PLACE[medium]].startswith(division_prefix(division)))
     cols = [c for c, *_ in DICTIONARY[medium]]
-    key = {"air": ["station", "time"], "water": ["section", "time", "item"], "noise": ["point", "time"]}[medium]
+    key = {"air": ["station", "time"], "water": ["section", "time", "item"], "noise": ["point", "time"]}[
+        medium
+    ]
     return t.select(*cols).order_by(key).to_pyarrow()
 
 
@@ -142,8 +189,10 @@ def export(
     if fmt == "csv":
         atomic(out, lambda p: pacsv.write_csv(_csv_ready(table), p))
     else:
-        meta = {b"pioneer.dictionary": json.dumps(dictionary.to_pylist(), ensure_ascii=False).encode(),
-                b"pioneer.licence": note.encode()}
+        meta = {
+            b"pioneer.dictionary": json.dumps(dictionary.to_pylist(), ensure_ascii=False).encode(),
+            b"pioneer.licence": note.encode(),
+        }
         atomic(out, lambda p: pq.write_table(table.replace_schema_metadata(meta), p))
     atomic(dict_path, lambda p: pacsv.write_csv(dictionary, p))
     atomic(licence_path, lambda p: Path(p).write_text(note, encoding="utf-8"))
@@ -152,7 +201,9 @@ def export(
 
 def _csv_ready(table: pa.Table) -> pa.Table:
     i = table.schema.get_field_index("time")
-    return table.set_column(i, "time", pc.strftime(table["time"].cast(pa.timestamp("s")), "%Y-%m-%d %H:%M:%S"))
+    return table.set_column(
+        i, "time", pc.strftime(table["time"].cast(pa.timestamp("s")), "%Y-%m-%d %H:%M:%S")
+    )
 
 
 def _write_xlsx(path: str, table: pa.Table, dictionary: pa.Table, note: str) -> None:

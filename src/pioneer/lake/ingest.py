@@ -70,7 +70,9 @@ def report_csv(errors: pa.Table) -> bytes:
     buf = io.StringIO()
     w = csv.writer(buf)
     w.writerow(errors.column_names)
-    for col_values in zip(*[c.to_pylist() for c in errors.columns], strict=True):  # report rows, not data rows
+    for col_values in zip(
+        *[c.to_pylist() for c in errors.columns], strict=True
+    ):  # report rows, not data rows
         w.writerow(["" if v is None else v for v in col_values])
     return ("\ufeff" + buf.getvalue()).encode("utf-8")
 
@@ -121,8 +123,16 @@ def ingest(
     lake.recover()
     return [
         ingest_file(
-            Path(p), lake=lake, layout=chosen, accept_valid=accept_valid, known_stations=known_stations,
-            status=status, encoding=encoding, sheet=sheet, who=who, progress=progress,
+            Path(p),
+            lake=lake,
+            layout=chosen,
+            accept_valid=accept_valid,
+            known_stations=known_stations,
+            status=status,
+            encoding=encoding,
+            sheet=sheet,
+            who=who,
+            progress=progress,
         )
         for p in paths
     ]
@@ -156,7 +166,9 @@ def ingest_file(
     tick("read", 0, 3)
     try:
         read = read_file(
-            name, data, encoding=encoding or (layout.encoding if layout else None),
+            name,
+            data,
+            encoding=encoding or (layout.encoding if layout else None),
             sheet=sheet or (layout.sheet if layout else None),
         )
     except InputError as exc:
@@ -171,9 +183,17 @@ def ingest_file(
     for sh in read.sheets:
         lay = layout or sniff_layout([c for c in sh.table.column_names if c != "_row"])
         if lay is None:
-            error_parts.append(_one_error(InputError(
-                "无法识别表格格式，请用 --layout 或 --mapping 指定",
-                "layout not recognised; choose one with --layout or --mapping", row=1), name, sh.name))
+            error_parts.append(
+                _one_error(
+                    InputError(
+                        "无法识别表格格式，请用 --layout 或 --mapping 指定",
+                        "layout not recognised; choose one with --layout or --mapping",
+                        row=1,
+                    ),
+                    name,
+                    sh.name,
+                )
+            )
             rows_read += sh.table.num_rows
             continue
         if status:
@@ -184,8 +204,9 @@ def ingest_file(
         if checked.errors.num_rows:
             e = checked.errors
             error_parts.append(
-                e.append_column("file", pa.array([name] * e.num_rows, pa.string()))
-                .append_column("sheet", pa.array([sh.name] * e.num_rows, pa.string()))
+                e.append_column("file", pa.array([name] * e.num_rows, pa.string())).append_column(
+                    "sheet", pa.array([sh.name] * e.num_rows, pa.string())
+                )
             )
         rows = checked.rows
         if rows.num_rows:
@@ -197,10 +218,25 @@ def ingest_file(
             per_medium.setdefault(lay.medium, []).append(rows)
     errors = _report_table(error_parts)
     layout_name = ",".join(sorted({lay.name for lay in used})) or None
-    n_rejected = len(set(zip(errors["sheet"].to_pylist(), errors["row"].to_pylist(), strict=True))) if errors.num_rows else 0
+    n_rejected = (
+        len(set(zip(errors["sheet"].to_pylist(), errors["row"].to_pylist(), strict=True)))
+        if errors.num_rows
+        else 0
+    )
     if errors.num_rows and not accept_valid:
-        return _rejected(lake, import_id, name, path, sha, layout_name, rows_read, errors, who, started,
-                         encoding=read.encoding)
+        return _rejected(
+            lake,
+            import_id,
+            name,
+            path,
+            sha,
+            layout_name,
+            rows_read,
+            errors,
+            who,
+            started,
+            encoding=read.encoding,
+        )
     tick("write", 2, 3)
     files: list[str] = []
     n_accepted = 0
@@ -211,7 +247,10 @@ def ingest_file(
             n_accepted += table.num_rows
             con.register("t", table)
             shift = "INTERVAL 1 HOUR" if medium == "air" else "INTERVAL 0 HOUR"
-            years = [y for (y,) in con.execute(f"SELECT DISTINCT year(time - {shift}) FROM t ORDER BY 1").fetchall()]
+            years = [
+                y
+                for (y,) in con.execute(f"SELECT DISTINCT year(time - {shift}) FROM t ORDER BY 1").fetchall()
+            ]
             for y in years:
                 part = con.execute(f"SELECT * FROM t WHERE year(time - {shift}) = {y} ORDER BY row").arrow()
                 part = part.read_all() if hasattr(part, "read_all") else part
@@ -227,31 +266,66 @@ def ingest_file(
     if errors.num_rows:
         reject_file = f"_rejects/{import_id}"
         lake.write_bytes_atomic(reject_file + ".csv", report_csv(errors))
-        lake.write_bytes_atomic(reject_file + ".json", json.dumps(errors.to_pylist(), ensure_ascii=False).encode())
+        lake.write_bytes_atomic(
+            reject_file + ".json", json.dumps(errors.to_pylist(), ensure_ascii=False).encode()
+        )
     record = _record(
-        import_id, name, path, sha, layout_name, "partial" if errors.num_rows else "committed", rows_read,
-        n_accepted, n_rejected, who, started, encoding=read.encoding, files=files, reject_file=reject_file,
-        layouts=used, sheets=[s.name for s in read.sheets],
+        import_id,
+        name,
+        path,
+        sha,
+        layout_name,
+        "partial" if errors.num_rows else "committed",
+        rows_read,
+        n_accepted,
+        n_rejected,
+        who,
+        started,
+        encoding=read.encoding,
+        files=files,
+        reject_file=reject_file,
+        layouts=used,
+        sheets=[s.name for s in read.sheets],
     )
     lake.write_record(record)  # the commit point
     if lake.exists(f"_staging/{import_id}"):
         lake.fs.delete_dir(lake.path(f"_staging/{import_id}"))
     tick("done", 3, 3)
-    return ImportResult(name, record["status"], import_id, sha, layout_name, rows_read, n_accepted, n_rejected,
-                        errors, record)
+    return ImportResult(
+        name, record["status"], import_id, sha, layout_name, rows_read, n_accepted, n_rejected, errors, record
+    )
 
 
 def _one_error(exc: InputError, name: str, sheet: str = "") -> pa.Table:
     zh, en = exc.message_zh, exc.message_en
-    return pa.table({
-        "file": [name], "sheet": [sheet], "row": pa.array([exc.row], pa.int64()), "column": [exc.column],
-        "value": [None if exc.value is None else str(exc.value)], "code": ["read"], "reason_zh": [zh],
-        "reason_en": [en],
-    })
+    return pa.table(
+        {
+            "file": [name],
+            "sheet": [sheet],
+            "row": pa.array([exc.row], pa.int64()),
+            "column": [exc.column],
+            "value": [None if exc.value is None else str(exc.value)],
+            "code": ["read"],
+            "reason_zh": [zh],
+            "reason_en": [en],
+        }
+    )
 
 
-def _record(import_id: str, name: str, path: Path, sha: str, layout: str | None, status: str, rows_read: int,
-            accepted: int, rejected: int, who: str | None, started: dt.datetime, **extra: Any) -> dict[str, Any]:
+def _record(
+    import_id: str,
+    name: str,
+    path: Path,
+    sha: str,
+    layout: str | None,
+    status: str,
+    rows_read: int,
+    accepted: int,
+    rejected: int,
+    who: str | None,
+    started: dt.datetime,
+    **extra: Any,
+) -> dict[str, Any]:
     layouts: list[Layout] = extra.pop("layouts", [])
     return {
         "import_id": import_id,
@@ -274,11 +348,36 @@ def _record(import_id: str, name: str, path: Path, sha: str, layout: str | None,
     }
 
 
-def _rejected(lake: Lake, import_id: str, name: str, path: Path, sha: str, layout: str | None, rows_read: int,
-              errors: pa.Table, who: str | None, started: dt.datetime, encoding: str | None = None) -> ImportResult:
+def _rejected(
+    lake: Lake,
+    import_id: str,
+    name: str,
+    path: Path,
+    sha: str,
+    layout: str | None,
+    rows_read: int,
+    errors: pa.Table,
+    who: str | None,
+    started: dt.datetime,
+    encoding: str | None = None,
+) -> ImportResult:
     n_rej = len(set(zip(errors["sheet"].to_pylist(), errors["row"].to_pylist(), strict=True)))
-    record = _record(import_id, name, path, sha, layout, "rejected", rows_read, 0, n_rej, who, started,
-                     encoding=encoding, files=[], errors=errors.num_rows)
+    record = _record(
+        import_id,
+        name,
+        path,
+        sha,
+        layout,
+        "rejected",
+        rows_read,
+        0,
+        n_rej,
+        who,
+        started,
+        encoding=encoding,
+        files=[],
+        errors=errors.num_rows,
+    )
     lake.write_record(record)
     return ImportResult(name, "rejected", import_id, sha, layout, rows_read, 0, n_rej, errors, record)
 
@@ -293,8 +392,26 @@ def _user() -> str:
 def provenance(lake: Lake | None = None) -> pa.Table:
     """The provenance records of every import as one table (lists are JSON text)."""
     recs = (lake or Lake()).records()
-    cols = ["import_id", "file", "sha256", "layout", "who", "started_at", "finished_at", "rows_read",
-            "rows_accepted", "rows_rejected", "status", "source", "licence"]
-    return pa.table({c: [r.get(c) for r in recs] for c in cols} | {
-        "files": [json.dumps(r.get("files", [])) for r in recs]
-    }) if recs else pa.table({c: pa.array([], pa.string()) for c in [*cols, "files"]})
+    cols = [
+        "import_id",
+        "file",
+        "sha256",
+        "layout",
+        "who",
+        "started_at",
+        "finished_at",
+        "rows_read",
+        "rows_accepted",
+        "rows_rejected",
+        "status",
+        "source",
+        "licence",
+    ]
+    return (
+        pa.table(
+            {c: [r.get(c) for r in recs] for c in cols}
+            | {"files": [json.dumps(r.get("files", [])) for r in recs]}
+        )
+        if recs
+        else pa.table({c: pa.array([], pa.string()) for c in [*cols, "files"]})
+    )

@@ -164,7 +164,17 @@ class Layout:
 
     def item_columns(self) -> dict[str, str]:
         """Wide layouts: glossary item → source column."""
-        meta = {self.key_column, "city", "city_name", "division", "zone_class", "item", "value", "unit", "time"}
+        meta = {
+            self.key_column,
+            "city",
+            "city_name",
+            "division",
+            "zone_class",
+            "item",
+            "value",
+            "unit",
+            "time",
+        }
         return {k: v for k, v in self.columns.items() if k not in meta}
 
 
@@ -348,7 +358,9 @@ def read_mapping(path: str | Path) -> Layout:
     try:
         doc: Any = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-        raise InputError("映射文件无法读取或不是有效的 YAML", f"mapping file unreadable or not YAML: {exc}", file=where)
+        raise InputError(
+            "映射文件无法读取或不是有效的 YAML", f"mapping file unreadable or not YAML: {exc}", file=where
+        ) from None
     if not isinstance(doc, dict):
         raise InputError("映射文件应为键值表", "mapping file must be a YAML mapping", file=where)
     unknown = set(doc) - _MAPPING_KEYS
@@ -358,12 +370,21 @@ def read_mapping(path: str | Path) -> Layout:
         )
     base = BUILTIN.get(str(doc.get("base", "")))
     if "base" in doc and base is None:
-        raise InputError("映射文件的 base 不是内置格式", "mapping 'base' is not a built-in layout", file=where,
-                         value=doc["base"])
+        raise InputError(
+            "映射文件的 base 不是内置格式",
+            "mapping 'base' is not a built-in layout",
+            file=where,
+            value=doc["base"],
+        )
     medium = doc.get("medium", base.medium if base else "air")
     if medium not in MEDIA:
-        raise InputError("介质必须是 air、water 或 noise", "medium must be air, water or noise", file=where,
-                         column="medium", value=medium)
+        raise InputError(
+            "介质必须是 air、water 或 noise",
+            "medium must be air, water or noise",
+            file=where,
+            column="medium",
+            value=medium,
+        )
     shape = doc.get("shape", base.shape if base else "wide")
     if shape not in ("wide", "long"):
         raise InputError("shape 必须是 wide 或 long", "shape must be wide or long", file=where, value=shape)
@@ -377,8 +398,11 @@ def read_mapping(path: str | Path) -> Layout:
     label = t.get("label", base_time.label)
     hours = str(t.get("hours", base_time.hours))
     if label not in ("end", "start") or hours not in ("0-23", "1-24"):
-        raise InputError("time.label 须为 end/start，time.hours 须为 0-23/1-24",
-                         "time.label must be end/start and time.hours 0-23/1-24", file=where)
+        raise InputError(
+            "time.label 须为 end/start，time.hours 须为 0-23/1-24",
+            "time.label must be end/start and time.hours 0-23/1-24",
+            file=where,
+        )
     tz = t.get("timezone", t.get("utc_offset", base_time.utc_offset))
     time = TimeSpec(
         column=t.get("column", base_time.column if not t.get("parts") else None),
@@ -397,8 +421,12 @@ def read_mapping(path: str | Path) -> Layout:
     ranges = {str(k): (float(v[0]), float(v[1])) for k, v in (doc.get("ranges") or {}).items()}
     status = doc.get("status", base.status if base else "preliminary")
     if status not in ("preliminary", "validated"):
-        raise InputError("status 须为 preliminary 或 validated", "status must be preliminary or validated",
-                         file=where, value=status)
+        raise InputError(
+            "status 须为 preliminary 或 validated",
+            "status must be preliminary or validated",
+            file=where,
+            value=status,
+        )
     layout = Layout(
         name=str(doc.get("name", path.stem)),
         medium=medium,
@@ -407,8 +435,14 @@ def read_mapping(path: str | Path) -> Layout:
         time=time,
         units={**(base.units if base else {}), **units},
         missing=tuple(str(m) for m in doc.get("missing", base.missing if base else DEFAULT_MISSING)),
-        constants={**(base.constants if base else {}), **{k: str(v) for k, v in (doc.get("constants") or {}).items()}},
-        station_names={str(k): str(v) for k, v in (doc.get("station_names") or (base.station_names if base else {})).items()},
+        constants={
+            **(base.constants if base else {}),
+            **{k: str(v) for k, v in (doc.get("constants") or {}).items()},
+        },
+        station_names={
+            str(k): str(v)
+            for k, v in (doc.get("station_names") or (base.station_names if base else {})).items()
+        },
         ranges=ranges,
         status=status,
         encoding=doc.get("encoding"),
@@ -420,8 +454,13 @@ def read_mapping(path: str | Path) -> Layout:
     for src_unit_item, u in layout.units.items():
         target = AIR_ITEMS.get(src_unit_item) if medium == "air" else None
         if target and u != target and (u, target) not in CONVERSIONS:
-            raise InputError("声明的单位无法换算为术语表单位", "declared unit has no conversion to the glossary unit",
-                             file=where, column=f"units.{src_unit_item}", value=u)
+            raise InputError(
+                "声明的单位无法换算为术语表单位",
+                "declared unit has no conversion to the glossary unit",
+                file=where,
+                column=f"units.{src_unit_item}",
+                value=u,
+            )
     return layout
 
 

@@ -77,8 +77,14 @@ def medium_table(lake: Lake | None, medium: str, *, con: Any = None) -> ir.Table
     if not files:
         return ibis.memtable(schema.empty_table())
     t = con.read_parquet(files)
-    return t.select(*[t[f.name].cast(ibis.dtype(f.type)) if f.name in t.columns else
-                      ibis.null(ibis.dtype(f.type)).name(f.name) for f in schema])
+    return t.select(
+        *[
+            t[f.name].cast(ibis.dtype(f.type))
+            if f.name in t.columns
+            else ibis.null(ibis.dtype(f.type)).name(f.name)
+            for f in schema
+        ]
+    )
 
 
 def versions(

@@ -20,8 +20,15 @@ import pyarrow.parquet as pq
 
 from pioneer.errors import InputError
 
-ENCODINGS = {"utf-8": "utf-8", "utf8": "utf-8", "utf-8-sig": "utf-8-sig", "gbk": "gb18030", "gb2312": "gb18030",
-             "gb18030": "gb18030", "cp936": "gb18030"}
+ENCODINGS = {
+    "utf-8": "utf-8",
+    "utf8": "utf-8",
+    "utf-8-sig": "utf-8-sig",
+    "gbk": "gb18030",
+    "gb2312": "gb18030",
+    "gb18030": "gb18030",
+    "cp936": "gb18030",
+}
 
 
 @dataclass
@@ -138,14 +145,17 @@ def read_csv(data: bytes, *, file: str, encoding: str | None = None) -> ReadResu
 def _header(utf8: bytes, file: str) -> list[str]:
     first_line = utf8.split(b"\n", 1)[0].rstrip(b"\r") + b"\n"
     try:
-        names = pacsv.read_csv(io.BytesIO(first_line), read_options=pacsv.ReadOptions(use_threads=False)).column_names
+        names = pacsv.read_csv(
+            io.BytesIO(first_line), read_options=pacsv.ReadOptions(use_threads=False)
+        ).column_names
     except (pa.ArrowInvalid, pa.ArrowTypeError) as exc:
         raise InputError("CSV 表头无法读取", f"CSV header unreadable: {exc}", file=file, row=1) from None
     names = [n.strip() for n in names]
     if len(set(names)) != len(names):
         dup = sorted({n for n in names if names.count(n) > 1})
-        raise InputError("表头有重复列名", "duplicate column names in header", file=file, row=1,
-                         value=", ".join(dup))
+        raise InputError(
+            "表头有重复列名", "duplicate column names in header", file=file, row=1, value=", ".join(dup)
+        )
     if any(not n for n in names):
         raise InputError("表头有空列名", "empty column name in header", file=file, row=1)
     return names
@@ -158,9 +168,13 @@ def read_xlsx(data: bytes, *, file: str, sheet: str | None = None) -> ReadResult
     try:
         wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, TypeError, OSError, EOFError, IndexError) as exc:
-        raise InputError("不是有效的 Excel (.xlsx) 文件", f"not a valid Excel (.xlsx) file: {exc}", file=file) from None
+        raise InputError(
+            "不是有效的 Excel (.xlsx) 文件", f"not a valid Excel (.xlsx) file: {exc}", file=file
+        ) from None
     except Exception as exc:  # openpyxl raises many kinds on mangled archives
-        raise InputError("不是有效的 Excel (.xlsx) 文件", f"not a valid Excel (.xlsx) file: {exc}", file=file) from None
+        raise InputError(
+            "不是有效的 Excel (.xlsx) 文件", f"not a valid Excel (.xlsx) file: {exc}", file=file
+        ) from None
     names = wb.sheetnames
     if sheet is not None and sheet not in names:
         raise InputError("工作簿中没有该工作表", "no such sheet in the workbook", file=file, value=sheet)
@@ -177,8 +191,12 @@ def read_xlsx(data: bytes, *, file: str, sheet: str | None = None) -> ReadResult
             while header and header[-1] == "":
                 header.pop()
             if not header or any(h == "" for h in header) or len(set(header)) != len(header):
-                raise InputError("工作表表头缺失、为空或重复", "sheet header missing, empty or duplicated",
-                                 file=f"{file}[{name}]", row=1)
+                raise InputError(
+                    "工作表表头缺失、为空或重复",
+                    "sheet header missing, empty or duplicated",
+                    file=f"{file}[{name}]",
+                    row=1,
+                )
             width = len(header)
             body = [tuple(r[:width]) + (None,) * (width - len(r)) for r in rows[1:]]
             cols = list(zip(*body, strict=True)) if body else [() for _ in header]

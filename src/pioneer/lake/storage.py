@@ -90,9 +90,7 @@ class Lake:
         """Relative paths of the files under ``rel`` (empty if it does not exist)."""
         sel = pafs.FileSelector(self.path(rel), allow_not_found=True, recursive=recursive)
         base = self.root.rstrip("/") + "/"
-        return sorted(
-            i.path[len(base) :] for i in self.fs.get_file_info(sel) if i.type == pafs.FileType.File
-        )
+        return sorted(i.path[len(base) :] for i in self.fs.get_file_info(sel) if i.type == pafs.FileType.File)
 
     def write_parquet(self, rel: str, table: pa.Table) -> None:
         p = self.path(rel)
@@ -113,7 +111,9 @@ class Lake:
 
     def files(self, medium: str) -> list[str]:
         """Engine addresses of the data files of ``medium`` written by committed imports."""
-        return [self.uri(f) for r in self.committed() for f in r.get("files", []) if f.startswith(medium + "/")]
+        return [
+            self.uri(f) for r in self.committed() for f in r.get("files", []) if f.startswith(medium + "/")
+        ]
 
     def write_record(self, record: dict[str, Any]) -> None:
         self.write_bytes_atomic(

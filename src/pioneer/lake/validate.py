@@ -77,7 +77,9 @@ class _Sql:
         self.errors: list[str] = []
         self.missing = "(" + ", ".join(lit(m) for m in layout.missing) + ")"
 
-    def error(self, where: str, column: str, value_sql: str, code: str, zh: str, en: str, rel: str = "p") -> None:
+    def error(
+        self, where: str, column: str, value_sql: str, code: str, zh: str, en: str, rel: str = "p"
+    ) -> None:
         self.errors.append(
             f"SELECT _row AS row, {lit(column)} AS column, CAST({value_sql} AS VARCHAR) AS value, {lit(code)} AS code, "
             f"{lit(zh)} AS reason_zh, {lit(en)} AS reason_en FROM {rel} WHERE {where}"
@@ -127,6 +129,7 @@ def check(
     """Validate and normalise ``table`` under ``layout`` (see module docstring for the rules)."""
     con = duckdb.connect()
     try:
+        con.execute("SET enable_progress_bar = false")
         con.register("src", table)
         return _check(con, table, layout, known_stations, bad_rows or [])
     finally:
@@ -154,13 +157,17 @@ def _check(
         item_cols = {c: c for c in columns if c not in set(layout.columns.values())}
     for g, src in required.items():
         if src not in columns and not (wide_optional and g in item_cols):
-            schema_errors.append((1, src, None, "schema", "缺少必需的列", f"required column missing (for '{g}')"))
+            schema_errors.append(
+                (1, src, None, "schema", "缺少必需的列", f"required column missing (for '{g}')")
+            )
     if layout.shape == "wide" and layout.medium != "noise":
         item_cols = {g: s for g, s in item_cols.items() if s in columns}
         if not item_cols and not schema_errors:
             schema_errors.append((1, "", None, "schema", "没有任何监测项目列", "no item column found"))
     for n, text, c in bad_rows:
-        schema_errors.append((n, "", text[:200], "row_fields", f"字段个数不对（{c}）", f"wrong number of fields ({c})"))
+        schema_errors.append(
+            (n, "", text[:200], "row_fields", f"字段个数不对（{c}）", f"wrong number of fields ({c})")
+        )
     if schema_errors and any(e[3] == "schema" for e in schema_errors):
         return Checked(_empty_rows(layout), _errors_table(schema_errors), table.num_rows)
     if known is not None:
@@ -170,15 +177,14 @@ def _check(
     if layout.station_names:
         con.register(
             "names",
-            pa.table({"name": list(layout.station_names.keys()), "code": list(layout.station_names.values())}),
+            pa.table(
+                {"name": list(layout.station_names.keys()), "code": list(layout.station_names.values())}
+            ),
         )
     ts, time_raw, hour_bad = sql.time_sql()
     key = layout.key_column
     key_raw = sql.text(key)
-    if layout.station_names:
-        key_expr = f"(SELECT code FROM names WHERE name = {key_raw})"
-    else:
-        key_expr = f"NULLIF({key_raw}, '')"
+    key_expr = "names.code" if layout.station_names else f"NULLIF({key_raw}, '')"
     extra = []
     if layout.medium == "air":
         city = (
@@ -187,13 +193,20 @@ def _check(
             else (f"NULLIF({sql.text('city')}, '')" if "city" in layout.columns else "CAST(NULL AS VARCHAR)")
         )
         extra.append(f"{city} AS city_src")
-        extra.append(f"NULLIF({sql.text('city_name')}, '')" + " AS city_name" if "city_name" in layout.columns
-                     else "CAST(NULL AS VARCHAR) AS city_name")
+        extra.append(
+            f"NULLIF({sql.text('city_name')}, '')" + " AS city_name"
+            if "city_name" in layout.columns
+            else "CAST(NULL AS VARCHAR) AS city_name"
+        )
     else:
         division = (
             lit(layout.constants["division"])
             if "division" in layout.constants
-            else (f"NULLIF({sql.text('division')}, '')" if "division" in layout.columns else "CAST(NULL AS VARCHAR)")
+            else (
+                f"NULLIF({sql.text('division')}, '')"
+                if "division" in layout.columns
+                else "CAST(NULL AS VARCHAR)"
+            )
         )
         extra.append(f"{division} AS city_src")
     if layout.medium == "noise":
@@ -202,45 +215,98 @@ def _check(
     if layout.shape == "long":
         extra.append(f"{sql.text('item')} AS item_raw")
         extra.append(f"{sql.text('value')} AS value__raw")
-        extra.append(f"{sql.text('unit')} AS unit_raw" if "unit" in layout.columns and "unit" in columns
-                     else "'' AS unit_raw")
+        extra.append(
+            f"{sql.text('unit')} AS unit_raw"
+            if "unit" in layout.columns and "unit" in columns
+            else "'' AS unit_raw"
+        )
     elif layout.medium in ("air", "water"):
         for g, s in item_cols.items():
             extra.append(f"trim({q(s)}) AS {q(g + '__raw')}")
     con.execute(
         f"CREATE TEMP TABLE p AS SELECT _row, {key_raw} AS key_raw, {key_expr} AS key, {time_raw} AS time_raw, "
         f"{ts} AS time, {hour_bad} AS hour_bad, {', '.join(extra)} FROM src"
+        + (f" LEFT JOIN names ON names.name = {key_raw}" if layout.station_names else "")
     )
     # --- key and time -------------------------------------------------------------------------------------
     key_src = layout.columns[key]
-    sql.error("key_raw IS NULL OR key_raw = ''", key_src, "key_raw", "missing_key", "站点/断面/点位编码为空",
-              f"{key} is empty")
+    sql.error(
+        "key_raw IS NULL OR key_raw = ''",
+        key_src,
+        "key_raw",
+        "missing_key",
+        "站点/断面/点位编码为空",
+        f"{key} is empty",
+    )
     if layout.station_names:
-        sql.error("key_raw <> '' AND key IS NULL", key_src, "key_raw", "unknown_station",
-                  "站点名称不在本格式的站点表中", "station name not in this layout's station list")
+        sql.error(
+            "key_raw <> '' AND key IS NULL",
+            key_src,
+            "key_raw",
+            "unknown_station",
+            "站点名称不在本格式的站点表中",
+            "station name not in this layout's station list",
+        )
     tcol = layout.columns.get("time", "+".join((layout.time.parts or {}).values()))
     if layout.time.parts:
         hour_col = layout.time.parts["hour"]
-        sql.error("hour_bad", hour_col, "time_raw", "hour_range", f"小时须在 {layout.time.hours} 之间",
-                  f"hour must be within {layout.time.hours}")
+        sql.error(
+            "hour_bad",
+            hour_col,
+            "time_raw",
+            "hour_range",
+            f"小时须在 {layout.time.hours} 之间",
+            f"hour must be within {layout.time.hours}",
+        )
         sql.error("NOT hour_bad AND time IS NULL", tcol, "time_raw", "time", "日期无效", "invalid date")
     else:
-        sql.error("time_raw IS NULL OR time_raw = ''", tcol, "time_raw", "missing_key", "时间为空", "time is empty")
-        sql.error("time_raw <> '' AND time IS NULL", tcol, "time_raw", "time", "时间无法解析",
-                  "time cannot be parsed")
+        sql.error(
+            "time_raw IS NULL OR time_raw = ''", tcol, "time_raw", "missing_key", "时间为空", "time is empty"
+        )
+        sql.error(
+            "time_raw <> '' AND time IS NULL",
+            tcol,
+            "time_raw",
+            "time",
+            "时间无法解析",
+            "time cannot be parsed",
+        )
         if layout.time.hourly:
-            sql.error("time IS NOT NULL AND (minute(time) <> 0 OR second(time) <> 0 OR microsecond(time) <> 0)",
-                      tcol, "time_raw", "not_on_hour", "小时值的时间须为整点", "hourly time must be on the hour")
+            sql.error(
+                "time IS NOT NULL AND (minute(time) <> 0 OR second(time) <> 0 OR microsecond(time) <> 0)",
+                tcol,
+                "time_raw",
+                "not_on_hour",
+                "小时值的时间须为整点",
+                "hourly time must be on the hour",
+            )
     # --- place ---------------------------------------------------------------------------------------------
     city_col = layout.columns.get("city", layout.columns.get("division", "city"))
-    sql.error("city_src IS NOT NULL AND NOT regexp_full_match(city_src, '\\d{6}')", city_col, "city_src",
-              "city_code", "行政区划代码须为 6 位数字", "division code must be 6 digits")
+    sql.error(
+        "city_src IS NOT NULL AND NOT regexp_full_match(city_src, '\\d{6}')",
+        city_col,
+        "city_src",
+        "city_code",
+        "行政区划代码须为 6 位数字",
+        "division code must be 6 digits",
+    )
     if known is not None:
-        sql.error("key IS NOT NULL AND key NOT IN (SELECT station FROM known)", key_src, "key", "unknown_station",
-                  "站点不在已登记的站点中", "station not among the registered stations")
-        sql.error("city_src IS NOT NULL AND (SELECT city FROM known k WHERE k.station = p.key) <> city_src",
-                  city_col, "city_src", "city_mismatch", "行政区划与已登记站点的不一致",
-                  "division differs from the registered station's")
+        sql.error(
+            "key IS NOT NULL AND key NOT IN (SELECT station FROM known)",
+            key_src,
+            "key",
+            "unknown_station",
+            "站点不在已登记的站点中",
+            "station not among the registered stations",
+        )
+        sql.error(
+            "city_src IS NOT NULL AND (SELECT city FROM known k WHERE k.station = p.key) <> city_src",
+            city_col,
+            "city_src",
+            "city_mismatch",
+            "行政区划与已登记站点的不一致",
+            "division differs from the registered station's",
+        )
         city_final = "coalesce(city_src, (SELECT city FROM known k WHERE k.station = p.key))"
     else:
         city_final = "city_src"
@@ -273,15 +339,26 @@ def _air_wide(sql: _Sql, item_cols: dict[str, str]):  # type: ignore[no-untyped-
         source = layout.units.get(g, target)
         factor = 1.0 if source == target else CONVERSIONS[(source, target)]
         num = sql.number(raw)
-        sql.error(f"{raw} NOT IN {sql.missing} AND ({num} IS NULL OR NOT isfinite({num}))", s, raw, "number",
-                  "不是数值", "not a number")
+        sql.error(
+            f"{raw} NOT IN {sql.missing} AND ({num} IS NULL OR NOT isfinite({num}))",
+            s,
+            raw,
+            "number",
+            "不是数值",
+            "not a number",
+        )
         lo, hi = layout.ranges.get(g, AIR_RANGES[g])
         val = f"({num} * {factor!r})"
         unit_note = f" {target}" + (f"（由 {source} 换算）" if factor != 1 else "")
-        sql.error(f"isfinite({num}) AND ({val} < {lo!r} OR {val} > {hi!r})", s, raw, "range",
-                  f"超出合理范围 [{lo:g}, {hi:g}]{unit_note}",
-                  f"outside the plausible range [{lo:g}, {hi:g}] {target}" + (f" (converted from {source})"
-                                                                              if factor != 1 else ""))
+        sql.error(
+            f"isfinite({num}) AND ({val} < {lo!r} OR {val} > {hi!r})",
+            s,
+            raw,
+            "range",
+            f"超出合理范围 [{lo:g}, {hi:g}]{unit_note}",
+            f"outside the plausible range [{lo:g}, {hi:g}] {target}"
+            + (f" (converted from {source})" if factor != 1 else ""),
+        )
         exprs.append(f"CASE WHEN isfinite({num}) THEN {val} END AS {g}")
     for g in AIR_ITEMS:
         if g not in item_cols:
@@ -311,27 +388,59 @@ def _air_long(sql: _Sql):  # type: ignore[no-untyped-def]
         for u in {t, *[d for it, d in declared if it == i]}
     )
     del conv
-    con.execute(f"CREATE TEMP TABLE units_ok(item VARCHAR, target VARCHAR, unit VARCHAR, factor DOUBLE); "
-                f"INSERT INTO units_ok VALUES {rows_sql}")
+    con.execute(
+        f"CREATE TEMP TABLE units_ok(item VARCHAR, target VARCHAR, unit VARCHAR, factor DOUBLE); "
+        f"INSERT INTO units_ok VALUES {rows_sql}"
+    )
     con.execute(
         "CREATE TEMP TABLE pl AS SELECT p.*, a.item, "
         "coalesce((SELECT unit FROM spellings WHERE spelling = lower(replace(p.unit_raw, ' ', ''))), p.unit_raw) AS unit "
         "FROM p LEFT JOIN aliases a ON a.alias = lower(p.item_raw)"
     )
-    item_src, value_src, unit_src = layout.columns["item"], layout.columns["value"], layout.columns.get("unit", "unit")
-    sql.error("item IS NULL", item_src, "item_raw", "unknown_item", "监测项目不在空气术语表中（so2, no2, co, o3, pm10, pm2_5）",
-              "item not in the air glossary (so2, no2, co, o3, pm10, pm2_5)", rel="pl")
-    sql.error("item IS NOT NULL AND NOT EXISTS (SELECT 1 FROM units_ok u WHERE u.item = pl.item AND u.unit = pl.unit)",
-              unit_src, "unit_raw", "unit", "单位不是术语表单位，且映射文件未声明换算",
-              "unit is not the glossary unit and the mapping declares no conversion", rel="pl")
+    item_src, value_src, unit_src = (
+        layout.columns["item"],
+        layout.columns["value"],
+        layout.columns.get("unit", "unit"),
+    )
+    sql.error(
+        "item IS NULL",
+        item_src,
+        "item_raw",
+        "unknown_item",
+        "监测项目不在空气术语表中（so2, no2, co, o3, pm10, pm2_5）",
+        "item not in the air glossary (so2, no2, co, o3, pm10, pm2_5)",
+        rel="pl",
+    )
+    sql.error(
+        "item IS NOT NULL AND NOT EXISTS (SELECT 1 FROM units_ok u WHERE u.item = pl.item AND u.unit = pl.unit)",
+        unit_src,
+        "unit_raw",
+        "unit",
+        "单位不是术语表单位，且映射文件未声明换算",
+        "unit is not the glossary unit and the mapping declares no conversion",
+        rel="pl",
+    )
     num = sql.number("value__raw")
-    sql.error(f"value__raw NOT IN {sql.missing} AND ({num} IS NULL OR NOT isfinite({num}))", value_src, "value__raw",
-              "number", "不是数值", "not a number", rel="pl")
+    sql.error(
+        f"value__raw NOT IN {sql.missing} AND ({num} IS NULL OR NOT isfinite({num}))",
+        value_src,
+        "value__raw",
+        "number",
+        "不是数值",
+        "not a number",
+        rel="pl",
+    )
     val = f"({num} * (SELECT factor FROM units_ok u WHERE u.item = pl.item AND u.unit = pl.unit))"
     for g, (lo, hi) in {**AIR_RANGES, **layout.ranges}.items():
-        sql.error(f"item = {lit(g)} AND isfinite({num}) AND ({val} < {lo!r} OR {val} > {hi!r})", value_src,
-                  "value__raw", "range", f"{g} 超出合理范围 [{lo:g}, {hi:g}] {AIR_ITEMS[g]}",
-                  f"{g} outside the plausible range [{lo:g}, {hi:g}] {AIR_ITEMS[g]}", rel="pl")
+        sql.error(
+            f"item = {lit(g)} AND isfinite({num}) AND ({val} < {lo!r} OR {val} > {hi!r})",
+            value_src,
+            "value__raw",
+            "range",
+            f"{g} 超出合理范围 [{lo:g}, {hi:g}] {AIR_ITEMS[g]}",
+            f"{g} outside the plausible range [{lo:g}, {hi:g}] {AIR_ITEMS[g]}",
+            rel="pl",
+        )
 
     def select(con: duckdb.DuckDBPyConnection, city: str) -> tuple[pa.Table, pa.Table]:
         con.execute(
@@ -359,8 +468,11 @@ def _water(sql: _Sql, item_cols: dict[str, str]):  # type: ignore[no-untyped-def
     if layout.shape == "long":
         con.execute(
             "CREATE TEMP TABLE pw AS SELECT *, item_raw AS item, value__raw AS raw, "
-            "coalesce(" + _unit_case("unit_raw") + ") AS unit, "
-            + lit(layout.columns["value"]) + " AS src_col FROM p"
+            "coalesce("
+            + _unit_case("unit_raw")
+            + ") AS unit, "
+            + lit(layout.columns["value"])
+            + " AS src_col FROM p"
         )
     else:
         parts = [
@@ -372,7 +484,7 @@ def _water(sql: _Sql, item_cols: dict[str, str]):  # type: ignore[no-untyped-def
     nd = "upper(raw) IN ('ND', 'N.D.', 'N.D') OR raw IN ('未检出', '未检测到')"
     lt = "(left(raw, 1) IN ('<', '＜') AND TRY_CAST(trim(substr(raw, 2)) AS DOUBLE) IS NOT NULL)"
     lsuf = "regexp_full_match(raw, '[0-9]+(\\.[0-9]+)?([eE][-+]?[0-9]+)?[Ll]')"
-    num = f"TRY_CAST(raw AS DOUBLE)"
+    num = "TRY_CAST(raw AS DOUBLE)"
     con.execute(
         "CREATE TEMP TABLE pv AS SELECT *, "
         f"CASE WHEN {nd} THEN 'ND' WHEN {lt} THEN '<' WHEN {lsuf} THEN 'L' END AS flag, "
@@ -412,15 +524,31 @@ def _noise(sql: _Sql):  # type: ignore[no-untyped-def]
     layout = sql.layout
     num = sql.number("leq__raw")
     s = layout.columns["leq"]
-    sql.error(f"leq__raw NOT IN {sql.missing} AND ({num} IS NULL OR NOT isfinite({num}))", s, "leq__raw", "number",
-              "不是数值", "not a number")
+    sql.error(
+        f"leq__raw NOT IN {sql.missing} AND ({num} IS NULL OR NOT isfinite({num}))",
+        s,
+        "leq__raw",
+        "number",
+        "不是数值",
+        "not a number",
+    )
     lo, hi = layout.ranges.get("leq", NOISE_RANGE)
-    sql.error(f"isfinite({num}) AND ({num} < {lo!r} OR {num} > {hi!r})", s, "leq__raw", "range",
-              f"超出合理范围 [{lo:g}, {hi:g}] dB(A)", f"outside the plausible range [{lo:g}, {hi:g}] dB(A)")
-    sql.error(f"zone_class NOT IN {'(' + ', '.join(lit(z) for z in NOISE_ZONE_CLASSES) + ')'}",
-              layout.columns["zone_class"], "zone_class", "zone_class",
-              "声环境功能区类别须为 0、1、2、3、4a、4b（GB 3096-2008 第4章）",
-              "zone class must be 0, 1, 2, 3, 4a or 4b (GB 3096-2008 §4)")
+    sql.error(
+        f"isfinite({num}) AND ({num} < {lo!r} OR {num} > {hi!r})",
+        s,
+        "leq__raw",
+        "range",
+        f"超出合理范围 [{lo:g}, {hi:g}] dB(A)",
+        f"outside the plausible range [{lo:g}, {hi:g}] dB(A)",
+    )
+    sql.error(
+        f"zone_class NOT IN {'(' + ', '.join(lit(z) for z in NOISE_ZONE_CLASSES) + ')'}",
+        layout.columns["zone_class"],
+        "zone_class",
+        "zone_class",
+        "声环境功能区类别须为 0、1、2、3、4a、4b（GB 3096-2008 第4章）",
+        "zone class must be 0, 1, 2, 3, 4a or 4b (GB 3096-2008 §4)",
+    )
 
     def select(con: duckdb.DuckDBPyConnection, city: str) -> tuple[pa.Table, pa.Table]:
         con.execute(
@@ -438,11 +566,13 @@ def _dedupe(
     """Rows of ``v`` without duplicates, and the duplicate errors (exact: first kept; conflicting: none kept)."""
     k = ", ".join(key)
     vals = ", ".join(values)
+    (n_dup_keys,) = con.execute(
+        f"SELECT count(*) FROM (SELECT 1 FROM v GROUP BY {k} HAVING count(*) > 1)"
+    ).fetchone()  # type: ignore[misc]
+    if n_dup_keys == 0:
+        empty = ERROR_SCHEMA.empty_table()
+        return _arrow(con.execute("SELECT * FROM v").arrow()), empty
     con.execute(
-        f"CREATE TEMP TABLE d AS SELECT _row, {k}, count(*) OVER w AS n, "
-        f"count(DISTINCT hash({vals})) OVER w AS nv, min(_row) OVER w AS first_row FROM v "
-        f"WINDOW w AS (PARTITION BY {k})"
-    ) if False else con.execute(
         f"CREATE TEMP TABLE g AS SELECT {k}, count(*) AS n, count(DISTINCT hash({vals})) AS nv, min(_row) AS first_row "
         f"FROM v GROUP BY {k} HAVING count(*) > 1"
     )

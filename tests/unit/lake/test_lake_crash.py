@@ -29,13 +29,18 @@ def _big_csv(path: Path) -> int:
         f.write("station,time,so2,no2,co,o3,pm10,pm2_5\n")
         for s in range(N_STATIONS):
             v = rng.integers(1, 300, size=(N_HOURS, 6))
-            lines = [f"{s + 1001:04d}A,{t},{a},{b},{c / 100},{d},{e},{g}" for t, (a, b, c, d, e, g) in zip(times, v)]
+            lines = [
+                f"{s + 1001:04d}A,{t},{a},{b},{c / 100},{d},{e},{g}"
+                for t, (a, b, c, d, e, g) in zip(times, v, strict=False)
+            ]
             f.write("\n".join(lines) + "\n")
     return N_STATIONS * N_HOURS
 
 
-CHILD = "import sys; from pioneer.lake.ingest import ingest; from pioneer.lake.storage import Lake; " \
-        "ingest([sys.argv[1]], lake=Lake(sys.argv[2]))"
+CHILD = (
+    "import sys; from pioneer.lake.ingest import ingest; from pioneer.lake.storage import Lake; "
+    "ingest([sys.argv[1]], lake=Lake(sys.argv[2]))"
+)
 
 
 def _state(lake: Lake, n: int) -> int:

@@ -34,7 +34,12 @@ HEAD = ["station", "time", "so2", "co"]
 
 
 def test_excel_all_sheets_and_chosen_sheet(tmp_path: Path) -> None:
-    data = _xlsx({"一月": [HEAD, ["1001A", "2024-01-01T01:00", 5, 0.4]], "二月": [HEAD, ["1001A", "2024-02-01T01:00", 6.5, None]]})
+    data = _xlsx(
+        {
+            "一月": [HEAD, ["1001A", "2024-01-01T01:00", 5, 0.4]],
+            "二月": [HEAD, ["1001A", "2024-02-01T01:00", 6.5, None]],
+        }
+    )
     f = tmp_path / "book.xlsx"
     f.write_bytes(data)
     lake = Lake(tmp_path / "lake")
@@ -47,9 +52,18 @@ def test_excel_all_sheets_and_chosen_sheet(tmp_path: Path) -> None:
 
 def test_excel_errors_name_the_sheet(tmp_path: Path) -> None:
     f = tmp_path / "book.xlsx"
-    f.write_bytes(_xlsx({"ok": [HEAD, ["1001A", "2024-01-01T01:00", 5, 0.4]], "坏": [HEAD, ["1001A", "2024-01-01T02:00", "x", 1]]}))
+    f.write_bytes(
+        _xlsx(
+            {
+                "ok": [HEAD, ["1001A", "2024-01-01T01:00", 5, 0.4]],
+                "坏": [HEAD, ["1001A", "2024-01-01T02:00", "x", 1]],
+            }
+        )
+    )
     (r,) = ingest(f, lake=Lake(tmp_path / "lake"))
-    assert [(e["sheet"], e["row"], e["column"], e["value"]) for e in r.errors.to_pylist()] == [("坏", 2, "so2", "x")]
+    assert [(e["sheet"], e["row"], e["column"], e["value"]) for e in r.errors.to_pylist()] == [
+        ("坏", 2, "so2", "x")
+    ]
 
 
 def test_excel_datetime_cells(tmp_path: Path) -> None:
@@ -63,7 +77,9 @@ def test_excel_datetime_cells(tmp_path: Path) -> None:
 
 def test_parquet_input(tmp_path: Path) -> None:
     f = tmp_path / "p.parquet"
-    pq.write_table(pa.table({"station": ["1001A"], "time": ["2024-01-01T01:00"], "so2": [5.0], "co": [None]}), f)
+    pq.write_table(
+        pa.table({"station": ["1001A"], "time": ["2024-01-01T01:00"], "so2": [5.0], "co": [None]}), f
+    )
     (r,) = ingest(f, lake=Lake(tmp_path / "lake"))
     assert r.status == "committed" and r.rows_accepted == 1
 
@@ -79,9 +95,13 @@ def test_forced_encoding_overrides_detection() -> None:
         raise AssertionError("forced utf-8 must fail on GBK bytes")
 
 
-GOOD_CSV = ("station,time,so2,no2,co,o3,pm10,pm2_5\n" + "".join(
-    f"1001A,2024-01-01T{h:02d}:00,5,20,0.5,40,50,30\n" for h in range(1, 12))).encode()
-GOOD_XLSX = _xlsx({"s": [["station", "time", "so2"], *[["1001A", f"2024-01-01T{h:02d}:00", h] for h in range(1, 6)]]})
+GOOD_CSV = (
+    "station,time,so2,no2,co,o3,pm10,pm2_5\n"
+    + "".join(f"1001A,2024-01-01T{h:02d}:00,5,20,0.5,40,50,30\n" for h in range(1, 12))
+).encode()
+GOOD_XLSX = _xlsx(
+    {"s": [["station", "time", "so2"], *[["1001A", f"2024-01-01T{h:02d}:00", h] for h in range(1, 6)]]}
+)
 
 
 def _mangle(data: bytes, edits: list[tuple[int, int, bytes]]) -> bytes:
