@@ -415,3 +415,20 @@ def test_cli_bad_input_writes_nothing(tmp_path: Path) -> None:
     assert not out.exists() and list(tmp_path.iterdir()) == [bad]
     r = runner.invoke(app, ["water", "assess", str(bad), "--period", "2025-6", "-o", str(out)])
     assert r.exit_code != 0 and not out.exists()
+
+
+def test_table_join_path_matches_per_parameter_function() -> None:
+    """The Ibis join path used by the chains (item_classes) agrees with water_quality_class on every item."""
+    rng = np.random.default_rng(7)
+    rows = []
+    for wb in ("river", "lake"):
+        for p, lims in {**GB3838_2002_TABLE1_LAKE, "ph": [6, 9], "do": [7.5, 2]}.items():
+            vals = np.concatenate([np.asarray(lims, float), rng.uniform(0, 2.2 * max(lims), 40)])
+            rows += [(f"{wb}-{p}", wb, p, float(v)) for v in vals]
+    df = pd.DataFrame(rows, columns=["section", "waterbody_type", "parameter", "value"]).reset_index()
+    got = water.item_classes(ibis.memtable(df)).execute().sort_values("index")
+    expected = [
+        water.water_quality_class(v, p, waterbody=w)
+        for v, p, w in zip(df["value"], df["parameter"], df["waterbody_type"], strict=True)
+    ]
+    np.testing.assert_array_equal(got["water_class"].to_numpy(dtype=float), np.asarray(expected, dtype=float))
