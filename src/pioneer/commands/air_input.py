@@ -42,7 +42,7 @@ class Layout:
     time_is_date: bool
 
 
-HOURLY = Layout(("station",), HOURLY_ITEMS, HOURLY_LITERAL_EXTRAS + ("city",), time_is_date=False)
+HOURLY = Layout(("station",), HOURLY_ITEMS, (*HOURLY_LITERAL_EXTRAS, "city"), time_is_date=False)
 HOURLY_WITH_CITY = Layout(("station", "city"), HOURLY_ITEMS, (), time_is_date=False)
 DAILY = Layout(("station",), DAILY_ITEMS[:-1], ("o3_1h_max", "city"), time_is_date=True)
 
