@@ -1,0 +1,288 @@
+"""Service API of the assessment (called by the web layer, the CLI and the reports).
+
+* :func:`assessment_frame` — every indicator value of a level and year with target, attainment, score,
+  standing, improvement and trajectory;
+* :func:`zone_scorecard` — one division's scorecard (indicators, domain scores, overall score, notes);
+* :func:`ranking` — one indicator across the divisions of a level (ranks hideable);
+* :func:`explain` / :func:`explain_indicator` — the chain of a number down to its data.
+
+Editions: the value of a year is the one computed under the edition in force for that year (air: 2026 from the
+year 2026 on, HJ 663-2026 §… in force 2026-03-01); a baseline is taken under the same edition as the current
+value. When the baseline under that edition has not been computed, the improvement is reported as
+``edition-mismatch`` with the command that recomputes it — never compared across editions.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from pioneer.assessment.progress import TRAJECTORY_NAMES, improvement, trajectory
+from pioneer.assessment.scores import (
+    applicable_targets,
+    attainment,
+    domain_scores,
+    national_targets,
+    overall_scores,
+    scores,
+)
+from pioneer.assessment.standing import (
+    RANKS_NOTE_EN,
+    RANKS_NOTE_ZH,
+    division_level,
+    hide_ranks_default,
+    in_level,
+    standing,
+)
+from pioneer.indicators.catalogue import Catalogue, default_catalogue
+from pioneer.indicators.choices import DOMAIN_NAMES
+from pioneer.indicators.models import IndicatorImport, IndicatorValue
+from pioneer.indicators.store import read_targets, read_values
+from pioneer.standards.air import edition_in_force
+
+DEFAULT_HORIZON = 2027
+
+
+def current_edition(standard: str | None, year: int) -> str | None:
+    """The edition under which a year's value counts: air → the edition in force at the end of the year
+    (``"2026"`` from 2026 on); other standards have a single edition here (``None`` = any)."""
+    if standard == "air":
+        return edition_in_force(dt.date(year, 12, 31)).key
+    return None
+
+
+def _select_edition(
+    values: pd.DataFrame, catalogue: Catalogue, year: int, baseline_year: int | None
+) -> pd.DataFrame:
+    std = {i.code: (i.source.standard or "") for i in catalogue.indicators}
+    v = values.copy()
+    v["_std"] = v["indicator"].map(std).fillna("")
+    want = current_edition("air", year)
+    cur = v[(v["year"] == year) & ((v["_std"] != "air") | (v["edition"] == want))]
+    parts = [cur]
+    if baseline_year is not None:
+        base = v[v["year"] == baseline_year]
+        # same edition as the current value where it exists, else the baseline's own (→ edition-mismatch)
+        same = base.merge(
+            cur[["division_code", "indicator", "edition"]], on=["division_code", "indicator", "edition"]
+        )
+        rest = base[~base.set_index(["division_code", "indicator"]).index.isin(
+            same.set_index(["division_code", "indicator"]).index)]  # fmt: skip
+        rest = rest.sort_values("edition").drop_duplicates(["division_code", "indicator"])
+        parts += [same, rest]
+    return pd.concat(parts, ignore_index=True).drop(columns=["_std"])
+
+
+def assessment_frame(
+    session: Session,
+    year: int,
+    *,
+    level: str,
+    baseline_year: int | None = None,
+    horizon: int = DEFAULT_HORIZON,
+    indicators: Iterable[str] | None = None,
+    hide_ranks: bool | None = None,
+    catalogue: Catalogue | None = None,
+    values: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """All values of ``level`` divisions in ``year`` with target, attainment, score, standing, improvement
+    (vs ``baseline_year``) and trajectory (to ``horizon``). ``values`` may be given instead of reading the
+    database (benchmarks, tests)."""
+    cat = catalogue or default_catalogue()
+    years = [year] + ([baseline_year] if baseline_year is not None else [])
+    v = values if values is not None else read_values(session, indicators=indicators, years=years)
+    if indicators is not None:
+        v = v[v["indicator"].isin(list(indicators))]
+    v = v[in_level(v["division_code"].astype(str), level)].copy()
+    if "edition" not in v.columns:
+        v["edition"] = ""
+    v["edition"] = v["edition"].fillna("")
+    v = _select_edition(v, cat, year, baseline_year)
+    v["level"] = level
+    direction = {i.code: str(i.direction) for i in cat.indicators}
+    v["direction"] = v["indicator"].map(direction)
+    targets = national_targets(cat)
+    if values is None:
+        targets = pd.concat([targets, read_targets(session)], ignore_index=True)
+    cur = v[v["year"] == year].copy()
+    att = attainment(cur.drop(columns=["direction"]), targets, cat, horizon=horizon)
+    sc = scores(cur[["division_code", "level", "indicator", "year", "value"]], cat, targets, horizon=horizon)
+    st = standing(
+        cur[["division_code", "indicator", "year", "value", "direction", "level"]], hide_ranks=hide_ranks
+    )
+    keys = ["division_code", "indicator"]
+    out = att.merge(sc[[*keys, "score", "score_status", "floor", "target_bound", "floor_basis", "target_basis"]],
+                    on=keys, how="left")  # fmt: skip
+    out = out.merge(st[[*keys, "rank", "percentile", "n_peers", "ranks_hidden"]], on=keys, how="left")
+    if baseline_year is not None:
+        imp = improvement(v, year=year, baseline_year=baseline_year)
+        out = out.merge(imp[[*keys, "baseline_value", "baseline_edition", "change", "relative_change", "improved",
+                             "improvement_status"]], on=keys, how="left")  # fmt: skip
+        tgt = applicable_targets(cur[[*keys, "year", "value"]], targets, horizon=horizon)
+        tr = trajectory(v, tgt[[*keys, "comparator", "target"]], year=year, baseline_year=baseline_year,
+                        target_year=int(horizon) if horizon > year else year + 1)  # fmt: skip
+        out = out.merge(
+            tr[[*keys, "actual_rate", "required_rate", "projected", "trajectory"]], on=keys, how="left"
+        )
+    return out
+
+
+def zone_scorecard(
+    session: Session,
+    division_code: str,
+    year: int,
+    *,
+    baseline_year: int | None = None,
+    horizon: int = DEFAULT_HORIZON,
+    level: str | None = None,
+    indicators: Iterable[str] | None = None,
+    weights: Mapping[str, float] | None = None,
+    hide_ranks: bool | None = None,
+    catalogue: Catalogue | None = None,
+) -> dict[str, Any]:
+    """Scorecard of one division: every assessed indicator (the catalogue's indicators for the division's tier
+    unless ``indicators`` is given) — missing ones listed as missing, never estimated — with domain and overall
+    scores and the notes a reader needs (ranks policy, values needing a source)."""
+    cat = catalogue or default_catalogue()
+    lv = level or str(division_level(division_code))
+    tier = "city" if lv == "city" else lv
+    wanted = (
+        list(indicators) if indicators is not None else [i.code for i in cat.indicators if tier in i.tiers]
+    )
+    frame = assessment_frame(session, year, level=lv, baseline_year=baseline_year, horizon=horizon,
+                             indicators=wanted, hide_ranks=hide_ranks, catalogue=cat)  # fmt: skip
+    mine = frame[frame["division_code"] == division_code]
+    grid = pd.DataFrame({"division_code": division_code, "indicator": wanted, "year": year})
+    mine = grid.merge(mine.drop(columns=["year"]), on=["division_code", "indicator"], how="left")
+    mine["data_status"] = np.where(mine["value"].isna(), "missing", "ok")
+    dom = domain_scores(mine[["division_code", "year", "indicator", "score"]], cat)
+    overall = overall_scores(dom, weights=weights)
+    hide = hide_ranks_default() if hide_ranks is None else hide_ranks
+    rows = []
+    for r in mine.to_dict("records"):
+        ind = cat.indicator(str(r["indicator"]))
+        r = {k: (None if isinstance(v, float) and np.isnan(v) else v) for k, v in r.items()}
+        r.update(name_zh=ind.name_zh, name_en=ind.name_en, domain=str(ind.domain), unit=ind.unit,
+                 direction=str(ind.direction), needs_source=ind.needs_source)  # fmt: skip
+        if "trajectory" in r and r["trajectory"] is not None:
+            r["trajectory_zh"], r["trajectory_en"] = TRAJECTORY_NAMES[str(r["trajectory"])]
+        if hide:
+            r["rank"] = None
+        rows.append(_jsonable(r))
+    notes = [{"zh": RANKS_NOTE_ZH, "en": RANKS_NOTE_EN}]
+    if any(r["needs_source"] for r in rows):
+        notes.append({"zh": "标注 needs_source 的指标定义或目标值尚未核对原文，仅供参考",
+                      "en": "Indicators marked needs_source have a definition or target not yet checked against its source"})  # fmt: skip
+    domains = [
+        _jsonable(
+            {
+                **{str(k): x for k, x in d.items()},
+                "name_zh": DOMAIN_NAMES[d["domain"]][0],
+                "name_en": DOMAIN_NAMES[d["domain"]][1],
+            }
+        )
+        for d in dom.to_dict("records")
+    ]
+    ov = (
+        overall.to_dict("records")[0]
+        if len(overall)
+        else {"overall_score": None, "overall_status": "insufficient-data"}
+    )
+    return {
+        "division_code": division_code, "year": year, "level": lv, "baseline_year": baseline_year,
+        "horizon": horizon, "ranks_hidden": hide, "indicators": rows, "domains": domains,
+        "overall": _jsonable(ov), "weights": dict(weights) if weights else "equal", "notes": notes,
+    }  # fmt: skip
+
+
+def ranking(session: Session, indicator: str, level: str, year: int, *, hide_ranks: bool | None = None,
+            catalogue: Catalogue | None = None, values: pd.DataFrame | None = None) -> pd.DataFrame:  # fmt: skip
+    """``indicator`` across the divisions of ``level`` in ``year``: value, score, rank (hideable), percentile,
+    peers; sorted best first. Divisions without a value are listed last with no rank."""
+    f = assessment_frame(session, year, level=level, indicators=[indicator], hide_ranks=hide_ranks,
+                         catalogue=catalogue, values=values)  # fmt: skip
+    asc = f["direction"].iloc[0] == "lower" if len(f) else True
+    f = f.sort_values("value", ascending=asc, na_position="last")
+    cols = ["division_code", "indicator", "year", "value", "unit", "edition", "id", "score", "rank", "percentile",
+            "n_peers", "ranks_hidden", "target", "attained"]  # fmt: skip
+    return f[[c for c in cols if c in f.columns]].reset_index(drop=True)
+
+
+def explain(session: Session, value_id: int, *, catalogue: Catalogue | None = None) -> dict[str, Any]:
+    """The chain of one stored value: indicator definition and its sources, the value, the standard edition,
+    the method, counts and inputs (lineage), and the import records it came from."""
+    cat = catalogue or default_catalogue()
+    row = session.get(IndicatorValue, value_id)
+    if row is None:
+        raise KeyError(value_id)
+    ind = cat.get(row.indicator)
+    imports: list[dict[str, Any]] = []
+    ids = [row.import_id] if row.import_id else []
+    ids += [str(i) for i in (row.lineage or {}).get("inputs", {}).get("lake_imports", [])]
+    if ids:
+        for imp in session.execute(select(IndicatorImport).where(IndicatorImport.id.in_(ids))).scalars():
+            imports.append({"id": imp.id, "file_name": imp.file_name, "sha256": imp.sha256, "n_rows": imp.n_rows,
+                            "submitted_by": imp.submitted_by, "created_at": str(imp.created_at)})  # fmt: skip
+    return _jsonable({
+        "value_id": row.id, "division_code": row.division_code, "indicator": row.indicator, "year": row.year,
+        "value": row.value, "unit": row.unit, "edition": row.edition or None, "source_kind": row.source_kind,
+        "method": row.method, "source_document": row.source_document, "import_id": row.import_id,
+        "lineage": row.lineage, "imports": imports,
+        "definition": None if ind is None else {
+            "name_zh": ind.name_zh, "name_en": ind.name_en, "domain": str(ind.domain), "direction": str(ind.direction),
+            "source": ind.source.model_dump(mode="json"), "confidence": str(ind.confidence),
+            "needs_source": ind.needs_source, "frameworks": [f.model_dump(mode="json") for f in ind.frameworks],
+            "targets": [t.model_dump(mode="json") for t in ind.targets],
+        },
+    })  # fmt: skip
+
+
+def explain_indicator(session: Session, division_code: str, indicator: str, year: int, *,
+                      baseline_year: int | None = None, horizon: int = DEFAULT_HORIZON) -> dict[str, Any]:  # fmt: skip
+    """Explain a division's indicator in a year: the stored value's chain (:func:`explain`) plus how its score,
+    target attainment, standing and (with ``baseline_year``) improvement and trajectory were computed."""
+    lv = str(division_level(division_code))
+    f = assessment_frame(
+        session, year, level=lv, baseline_year=baseline_year, horizon=horizon, indicators=[indicator]
+    )
+    mine = f[f["division_code"] == division_code]
+    if mine.empty or pd.isna(mine["id"].iloc[0]):
+        raise KeyError((division_code, indicator, year))
+    r = {k: (None if isinstance(v, float) and np.isnan(v) else v) for k, v in mine.iloc[0].to_dict().items()}
+    chain = explain(session, int(str(r["id"])))
+    chain["assessment"] = _jsonable({
+        "score": r.get("score"), "score_status": r.get("score_status"),
+        "score_formula": "score = clip(100·(x − floor)/(target − floor), 0, 100)",
+        "floor": r.get("floor"), "floor_basis": r.get("floor_basis"), "target_bound": r.get("target_bound"),
+        "target_basis": r.get("target_basis"),
+        "target": r.get("target"), "comparator": r.get("comparator"), "target_year": r.get("target_year"),
+        "target_scope": r.get("target_scope"), "attained": r.get("attained"), "distance": r.get("distance"),
+        "rank": r.get("rank"), "percentile": r.get("percentile"), "n_peers": r.get("n_peers"), "level": lv,
+        "ranks_hidden": r.get("ranks_hidden"),
+        "baseline_year": baseline_year, "baseline_value": r.get("baseline_value"),
+        "baseline_edition": r.get("baseline_edition"), "change": r.get("change"),
+        "improvement_status": r.get("improvement_status"), "trajectory": r.get("trajectory"),
+        "actual_rate": r.get("actual_rate"), "required_rate": r.get("required_rate"),
+    })  # fmt: skip
+    if r.get("improvement_status") == "edition-mismatch":
+        chain["assessment"]["action"] = (
+            f"pioneer compute --division {division_code} --year {baseline_year} --edition {r.get('edition')}"
+        )
+    return chain
+
+
+def _jsonable(d: Mapping[Any, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for k, v in d.items():
+        if isinstance(v, np.generic):
+            v = v.item()
+        if v is pd.NA or (isinstance(v, float) and np.isnan(v)):
+            v = None
+        out[str(k)] = v
+    return out
