@@ -123,6 +123,48 @@ def classify(
     typer.echo(f"{len(out)} rows → {output}", err=True)
 
 
+def _check_period(period: str, option: str) -> None:
+    ok = len(period) in (4, 7) and period[:4].isdigit()
+    if ok and len(period) == 7:
+        ok = period[4] == "-" and period[5:].isdigit() and 1 <= int(period[5:]) <= 12
+    if not ok:
+        raise InputError(
+            "时段应为 YYYY 或 YYYY-MM", "period must be YYYY or YYYY-MM", column=option, value=period
+        )
+
+
+def _assess_period(
+    con: ibis.BaseBackend, t: ibis.Table, period: str, by: By, min_sections: int, file: str
+) -> pd.DataFrame:
+    keys: tuple[str, ...] = () if by is By.section else (by.value,)
+    pv = water.period_values(t, period=period, keys=keys)
+    pvd = con.to_pyarrow(pv).to_pandas()
+    if pvd.empty:
+        raise InputError("该时段没有样品", "no samples in this period", file=file, value=period)
+    _, sec = water.section_results(pv, keys=keys)
+    if by is By.section:
+        s = con.to_pyarrow(sec).to_pandas().rename(columns={"class_label": "class"})
+        c = con.to_pyarrow(water.cwqi_sections(pv)).to_pandas()
+        tl = con.to_pyarrow(water.tli_sections(pv)).to_pandas()
+        wide = pvd.pivot_table(index="section", columns="parameter", values="value", aggfunc="first")
+        wide.columns = [f"value_{x}" for x in wide.columns]
+        out = (
+            s[["section", "waterbody_type", "class", "status", "exceeding_items", "main_pollutants"]]
+            .merge(c[["section", "cwqi", "n_cwqi_items"]], on="section", how="left")
+            .merge(tl[["section", "tli", "trophic_state"]], on="section", how="left")
+            .merge(wide, left_on="section", right_index=True, how="left")
+        )
+        out["cwqi"] = water._round_half_even(out["cwqi"], 4)
+        return out
+    d = con.to_pyarrow(water.division_status(pv, sec, by=by.value, min_sections=min_sections)).to_pandas()
+    c = con.to_pyarrow(water.cwqi_by_division(pv, by=by.value)).to_pandas()
+    out = d.merge(c, on=by.value, how="left").rename(columns={"class_label": "class"})
+    out = out.drop(columns=["water_class"])
+    for col in ("cwqi", "cwqi_river", "cwqi_lake"):
+        out[col] = water._round_half_even(out[col], 4)
+    return out
+
+
 @app.command()
 def assess(
     samples: _IN,
@@ -132,6 +174,9 @@ def assess(
     min_sections: Annotated[
         int, typer.Option(help="断面比例法最少断面数 / minimum sections for the share method (2011: 5)")
     ] = 5,
+    compare: Annotated[
+        str | None, typer.Option(help="对比基准时段 YYYY 或 YYYY-MM / base period for the change columns")
+    ] = None,
 ) -> None:
     """时段评价：断面类别、状况、CWQI、湖库 TLI；或城市/省的类别比例与状况 / period assessment.
 
@@ -139,54 +184,43 @@ def assess(
     period value of each parameter (value_<parameter>).
     --by city|province (input needs that column): sections per class, I–III and 劣V shares, status
     (share method from min-sections sections, else mean method), CWQI of the division.
+    --compare BASE adds the base period's status (and shares), the change by status level, the change by
+    shares (divisions) and the CWQI change in % (2011 method §5; 2017 ranking rule).
     """
     try:
-        if len(period) not in (4, 7) or not period[:4].isdigit():
-            raise InputError("时段应为 YYYY 或 YYYY-MM", "period must be YYYY or YYYY-MM", column="--period",
-                             value=period)  # fmt: skip
-        if len(period) == 7 and not (
-            period[4] == "-" and period[5:].isdigit() and 1 <= int(period[5:]) <= 12
-        ):
-            raise InputError("时段应为 YYYY 或 YYYY-MM", "period must be YYYY or YYYY-MM", column="--period",
-                             value=period)  # fmt: skip
+        _check_period(period, "--period")
+        if compare is not None:
+            _check_period(compare, "--compare")
         df = water.read_samples(read_csv(samples), file=str(samples))
-        keys: tuple[str, ...] = ()
-        if by is not By.section:
-            if by.value not in df.columns:
-                raise InputError(f"按 {by.value} 评价需要 “{by.value}” 列", f"--by {by.value} needs a '{by.value}' column",
-                                 file=str(samples), column=by.value)  # fmt: skip
-            keys = (by.value,)
+        if by is not By.section and by.value not in df.columns:
+            raise InputError(f"按 {by.value} 评价需要 “{by.value}” 列", f"--by {by.value} needs a '{by.value}' column",
+                             file=str(samples), column=by.value)  # fmt: skip
         con = _connect()
         t = con.create_table("samples", df.drop(columns=["_row"]))
-        pv = water.period_values(t, period=period, keys=keys)
-        pvd = con.to_pyarrow(pv).to_pandas()
-        if pvd.empty:
-            raise InputError("该时段没有样品", "no samples in this period", file=str(samples), value=period)
-        _, sec = water.section_results(pv, keys=keys)
-        if by is By.section:
-            s = con.to_pyarrow(sec).to_pandas().rename(columns={"class_label": "class"})
-            c = con.to_pyarrow(water.cwqi_sections(pv)).to_pandas()
-            tl = con.to_pyarrow(water.tli_sections(pv)).to_pandas()
-            wide = pvd.pivot_table(index="section", columns="parameter", values="value", aggfunc="first")
-            wide.columns = [f"value_{x}" for x in wide.columns]
-            out = (
-                s[["section", "waterbody_type", "class", "status", "exceeding_items", "main_pollutants"]]
-                .merge(c[["section", "cwqi", "n_cwqi_items"]], on="section", how="left")
-                .merge(tl[["section", "tli", "trophic_state"]], on="section", how="left")
-                .merge(wide, left_on="section", right_index=True, how="left")
+        out = _assess_period(con, t, period, by, min_sections, str(samples))
+        key = "section" if by is By.section else by.value
+        if compare is not None:
+            base = _assess_period(con, t, compare, by, min_sections, str(samples))
+            cols = [
+                key,
+                "status",
+                "cwqi",
+                *(["class"] if by is By.section else ["good_share", "worse_v_share"]),
+            ]
+            out = out.merge(base[cols], on=key, how="left", suffixes=("", "_base"))
+            out["change_by_status"] = water.status_change(
+                out["status_base"].to_numpy(), out["status"].to_numpy()
             )
-            out["cwqi"] = water._round_half_even(out["cwqi"], 4)
-        else:
-            d = con.to_pyarrow(
-                water.division_status(pv, sec, by=by.value, min_sections=min_sections)
-            ).to_pandas()
-            c = con.to_pyarrow(water.cwqi_by_division(pv, by=by.value)).to_pandas()
-            out = d.merge(c, on=by.value, how="left").rename(columns={"class_label": "class"})
-            out = out.drop(columns=["water_class"])
-            for col in ("cwqi", "cwqi_river", "cwqi_lake"):
-                out[col] = water._round_half_even(out[col], 4)
+            if by is not By.section:
+                out["change_by_shares"] = water.share_change(
+                    out["good_share_base"], out["worse_v_share_base"], out["good_share"], out["worse_v_share"]
+                )
+            out["cwqi_change_pct"] = water._round_half_even(
+                (out["cwqi"] - out["cwqi_base"]) / out["cwqi_base"] * 100.0, 2
+            )
+            out.insert(1, "base_period", compare)
         out.insert(0, "period", period)
-        out = out.sort_values(out.columns[1], kind="stable")
+        out = out.sort_values(key, kind="stable")
         write_csv_atomic(out, output)
     except PioneerError as exc:
         fail(exc)

@@ -432,3 +432,18 @@ def test_table_join_path_matches_per_parameter_function() -> None:
         for v, p, w in zip(df["value"], df["parameter"], df["waterbody_type"], strict=True)
     ]
     np.testing.assert_array_equal(got["water_class"].to_numpy(dtype=float), np.asarray(expected, dtype=float))
+
+
+def test_cli_assess_compare_periods(tmp_path: Path) -> None:
+    out = tmp_path / "cmp.csv"
+    args = ["water", "assess", str(DATA / "samples_long.csv"), "--period", "2025-07", "--compare", "2025-06"]
+    r = runner.invoke(app, [*args, "-o", str(out)])
+    assert r.exit_code == 0, r.output
+    s = pd.read_csv(out).set_index("section")
+    # 甲河入境: June 劣V (NH3-N 2.5) 重度污染 → July III (NH3-N 0.8, TP 0.15) 良好: three levels better
+    assert (s.loc["甲河入境", "status_base"], s.loc["甲河入境", "status"]) == ("重度污染", "良好")
+    assert s.loc["甲河入境", "change_by_status"] == "明显好转"
+    r = runner.invoke(app, [*args, "--by", "city", "-o", str(out)])
+    assert r.exit_code == 0, r.output
+    c = pd.read_csv(out).iloc[0]
+    assert c["change_by_shares"] == "明显好转" and c["cwqi_change_pct"] < 0
