@@ -1,0 +1,120 @@
+"""Authorisation matrix: every role × every mutating endpoint × in-scope / out-of-scope division → allowed or
+refused (401 anonymous, 403 role or scope), as designed in ``pioneer.web.auth``."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+
+from pioneer.web import auth
+
+# role → (account, in-scope zone, out-of-scope zone, in-scope division for a new zone, out-of-scope division)
+ACCOUNTS = {
+    "admin": ("admin", "ZJ-330500", "BJ-110000", "330522", "110106"),
+    "reviewer": ("reviewer", "ZJ-330500", "BJ-110000", "330522", "110106"),
+    "province_editor": ("zhejiang", "ZJ-330500", "BJ-110000", "330522", "110106"),
+    "city_editor": ("huzhou", "ZJ-330500", "ZJ-330100", "330522", "330182"),
+    "county_editor": ("anji", "ZJ-330523", "ZJ-330500", "330523", "330522"),
+    "viewer": ("viewer", "ZJ-330500", "BJ-110000", "330522", "110106"),
+}
+EDITS = {"admin", "province_editor", "city_editor", "county_editor"}
+
+
+@pytest.fixture(scope="module")
+def headers(app, tokens):
+    with app.state.session_factory() as session, session.begin():
+        from sqlalchemy import select
+
+        from pioneer.web.models import User
+
+        if session.scalar(select(User).where(User.username == "anji")) is None:
+            auth.create_user(session, "anji", "pioneer-demo", role="county_editor", division_code="330523")
+    return {role: tokens(account[0]) for role, account in ACCOUNTS.items()}
+
+
+@pytest.mark.parametrize(("role", "scope"), itertools.product(ACCOUNTS, ["in", "out"]))
+def test_edit_zone(client, headers, role, scope):
+    _, zin, zout, _, _ = ACCOUNTS[role]
+    code = zin if scope == "in" else zout
+    r = client.patch(f"/api/v1/zones/{code}", json={"theme": f"{role}-{scope}"}, headers=headers[role])
+    expected = 200 if role in EDITS and (scope == "in" or role == "admin") else 403
+    assert r.status_code == expected, r.text
+    if expected == 403:
+        assert r.json()["detail"]["message_en"]
+
+
+@pytest.mark.parametrize(("role", "scope"), itertools.product(ACCOUNTS, ["in", "out"]))
+def test_create_zone(client, headers, role, scope):
+    _, _, _, din, dout = ACCOUNTS[role]
+    division = din if scope == "in" else dout
+    body = {"code": f"T-{role}-{scope}", "name_zh": "测试", "tier": "county", "division_codes": [division]}
+    r = client.post("/api/v1/zones", json=body, headers=headers[role])
+    expected = 201 if role in EDITS and (scope == "in" or role == "admin") else 403
+    assert r.status_code == expected, r.text
+
+
+@pytest.mark.parametrize("role", list(ACCOUNTS))
+def test_review_step(client, headers, role):
+    """recommended → under_review is the programme office's step: admin and reviewer only."""
+    admin = headers["admin"]
+    code = f"R-{role}"
+    assert client.post("/api/v1/zones", json={"code": code, "name_zh": "审核测试", "tier": "county",
+                                              "division_codes": ["330523"]}, headers=admin).status_code == 201  # fmt: skip
+    # the province's step, by the province editor
+    r = client.post(
+        f"/api/v1/zones/{code}/transitions",
+        json={"to_state": "recommended"},
+        headers=headers["province_editor"],
+    )
+    assert r.status_code == 200, r.text
+    r = client.post(
+        f"/api/v1/zones/{code}/transitions", json={"to_state": "under_review"}, headers=headers[role]
+    )
+    assert r.status_code == (200 if role in ("admin", "reviewer") else 403), r.text
+
+
+@pytest.mark.parametrize("role", list(ACCOUNTS))
+def test_create_user(client, headers, role):
+    body = {"username": f"u-{role}", "password": "long-enough-1", "role": "viewer"}
+    r = client.post("/api/v1/users", json=body, headers=headers[role])
+    assert r.status_code == (201 if role == "admin" else 403), r.text
+
+
+@pytest.mark.parametrize("role", list(ACCOUNTS))
+def test_upload(client, headers, role):
+    files = {"file": ("bad.csv", b"station,time,pm2_5\nX,notatime,1\n", "text/csv")}
+    r = client.post("/api/v1/imports", files=files, headers=headers[role])
+    assert r.status_code == (200 if role in EDITS else 403), r.text
+
+
+@pytest.mark.parametrize(
+    ("method", "url", "body"),
+    [
+        ("patch", "/api/v1/zones/ZJ-330500", {"theme": "x"}),
+        (
+            "post",
+            "/api/v1/zones",
+            {"code": "A-1", "name_zh": "x", "tier": "county", "division_codes": ["330523"]},
+        ),
+        ("post", "/api/v1/zones/ZJ-330500/transitions", {"to_state": "self_assessed"}),
+        ("post", "/api/v1/users", {"username": "anon", "password": "long-enough-1", "role": "viewer"}),
+        ("post", "/api/v1/tokens", {"name": "x"}),
+    ],
+)
+def test_anonymous_writes_refused(client, method, url, body):
+    r = getattr(client, method)(url, json=body)
+    assert r.status_code == 401, r.text
+
+
+def test_restrict_scope_levels():
+    from pioneer.web.models import User
+
+    city = User(username="c", role="city_editor", division_code="330500", active=True)
+    assert auth.allowed(city, "edit", ["330523"])  # a county of Huzhou
+    assert not auth.allowed(city, "edit", ["330106"])  # a district of Hangzhou
+    assert not auth.allowed(city, "review", ["330523"])
+    assert auth.allowed(city, "view")
+    assert not auth.allowed(None, "view")
+    assert not auth.scope_code_ok(auth.Role.CITY_EDITOR, "330523")
+    assert not auth.scope_code_ok(auth.Role.VIEWER, "110000")
