@@ -9,8 +9,8 @@ from sqlalchemy import func, select
 
 from pioneer.assessment import service
 from pioneer.db import make_engine, session_scope, upgrade
-from pioneer.indicators import store
 from pioneer.indicators import service as ind_service
+from pioneer.indicators import store
 from pioneer.indicators.models import IndicatorImport, IndicatorValue
 from pioneer.indicators.template import TemplateErrors, write_template
 
