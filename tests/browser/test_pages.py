@@ -1,0 +1,96 @@
+"""The web application in Debian Chromium: map, zone page and chart, language switch, login with CSRF,
+role-scoped edits (UI and API), a bad upload with located errors. No request may leave 127.0.0.1."""
+
+from __future__ import annotations
+
+import pytest
+
+pytestmark = pytest.mark.browser
+PASSWORD = "pioneer-demo"
+
+
+def login(page, username: str) -> None:
+    page.goto("/login")
+    page.fill("#username", username)
+    page.fill("#password", PASSWORD)
+    page.click("#login-submit")
+    page.wait_for_selector("#who")
+
+
+def canvas_painted(page, selector: str) -> bool:
+    return page.evaluate(
+        """sel => { const c = document.querySelector(sel + ' canvas'); if (!c) return false;
+        const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data; let n = 0;
+        for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++; return n > 1000; }""",
+        selector,
+    )
+
+
+def test_overview_map_zh_default_and_english(page, shot):
+    page.goto("/")
+    assert page.get_attribute("html", "lang") == "zh-CN"
+    assert "全国概览" in page.inner_text("h1")
+    page.wait_for_selector("#map[data-rendered='1']", timeout=20000)
+    assert canvas_painted(page, "#map")
+    # Beijing (with data) is coloured: the map series holds a value for it, others are null
+    colours = page.evaluate("""() => { const c = echarts.getInstanceByDom(document.getElementById('map'));
+        const d = c.getOption().series[0].data; return d.filter(x => x.code && x.value !== null).map(x => x.code); }""")
+    assert colours == ["110000"]
+    shot(page, "zh")
+    page.click("#lang-switch")
+    page.wait_for_selector("html[lang='en']")
+    assert "National overview" in page.inner_text("h1")
+    page.wait_for_selector("#map[data-rendered='1']", timeout=20000)
+    shot(page, "en")
+
+
+def test_zone_page_chart(page, shot):
+    page.goto("/zones/BJ-110105")
+    page.wait_for_selector("#trend[data-rendered='1']", timeout=20000)
+    assert canvas_painted(page, "#trend") and canvas_painted(page, "#scorecard")
+    assert page.locator("#indicators tbody tr").count() >= 8
+    shot(page, "zone")
+
+
+def test_city_editor_scope_ui_and_api(page, shot):
+    login(page, "huzhou")
+    # own city: the edit form is offered and works
+    page.goto("/zones/ZJ-330500")
+    page.click("summary:has-text('编辑说明')")
+    page.fill("#edit-form textarea", "湖州：浏览器测试")
+    page.click("#edit-save")
+    page.wait_for_selector("#saved")
+    assert page.inner_text("#zone-theme") == "湖州：浏览器测试"
+    # another city: no edit form in the UI …
+    page.goto("/zones/ZJ-330100")
+    assert page.locator("#edit-form").count() == 0
+    shot(page, "other-city")
+    # … and the API refuses it even with a valid CSRF token
+    token = page.get_attribute("#transition-form input[name=csrf_token]", "value") if page.locator(
+        "#transition-form").count() else None  # fmt: skip
+    if token is None:
+        page.goto("/zones/ZJ-330500")
+        token = page.get_attribute("#edit-form input[name=csrf_token]", "value")
+    r = page.request.patch(
+        "/api/v1/zones/ZJ-330100", data={"theme": "not mine"}, headers={"X-CSRF-Token": token}
+    )
+    assert r.status == 403
+    r = page.request.patch("/api/v1/zones/ZJ-330500", data={"theme": "mine"}, headers={"X-CSRF-Token": token})
+    assert r.status == 200
+    # without the CSRF token the same allowed edit is refused
+    r = page.request.patch("/api/v1/zones/ZJ-330500", data={"theme": "forged"})
+    assert r.status == 403
+
+
+def test_bad_upload_shows_located_errors(page, shot, tmp_path):
+    login(page, "beijing")
+    bad = tmp_path / "bad.csv"
+    bad.write_text("station,city,time,so2,no2,co,o3,pm10,pm2_5\n"
+                   "1001A,110000,2016-01-01T01:00,5,20,0.5,30,50,abc\n", encoding="utf-8")  # fmt: skip
+    page.goto("/upload")
+    page.set_input_files("#file", str(bad))
+    page.click("#upload-check")
+    page.wait_for_selector("#upload-errors")
+    first = page.locator("#report tbody tr").first.inner_text()
+    assert "2" in first.split("\t")[0] and "pm2_5" in first
+    shot(page, "upload")
