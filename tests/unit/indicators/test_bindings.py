@@ -24,7 +24,7 @@ def beijing():
 
 def test_beijing_annual_values(beijing):
     v = beijing["value"]
-    # the engine's HJ 663 / GB 3095-2012 results on this data (published Beijing bulletins: 85.9, 80.6, 73 µg/m³;
+    # the engine's HJ 663 / GB 3095-2012 results on this data (Beijing bulletins, from memory: 85.9, 80.6, 73 µg/m³;
     # the 12-station sample differs slightly from the official network)
     assert [v["air_pm2_5", y] for y in (2014, 2015, 2016)] == [85.0, 79.0, 72.0]
     assert [v["air_good_day_ratio", y] for y in (2014, 2015, 2016)] == [46.9, 51.8, 54.4]
