@@ -6,3 +6,4 @@ Each area adds one import line here when it adds models.
 from __future__ import annotations
 
 import pioneer.registry.models  # noqa: F401
+import pioneer.indicators.models  # noqa: F401
