@@ -7,3 +7,4 @@ from __future__ import annotations
 
 import pioneer.registry.models  # noqa: F401
 import pioneer.indicators.models  # noqa: F401
+import pioneer.web.models  # noqa: F401
