@@ -5,6 +5,6 @@ Each area adds one import line here when it adds models.
 
 from __future__ import annotations
 
-import pioneer.registry.models  # noqa: F401
-import pioneer.indicators.models  # noqa: F401
+import pioneer.indicators.models
+import pioneer.registry.models
 import pioneer.web.models  # noqa: F401
