@@ -522,25 +522,31 @@ def item_classes(t: ir.Table, *, value: str = "value") -> ir.Table:
 def _section_summary(items: ir.Table, keys: list[str], *, value: str = "value") -> ir.Table:
     """Worst evaluation-item class per key (2011 method §3.1) with exceeding items and main pollutants."""
     ev = items.filter(items.eval_2011 & items.water_class.notnull())
-    w = ibis.window(group_by=keys, order_by=[ibis.desc(ev.water_class), ibis.desc(ev.multiple.fill_null(-1))])
-    ev = ev.mutate(_rank=ibis.row_number().over(w))  # 0-based
+    order = [ibis.desc(ev.water_class), ibis.desc(ev.multiple.fill_null(-1)), ev.parameter]
+    ev = ev.mutate(_rank=ibis.row_number().over(ibis.window(group_by=keys, order_by=order)))  # 0-based
     exceeding = ev.water_class > 3
     label = ibis.ifelse(
         ev.multiple.isnull(),
         ev.item_cn,
         ev.item_cn.concat("(", ev.multiple.cast("decimal(18,2)").cast("string"), ")"),
     )
-    agg = ev.group_by(keys).aggregate(
-        water_class=ev.water_class.max(),
-        n_items=ev.parameter.count(),
-        exceeding_items=label.group_concat(",", where=exceeding, order_by=[ev._rank]),
-        main_pollutants=label.group_concat(",", where=exceeding & (ev._rank < 3), order_by=[ev._rank]),
-    )
+    # ordered string aggregation without order-sensitive aggregates (PySpark has none): one conditional max
+    # per rank, then concatenated in rank order
+    n = len(EVALUATION_ITEMS_2011)
+    parts = {f"_e{k}": label.max(where=exceeding & (ev._rank == k)) for k in range(n)}
+    agg = ev.group_by(keys).aggregate(water_class=ev.water_class.max(), n_items=ev.parameter.count(), **parts)
+
+    def joined(m: int) -> ir.StringValue:
+        s: ir.StringValue = ibis.literal("")
+        for k in range(m):
+            x = agg[f"_e{k}"]
+            s = s.concat(ibis.ifelse(x.isnull(), "", ibis.literal(",").concat(x)))
+        return s.re_replace("^,", "")
+
+    agg = agg.mutate(exceeding_items=joined(n), main_pollutants=joined(3)).drop(*parts)
     return agg.mutate(
         class_label=class_label(agg.water_class),
         status=status_from_class(agg.water_class),
-        exceeding_items=agg.exceeding_items.fill_null(""),
-        main_pollutants=agg.main_pollutants.fill_null(""),
     )
 
 

@@ -187,3 +187,31 @@ def test_cli_noise_bad_input_writes_nothing(tmp_path: Path) -> None:
     r = runner.invoke(app, ["noise", "assess", str(bad), "--year", "2025", "-o", str(out)])
     assert r.exit_code != 0 and "第 3 行" in r.output and "row 3" in r.output
     assert not out.exists()
+
+
+@pytest.mark.spark
+def test_noise_chain_runs_on_pyspark_like_duckdb(tmp_path: Path) -> None:
+    """Levels, compliance and rates on PySpark equal the DuckDB results."""
+    import os
+
+    pyspark_sql = pytest.importorskip("pyspark.sql")
+    os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
+    spark = (
+        pyspark_sql.SparkSession.builder.master("local[1]")
+        .config("spark.sql.warehouse.dir", str(tmp_path / "wh"))
+        .config("spark.ui.enabled", "false")
+        .getOrCreate()
+    )
+    df = noise.read_points(pd.read_csv(DATA / "points_hourly.csv", dtype=str)).drop(columns=["_row"])
+
+    def run(con: ibis.BaseBackend) -> list[pd.DataFrame]:
+        t = con.create_table("points", df, overwrite=True)
+        pc = noise.point_compliance(noise.point_period_levels(t, keys=("division",)))
+        rates = noise.compliance_rates(pc, by=("division",))
+        return [
+            con.to_pyarrow(pc).to_pandas().sort_values("point").reset_index(drop=True).astype({"date": str}),
+            con.to_pyarrow(rates).to_pandas().sort_values("zone_class").reset_index(drop=True),
+        ]
+
+    for a, b in zip(run(ibis.pyspark.connect(spark)), run(ibis.duckdb.connect()), strict=True):
+        pd.testing.assert_frame_equal(a, b, check_dtype=False)

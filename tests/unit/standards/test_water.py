@@ -447,3 +447,36 @@ def test_cli_assess_compare_periods(tmp_path: Path) -> None:
     assert r.exit_code == 0, r.output
     c = pd.read_csv(out).iloc[0]
     assert c["change_by_shares"] == "明显好转" and c["cwqi_change_pct"] < 0
+
+
+@pytest.mark.spark
+def test_chains_run_on_pyspark_like_duckdb(tmp_path: Path) -> None:
+    """The same expressions on the PySpark backend give the DuckDB results (classes, statuses, CWQI, TLI)."""
+    import os
+
+    pyspark_sql = pytest.importorskip("pyspark.sql")
+    os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
+    spark = (
+        pyspark_sql.SparkSession.builder.master("local[1]")
+        .config("spark.sql.warehouse.dir", str(tmp_path / "wh"))
+        .config("spark.ui.enabled", "false")
+        .getOrCreate()
+    )
+    df = water.read_samples(pd.read_csv(DATA / "samples_long.csv", dtype=str, keep_default_na=False))
+    df = df.drop(columns=["_row"])
+
+    def run(con: ibis.BaseBackend) -> list[pd.DataFrame]:
+        t = con.create_table("samples", df, overwrite=True)
+        pv = water.period_values(t, period="2025", keys=("city",))
+        _, sec = water.section_results(pv, keys=("city",))
+        exprs = [
+            (water.sample_classes(t)[1], ["section", "time"]),
+            (sec, ["section"]),
+            (water.division_status(pv, sec, by="city"), ["city"]),
+            (water.cwqi_by_division(pv, by="city"), ["city"]),
+            (water.tli_sections(pv), ["section"]),
+        ]
+        return [con.to_pyarrow(e).to_pandas().sort_values(k).reset_index(drop=True) for e, k in exprs]
+
+    for a, b in zip(run(ibis.pyspark.connect(spark)), run(ibis.duckdb.connect()), strict=True):
+        pd.testing.assert_frame_equal(a, b, check_dtype=False)
