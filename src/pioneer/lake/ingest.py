@@ -19,8 +19,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import duckdb
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from pioneer.errors import InputError
 from pioneer.lake.layouts import BUILTIN, Layout, read_mapping, sniff_layout, with_options
@@ -204,17 +204,17 @@ def ingest_file(
         if checked.errors.num_rows:
             e = checked.errors
             error_parts.append(
-                e.append_column("file", pa.array([name] * e.num_rows, pa.string())).append_column(
-                    "sheet", pa.array([sh.name] * e.num_rows, pa.string())
+                e.append_column("file", _repeat(name, e.num_rows)).append_column(
+                    "sheet", _repeat(sh.name, e.num_rows)
                 )
             )
         rows = checked.rows
         if rows.num_rows:
             rows = rows.rename_columns(["row" if c == "_row" else c for c in rows.column_names])
             n = rows.num_rows
-            rows = rows.append_column("status", pa.array([lay.status] * n, pa.string()))
-            rows = rows.append_column("import_id", pa.array([import_id] * n, pa.string()))
-            rows = rows.append_column("sheet", pa.array([sh.name] * n, pa.string()))
+            rows = rows.append_column("status", _repeat(lay.status, n))
+            rows = rows.append_column("import_id", _repeat(import_id, n))
+            rows = rows.append_column("sheet", _repeat(sh.name, n))
             per_medium.setdefault(lay.medium, []).append(rows)
     errors = _report_table(error_parts)
     layout_name = ",".join(sorted({lay.name for lay in used})) or None
@@ -240,25 +240,13 @@ def ingest_file(
     tick("write", 2, 3)
     files: list[str] = []
     n_accepted = 0
-    con = duckdb.connect()
-    try:
-        for medium, parts in per_medium.items():
-            table = pa.concat_tables(parts, promote_options="default")
-            n_accepted += table.num_rows
-            con.register("t", table)
-            shift = "INTERVAL 1 HOUR" if medium == "air" else "INTERVAL 0 HOUR"
-            years = [
-                y
-                for (y,) in con.execute(f"SELECT DISTINCT year(time - {shift}) FROM t ORDER BY 1").fetchall()
-            ]
-            for y in years:
-                part = con.execute(f"SELECT * FROM t WHERE year(time - {shift}) = {y} ORDER BY row").arrow()
-                part = part.read_all() if hasattr(part, "read_all") else part
-                rel = f"{medium}/year={y}/{import_id}.parquet"
-                lake.write_parquet(f"_staging/{import_id}/{rel}", part)
-                files.append(rel)
-    finally:
-        con.close()
+    for medium, parts in per_medium.items():
+        table = pa.concat_tables(parts, promote_options="default")
+        n_accepted += table.num_rows
+        for y, part in _by_year(table, medium):
+            rel = f"{medium}/year={y}/{import_id}.parquet"
+            lake.write_parquet(f"_staging/{import_id}/{rel}", part)
+            files.append(rel)
     for rel in files:
         lake.fs.create_dir(lake.path(rel).rsplit("/", 1)[0], recursive=True)
         lake.fs.move(lake.path(f"_staging/{import_id}/{rel}"), lake.path(rel))
@@ -294,6 +282,27 @@ def ingest_file(
     return ImportResult(
         name, record["status"], import_id, sha, layout_name, rows_read, n_accepted, n_rejected, errors, record
     )
+
+
+def _repeat(value: str, n: int) -> pa.Array:
+    """A string column holding ``value`` ``n`` times (built in Arrow, not as a Python list)."""
+    return pa.repeat(pa.scalar(value, pa.string()), n)
+
+
+def _by_year(table: pa.Table, medium: str) -> list[tuple[int, pa.Table]]:
+    """Split normalised rows by partition year, each part in source-row order.
+
+    Air: the year of the data day, ``year(time − 1 h)`` (the hour-end label 2014-01-01 00:00 belongs to 2013);
+    water and noise: the year of the time. One sort and one boolean filter per year, in Arrow.
+    """
+    table = table.sort_by("row")
+    time = table["time"]
+    if medium == "air":
+        time = pc.subtract(time, pa.scalar(dt.timedelta(hours=1), pa.duration(time.type.unit)))
+    years = pc.year(time)
+    return [
+        (int(y), table.filter(pc.equal(years, y))) for y in sorted(pc.unique(years).drop_null().to_pylist())
+    ]
 
 
 def _one_error(exc: InputError, name: str, sheet: str = "") -> pa.Table:

@@ -22,6 +22,7 @@ from dataclasses import dataclass, replace
 
 import duckdb
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from pioneer.lake.layouts import (
     AIR_ITEMS,
@@ -76,17 +77,67 @@ class _Sql:
         self.con, self.layout, self.columns = con, layout, columns
         self.errors: list[str] = []
         self.missing = "(" + ", ".join(lit(m) for m in layout.missing) + ")"
+        # lean: ``p`` holds only what the rules test (no source texts); rules on ``p`` are then run as one scan
+        # per rule that yields (row, rule) pairs, and the offending texts are fetched from the view ``pfull``
+        # for the flagged rows only (see :meth:`run`).
+        self.lean = False
+        self.needs_trim: set[str] = set(columns)
+        self.any_bad = True
+        self.deferred: list[tuple[str, str, str, str, str, str]] = []
 
     def error(
         self, where: str, column: str, value_sql: str, code: str, zh: str, en: str, rel: str = "p"
     ) -> None:
+        if self.lean and rel == "p":
+            self.deferred.append((where, column, value_sql, code, zh, en))
+            return
         self.errors.append(
             f"SELECT _row AS row, {lit(column)} AS column, CAST({value_sql} AS VARCHAR) AS value, {lit(code)} AS code, "
             f"{lit(zh)} AS reason_zh, {lit(en)} AS reason_en FROM {rel} WHERE {where}"
         )
 
+    def run(self) -> pa.Table | None:
+        """All located errors of the rules registered so far (None when no rule was registered)."""
+        parts: list[pa.Table] = []
+        if self.deferred:
+            # one scan of p: a row matching any rule yields one (row, rule) pair per rule it breaks
+            conds = [f"coalesce({d[0]}, FALSE)" for d in self.deferred]
+            ids = ", ".join(f"CASE WHEN {c} THEN {i} END" for i, c in enumerate(conds))
+            self.con.execute(
+                f"CREATE TEMP TABLE _marks AS SELECT _row, unnest(list_filter([{ids}], x -> x IS NOT NULL)) AS _e "
+                f"FROM p WHERE {' OR '.join(conds)}"
+            )
+            (n,) = self.con.execute("SELECT count(*) FROM _marks").fetchone()  # type: ignore[misc]
+            if n:
+
+                def case(k: int, text: bool) -> str:
+                    whens = " ".join(
+                        f"WHEN {i} THEN " + (f"CAST({d[k]} AS VARCHAR)" if not text else lit(d[k]))
+                        for i, d in enumerate(self.deferred)
+                    )
+                    return f"CASE m._e {whens} END"
+
+                parts.append(
+                    _arrow(
+                        self.con.execute(
+                            f"SELECT m._row AS row, {case(1, True)} AS column, {case(2, False)} AS value, "
+                            f"{case(3, True)} AS code, {case(4, True)} AS reason_zh, {case(5, True)} AS reason_en "
+                            "FROM _marks m JOIN pfull p ON p._row = m._row ORDER BY m._e, m._row"
+                        ).arrow()
+                    )
+                )
+            else:
+                parts.append(ERROR_SCHEMA.empty_table())
+        if self.errors:
+            parts.append(_arrow(self.con.execute(" UNION ALL ".join(self.errors)).arrow()))
+        return pa.concat_tables([t.cast(ERROR_SCHEMA) for t in parts]) if parts else None
+
     def text(self, glossary: str) -> str:
-        return f"trim({q(self.layout.columns[glossary])})"
+        return self.trimmed(self.layout.columns[glossary])
+
+    def trimmed(self, column: str) -> str:
+        """SQL of the source column without surrounding blanks (``trim`` only where a value could have any)."""
+        return f"trim({q(column)})" if column in self.needs_trim else q(column)
 
     def number(self, raw: str) -> str:
         return f"CASE WHEN {raw} IN {self.missing} THEN NULL ELSE TRY_CAST({raw} AS DOUBLE) END"
@@ -96,7 +147,7 @@ class _Sql:
         t = self.layout.time
         start_shift = "INTERVAL 1 HOUR" if t.label == "start" else "INTERVAL 0 HOUR"
         if t.parts:
-            y, m, d, h = (f"trim({q(t.parts[k])})" for k in ("year", "month", "day", "hour"))
+            y, m, d, h = (self.trimmed(t.parts[k]) for k in ("year", "month", "day", "hour"))
             hour = f"TRY_CAST({h} AS INTEGER)"
             lo, hi = (0, 23) if t.hours == "0-23" else (1, 24)
             date = f"try_strptime({y} || '-' || {m} || '-' || {d}, '%Y-%m-%d')"
@@ -147,6 +198,7 @@ def _check(
     if layout.name in ("wide", "long") and "city" in columns and "city" not in layout.columns:
         layout = replace(layout, columns={**layout.columns, "city": "city"})
     sql = _Sql(con, layout, columns)
+    sql.needs_trim = {c for c in columns if _may_need_trim(table[c])}
     schema_errors = []
     wide_optional = layout.name in ("wide", "water-wide")
     required = {k: v for k, v in layout.columns.items() if k not in layout.constants}
@@ -222,12 +274,36 @@ def _check(
         )
     elif layout.medium in ("air", "water"):
         for g, s in item_cols.items():
-            extra.append(f"trim({q(s)}) AS {q(g + '__raw')}")
-    con.execute(
-        f"CREATE TEMP TABLE p AS SELECT _row, {key_raw} AS key_raw, {key_expr} AS key, {time_raw} AS time_raw, "
-        f"{ts} AS time, {hour_bad} AS hour_bad, {', '.join(extra)} FROM src"
+            extra.append(f"{sql.trimmed(s)} AS {q(g + '__raw')}")
+    # Numbers are parsed once here (``<name>__num``, NULL for a missing marker or an unparsable text); every rule
+    # and the normalised output then compare these DOUBLE columns instead of casting the text again.
+    if layout.medium == "noise":
+        num_of = ["leq"]
+    elif layout.shape == "long":
+        num_of = ["value"] if layout.medium == "air" else []
+    else:
+        num_of = list(item_cols) if layout.medium == "air" else []
+    nums = "".join(f", {sql.number(q(g + '__raw'))} AS {q(g + '__num')}" for g in num_of)
+    full = (
+        f"SELECT _row, {key_raw} AS key_raw, {key_expr} AS key, {time_raw} AS time_raw, {ts} AS time, "
+        f"{hour_bad} AS hour_bad, {', '.join(extra)} FROM src"
         + (f" LEFT JOIN names ON names.name = {key_raw}" if layout.station_names else "")
     )
+    if layout.medium == "air" and layout.shape == "wide":
+        # Lean working table: no source texts are stored (each item becomes its parsed number and a
+        # missing-marker flag); the texts quoted in error messages come from the view ``pfull``.
+        sql.lean = True
+        con.execute(f"CREATE TEMP VIEW pfull AS {full}")
+        keep = ["_row", "key_raw", "key", "time", "hour_bad", "city_src", "city_name"]
+        if not layout.time.parts:
+            keep.append("time_raw")
+        flags = "".join(
+            f", {q(g + '__raw')} IN {sql.missing} AS {q(g + '__miss')}, {sql.number(q(g + '__raw'))} AS {q(g + '__num')}"
+            for g in item_cols
+        )
+        con.execute(f"CREATE TEMP TABLE p AS SELECT {', '.join(keep)}{flags} FROM ({full})")
+    else:
+        con.execute(f"CREATE TEMP TABLE p AS SELECT *{nums} FROM ({full})")
     # --- key and time -------------------------------------------------------------------------------------
     key_src = layout.columns[key]
     sql.error(
@@ -319,12 +395,12 @@ def _check(
         select = _water(sql, item_cols)
     else:
         select = _noise(sql)
-    errs = con.execute(" UNION ALL ".join(sql.errors)).arrow() if sql.errors else None
+    errs = sql.run()
     errors = _errors_table(schema_errors)
     if errs is not None:
-        errs = errs.read_all() if hasattr(errs, "read_all") else errs
-        errors = pa.concat_tables([errors, errs.cast(ERROR_SCHEMA)])
+        errors = pa.concat_tables([errors, errs])
     con.register("bad", errors.select(["row"]))
+    sql.any_bad = errors.num_rows > 0
     rows, dup_errors = select(con, city_final)
     errors = pa.concat_tables([errors, dup_errors.cast(ERROR_SCHEMA)])
     return Checked(rows, errors, table.num_rows)
@@ -338,9 +414,9 @@ def _air_wide(sql: _Sql, item_cols: dict[str, str]):  # type: ignore[no-untyped-
         target = AIR_ITEMS[g]
         source = layout.units.get(g, target)
         factor = 1.0 if source == target else CONVERSIONS[(source, target)]
-        num = sql.number(raw)
+        num = q(g + "__num")
         sql.error(
-            f"{raw} NOT IN {sql.missing} AND ({num} IS NULL OR NOT isfinite({num}))",
+            f"NOT {q(g + '__miss')} AND ({num} IS NULL OR NOT isfinite({num}))",
             s,
             raw,
             "number",
@@ -367,7 +443,7 @@ def _air_wide(sql: _Sql, item_cols: dict[str, str]):  # type: ignore[no-untyped-
     def select(con: duckdb.DuckDBPyConnection, city: str) -> tuple[pa.Table, pa.Table]:
         con.execute(
             f"CREATE TEMP TABLE v AS SELECT _row, key AS station, {city} AS city, city_name, time, "
-            f"{', '.join(exprs)} FROM p WHERE _row NOT IN (SELECT row FROM bad)"
+            f"{', '.join(exprs)} FROM p" + (" WHERE _row NOT IN (SELECT row FROM bad)" if sql.any_bad else "")
         )
         return _dedupe(con, sql, ["station", "time"], list(AIR_ITEMS), layout.columns["station"])
 
@@ -420,7 +496,7 @@ def _air_long(sql: _Sql):  # type: ignore[no-untyped-def]
         "unit is not the glossary unit and the mapping declares no conversion",
         rel="pl",
     )
-    num = sql.number("value__raw")
+    num = "value__num"
     sql.error(
         f"value__raw NOT IN {sql.missing} AND ({num} IS NULL OR NOT isfinite({num}))",
         value_src,
@@ -522,7 +598,7 @@ def _unit_case(raw: str) -> str:
 def _noise(sql: _Sql):  # type: ignore[no-untyped-def]
     """Noise points: Leq in dB(A) within the plausibility screen; zone class per GB 3096-2008 §4."""
     layout = sql.layout
-    num = sql.number("leq__raw")
+    num = "leq__num"
     s = layout.columns["leq"]
     sql.error(
         f"leq__raw NOT IN {sql.missing} AND ({num} IS NULL OR NOT isfinite({num}))",
@@ -591,6 +667,26 @@ def _dedupe(
     con.register("dup_rows", dups.select(["row"]))
     rows = con.execute("SELECT * FROM v WHERE _row NOT IN (SELECT row FROM dup_rows) ORDER BY _row").arrow()
     return _arrow(rows), dups
+
+
+def _may_need_trim(column: pa.ChunkedArray) -> bool:
+    """Whether DuckDB's ``trim`` could change any value of a text column.
+
+    ``trim`` removes spaces and Unicode blanks (e.g. U+3000, U+00A0) at either end, never other ASCII characters.
+    So a column whose values all begin and end with an ASCII character other than a space is unchanged by it:
+    one vectorised look at the first and last byte of every value decides (any non-ASCII end byte counts as a
+    possible blank).
+    """
+    if column.num_chunks == 0 or len(column) == 0:
+        return False
+    b = pc.cast(column, pa.binary())
+    first, last = pc.binary_slice(b, 0, 1), pc.binary_slice(b, -1)
+    space, high = pa.scalar(b" "), pa.scalar(b"\x80")
+    bad = pc.or_(
+        pc.or_(pc.equal(first, space), pc.greater_equal(first, high)),
+        pc.or_(pc.equal(last, space), pc.greater_equal(last, high)),
+    )
+    return bool(pc.any(bad).as_py())
 
 
 def _arrow(x: object) -> pa.Table:
