@@ -32,7 +32,9 @@ typecheck: venv
 
 test: venv system-test lint typecheck
 	scripts/start-postgres.sh
-	PIONEER_REQUIRE_POSTGRES=1 PIONEER_TEST_POSTGRES_URL=$$(cat .pg/url) $(VENV)/bin/pytest -n 2 --dist loadfile
+	PIONEER_REQUIRE_POSTGRES=1 PIONEER_TEST_POSTGRES_URL=$$(cat .pg/url) $(VENV)/bin/pytest -n 2 --dist loadfile -m "not browser"
+	# the browser suite runs alone: it drives a live server and Chromium, which time out beside Spark jobs
+	$(VENV)/bin/pytest -m browser
 
 bench: venv
 	$(PY) benchmarks/bench_air_national.py
