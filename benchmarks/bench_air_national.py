@@ -131,6 +131,8 @@ def run_pioneer(data: Path, fmt: str, out: Path, *, patched: bool = False, profi
             o3_valid=annual.o3_8h_p90.count(), compliant=annual.compliant.fill_null(False).cast("int64").sum())
     )  # fmt: skip
     ranking.to_parquet(out / "ranking.parquet")
+    city_daily = daily.filter(daily.site_level == "city").select("id", "date", "pm2_5", "o3_8h_max")
+    con.execute(city_daily).to_parquet(out / "city_daily.parquet")
     extra = {"daily_rows": int(con.execute(daily.count())), "daily_aqi_rows": int(con.execute(report.count())),
              "valid": counts.to_dict(orient="records")}  # fmt: skip
     if profile:
@@ -236,7 +238,7 @@ def run_pandas(data: Path, fmt: str, out: Path) -> dict:
     for i in ("so2", "no2", "co", "pm10", "pm2_5"):
         n, s = agg[(i, "count")], agg[(i, "sum")]
         daily[f"{i}_hours"] = n
-        daily[i] = (s / n).round(1 if i == "co" else 0).where(n >= 20)
+        daily[i] = (s.round(6) / n).round(1 if i == "co" else 0).where(n >= 20)
     o3max = g["o3"].max()
     daily["o3_hours"] = agg[("o3", "count")]
     daily["o3_1h_max"] = o3max.round(0).where(daily["o3_hours"] >= 20)
@@ -250,7 +252,7 @@ def run_pandas(data: Path, fmt: str, out: Path) -> dict:
     ] = sites["o3"].to_numpy()
     o3 = pd.Series(grid)
     roll_n = o3.rolling(8, min_periods=1).count().to_numpy().reshape(-1, 24)[:, 7:]
-    roll_s = o3.rolling(8, min_periods=1).sum().to_numpy().reshape(-1, 24)[:, 7:]
+    roll_s = o3.rolling(8, min_periods=1).sum().to_numpy().reshape(-1, 24)[:, 7:].round(6)
     del grid, o3
     means = np.where(roll_n >= 6, np.round(roll_s / np.where(roll_n > 0, roll_n, 1), 0), np.nan)
     windows = (~np.isnan(means)).sum(axis=1)
@@ -308,8 +310,8 @@ def run_pandas(data: Path, fmt: str, out: Path) -> dict:
         valid = (days >= 324) & (monthly.to_numpy() >= need).all(axis=1)
         dec = 1 if i == "co" else 0
         gi = d.groupby("site")[i]
-        mean = (gi.sum() / gi.count()).reindex(annual.index).round(dec)
-        q = gi.quantile(p / 100, interpolation="linear").reindex(annual.index).round(dec)
+        mean = (gi.sum().round(6) / gi.count()).reindex(annual.index).round(dec)
+        q = gi.quantile(p / 100, interpolation="linear").reindex(annual.index).round(6).round(dec)
         key = "o3_8h" if i == "o3_8h_max" else i
         annual[f"{key}_valid_days"] = days
         if i != "o3_8h_max":
@@ -331,7 +333,7 @@ def run_pandas(data: Path, fmt: str, out: Path) -> dict:
         a.so2_annual_mean / lim["so2", "annual"] + a.no2_annual_mean / lim["no2", "annual"]
         + a.pm10_annual_mean / lim["pm10", "annual"] + a.pm2_5_annual_mean / lim["pm2_5", "annual"]
         + a.co_p95 / lim["co", "24h"] + a.o3_8h_p90 / lim["o3", "8h"]
-    ).round(2)  # fmt: skip
+    ).round(6).round(2)  # fmt: skip
     gd = d.groupby("site")
     valid_days = gd["aqi_valid"].sum()
     a["aqi_valid_days"] = valid_days.reindex(a.index)
@@ -353,6 +355,12 @@ def run_pandas(data: Path, fmt: str, out: Path) -> dict:
     steps["ranking"] = time.perf_counter() - t
     total = time.perf_counter() - t0
     ranking.to_parquet(out / "ranking.parquet")
+    cd = daily.reset_index()
+    cd = cd[cd["site"] >= n_st]
+    pd.DataFrame({"id": site_names[cd["site"].to_numpy()],
+                  "date": (start + pd.to_timedelta(cd["day"], unit="D")).dt.date,
+                  "pm2_5": cd["pm2_5"].to_numpy(), "o3_8h_max": cd["o3_8h_max"].to_numpy()}).to_parquet(
+        out / "city_daily.parquet")  # fmt: skip
     valid = [
         {"site_level": lv, "sites": int((a.site_level == lv).sum()),
          "pm2_5_valid": int(a.loc[a.site_level == lv, "pm2_5_annual_mean"].notna().sum()),
@@ -403,6 +411,14 @@ def run_iaqi(n: int, n_loop: int) -> dict:
     t0 = time.perf_counter()
     con.create_table("iaqi_out", t.select(iaqi=expr), temp=True)
     mat = time.perf_counter() - t0
+    # proposed form: the GB/T 8170 rounding as its own column, eq. (1) on that column (same values, SQL 10× smaller)
+    from pioneer.standards.air.aqi import concentration_for_index, iaqi_scaled
+
+    rounded = t.select(cc=concentration_for_index(t.c, "pm2_5", edition="2026"))
+    two_step = iaqi_scaled(rounded.cc, "pm2_5", period="24h", edition="2026")
+    t0 = time.perf_counter()
+    checksum2 = int(con.execute(two_step.sum()))
+    agg2 = time.perf_counter() - t0
     sample = con.execute(t.select("c", iaqi=expr).limit(n_loop))
     bps = [(b.iaqi, b.concentration) for b in breakpoints("2026", "pm2_5", "24h")]
     values = sample["c"].tolist()
@@ -410,7 +426,8 @@ def run_iaqi(n: int, n_loop: int) -> dict:
     loop = _iaqi_decimal(values, bps)
     loop_s = time.perf_counter() - t0
     agree = sum(int(a == b) for a, b in zip(loop, sample["iaqi"].tolist(), strict=True))
-    return {"n": n, "seconds_sum": agg, "seconds_materialise": mat, "checksum": checksum, "n_loop": n_loop,
+    return {"n": n, "seconds_sum": agg, "seconds_materialise": mat, "checksum": checksum,
+            "seconds_two_step": agg2, "checksum_two_step": checksum2, "n_loop": n_loop,
             "seconds_loop": loop_s, "loop_agree": agree}  # fmt: skip
 
 
@@ -469,13 +486,31 @@ def compare(size: str, a: str, b: str) -> dict:
         "composite_max_abs_diff": float(np.nanmax(np.abs(ci_a - ci_b))) if both.any() else 0.0,
         "rank_equal": int((ra["rank"].astype("Int64") == rb["rank"].astype("Int64")).fillna(False).sum()),
         "ranked": int(both.sum()),
+        "compliant_judged": int(ra["compliant"].notna().sum()),
         "compliant_equal": int(
             (ra["compliant"].astype("boolean") == rb["compliant"].astype("boolean")).fillna(False).sum()
         ),  # fmt: skip
         "good_day_ratio_equal": int(
             (ra["good_day_ratio"].astype(float) == rb["good_day_ratio"].astype(float)).sum()
         ),
+        **_compare_daily(size, a, b),
     }
+
+
+def _compare_daily(size: str, a: str, b: str) -> dict:
+    """City daily PM2.5 and O3 MDA8 of two variants: how many city-days differ (rounding ties)."""
+    import pandas as pd
+
+    da = pd.read_parquet(OUT / "results" / size / a / "city_daily.parquet")
+    db = pd.read_parquet(OUT / "results" / size / b / "city_daily.parquet")
+    for d in (da, db):
+        d["date"] = pd.to_datetime(d["date"])
+    m = da.merge(db, on=["id", "date"], how="inner", suffixes=("_a", "_b"))
+    out = {"city_days": len(m)}
+    for c in ("pm2_5", "o3_8h_max"):
+        x, y = m[f"{c}_a"].astype(float), m[f"{c}_b"].astype(float)
+        out[f"city_days_{c}_differ"] = int((~((x == y) | (x.isna() & y.isna()))).sum())
+    return out
 
 
 def main() -> None:
@@ -515,6 +550,8 @@ def main() -> None:
                   f"(materialised: {r['n'] / r['seconds_materialise'] / 1e6:.1f} M/s); Decimal loop: "
                   f"{loop_rate / 1e6:.3f} M/s on {r['n_loop']:,} → ratio {rate / loop_rate:.0f}×; loop agrees on "
                   f"{r['loop_agree']:,}/{r['n_loop']:,}")  # fmt: skip
+            print(f"  proposed two-step form: {r['n'] / r['seconds_two_step'] / 1e6:.1f} M/s, checksum "
+                  f"{'equal' if r['checksum_two_step'] == r['checksum'] else 'DIFFERENT'}")  # fmt: skip
             continue
         steps = ", ".join(f"{k} {v:.2f}" for k, v in r["steps"].items())
         print(f"  {r['seconds']:.2f} s work ({steps}); process {r['process_wall']:.2f} s wall, "

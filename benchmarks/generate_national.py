@@ -144,15 +144,15 @@ def generate(*, n_stations: int = 1734, n_cities: int = 339, year: int = 2025, s
 
     # --- gaps ----------------------------------------------------------------------------------------------
     present = rng.random((n, hours)) >= 0.01  # whole-hour rows lost in transmission
-    n_out = rng.poisson(0.9, n)
+    n_out = rng.poisson(0.6, n)
     unit = np.repeat(np.arange(n), n_out)
-    length = np.minimum(np.round(rng.lognormal(np.log(60), 1.1, unit.size)).astype(int) + 6, 24 * 60)
+    length = np.minimum(np.round(rng.lognormal(np.log(30), 1.2, unit.size)).astype(int) + 6, 24 * 60)
     present &= ~_boxes(n, hours, unit, rng.integers(0, hours, unit.size), length)
     for item in ITEMS:
         cell_missing = rng.random((n, hours)) < 0.01
-        n_an = rng.poisson(0.35, n)
+        n_an = rng.poisson(0.2, n)
         u = np.repeat(np.arange(n), n_an)
-        ln = np.round(rng.lognormal(np.log(72), 0.9, u.size)).astype(int) + 6
+        ln = np.round(rng.lognormal(np.log(36), 1.0, u.size)).astype(int) + 6
         cell_missing |= _boxes(n, hours, u, rng.integers(0, hours, u.size), ln)
         values[item][cell_missing] = np.nan
     return {
@@ -232,7 +232,7 @@ def write(data: dict, out_dir: Path, *, formats: tuple[str, ...] = ("csv", "parq
 
 def ensure(out_dir: Path, *, n_stations: int, n_cities: int, year: int, seed: int) -> dict[str, Path]:
     """Generate the data set unless ``out_dir`` already holds the one with these parameters."""
-    meta = {"n_stations": n_stations, "n_cities": n_cities, "year": year, "seed": seed, "version": 1}
+    meta = {"n_stations": n_stations, "n_cities": n_cities, "year": year, "seed": seed, "version": 2}
     meta_path = out_dir / "meta.json"
     paths = {"csv": out_dir / "hourly.csv", "parquet": out_dir / "hourly.parquet"}
     if (
