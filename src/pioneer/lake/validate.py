@@ -81,7 +81,8 @@ class _Sql:
         # per rule that yields (row, rule) pairs, and the offending texts are fetched from the view ``pfull``
         # for the flagged rows only (see :meth:`run`).
         self.lean = False
-        self.needs_trim: set[str] = set(columns)
+        self.needs_trim: dict[str, bool] = {}  # source column → may a value have surrounding blanks?
+        self.source = pa.table({})
         self.any_bad = True
         self.deferred: list[tuple[str, str, str, str, str, str]] = []
 
@@ -137,7 +138,11 @@ class _Sql:
 
     def trimmed(self, column: str) -> str:
         """SQL of the source column without surrounding blanks (``trim`` only where a value could have any)."""
-        return f"trim({q(column)})" if column in self.needs_trim else q(column)
+        if column not in self.needs_trim:
+            self.needs_trim[column] = column not in self.source.column_names or _may_need_trim(
+                self.source[column]
+            )
+        return f"trim({q(column)})" if self.needs_trim[column] else q(column)
 
     def number(self, raw: str) -> str:
         return f"CASE WHEN {raw} IN {self.missing} THEN NULL ELSE TRY_CAST({raw} AS DOUBLE) END"
@@ -198,7 +203,7 @@ def _check(
     if layout.name in ("wide", "long") and "city" in columns and "city" not in layout.columns:
         layout = replace(layout, columns={**layout.columns, "city": "city"})
     sql = _Sql(con, layout, columns)
-    sql.needs_trim = {c for c in columns if _may_need_trim(table[c])}
+    sql.source = table
     schema_errors = []
     wide_optional = layout.name in ("wide", "water-wide")
     required = {k: v for k, v in layout.columns.items() if k not in layout.constants}
@@ -673,20 +678,16 @@ def _may_need_trim(column: pa.ChunkedArray) -> bool:
     """Whether DuckDB's ``trim`` could change any value of a text column.
 
     ``trim`` removes spaces and Unicode blanks (e.g. U+3000, U+00A0) at either end, never other ASCII characters.
-    So a column whose values all begin and end with an ASCII character other than a space is unchanged by it:
-    one vectorised look at the first and last byte of every value decides (any non-ASCII end byte counts as a
-    possible blank).
+    So a column of ASCII values none of which begins or ends with a space is unchanged by it; any non-ASCII
+    value makes the column count as needing ``trim`` (a cheap, conservative test in three vectorised kernels).
     """
-    if column.num_chunks == 0 or len(column) == 0:
+    if len(column) == 0 or column.null_count == len(column):
         return False
-    b = pc.cast(column, pa.binary())
-    first, last = pc.binary_slice(b, 0, 1), pc.binary_slice(b, -1)
-    space, high = pa.scalar(b" "), pa.scalar(b"\x80")
-    bad = pc.or_(
-        pc.or_(pc.equal(first, space), pc.greater_equal(first, high)),
-        pc.or_(pc.equal(last, space), pc.greater_equal(last, high)),
+    return not (
+        pc.all(pc.string_is_ascii(column)).as_py() is not False
+        and not pc.any(pc.starts_with(column, " ")).as_py()
+        and not pc.any(pc.ends_with(column, " ")).as_py()
     )
-    return bool(pc.any(bad).as_py())
 
 
 def _arrow(x: object) -> pa.Table:
