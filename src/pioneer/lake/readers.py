@@ -75,6 +75,8 @@ def decode_csv(data: bytes, *, file: str, encoding: str | None = None) -> tuple[
         candidates = ["utf-8-sig"]
     else:
         candidates = ["utf-8", "gb18030"]
+    if candidates[0] == "utf-8" and data.isascii():
+        return data, "utf-8"  # ASCII is valid UTF-8: no need to decode the whole file to know it
     failures: list[tuple[int, str, UnicodeDecodeError]] = []
     for enc in candidates:
         try:
@@ -111,7 +113,7 @@ def read_csv(data: bytes, *, file: str, encoding: str | None = None) -> ReadResu
 
     def read(threads: bool) -> pa.Table:
         return pacsv.read_csv(
-            io.BytesIO(utf8),
+            pa.BufferReader(utf8),  # zero-copy view of the bytes
             read_options=pacsv.ReadOptions(
                 use_threads=threads, block_size=1 << 24, column_names=header, skip_rows=1
             ),

@@ -446,8 +446,9 @@ def _air_wide(sql: _Sql, item_cols: dict[str, str]):  # type: ignore[no-untyped-
             exprs.append(f"CAST(NULL AS DOUBLE) AS {g}")
 
     def select(con: duckdb.DuckDBPyConnection, city: str) -> tuple[pa.Table, pa.Table]:
+        # a view: the values are computed from the parsed numbers of ``p`` while they are read, not stored again
         con.execute(
-            f"CREATE TEMP TABLE v AS SELECT _row, key AS station, {city} AS city, city_name, time, "
+            f"CREATE TEMP VIEW v AS SELECT _row, key AS station, {city} AS city, city_name, time, "
             f"{', '.join(exprs)} FROM p" + (" WHERE _row NOT IN (SELECT row FROM bad)" if sql.any_bad else "")
         )
         return _dedupe(con, sql, ["station", "time"], list(AIR_ITEMS), layout.columns["station"])
