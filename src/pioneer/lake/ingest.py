@@ -176,7 +176,7 @@ def ingest_file(
         return _rejected(lake, import_id, name, path, sha, None, 0, errors, who, started)
     del data
     tick("validate", 1, 3)
-    per_medium: dict[str, list[pa.Table]] = {}
+    per_medium: dict[str, list[tuple[pa.Table, str, str]]] = {}  # rows, value status, sheet
     error_parts: list[pa.Table] = []
     used: list[Layout] = []
     rows_read = 0
@@ -211,11 +211,7 @@ def ingest_file(
         rows = checked.rows
         if rows.num_rows:
             rows = rows.rename_columns(["row" if c == "_row" else c for c in rows.column_names])
-            n = rows.num_rows
-            rows = rows.append_column("status", _repeat(lay.status, n))
-            rows = rows.append_column("import_id", _repeat(import_id, n))
-            rows = rows.append_column("sheet", _repeat(sh.name, n))
-            per_medium.setdefault(lay.medium, []).append(rows)
+            per_medium.setdefault(lay.medium, []).append((rows, lay.status, sh.name))
     errors = _report_table(error_parts)
     layout_name = ",".join(sorted({lay.name for lay in used})) or None
     n_rejected = (
@@ -241,9 +237,15 @@ def ingest_file(
     files: list[str] = []
     n_accepted = 0
     for medium, parts in per_medium.items():
-        table = pa.concat_tables(parts, promote_options="default")
+        # The per-row constants (status, import_id, sheet) are added to each year's part just before it is
+        # written when all parts share them (one CSV): they are not carried through the sort and the split.
+        late = len({(st, sheet_name) for _, st, sheet_name in parts}) == 1
+        tables = [t if late else _with_constants(t, st, import_id, sheet_name) for t, st, sheet_name in parts]
+        table = pa.concat_tables(tables, promote_options="default")
         n_accepted += table.num_rows
         for y, part in _by_year(table, medium):
+            if late:
+                part = _with_constants(part, parts[0][1], import_id, parts[0][2])
             rel = f"{medium}/year={y}/{import_id}.parquet"
             lake.write_parquet(f"_staging/{import_id}/{rel}", part)
             files.append(rel)
@@ -289,22 +291,35 @@ def _repeat(value: str, n: int) -> pa.Array:
     return pa.repeat(pa.scalar(value, pa.string()), n)
 
 
+def _with_constants(rows: pa.Table, status: str, import_id: str, sheet: str) -> pa.Table:
+    n = rows.num_rows
+    rows = rows.append_column("status", _repeat(status, n))
+    rows = rows.append_column("import_id", _repeat(import_id, n))
+    return rows.append_column("sheet", _repeat(sheet, n))
+
+
 def _by_year(table: pa.Table, medium: str) -> list[tuple[int, pa.Table]]:
     """Split normalised rows by partition year, each part in source-row order.
 
     Air: the year of the data day, ``year(time − 1 h)`` (the hour-end label 2014-01-01 00:00 belongs to 2013);
-    water and noise: the year of the time. One sort and one boolean filter per year, in Arrow.
+    water and noise: the year of the time. Rows are put in source-row order (validation already delivers them
+    so; the sort is skipped then) and each year is one boolean filter, in Arrow.
     """
-    row = table["row"].combine_chunks()
-    if len(row) > 1 and not pc.all(pc.less_equal(row[:-1], row[1:])).as_py():
-        table = table.sort_by("row")
     time = table["time"]
     if medium == "air":
         time = pc.subtract(time, pa.scalar(dt.timedelta(hours=1), pa.duration(time.type.unit)))
-    years = pc.year(time)
-    return [
-        (int(y), table.filter(pc.equal(years, y))) for y in sorted(pc.unique(years).drop_null().to_pylist())
-    ]
+    years = pc.year(time).combine_chunks()
+    if years.null_count:  # no partition for a row without a time (validation refuses those anyway)
+        valid = pc.is_valid(years)
+        table, years = table.filter(valid), years.filter(valid)
+    row = table["row"].combine_chunks()
+    if len(row) > 1 and not pc.all(pc.less_equal(row[:-1], row[1:])).as_py():
+        order = pc.sort_indices(row)
+        table, years = table.take(order), years.take(order)
+    values = sorted(pc.unique(years).to_pylist())
+    if len(values) == 1:
+        return [(int(values[0]), table)]
+    return [(int(y), table.filter(pc.equal(years, y))) for y in values]
 
 
 def _one_error(exc: InputError, name: str, sheet: str = "") -> pa.Table:

@@ -653,7 +653,7 @@ def _dedupe(
     ).fetchone()  # type: ignore[misc]
     if n_dup_keys == 0:
         empty = ERROR_SCHEMA.empty_table()
-        return _arrow(con.execute("SELECT * FROM v").arrow()), empty
+        return _arrow(con.execute("SELECT * FROM v ORDER BY _row").arrow()), empty
     con.execute(
         f"CREATE TEMP TABLE g AS SELECT {k}, count(*) AS n, count(DISTINCT hash({vals})) AS nv, min(_row) AS first_row "
         f"FROM v GROUP BY {k} HAVING count(*) > 1"
