@@ -87,10 +87,10 @@ def _write_atomic(df: pd.DataFrame, out: Path) -> None:
 def _format_concentrations(df: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
     """Show concentrations at their reporting precision (µg/m³ integers, CO one decimal); empty when invalid."""
     for c in columns:
-        if c in df:
-            base = "co" if c.startswith("co") else "o3" if c.startswith("o3") else c.split("_annual")[0]
-            decimals = DECIMALS.get(base.replace("_p95", "").replace("_p98", ""), 0)
-            df[c] = df[c].map(lambda v, d=decimals: "" if pd.isna(v) else f"{v:.{d}f}")
+        if c.startswith("co"):
+            df[c] = df[c].round(DECIMALS["co"])
+        else:
+            df[c] = df[c].round().astype("Int64")
     return df
 
 

@@ -172,7 +172,7 @@ def daily_report(daily: ir.Table, *, edition_key: str = "auto") -> ir.Table:
     return parts[0] if len(parts) == 1 else parts[0].union(parts[1].select(*cols))
 
 
-def aqi_day_valid(reported: ir.Table, ed: str) -> ir.BooleanValue:
+def aqi_day_valid(reported: ir.Table) -> ir.BooleanValue:
     """A day counts in day statistics when its AQI is published: all items present, or AQI > 100 (HJ 633-2026
     §5.3.1; applied to both editions)."""
     return (
@@ -214,10 +214,12 @@ def annual_statistics(
     Table 1 of the edition and phase; composite index; good-day ratio; days per AQI category).
 
     ``daily`` is the output of ``daily_values`` (with rounded daily values). Returns one row per ``site_level, id``.
+    The whole year is judged under one edition (``annual_limits_phase``): its limits, and its AQI for every day's
+    category, so that two years compare like with like.
     """
     ed, phase = annual_limits_phase(year, edition_key)
     d = daily.filter(daily.date.year() == year)
-    reported = daily_report(d, edition_key=edition_key if edition_key != "auto" else "auto")
+    reported = daily_report(d, edition_key=ed)  # one edition for the whole year, so years compare
     items = (*ANNUAL_MEAN_ITEMS, "o3_8h_max")
     long = ibis.union(*[
         d.select("site_level", "id", month=d.date.month(), item=ibis.literal(i), v=scaled(d[i]))
@@ -290,7 +292,7 @@ def annual_statistics(
     composite = round_half_even_div(scaled(total), SCALE // 100).cast("float64") / 100
     wide = wide.mutate(compliant=all_ok, composite_index=composite)
 
-    valid_day = aqi_day_valid(reported, ed)
+    valid_day = aqi_day_valid(reported)
     r = reported.mutate(_valid=valid_day)
     day_aggs: dict[str, Any] = {"aqi_valid_days": r._valid.cast("int64").sum(),
                                 "_good": (r._valid & (r.aqi <= 100)).cast("int64").sum()}  # fmt: skip
