@@ -6,5 +6,6 @@ Each area adds one import line here when it adds models.
 from __future__ import annotations
 
 import pioneer.indicators.models
+import pioneer.plans.models
 import pioneer.registry.models
 import pioneer.web.models  # noqa: F401
