@@ -94,6 +94,12 @@ def read_table(path: Path, layout: Layout, *, con: ibis.BaseBackend, max_errors:
     time_sql = f'try_strptime(trim("time"), {_sql_list(formats)})'
     if layout.time_is_date:
         time_sql = f"CAST({time_sql} AS DATE)"
+    else:  # the 24th hour-end label of a day ("…T24:00") is 00:00 of the next day
+        time_sql = (
+            "CASE WHEN regexp_matches(trim(\"time\"), '^\\d{4}-\\d{2}-\\d{2}[T ]24:?00(:00)?$') "
+            "THEN CAST(try_strptime(left(trim(\"time\"), 10), '%Y-%m-%d') AS TIMESTAMP) + INTERVAL 1 DAY "
+            f"ELSE {time_sql} END"
+        )
     typed = con.sql(
         f'SELECT row, {key_sql}, trim("time") AS time__raw, {time_sql} AS time, {value_sql} FROM "{tname}"'
     )

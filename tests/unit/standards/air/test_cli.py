@@ -106,3 +106,13 @@ def test_bad_input_is_located_bilingual_and_writes_nothing(tmp_path, body, row, 
         text = res.output
         assert "bad.csv" in text and f"第 {row} 行" in text and f"row {row}" in text
         assert column in text and zh in text and "error" in text
+
+
+def test_hour_24_label_closes_the_day(tmp_path):
+    rows = [f"A,110000,2025-01-01T{h:02d}:00,5,5,0.5,50,50,20\n" for h in range(1, 24)]
+    inp = tmp_path / "h24.csv"
+    inp.write_text(HEADER + "".join(rows) + "A,110000,2025-01-01T24:00,5,5,0.5,50,50,44\n")
+    out = tmp_path / "o.csv"
+    assert run("daily", inp, "-o", out).exit_code == 0
+    got = pd.read_csv(out)
+    assert got.date.tolist() == ["2025-01-01", "2025-01-01"] and (got.pm2_5 == 21).all()  # (23·20 + 44)/24
