@@ -107,16 +107,24 @@ def _int(x: Any) -> int | None:
 
 
 def water_values(
-    samples: ir.Table, years: Iterable[int], *, inputs: dict[str, Any] | None = None
+    samples: ir.Table,
+    years: Iterable[int],
+    *,
+    inputs: dict[str, Any] | None = None,
+    exclusions: dict[str, Any] | None = None,
+    min_sections: int = 5,
 ) -> pd.DataFrame:
-    """Surface-water good-class (I–III) and 劣V shares of each division and year (2011 method §3.2 via
-    :func:`pioneer.standards.water.division_status`). ``samples``: the glossary columns of
-    :func:`pioneer.standards.water.read_samples` plus ``division``."""
+    """Surface-water good-class (I–III) and 劣V shares of each division and year (环办〔2011〕22号 §3.2 via
+    :func:`pioneer.standards.water.division_status`: annual section values → section class by the single-factor
+    method of GB 3838-2002 Table 1 → share of sections). ``samples``: the glossary columns of
+    :func:`pioneer.standards.water.read_samples` plus ``division``. The shares are reported for every division
+    whatever its number of sections; the lineage says whether the division's *status* came from the share method
+    (≥ ``min_sections`` sections) or the mean method."""
     out = []
     for y in sorted(set(int(v) for v in years)):
         vals = water.period_values(samples, period=str(y), keys=("division",))
         _, sections = water.section_results(vals, keys=("division",))
-        st = water.division_status(vals, sections, by="division").to_pandas()
+        st = water.division_status(vals, sections, by="division", min_sections=min_sections).to_pandas()
         for code, col, formula in (
             ("water_good_share", "good_share", "sections of class I–III / evaluated sections × 100 (2011 method §3.2)"),
             ("water_worse_v_share", "worse_v_share", "sections worse than class V / evaluated sections × 100"),
@@ -127,7 +135,8 @@ def water_values(
             f["lineage"] = [
                 {"binding": f"water.{col}", "standard_edition": "GB 3838-2002 + 环办〔2011〕22号",
                  "counts": {"sections": int(r["n_sections"]), "good": int(r["n_good"]), "worse_v": int(r["n_worse_v"])},
-                 "status": r["status"], "formula": formula, "inputs": inputs or {}}
+                 "status": r["status"], "status_method": r["method"], "formula": formula,
+                 "inputs": inputs or {}, "exclusions": exclusions or {}}
                 for r in st.to_dict("records")
             ]  # fmt: skip
             out.append(f)
@@ -135,7 +144,11 @@ def water_values(
 
 
 def noise_values(
-    points: ir.Table, years: Iterable[int], *, inputs: dict[str, Any] | None = None
+    points: ir.Table,
+    years: Iterable[int],
+    *,
+    inputs: dict[str, Any] | None = None,
+    exclusions: dict[str, Any] | None = None,
 ) -> pd.DataFrame:
     """Day and night compliance rates of acoustic functional zones of each division and year (HJ 640-2012 §6,
     GB 3096-2008 Table 1). ``points``: ``point, division, zone_class, time, leq``."""
@@ -153,8 +166,104 @@ def noise_values(
                           "edition": "GB 3096-2008", "method": formula})  # fmt: skip
         f["lineage"] = [
             {"binding": f"noise.{col}", "standard_edition": "GB 3096-2008 + HJ 640-2012",
-             "counts": {"monitored": _int(r[n]), "compliant": _int(r[ok])}, "formula": formula, "inputs": inputs or {}}
+             "counts": {"monitored": _int(r[n]), "compliant": _int(r[ok])}, "formula": formula,
+             "inputs": inputs or {}, "exclusions": exclusions or {}}
             for r in rates.to_dict("records")
         ]  # fmt: skip
         out.append(f)
     return pd.concat(out, ignore_index=True)
+
+
+# ---- lake rows + registry metadata → the standards engines' inputs -----------------------------------------------
+MUNICIPALITIES = ("110000", "120000", "310000", "500000")
+LEVELS = ("province", "city", "county")
+
+
+def rollup(codes: pd.Series, level: str) -> pd.Series:
+    """The division of ``level`` that contains each GB/T 2260 code: ``province`` xx0000; ``city`` xxxx00, or
+    xx0000 for the districts of the four municipalities (which count among the 339 地级及以上城市, as in
+    :func:`pioneer.assessment.standing.division_level`); ``county`` the code itself."""
+    c = codes.astype(str)
+    if level == "province":
+        return c.str[:2] + "0000"
+    if level == "city":
+        prov = c.str[:2] + "0000"
+        return (c.str[:4] + "00").where(~prov.isin(MUNICIPALITIES), prov)
+    if level == "county":
+        return c
+    raise ValueError(f"level must be one of {LEVELS}, got {level!r}")
+
+
+def within_any(codes: pd.Series, divisions: Iterable[str]) -> pd.Series:
+    """Mask of codes lying in (or equal to) any of ``divisions`` (GB/T 2260 prefixes)."""
+    from pioneer.lake.query import division_prefix
+
+    c = codes.astype(str)
+    mask = pd.Series(False, index=c.index)
+    for d in divisions:
+        mask |= c.str.startswith(division_prefix(d))
+    return mask
+
+
+def lake_water_samples(rows: pd.DataFrame, sections: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, Any]]:
+    """Lake water rows (:func:`pioneer.lake.query.water_samples`: ``section, division, time, item, value, flag,
+    raw, unit``) → the glossary frame of :func:`pioneer.standards.water.read_samples`, with the waterbody type
+    and the division taken from the registry (``sections``: ``code, division_code, water_body``).
+
+    The lake keeps detection-limit notation as text (``raw``): ``<0.02`` and ``0.02L`` are passed on as such, so
+    the engine applies the half-limit rule (环办监测函〔2020〕82号 point 7). A bare ``ND`` without a stated limit
+    cannot enter a mean and is excluded; sections not in the registry are excluded (their waterbody type — which
+    selects the river or lake TP limit, GB 3838-2002 Table 1 — is unknown). Both are counted in the returned
+    exclusions, never guessed.
+    """
+    meta = sections.rename(columns={"code": "section", "division_code": "_reg_division"})
+    m = rows.merge(meta[["section", "_reg_division", "water_body"]], on="section", how="left")
+    unregistered = m["_reg_division"].isna()
+    bare_nd = m["flag"].fillna("").eq("ND")
+    keep = m[~unregistered & ~bare_nd]
+    frame = pd.DataFrame({
+        "section": keep["section"].astype(str), "waterbody_type": keep["water_body"].fillna("river").astype(str),
+        "time": keep["time"], "item": keep["item"].astype(str), "value": keep["raw"].astype(str),
+        "unit": keep["unit"].fillna(""), "division": keep["_reg_division"].astype(str),
+    })  # fmt: skip
+    exclusions = {
+        "unregistered_sections": sorted(str(s) for s in m.loc[unregistered, "section"].unique()),
+        "rows_unregistered": int(unregistered.sum()),
+        "rows_nd_without_detection_limit": int((bare_nd & ~unregistered).sum()),
+    }
+    samples = (
+        water.read_samples(frame, file="lake:water") if len(frame) else frame.assign(below_detection=False)
+    )
+    return samples, exclusions
+
+
+def lake_noise_points(rows: pd.DataFrame, points: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, Any]]:
+    """Lake noise rows (:func:`pioneer.lake.query.noise_points`: ``point, division, zone_class, time, leq``) →
+    the input of :func:`pioneer.standards.noise.point_period_levels`, with the division and the GB 3096-2008 §4
+    functional-zone class taken from the registry (``points``: ``code, division_code, noise_zone_class``).
+
+    The registry's class is authoritative; where the registry has none the class in the data file is used.
+    Points not in the registry are excluded. Disagreements and exclusions are counted, never hidden.
+    """
+    meta = points.rename(
+        columns={"code": "point", "division_code": "_reg_division", "noise_zone_class": "_reg"}
+    )
+    m = rows.merge(meta[["point", "_reg_division", "_reg"]], on="point", how="left")
+    unregistered = m["_reg_division"].isna()
+    k = m[~unregistered & m["leq"].notna()]
+    reg = k["_reg"].astype("string").str.strip().str.lower()
+    filec = k["zone_class"].astype("string").str.strip().str.lower()
+    out = pd.DataFrame({
+        "point": k["point"].astype(str), "division": k["_reg_division"].astype(str),
+        "zone_class": reg.fillna(filec).astype(str), "time": k["time"], "leq": k["leq"].astype("float64"),
+    })  # fmt: skip
+    differ = reg.notna() & filec.notna() & (reg != filec)
+    exclusions = {
+        "unregistered_points": sorted(str(s) for s in m.loc[unregistered, "point"].unique()),
+        "rows_unregistered": int(unregistered.sum()),
+        "rows_without_leq": int((~unregistered & m["leq"].isna()).sum()),
+        "zone_class_source": "registry (GB 3096-2008 §4); data file where the registry has none",
+        "points_where_file_class_differs": sorted(str(p) for p in k.loc[differ, "point"].unique()),
+        "points_class_from_file": sorted(str(p) for p in k.loc[reg.isna(), "point"].unique()),
+    }
+    return out, exclusions
