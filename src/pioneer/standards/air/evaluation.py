@@ -47,6 +47,24 @@ the same to the O3 daily max 8-h values of the annual percentile."""
 PERCENTILES = {"so2": 98, "no2": 98, "pm10": 95, "pm2_5": 95, "co": 95, "o3_8h_max": 90}
 """HJ 663-2013 annual evaluation items: SO2, NO2 daily 98th; PM10, PM2.5, CO daily 95th; O3 MDA8 90th."""
 ANNUAL_MEAN_ITEMS = ("so2", "no2", "pm10", "pm2_5", "co")
+ANNUAL_CHECKS = {
+    "so2": [("so2_annual_mean", "annual"), ("so2_p98", "24h")],
+    "no2": [("no2_annual_mean", "annual"), ("no2_p98", "24h")],
+    "pm10": [("pm10_annual_mean", "annual"), ("pm10_p95", "24h")],
+    "pm2_5": [("pm2_5_annual_mean", "annual"), ("pm2_5_p95", "24h")],
+    "co": [("co_p95", "24h")],
+    "o3": [("o3_8h_p90", "8h")],
+}
+"""HJ 663 annual compliance: each statistic against the GB 3095 limit of the matching averaging period."""
+COMPOSITE_TERMS = [
+    ("so2_annual_mean", "so2", "annual"),
+    ("no2_annual_mean", "no2", "annual"),
+    ("pm10_annual_mean", "pm10", "annual"),
+    ("pm2_5_annual_mean", "pm2_5", "annual"),
+    ("co_p95", "co", "24h"),
+    ("o3_8h_p90", "o3", "8h"),
+]
+"""Composite index terms C_i / S_i (城市环境空气质量排名技术规定): means for SO2, NO2, PM; CO p95; O3 MDA8 p90."""
 
 DAILY_COLUMNS = ("so2", "no2", "co", "pm10", "pm2_5", "o3_8h_max", "o3_1h_max")
 
@@ -253,42 +271,26 @@ def annual_statistics(
         key = "o3_8h" if i == "o3_8h_max" else i
         if i in ANNUAL_MEAN_ITEMS:
             wide_aggs[f"{i}_annual_mean"] = ibis.ifelse(sel & stats.valid, stats.mean, None).max()
-        wide_aggs[f"{i if i != 'o3_8h_max' else 'o3_8h'}_valid_days"] = ibis.ifelse(
-            sel, stats.days, None
-        ).max()
+        wide_aggs[f"{key}_valid_days"] = ibis.ifelse(sel, stats.days, None).max()
         wide_aggs[f"{key}_p{PERCENTILES[i]}"] = ibis.ifelse(sel & stats.valid, stats.pval, None).max()
     wide = stats.group_by(["site_level", "id"]).aggregate(**wide_aggs)
     wide = wide.mutate(**{c: wide[c].cast("float64") / SCALE for c in wide.columns
                           if c.endswith("_annual_mean") or "_p9" in c})  # fmt: skip
 
-    lim = {(i, per): limits(phase, i, per)[limit_class - 1] for i in ITEMS for per in ("annual", "24h", "8h")
-           if _has_limit(phase, i, per)}  # fmt: skip
-    comp: dict[str, Any] = {
-        "so2_compliant": (wide.so2_annual_mean <= float(lim["so2", "annual"])) & (wide.so2_p98 <= float(lim["so2", "24h"])),
-        "no2_compliant": (wide.no2_annual_mean <= float(lim["no2", "annual"])) & (wide.no2_p98 <= float(lim["no2", "24h"])),
-        "pm10_compliant": (wide.pm10_annual_mean <= float(lim["pm10", "annual"])) & (wide.pm10_p95 <= float(lim["pm10", "24h"])),
-        "pm2_5_compliant": (wide.pm2_5_annual_mean <= float(lim["pm2_5", "annual"])) & (wide.pm2_5_p95 <= float(lim["pm2_5", "24h"])),
-        "co_compliant": wide.co_p95 <= float(lim["co", "24h"]),
-        "o3_compliant": wide.o3_8h_p90 <= float(lim["o3", "8h"]),
-    }  # fmt: skip
-    wide = wide.mutate(**comp)
-    flags = [wide[f"{i}_compliant"] for i in ITEMS]
-    all_ok = flags[0]
-    for f in flags[1:]:
-        all_ok = all_ok & f
-    # composite index: Σ C_i / S_i with the class-2 annual (SO2, NO2, PM) / 24-h (CO) / 8-h (O3) limits
-    class2 = {(i, per): limits(phase, i, per)[1] for (i, per) in lim}
-    terms = [
-        wide.so2_annual_mean / float(class2["so2", "annual"]),
-        wide.no2_annual_mean / float(class2["no2", "annual"]),
-        wide.pm10_annual_mean / float(class2["pm10", "annual"]),
-        wide.pm2_5_annual_mean / float(class2["pm2_5", "annual"]),
-        wide.co_p95 / float(class2["co", "24h"]),
-        wide.o3_8h_p90 / float(class2["o3", "8h"]),
-    ]
-    total = terms[0]
-    for term in terms[1:]:
-        total = total + term
+    def limit(item: str, period: str, cls: int) -> float:
+        return float(limits(phase, item, period)[cls - 1])
+
+    checks = {
+        item: [wide[column] <= limit(item, period, limit_class) for column, period in statistics]
+        for item, statistics in ANNUAL_CHECKS.items()
+    }
+    compliant = {f"{item}_compliant": ibis.and_(*conds) for item, conds in checks.items()}
+    wide = wide.mutate(**compliant)
+    all_ok = ibis.and_(*[wide[c] for c in compliant])
+    # composite index (城市环境空气质量排名技术规定): Σ C_i / S_i with class-2 limits, rounded once to 0.01
+    total = ibis.literal(0.0)
+    for column, item, period in COMPOSITE_TERMS:
+        total = total + wide[column] / limit(item, period, 2)
     composite = round_half_even_div(scaled(total), SCALE // 100).cast("float64") / 100
     wide = wide.mutate(compliant=all_ok, composite_index=composite)
 
@@ -304,14 +306,6 @@ def annual_statistics(
     days = days.mutate(good_day_ratio=ratio).drop("_good")
     out = wide.left_join(days, ["site_level", "id"]).drop("site_level_right", "id_right")
     return out.mutate(year=ibis.literal(year), edition=ibis.literal(ed), limits=ibis.literal(phase))
-
-
-def _has_limit(phase: str, item: str, period: str) -> bool:
-    try:
-        limits(phase, item, period)
-    except KeyError:
-        return False
-    return True
 
 
 __all__ = ["EDITIONS", "annual_statistics", "city_hourly", "daily_report", "daily_values", "sites_hourly"]
