@@ -79,7 +79,15 @@ def o3_daily_max_8h_pivot(s: Any, *, limit: float) -> Any:
     return m.select(*by, "o3_8h_windows", o3_8h_max=ibis.ifelse(valid, m.top, None))
 
 
-def run_pioneer(data: Path, fmt: str, out: Path, *, patched: bool = False, profile: bool = False) -> dict:
+def run_pioneer(
+    data: Path,
+    fmt: str,
+    out: Path,
+    *,
+    patched: bool = False,
+    profile: bool = False,
+    memory_limit: str | None = None,
+) -> dict:
     import ibis
 
     from pioneer.standards.air import annual_statistics, daily_report, daily_values, sites_hourly
@@ -90,7 +98,8 @@ def run_pioneer(data: Path, fmt: str, out: Path, *, patched: bool = False, profi
         evaluation.o3_daily_max_8h = o3_daily_max_8h_pivot  # type: ignore[assignment]
     steps: dict[str, float] = {}
     t0 = time.perf_counter()
-    con = ibis.duckdb.connect(threads=THREADS, preserve_insertion_order=False)
+    settings = {"memory_limit": memory_limit} if memory_limit else {}
+    con = ibis.duckdb.connect(threads=THREADS, preserve_insertion_order=False, **settings)
     if fmt == "csv":
         types = {
             "station": "VARCHAR",
@@ -394,6 +403,26 @@ def _iaqi_decimal(values: list[float], bps: list[tuple[int, Any]]) -> list[int]:
     return out
 
 
+def _iaqi_lut(bps: Any) -> tuple[str, int]:
+    """IAQI of every whole concentration 0…top by eq. (1) in exact fractions, as a DuckDB list literal."""
+    import itertools
+    import math
+    from fractions import Fraction
+
+    top = int(bps[-1].concentration)
+    lut = []
+    for c in range(top + 1):
+        for lo, hi in itertools.pairwise(bps):
+            if c <= hi.concentration:
+                rise = Fraction(
+                    int(hi.iaqi - lo.iaqi) * (c - int(lo.concentration)),
+                    int(hi.concentration - lo.concentration),
+                )
+                lut.append(lo.iaqi + math.ceil(rise))
+                break
+    return "[" + ",".join(map(str, lut)) + "]", top
+
+
 def run_iaqi(n: int, n_loop: int) -> dict:
     import ibis
 
@@ -419,6 +448,17 @@ def run_iaqi(n: int, n_loop: int) -> dict:
     t0 = time.perf_counter()
     checksum2 = int(con.execute(two_step.sum()))
     agg2 = time.perf_counter() - t0
+    # sketch of a faster exact form (not in Pioneer): HJ 633-2026 rounds to whole µg/m³ first, so eq. (1) takes
+    # at most top+1 integer inputs and can be tabulated exactly; half-even on ``round(c·10⁶)/10⁶`` is exact (a tie
+    # k.5 is a binary fraction, a non-tie is ≥10⁻⁶ away from it).
+    lut_sql, top = _iaqi_lut(breakpoints("2026", "pm2_5", "24h"))
+    r = "CAST(round_even(round(c * 1000000) / 1000000, 0) AS BIGINT)"
+    t0 = time.perf_counter()
+    checksum_lut = con.con.execute(
+        f"SELECT sum(CASE WHEN c IS NULL OR c < 0 THEN NULL WHEN r > {top} THEN 500 ELSE {lut_sql}[r + 1] END) "
+        f"FROM (SELECT c, {r} AS r FROM conc)"
+    ).fetchone()[0]
+    lut_s = time.perf_counter() - t0
     sample = con.execute(t.select("c", iaqi=expr).limit(n_loop))
     bps = [(b.iaqi, b.concentration) for b in breakpoints("2026", "pm2_5", "24h")]
     values = sample["c"].tolist()
@@ -427,7 +467,8 @@ def run_iaqi(n: int, n_loop: int) -> dict:
     loop_s = time.perf_counter() - t0
     agree = sum(int(a == b) for a, b in zip(loop, sample["iaqi"].tolist(), strict=True))
     return {"n": n, "seconds_sum": agg, "seconds_materialise": mat, "checksum": checksum,
-            "seconds_two_step": agg2, "checksum_two_step": checksum2, "n_loop": n_loop,
+            "seconds_two_step": agg2, "checksum_two_step": checksum2, "seconds_lut": lut_s,
+            "checksum_lut": int(checksum_lut), "n_loop": n_loop,
             "seconds_loop": loop_s, "loop_agree": agree}  # fmt: skip
 
 
@@ -444,7 +485,14 @@ def child(args: argparse.Namespace) -> None:
     else:
         engine, fmt = variant.split("-")[:2]
         if engine == "pioneer":
-            result = run_pioneer(data, fmt, out, patched=variant.endswith("-fix"), profile=args.profile)
+            result = run_pioneer(
+                data,
+                fmt,
+                out,
+                patched=variant.endswith("-fix"),
+                profile=args.profile,
+                memory_limit=args.memory_limit,
+            )
         else:
             result = run_pandas(data, fmt, out)
     print("RESULT " + json.dumps(result, default=str))
@@ -453,7 +501,8 @@ def child(args: argparse.Namespace) -> None:
 def spawn(variant: str, args: argparse.Namespace) -> dict:
     """Run one variant in a child process; its own peak RSS comes from ``os.wait4``."""
     cmd = [sys.executable, __file__, "--child", variant, "--size", args.size, "--iaqi-n", str(args.iaqi_n),
-           "--iaqi-loop", str(args.iaqi_loop)] + (["--profile"] if args.profile else [])  # fmt: skip
+           "--iaqi-loop", str(args.iaqi_loop)] + (["--profile"] if args.profile else []) + (
+        ["--memory-limit", args.memory_limit] if args.memory_limit else [])  # fmt: skip
     t0 = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True)
     assert proc.stdout is not None
@@ -516,7 +565,7 @@ def _compare_daily(size: str, a: str, b: str) -> dict:
 def main() -> None:
     ap = argparse.ArgumentParser(description="Pioneer national-year air benchmark (see benchmarks/README.md)")
     ap.add_argument("--small", action="store_true", help="124 stations in 24 cities (a quick run)")
-    ap.add_argument("--variants", default="pioneer-csv,pioneer-parquet,pandas-csv,iaqi",
+    ap.add_argument("--variants", default="pioneer-csv,pioneer-parquet,pandas-csv,pioneer-csv-fix,pioneer-parquet-fix,iaqi",
                     help="comma list of pioneer-csv, pioneer-parquet, pioneer-csv-fix, pioneer-parquet-fix, "
                          "pandas-csv, pandas-parquet, iaqi")  # fmt: skip
     ap.add_argument("--iaqi-n", type=int, default=50_000_000, help="values in the IAQI throughput column")
@@ -524,6 +573,7 @@ def main() -> None:
     ap.add_argument(
         "--profile", action="store_true", help="EXPLAIN ANALYZE each Pioneer step into benchmarks/out"
     )
+    ap.add_argument("--memory-limit", help="DuckDB memory_limit for the Pioneer variants, e.g. 1500MB")
     ap.add_argument("--json", type=Path, help="also write all results to this JSON file")
     ap.add_argument("--child", help=argparse.SUPPRESS)
     ap.add_argument("--size", default=None, help=argparse.SUPPRESS)
@@ -551,7 +601,9 @@ def main() -> None:
                   f"{loop_rate / 1e6:.3f} M/s on {r['n_loop']:,} → ratio {rate / loop_rate:.0f}×; loop agrees on "
                   f"{r['loop_agree']:,}/{r['n_loop']:,}")  # fmt: skip
             print(f"  proposed two-step form: {r['n'] / r['seconds_two_step'] / 1e6:.1f} M/s, checksum "
-                  f"{'equal' if r['checksum_two_step'] == r['checksum'] else 'DIFFERENT'}")  # fmt: skip
+                  f"{'equal' if r['checksum_two_step'] == r['checksum'] else 'DIFFERENT'}; exact lookup-table "
+                  f"sketch: {r['n'] / r['seconds_lut'] / 1e6:.1f} M/s, checksum "
+                  f"{'equal' if r['checksum_lut'] == r['checksum'] else 'DIFFERENT'}")  # fmt: skip
             continue
         steps = ", ".join(f"{k} {v:.2f}" for k, v in r["steps"].items())
         print(f"  {r['seconds']:.2f} s work ({steps}); process {r['process_wall']:.2f} s wall, "
