@@ -181,8 +181,13 @@ def scores(values: pd.DataFrame, catalogue: Catalogue, targets: pd.DataFrame | N
     with ``score_status`` = ``missing-value``; undetermined bounds give ``no-bounds``. Nothing is imputed.
     """
     targets = national_targets(catalogue) if targets is None else targets
-    b = score_bounds(values, catalogue, targets, horizon=horizon)
-    m = values.merge(b, on=["indicator", "level", "year"], how="left")
+    return scores_with_bounds(values, score_bounds(values, catalogue, targets, horizon=horizon))
+
+
+def scores_with_bounds(values: pd.DataFrame, bounds: pd.DataFrame) -> pd.DataFrame:
+    """0–100 scores of ``values`` (``indicator, level, year, value``) against given ``bounds`` (the output of
+    :func:`score_bounds`, e.g. taken from a peer group the scored rows do not belong to, as for zones)."""
+    m = values.merge(bounds, on=["indicator", "level", "year"], how="left")
     raw = 100 * (m["value"] - m["floor"]) / (m["target_bound"] - m["floor"])
     m["score"] = raw.clip(0, 100)
     m["score_status"] = np.select(

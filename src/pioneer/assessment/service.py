@@ -161,6 +161,22 @@ def zone_scorecard(
     grid = pd.DataFrame({"division_code": division_code, "indicator": wanted, "year": year})
     mine = grid.merge(mine.drop(columns=["year"]), on=["division_code", "indicator"], how="left")
     mine["data_status"] = np.where(mine["value"].isna(), "missing", "ok")
+    header = {"division_code": division_code, "year": year, "level": lv, "baseline_year": baseline_year,
+              "horizon": horizon}  # fmt: skip
+    return scorecard(mine, header, catalogue=cat, weights=weights, hide_ranks=hide_ranks)
+
+
+def scorecard(
+    mine: pd.DataFrame,
+    header: Mapping[str, Any],
+    *,
+    catalogue: Catalogue,
+    weights: Mapping[str, float] | None = None,
+    hide_ranks: bool | None = None,
+) -> dict[str, Any]:
+    """A scorecard from the assessed rows of one division or zone (one row per assessed indicator, missing ones
+    included): indicator rows with names, domain and overall scores, notes. ``header`` is copied in front."""
+    cat = catalogue
     dom = domain_scores(mine[["division_code", "year", "indicator", "score"]], cat)
     overall = overall_scores(dom, weights=weights)
     hide = hide_ranks_default() if hide_ranks is None else hide_ranks
@@ -195,8 +211,7 @@ def zone_scorecard(
         else {"overall_score": None, "overall_status": "insufficient-data"}
     )
     return {
-        "division_code": division_code, "year": year, "level": lv, "baseline_year": baseline_year,
-        "horizon": horizon, "ranks_hidden": hide, "indicators": rows, "domains": domains,
+        **header, "ranks_hidden": hide, "indicators": rows, "domains": domains,
         "overall": _jsonable(ov), "weights": dict(weights) if weights else "equal", "notes": notes,
     }  # fmt: skip
 
