@@ -150,7 +150,18 @@ def zones_frame(
         zv = zone_values(session, code, divs, years, catalogue=cat, lake=lake, zone_reported=zone_reported)
         parts.append(zv.assign(level=bounds_level(divs, tier)))
     if not parts:
-        return pd.DataFrame(columns=[*ZONE_COLUMNS, "level", "tier"])
+        cols = [
+            "zone_code",
+            *ZONE_COLUMNS[1:],
+            "level",
+            "tier",
+            "direction",
+            "score",
+            "rank",
+            "percentile",
+            "n_zones",
+        ]
+        return pd.DataFrame(columns=cols)
     v = pd.concat(parts, ignore_index=True)
     if wanted is not None:
         v = v[v["indicator"].isin(wanted)]

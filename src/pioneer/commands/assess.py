@@ -112,39 +112,103 @@ def compute(
     division: Annotated[
         str | None, typer.Option(help="行政区划代码（含下级）/ division code (and below)")
     ] = None,
+    medium: Annotated[
+        list[str] | None,
+        typer.Option(help="air|water|noise，可重复；默认全部 / medium (repeatable; default all)"),
+    ] = None,
+    level: Annotated[
+        str,
+        typer.Option(help="水、声指标的汇总级别 province|city|county / level of the water and noise values"),
+    ] = "city",
     edition: Annotated[
-        str, typer.Option(help="auto|2012|2026：按指定版本重算 / recompute under an edition")
+        str, typer.Option(help="auto|2012|2026：按指定版本重算空气 / recompute air under an edition")
     ] = "auto",
     out_path: Annotated[Path | None, typer.Option("--out", help=".csv/.xlsx")] = None,
 ) -> None:
-    """由数据湖计算指标并保存（含溯源）/ compute indicators from the lake and store them with lineage."""
-    from pioneer.indicators.service import compute_air_from_lake
+    """由数据湖计算指标并保存（含溯源）/ compute indicators from the lake and store them with lineage.
 
+    空气按城市；水（I–III类、劣V类断面比例）与声（功能区昼/夜达标率）按 --level 汇总，断面水体类型与测点功能区
+    类别取自登记簿站点 / air per city; water and noise per division of --level, with section waterbody types and
+    point zone classes from the registry's stations."""
+    from pioneer.indicators.service import MEDIA, compute_from_lake
+
+    media = medium or list(MEDIA)
+    bad = [m for m in media if m not in MEDIA] + (
+        [level] if level not in ("province", "city", "county") else []
+    )
+    if bad:
+        _fail(ValueError(f"未知的介质或级别 / unknown medium or level: {', '.join(bad)}"))
     try:
         with _session() as s:
-            values = compute_air_from_lake(s, division=division, years=year, edition_key=edition)
+            values = compute_from_lake(s, division=division, years=year, media=media, edition_key=edition,
+                                       level=level)  # fmt: skip
     except (PioneerError, ValueError) as exc:
         _fail(exc)
+    if values.empty:
+        out.print(
+            "数据湖中没有可计算的数据 / no lake data to compute from (pioneer ingest …; pioneer stations import …)"
+        )
+        return
     if out_path is not None:
         _write(values.drop(columns=["lineage"]), out_path)
     out.print(values.drop(columns=["lineage", "method"]).to_string(index=False))
 
 
+def _is_division(code: str) -> bool:
+    return len(code) == 6 and code.isdigit()
+
+
+def _zone_reported(path: Path | None) -> pd.DataFrame | None:
+    if path is None:
+        return None
+    f = pd.read_csv(path, dtype={"division_code": str, "zone_code": str}, encoding="utf-8-sig")
+    if "zone_code" in f.columns and "division_code" not in f.columns:
+        f = f.rename(columns={"zone_code": "division_code"})
+    missing = [c for c in ("division_code", "indicator", "year", "value") if c not in f.columns]
+    if missing:
+        _fail(ValueError(f"{path.name}: 缺少列 / missing columns: {', '.join(missing)}"))
+    return f
+
+
 def assess(
-    division: Annotated[str, typer.Argument(help="行政区划代码 / division code of the zone")],
+    division: Annotated[
+        str, typer.Argument(help="行政区划代码或先行区编码 / division code, or a registered zone's code")
+    ],
     year: Annotated[int, typer.Option()],
     baseline: Annotated[int | None, typer.Option(help="基准年 / baseline year")] = None,
     horizon: Annotated[int, typer.Option(help="目标年 / target year")] = 2027,
     hide_ranks: Annotated[bool | None, typer.Option("--hide-ranks/--show-ranks")] = None,
     out_path: Annotated[Path | None, typer.Option("--out", help=".csv/.xlsx/.json")] = None,
+    zone_reported: Annotated[
+        Path | None,
+        typer.Option(
+            help="为先行区本身填报的统计值 CSV（zone_code,indicator,year,value,unit）/ statistics "
+            "reported for multi-division zones themselves"
+        ),
+    ] = None,
 ) -> None:
-    """先行区评估记分卡 / a zone's scorecard: values, targets, scores, standing, improvement, trajectory."""
-    from pioneer.assessment.service import zone_scorecard
+    """先行区评估记分卡 / a zone's scorecard: values, targets, scores, standing, improvement, trajectory.
 
-    with _session() as s:
-        card = zone_scorecard(
-            s, division, year, baseline_year=baseline, horizon=horizon, hide_ranks=hide_ranks
-        )
+    参数为6位代码时评估该行政区（与同级行政区比较）；否则为登记簿中的先行区（与同级先行区比较）/ a 6-digit code
+    assesses that division among its level; any other code is a registered zone, compared with its tier."""
+    from pioneer.assessment.service import zone_scorecard
+    from pioneer.assessment.zones import zone_scorecard as registered_zone_scorecard
+
+    try:
+        with _session() as s:
+            if _is_division(division):
+                card = zone_scorecard(
+                    s, division, year, baseline_year=baseline, horizon=horizon, hide_ranks=hide_ranks
+                )
+            else:
+                card = registered_zone_scorecard(s, division, year, baseline_year=baseline, horizon=horizon,
+                                                 hide_ranks=hide_ranks,
+                                                 zone_reported=_zone_reported(zone_reported))  # fmt: skip
+    except (PioneerError, ValueError) as exc:
+        _fail(exc)
+    if "zone_code" in card:
+        out.print(f"先行区 / zone {card['zone_code']} {card['zone_name_zh']} ({card['tier']}): "
+                  f"{', '.join(card['divisions'])}")  # fmt: skip
     rows = pd.DataFrame(card["indicators"])
     if out_path is not None:
         if out_path.suffix.lower() == ".json":
@@ -154,7 +218,7 @@ def assess(
         else:
             _write(rows, out_path)
     cols = [c for c in ("indicator", "value", "unit", "target", "attained", "score", "rank", "percentile",
-                        "change", "trajectory", "data_status") if c in rows.columns]  # fmt: skip
+                        "change", "trajectory", "combination", "data_status") if c in rows.columns]  # fmt: skip
     out.print(rows[cols].to_string(index=False))
     for d in card["domains"]:
         out.print(f"{d['name_zh']} / {d['name_en']}: {d['domain_score']} ({d['domain_status']}, "
@@ -168,15 +232,45 @@ def rank(
     indicator: Annotated[str, typer.Option()],
     year: Annotated[int, typer.Option()],
     level: Annotated[str, typer.Option(help="province|city|county")] = "city",
+    tier: Annotated[
+        str | None,
+        typer.Option(help="比较先行区而非行政区：region|province|city|county / rank the zones of a tier"),
+    ] = None,
     hide_ranks: Annotated[bool | None, typer.Option("--hide-ranks/--show-ranks")] = None,
     out_path: Annotated[Path | None, typer.Option("--out", help=".csv/.xlsx")] = None,
 ) -> None:
-    """同级行政区比较 / compare all divisions of a level on one indicator."""
+    """同级行政区（或同级先行区）比较 / compare all divisions of a level (or the zones of a tier) on one indicator."""
+    from sqlalchemy import func, select
+
     from pioneer.assessment.service import ranking
     from pioneer.assessment.standing import RANKS_NOTE_EN, RANKS_NOTE_ZH
+    from pioneer.assessment.zones import zone_ranking
+    from pioneer.indicators.catalogue import default_catalogue
+    from pioneer.indicators.models import IndicatorValue
 
-    with _session() as s:
-        r = ranking(s, indicator, level, year, hide_ranks=hide_ranks)
+    if default_catalogue().get(indicator) is None:
+        _fail(ValueError(f"未知指标 {indicator} / unknown indicator {indicator} (pioneer indicators list)"))
+    try:
+        with _session() as s:
+            n_stored = s.scalar(select(func.count()).select_from(IndicatorValue)) or 0
+            if tier is not None:
+                r = zone_ranking(s, indicator, tier, year, hide_ranks=hide_ranks)
+            else:
+                r = ranking(s, indicator, level, year, hide_ranks=hide_ranks)
+    except (PioneerError, ValueError) as exc:
+        _fail(exc)
+    if n_stored == 0:
+        out.print("数据库中还没有任何指标数值，无可排名 / the database holds no indicator values yet, nothing to "
+                  "rank — 先计算或上传 / first run `pioneer compute --year Y` or `pioneer indicators upload FILE`")  # fmt: skip
+        return
+    if r.empty or r["value"].isna().all():
+        who = (
+            f"{tier} 级先行区 / {tier}-tier zones" if tier else f"{level} 级行政区 / {level}-level divisions"
+        )
+        out.print(
+            f"没有 {indicator} {year} 年的数值（{who}）/ no values of {indicator} for {year} among {who}"
+        )
+        return
     if out_path is not None:
         _write(r, out_path)
     out.print(r.to_string(index=False))
