@@ -214,8 +214,8 @@ def domain_scores(scored: pd.DataFrame, catalogue: Catalogue, *,
     s = s.assign(_has=s["score"].notna(), _missing=s["indicator"].where(s["score"].isna()))
     g = s.groupby(["division_code", "year", "domain"])
     d = g.agg(domain_score=("score", "mean"), n_indicators=("indicator", "size"), n_scored=("_has", "sum"))
-    d["missing"] = g["_missing"].agg(lambda x: ",".join(sorted(str(i) for i in x.dropna())))
     d = d.reset_index()
+    d["missing"] = _joined(s, ["division_code", "year", "domain"], "_missing", d)
     d["coverage"] = d["n_scored"] / d["n_indicators"]
     ok = d["coverage"] >= min_coverage
     d["domain_score"] = d["domain_score"].where(ok)
@@ -242,14 +242,22 @@ def overall_scores(domains: pd.DataFrame, *, weights: Mapping[str, float] | None
                  _miss=d["domain"].where(d["domain_score"].isna()))  # fmt: skip
     g = d.groupby(["division_code", "year"])
     o = g.agg(_wx=("_wx", "sum"), _w_ok=("_w_ok", "sum"), _w=("weight", "sum"), n_domains=("domain", "size"))
-    o["missing_domains"] = g["_miss"].agg(lambda x: ",".join(sorted(str(i) for i in x.dropna())))
     o = o.reset_index()
+    o["missing_domains"] = _joined(d, ["division_code", "year"], "_miss", o)
     complete = o["missing_domains"] == ""
     value = o["_wx"] / o["_w_ok"].replace(0.0, np.nan)
     o["overall_score"] = value.where(complete | allow_partial)
     o["overall_status"] = np.where(complete, "ok", np.where(allow_partial & (o["_w_ok"] > 0), "partial",
                                                             "insufficient-data"))  # fmt: skip
     return o.drop(columns=["_wx", "_w_ok", "_w"])
+
+
+def _joined(rows: pd.DataFrame, keys: list[str], column: str, groups: pd.DataFrame) -> pd.Series:
+    """Comma-joined sorted non-null ``column`` values of ``rows`` per ``keys``, aligned with ``groups``
+    ("" where a group has none). Only the rows with a value are grouped."""
+    present = rows[rows[column].notna()][[*keys, column]].astype({column: str}).sort_values([*keys, column])
+    joined = present.groupby(keys, sort=False)[column].agg(",".join).rename("_joined").reset_index()
+    return groups[keys].merge(joined, on=keys, how="left")["_joined"].fillna("").set_axis(groups.index)
 
 
 def indicator_for(catalogue: Catalogue, code: str) -> Indicator | None:
