@@ -47,7 +47,9 @@ def o3_daily_max_8h_pivot(s: Any, *, limit: float) -> Any:
     The 24 hourly O3 values of a site-day are pivoted into columns by one conditional aggregation; the 17 8-h
     means ending 08–24 (GB 3095 Table 4: ≥6 values; HJ 663-2013 §6.1.2) are then column expressions, their count
     and maximum a ``greatest``. A window ending at hour h covers hours h−7…h of the same day, exactly as the
-    current grid + ``ROWS 7 PRECEDING`` window over hours 1–24 does for the windows it keeps (h ≥ 8).
+    current grid + ``ROWS 7 PRECEDING`` window over hours 1–24 does for the windows it keeps (h ≥ 8). Relies, as
+    the current code does, on one row per site and hour (the readers reject duplicate station-hours; city hours
+    come from a ``group_by``).
     """
     import ibis
 
