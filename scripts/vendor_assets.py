@@ -11,6 +11,13 @@ Nothing is loaded from the internet at run time: the app serves these files itse
   ``echarts/src/coord/geo/parseGeoJson.js`` ``decodePolygon``) to plain GeoJSON. Coordinate datum as
   published by ECharts (GCJ-02 as used by Chinese web maps; not stated by the source).
 
+* ``static/maps/china-cities.geojson`` — prefecture-level divisions (``map/json/china-cities.json``, 367 features:
+  地级 units, the four municipalities as wholes, 省直辖 county-level units), decoded the same way, 3 decimals, each ring simplified (Ramer–Douglas–Peucker, 0.01°
+  ≈ 1 km) to keep the file small; the provinces file is not simplified.
+* ``static/maps/centroids.json`` — code → label point (``cp``) of every feature of ``china.json``,
+  ``china-cities.json`` and ``province/*.json`` (the municipalities' files reach districts): zone markers sit
+  at their own division's point.
+
 Usage: ``python scripts/vendor_assets.py [--from DIR]`` where DIR holds the three ``npm pack`` tarballs;
 without ``--from`` the script runs ``npm pack`` in a temporary folder (needs the npm registry).
 """
@@ -30,7 +37,7 @@ STATIC = ROOT / "src" / "pioneer" / "web" / "static"
 PACKAGES = {"echarts5": "echarts@5.6.0", "htmx": "htmx.org@2", "echarts4": "echarts@4.9.0"}
 
 
-def decode_ring(encoded: str, offset: list[int], scale: float) -> list[list[float]]:
+def decode_ring(encoded: str, offset: list[int], scale: float, digits: int = 4) -> list[list[float]]:
     """One ring of ECharts' compressed encoding → ``[[lon, lat], …]`` (parseGeoJson.js ``decodePolygon``)."""
     prev_x, prev_y = offset
     ring = []
@@ -42,12 +49,14 @@ def decode_ring(encoded: str, offset: list[int], scale: float) -> list[list[floa
         x += prev_x
         y += prev_y
         prev_x, prev_y = x, y
-        ring.append([round(x / scale, 4), round(y / scale, 4)])
+        ring.append([round(x / scale, digits), round(y / scale, digits)])
     return ring
 
 
-def decode(geo: dict) -> dict:
-    """A compressed ECharts map (``UTF8Encoding: true``) → plain GeoJSON FeatureCollection."""
+def decode(geo: dict, digits: int = 4, tolerance: float = 0.0) -> dict:
+    """A compressed ECharts map (``UTF8Encoding: true``) → plain GeoJSON FeatureCollection (``digits`` decimals;
+    consecutive points equal after rounding are dropped; ``tolerance`` > 0 simplifies each ring, see
+    :func:`simplify`)."""
     if not geo.get("UTF8Encoding"):
         return geo
     scale = geo.get("UTF8Scale") or 1024
@@ -56,10 +65,16 @@ def decode(geo: dict) -> dict:
         g = f["geometry"]
         offs = g["encodeOffsets"]
         if g["type"] == "Polygon":
-            coords = [decode_ring(r, offs[i], scale) for i, r in enumerate(g["coordinates"])]
+            coords = [
+                simplify(dedupe(decode_ring(r, offs[i], scale, digits)), tolerance)
+                for i, r in enumerate(g["coordinates"])
+            ]
         elif g["type"] == "MultiPolygon":
             coords = [
-                [decode_ring(r, offs[p][i], scale) for i, r in enumerate(poly)]
+                [
+                    simplify(dedupe(decode_ring(r, offs[p][i], scale, digits)), tolerance)
+                    for i, r in enumerate(poly)
+                ]
                 for p, poly in enumerate(g["coordinates"])
             ]
         else:
@@ -75,6 +90,55 @@ def decode(geo: dict) -> dict:
             }
         )
     return {"type": "FeatureCollection", "features": features}
+
+
+def dedupe(ring: list[list[float]]) -> list[list[float]]:
+    """Drop points equal to their predecessor (after rounding)."""
+    return [p for i, p in enumerate(ring) if i == 0 or p != ring[i - 1]]
+
+
+def simplify(ring: list[list[float]], tolerance: float) -> list[list[float]]:
+    """Ramer–Douglas–Peucker simplification of one closed ring (degrees); keeps at least 4 points (the first
+    and last stay, so the ring stays closed)."""
+    if tolerance <= 0 or len(ring) <= 4:
+        return ring
+    keep = [False] * len(ring)
+    keep[0] = keep[-1] = True
+    stack = [(0, len(ring) - 1)]
+    while stack:
+        a, b = stack.pop()
+        (x1, y1), (x2, y2) = ring[a], ring[b]
+        dx, dy = x2 - x1, y2 - y1
+        norm = (dx * dx + dy * dy) ** 0.5
+        best, where = -1.0, -1
+        for i in range(a + 1, b):
+            px, py = ring[i]
+            d = (
+                abs(dy * (px - x1) - dx * (py - y1)) / norm
+                if norm
+                else ((px - x1) ** 2 + (py - y1) ** 2) ** 0.5
+            )
+            if d > best:
+                best, where = d, i
+        if where >= 0 and best > tolerance:
+            keep[where] = True
+            stack += [(a, where), (where, b)]
+    out = [p for p, k in zip(ring, keep, strict=True) if k]
+    return out if len(out) >= 4 else ring
+
+
+def centroids(maps: list[dict]) -> dict[str, dict]:
+    """Code → ``{"name", "cp": [lon, lat], "source"}`` from the ``cp`` property ECharts publishes for each
+    feature (its label point); later maps do not override earlier ones."""
+    out: dict[str, dict] = {}
+    for label, geo in maps:
+        for f in geo["features"]:
+            code = str(f.get("id") or f["properties"].get("id"))
+            cp = f["properties"].get("cp")
+            if code.isdigit() and len(code) == 6 and cp and code not in out:
+                out[code] = {"name": f["properties"].get("name"), "cp": [round(cp[0], 4), round(cp[1], 4)],
+                             "source": label}  # fmt: skip
+    return dict(sorted(out.items()))
 
 
 def member(tgz: Path, name: str) -> bytes:
@@ -108,11 +172,26 @@ def main() -> None:
     (maps / "china.geojson").write_text(
         json.dumps(geo, ensure_ascii=False, separators=(",", ":")), encoding="utf-8"
     )
+    cities = decode(
+        json.loads(member(tgz["echarts4"], "map/json/china-cities.json")), digits=3, tolerance=0.01
+    )
+    (maps / "china-cities.geojson").write_text(
+        json.dumps(cities, ensure_ascii=False, separators=(",", ":")), encoding="utf-8"
+    )
+    with tarfile.open(tgz["echarts4"]) as tar:
+        provinces = sorted(n for n in tar.getnames() if n.startswith("package/map/json/province/"))
+    sources = [("china.json", geo), ("china-cities.json", cities)] + [
+        (n.rsplit("/", 1)[1], json.loads(member(tgz["echarts4"], n.removeprefix("package/"))))
+        for n in provinces
+    ]
+    cps = centroids(sources)
+    (maps / "centroids.json").write_text(json.dumps(cps, ensure_ascii=False, indent=0), encoding="utf-8")
     (maps / "ECHARTS-4.9.0-NOTICE.txt").write_bytes(member(tgz["echarts4"], "NOTICE"))
     (maps / "ECHARTS-4.9.0-LICENSE.txt").write_bytes(member(tgz["echarts4"], "LICENSE"))
     if args.src is None:
         shutil.rmtree(work)
     print(f"{len(geo['features'])} provinces → {maps / 'china.geojson'}")
+    print(f"{len(cities['features'])} prefectures → {maps / 'china-cities.geojson'}; {len(cps)} centroids")
 
 
 if __name__ == "__main__":
