@@ -44,11 +44,33 @@ def test_overview_map_zh_default_and_english(page, shot):
     shot(page, "en")
 
 
-def test_zone_page_chart(page, shot):
-    page.goto("/zones/BJ-110105")
-    page.wait_for_selector("#trend[data-rendered='1']", timeout=20000)
-    assert canvas_painted(page, "#trend") and canvas_painted(page, "#scorecard")
-    assert page.locator("#indicators tbody tr").count() >= 8
+def test_prefecture_map_and_zone_markers(page, shot):
+    page.goto("/?level=city")
+    page.wait_for_selector("#map[data-rendered='1']", timeout=20000)
+    assert canvas_painted(page, "#map")
+    info = page.evaluate("""() => { const o = echarts.getInstanceByDom(document.getElementById('map')).getOption();
+        const m = o.series[0].data; const pts = {}; o.series.slice(1).forEach(s => s.data.forEach(d => pts[d.code] = d.value));
+        return {n: m.length, coloured: m.filter(x => x.value !== null).map(x => x.code), pts: pts,
+                pieces: o.visualMap[0].pieces.length}; }""")
+    assert info["n"] == 367 and info["coloured"] == ["110000"]
+    assert info["pieces"] == 6  # HJ 633 AQI categories
+    # Chaoyang's marker at Chaoyang's own point, Huzhou's at Huzhou's (not at their provinces' centres)
+    assert (
+        abs(info["pts"]["BJ-110105"][0] - 116.4864) < 0.01
+        and abs(info["pts"]["ZJ-330500"][1] - 30.8672) < 0.2
+    )
+    shot(page, "prefectures")
+
+
+def test_zone_page_scorecard_trend_and_explain(page, shot):
+    page.goto("/zones/BJ-110000")
+    page.wait_for_selector("#trend-110000[data-rendered='1']", timeout=20000)
+    assert canvas_painted(page, "#trend-110000") and canvas_painted(page, "#scorecard-110000")
+    assert page.locator("#indicators-110000 tbody tr.has-value").count() == 5
+    page.click("#indicators-110000 tr[data-indicator='air_pm2_5'] .explain-btn")
+    page.wait_for_selector("#explain-110000 .explain-edition")
+    assert "2012" in page.inner_text("#explain-110000 .explain-edition")
+    assert "valid_days" in page.inner_text("#explain-110000 .explain-counts")
     shot(page, "zone")
 
 

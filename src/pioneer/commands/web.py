@@ -25,13 +25,10 @@ def _run(app, host: str, port: int) -> None:
 def serve(host: HostOpt = "127.0.0.1", port: PortOpt = 8000) -> None:
     """运行网站与接口 / serve the web application and API (creates an empty PIONEER_HOME if needed)."""
     from pioneer.config import settings
-    from pioneer.web import airdata
     from pioneer.web.app import create_app
 
     settings().home.mkdir(parents=True, exist_ok=True)
     app = create_app()
-    if (airdata.cache_dir() / "meta.json").exists():
-        airdata.load()  # the cached indicator tables of an earlier `pioneer demo`
     console.print(f"Pioneer: http://{host}:{port}/  (API: http://{host}:{port}/api/v1/docs)")
     _run(app, host, port)
 
@@ -40,7 +37,7 @@ def demo(host: HostOpt = "127.0.0.1", port: PortOpt = 8000) -> None:
     """演示：北京样例数据、示例先行区与演示账户 / demo: Beijing sample, example zones, demo accounts, then serve."""
     from pioneer.config import settings
     from pioneer.db import make_engine, session_scope, upgrade
-    from pioneer.web import airdata
+    from pioneer.web import assess
     from pioneer.web.app import create_app
     from pioneer.web.demo import DEMO_PASSWORD, seed_accounts, seed_zones
 
@@ -54,18 +51,20 @@ def demo(host: HostOpt = "127.0.0.1", port: PortOpt = 8000) -> None:
     with session_scope(engine) as session:
         made = seed_zones(session)
         accounts = seed_accounts(session)
-    engine.dispose()
     console.print(f"示例先行区 / example zones: {made} new")
-    cached = (airdata.cache_dir() / "meta.json").exists()
     console.print(
-        "北京样例：计算日 AQI 与年评价 / Beijing sample: daily AQI and annual statistics "
-        + ("(缓存 / cached)" if cached else "(首次计算，约半分钟 / first run, about half a minute)")
-        + " …"
+        "北京样例：指标计算（HJ 633 日 AQI → HJ 663 年评价 → 指标库）/ Beijing sample: indicators …"
     )
-    tables = airdata.load()
-    console.print(
-        f"  {len(tables.daily)} site-days, {len(tables.annual)} site-years, years {airdata.years()}"
+    step = time.monotonic()
+    with session_scope(engine) as session:
+        info = assess.ensure_sample_values(session)
+    engine.dispose()
+    how = (
+        "已存储，跳过计算 / stored, not recomputed"
+        if info["cached"]
+        else f"计算并存储 / computed {info.get('years')}"
     )
+    console.print(f"  {info['values']} values, {how}, {time.monotonic() - step:.1f} s")
     app = create_app(migrate=False)
     console.print(
         "\n[bold]演示账户 / demo accounts[/bold] (密码 / password: "

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
+from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 
@@ -23,11 +24,6 @@ STATIC = Path(__file__).parent / "static"
 def secure_cookies() -> bool:
     """``PIONEER_SECURE_COOKIES=1`` sets the Secure flag (behind HTTPS)."""
     return os.environ.get("PIONEER_SECURE_COOKIES", "0") == "1"
-
-
-def show_ranks() -> bool:
-    """``PIONEER_SHOW_RANKS=0`` hides ranks on the public rankings page and API."""
-    return os.environ.get("PIONEER_SHOW_RANKS", "1") != "0"
 
 
 def create_app(*, migrate: bool = True) -> FastAPI:
@@ -71,6 +67,7 @@ def create_app(*, migrate: bool = True) -> FastAPI:
             return JSONResponse({"detail": body}, 422)
         return pages.error_page(request, PioneerError(body["message_zh"], body["message_en"]), 422)
 
+    app.add_middleware(GZipMiddleware, minimum_size=2048)
     app.include_router(api.router)
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")

@@ -1,5 +1,6 @@
 """Fixtures of the web tests: a temporary PIONEER_HOME with the migrated database, the example zones, the demo
-accounts and air indicators computed from a small slice of the Beijing sample (3 stations, 2014–2015)."""
+accounts and air indicators of a small slice of the Beijing sample (3 stations, 2014–2015) computed and stored through
+``pioneer.indicators`` (the demo's path)."""
 
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ def build_home(home: Path) -> Path:
     """Migrate, seed zones and accounts, compute the slice's indicators; returns the slice's path."""
     os.environ["PIONEER_HOME"] = str(home)
     from pioneer.db import make_engine, session_scope, upgrade
-    from pioneer.web import airdata
+    from pioneer.web import assess
     from pioneer.web.demo import seed_accounts, seed_zones
 
     upgrade()
@@ -41,8 +42,11 @@ def build_home(home: Path) -> Path:
     )
     path = home / "slice.parquet"
     pq.write_table(table.filter(keep), path)
-    airdata._loaded.clear()
-    airdata.load(path)
+    engine = make_engine()
+    with session_scope(engine) as session:
+        assess.ensure_sample_values(session, path)
+    engine.dispose()
+    assess.forget()
     return path
 
 

@@ -168,18 +168,6 @@ def test_upload_confirm_imports_with_provenance(client, tokens):
     assert history[0]["who"] == "beijing" and history[0]["file"] == "good.csv"
 
 
-def test_indicators_and_rankings(client):
-    ind = client.get("/api/v1/zones/BJ-110105/indicators?year=2015").json()
-    assert set(ind["sites"]) == {"1005A", "1011A"}
-    pm = [r for r in ind["results"] if r["indicator"] == "pm2_5_annual_mean"]
-    assert pm and pm[0]["target"] == 35.0 and pm[0]["lineage"]["edition"] == "2012"
-    ranks = client.get("/api/v1/rankings?indicator=good_day_ratio&year=2015").json()["results"]
-    values = [r["value"] for r in ranks]
-    assert values == sorted(values, reverse=True)  # higher share of good days ranks first
-    csv = client.get("/api/v1/rankings?format=csv&year=2015")
-    assert csv.headers["content-type"].startswith("text/csv") and "rank,site" in csv.text
-
-
 def test_languages(client):
     import json
     from pathlib import Path

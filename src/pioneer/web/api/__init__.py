@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from pioneer.web.api import accounts, air, imports, registry
+from pioneer.web.api import accounts, imports, indicators, lake, registry
 
 router = APIRouter(prefix="/api/v1")
 router.include_router(registry.router)
-router.include_router(air.router)
+router.include_router(indicators.router)
+router.include_router(lake.router)
 router.include_router(imports.router)
 router.include_router(accounts.router)

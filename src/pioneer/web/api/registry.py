@@ -28,6 +28,32 @@ Code = Annotated[str, Path(pattern=r"^\d{6}$", description="6-digit GB/T 2260 co
 ZoneCode = Annotated[str, Path(min_length=1, max_length=32)]
 
 
+@router.get("/divisions", tags=["divisions"], response_model=Paged[DivisionPublic], responses=ERRORS)
+def list_divisions(session: DB, page: Page = 1, limit: Limit = 100,
+                   level: Annotated[str | None, Query(pattern="^(province|prefecture|county)$")] = None,
+                   parent: Annotated[str | None, Query(pattern=r"^\d{6}$")] = None,
+                   q: Annotated[str | None, Query(min_length=1, max_length=32, description="name contains")] = None,
+                   year: Annotated[int | None, Query(ge=1980, le=2100)] = None):  # fmt: skip
+    """Divisions in force in ``year`` (default: the registry's latest), filtered by level, parent, name."""
+    from sqlalchemy import select
+
+    from pioneer.registry.divisions.models import Division
+
+    if q is not None:
+        found = divisions.find_divisions(
+            session, q, year=year or divisions.latest_year(session), limit=100000
+        )
+    else:
+        query = select(Division).where(divisions.in_force(year or divisions.latest_year(session)))
+        found = list(session.scalars(query.order_by(Division.code)).all())
+    found = [
+        d
+        for d in found
+        if (level is None or d.level == level) and (parent is None or d.parent_code == parent)
+    ]
+    return paged([DivisionPublic.model_validate(d) for d in found], page, limit)
+
+
 @router.get("/divisions/{code}", tags=["divisions"], response_model=DivisionPublic, responses=ERRORS)
 def read_division(code: Code, session: DB, year: Annotated[int | None, Query(ge=1980, le=2100)] = None):
     return divisions.division(session, code, at=year)
@@ -97,3 +123,15 @@ def list_stations(session: DB, page: Page = 1, limit: Limit = 100,
                   within: Annotated[str | None, Query(pattern=r"^\d{6}$")] = None):  # fmt: skip
     found = stations.list_stations(session, within=within)
     return paged([StationPublic.model_validate(s) for s in found], page, limit)
+
+
+@router.get("/stations/{code}", tags=["stations"], response_model=StationPublic, responses=ERRORS)
+def read_station(code: Annotated[str, Path(min_length=1, max_length=32)], session: DB):
+    from fastapi import HTTPException
+
+    from pioneer.errors import PioneerError
+
+    try:
+        return stations.station(session, code)
+    except PioneerError as exc:
+        raise HTTPException(404, {"message_zh": exc.message_zh, "message_en": exc.message_en}) from None

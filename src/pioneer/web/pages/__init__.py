@@ -8,16 +8,17 @@ import secrets
 from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import APIRouter, File, Form, Request, UploadFile
+from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from sqlalchemy import select
 
+from pioneer.assessment.standing import hide_ranks_default
 from pioneer.errors import PioneerError
 from pioneer.registry.zones import service as zones
 from pioneer.registry.zones.choices import State
-from pioneer.web import airdata, auth, services
-from pioneer.web.api import air
+from pioneer.web import assess, auth, services
+from pioneer.web.api import indicators as api_indicators
 from pioneer.web.deps import (
     DB,
     LANG_COOKIE,
@@ -58,29 +59,57 @@ def error_page(request: Request, exc: PioneerError, status: int) -> HTMLResponse
                                                                            exc.message_en))  # fmt: skip
 
 
+def _indicator_choices(session) -> tuple[list[dict[str, Any]], list[str]]:
+    """Catalogue indicators with stored values (the selectable ones) and their codes."""
+    have = assess.indicators_with_data(session)
+    cat = assess.catalogue()
+    return [assess.indicator_public(cat.indicator(c)) for c in have], have
+
+
 @router.get("/", response_class=HTMLResponse)
-def overview(request: Request, session: DB, user: CurrentUser, indicator: str = "pm2_5_annual_mean",
-             year: int | None = None):  # fmt: skip
-    if indicator not in airdata.INDICATORS:
-        indicator = "pm2_5_annual_mean"
-    years = airdata.years()
+def overview(request: Request, session: DB, user: CurrentUser, indicator: str = assess.DEFAULT_INDICATOR,
+             year: int | None = None, level: str = "province"):  # fmt: skip
+    choices, codes = _indicator_choices(session)
+    if indicator not in codes:
+        indicator = codes[0] if codes else assess.DEFAULT_INDICATOR
+    years = assess.years(session, indicator=indicator)
     year = year if year in years else (years[-1] if years else None)
     visible = services.visible_zones(session, user)
-    return render(request, "overview.html", user, indicators=airdata.INDICATORS, indicator=indicator,
-                  years=years, year=year, zones=visible)  # fmt: skip
+    return render(request, "overview.html", user, indicators=choices, indicator=indicator,
+                  years=years, year=year, zones=visible, level=level if level == "city" else "province")  # fmt: skip
 
 
 @router.get("/zones/{code}", response_class=HTMLResponse)
-def zone_page(code: str, request: Request, session: DB, user: CurrentUser, year: int | None = None):
+def zone_page(code: str, request: Request, session: DB, user: CurrentUser,
+              year: Annotated[int | None, Query(ge=1980, le=2100)] = None):  # fmt: skip
     zone = services.visible_zone(session, user, code)
-    data = air.zone_indicators(session, user, code, year)
+    data = api_indicators.zone_scorecards(session, user, code, year)
     targets = [t for (s, t) in zones.TRANSITIONS if s.value == zone.state]
     can = {
         t.value: auth.allowed(user, services.transition_action(zone, t), zone.division_codes) for t in targets
     }
     return render(request, "zone.html", user, zone=zone, data=data, history=zones.history(session, code),
                   targets=[t for t in targets if can[t.value]], can_edit=auth.allowed(user, auth.Action.EDIT,
-                  zone.division_codes), years=airdata.years(), message=request.query_params.get("msg"))  # fmt: skip
+                  zone.division_codes), names=assess.division_names(session),
+                  message=request.query_params.get("msg"))  # fmt: skip
+
+
+@router.get("/zones/{code}/explain", response_class=HTMLResponse)
+def zone_explain(code: str, request: Request, session: DB, user: CurrentUser,
+                 division: Annotated[str, Query(pattern=r"^\d{6}$")],
+                 indicator: Annotated[str, Query(max_length=64)],
+                 year: Annotated[int, Query(ge=1980, le=2100)]):  # fmt: skip
+    """ "Explain this number" (HTMX fragment, or a page without HTMX)."""
+    zone = services.visible_zone(session, user, code)
+    if division not in zone.division_codes:
+        raise PioneerError("该区划不属于此先行区", "the division is not part of this zone")
+    try:
+        chain = assess.explain(session, division, indicator, year)
+    except KeyError:
+        raise PioneerError("暂无该数值", "no such value") from None
+    name = "explain.html" if request.headers.get("hx-request") else "explain_page.html"
+    return render(request, name, user, zone=zone, chain=chain,
+                  dumps=lambda v: json.dumps(v, ensure_ascii=False, indent=1, default=str))  # fmt: skip
 
 
 @router.post("/zones/{code}/transition")
@@ -103,17 +132,23 @@ def zone_edit(code: str, request: Request, session: DB, user: CurrentUser,
 
 
 @router.get("/rankings", response_class=HTMLResponse)
-def rankings_page(request: Request, user: CurrentUser, indicator: str = "pm2_5_annual_mean",
-                  year: int | None = None):  # fmt: skip
-    from pioneer.web.app import show_ranks
-
-    if indicator not in airdata.INDICATORS:
-        indicator = "pm2_5_annual_mean"
-    years = airdata.years()
+def rankings_page(request: Request, session: DB, user: CurrentUser, indicator: str = assess.DEFAULT_INDICATOR,
+                  level: str = "city", year: int | None = None):  # fmt: skip
+    choices, codes = _indicator_choices(session)
+    if indicator not in codes:
+        indicator = codes[0] if codes else assess.DEFAULT_INDICATOR
+    if level not in assess.LEVELS:
+        level = "city"
+    years = assess.years(session, indicator=indicator)
     year = year if year in years else (years[-1] if years else None)
-    rows = air.ranking(indicator, year) if year is not None else []
-    return render(request, "rankings.html", user, rows=rows, indicators=airdata.INDICATORS, indicator=indicator,
-                  years=years, year=year, show_ranks=show_ranks())  # fmt: skip
+    hide = hide_ranks_default()
+    rows = (
+        assess.ranking(session, indicator, level, year, hide_ranks=hide, names=assess.division_names(session))
+        if year is not None else []
+    )  # fmt: skip
+    return render(request, "rankings.html", user, rows=rows, indicators=choices, indicator=indicator,
+                  current=assess.indicator_public(assess.catalogue().indicator(indicator)), levels=assess.LEVELS,
+                  level=level, years=years, year=year, show_ranks=not hide, note=assess.RANKS_NOTE)  # fmt: skip
 
 
 def _require_login(user: User | None) -> None:

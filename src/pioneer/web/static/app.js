@@ -14,16 +14,16 @@
   // --- national overview map ---------------------------------------------------------------------------------
   var mapEl = document.getElementById("map");
   if (mapEl && window.echarts) {
+    var level = mapEl.dataset.level === "city" ? "city" : "province";
+    var geoUrl = level === "city" ? "/static/maps/china-cities.geojson" : "/static/maps/china.geojson";
     var q = "indicator=" + encodeURIComponent(mapEl.dataset.indicator) + (mapEl.dataset.year ? "&year=" + mapEl.dataset.year : "");
-    Promise.all([getJSON("/static/maps/china.geojson"), getJSON("/api/v1/overview?" + q)]).then(function (res) {
-      var geo = res[0], ov = res[1];
-      echarts.registerMap("china", geo);
+    Promise.all([getJSON(geoUrl), getJSON("/api/v1/overview?" + q), getJSON("/static/maps/centroids.json")]).then(function (res) {
+      var geo = res[0], ov = res[1], cps = res[2];
+      var mapName = "china-" + level;
+      echarts.registerMap(mapName, geo);
       var tiers = JSON.parse(mapEl.dataset.tiers);
-      var centre = {};
-      var names = {};
-      geo.features.forEach(function (f) { centre[f.properties.code] = f.properties.cp; names[f.properties.code] = f.properties.name; });
       var values = {};
-      ov.provinces.forEach(function (p) { if (p.value !== null) { values[p.code] = p.value; } });
+      (level === "city" ? ov.cities : ov.provinces).forEach(function (p) { values[p.code] = p.value; });
       var data = geo.features.map(function (f) {
         var v = values[f.properties.code];
         return { name: f.properties.name, value: v === undefined ? null : v, code: f.properties.code };
@@ -31,70 +31,98 @@
       var vals = Object.keys(values).map(function (k) { return values[k]; });
       var lo = vals.length ? Math.min.apply(null, vals) : 0, hi = vals.length ? Math.max.apply(null, vals) : 1;
       if (lo === hi) { lo = Math.max(0, lo - 10); hi = hi + 10; }
+      // a zone's marker sits at its own division's point, else the nearest enclosing one (prefecture, province)
+      function point(code) {
+        var tries = [code, code.slice(0, 4) + "00", code.slice(0, 2) + "0000"];
+        for (var i = 0; i < tries.length; i++) { if (cps[tries[i]]) { return cps[tries[i]].cp; } }
+        return [105, 35];
+      }
       var tierSymbol = { region: "diamond", province: "rect", city: "circle", county: "triangle" };
-      var tierSize = { region: 18, province: 16, city: 14, county: 10 };
-      var series = [{
-        type: "map", map: "china", roam: true, name: en ? ov.name_en : ov.name_zh, geoIndex: 0, data: data,
-      }];
+      var tierSize = { region: 18, province: 16, city: 13, county: 10 };
+      var series = [{ type: "map", map: mapName, roam: true, name: en ? ov.name_en : ov.name_zh, geoIndex: 0, data: data }];
       Object.keys(tierSymbol).forEach(function (tier) {
-        var pts = ov.zones.filter(function (z) { return z.tier === tier; }).map(function (z, i) {
-          var code = z.division_codes[0], prov = code.slice(0, 2) + "0000";
-          var c = centre[prov] || [105, 35];
-          return { name: (en && z.name_en) ? z.name_en : z.name_zh, value: [c[0] + 0.6 * (i % 3), c[1] - 0.5 * Math.floor(i / 3)], code: z.code };
+        var pts = ov.zones.filter(function (z) { return z.tier === tier; }).map(function (z) {
+          return { name: (en && z.name_en) ? z.name_en : z.name_zh, value: point(z.division_codes[0]), code: z.code, division: z.division_codes[0] };
         });
-        series.push({ type: "scatter", coordinateSystem: "geo", name: tiers[tier], symbol: tierSymbol[tier],
-          symbolSize: tierSize[tier], data: pts, itemStyle: { color: "#1f5f8b", borderColor: "#fff" } });
+        series.push({ type: "scatter", coordinateSystem: "geo", name: tiers[tier], symbol: tierSymbol[tier], zlevel: 1,
+          symbolSize: tierSize[tier], data: pts, itemStyle: { color: "#1f5f8b", borderColor: "#fff", borderWidth: 1 } });
       });
+      var lg = ov.legend || { type: "continuous", colors: ["#2E9B4E", "#F2D43A", "#D7301F"] };
+      var title = (en ? ov.name_en : ov.name_zh) + (ov.unit ? " (" + ov.unit + ")" : "");
+      var visualMap = lg.type === "pieces" ? {
+        type: "piecewise", left: 10, bottom: 40, seriesIndex: 0, text: [title, ""],
+        pieces: lg.pieces.map(function (p) {
+          var piece = { min: p.min, color: p.color, label: (en ? p.label_en : p.label_zh) + " " + p.min + (p.max === null ? "+" : "–" + p.max) };
+          if (p.max !== null) { piece.max = p.max; }
+          return piece;
+        }), outOfRange: { color: "#ddd" },
+      } : { min: lo, max: hi, calculable: true, left: 10, bottom: 40, seriesIndex: 0, text: [title, ""],
+            inRange: { color: lg.colors }, outOfRange: { color: "#ddd" } };
       var chart = echarts.init(mapEl, null, { renderer: "canvas" });
       chart.setOption({
         tooltip: { trigger: "item", formatter: function (p) {
           if (p.seriesType === "scatter") { return p.seriesName + ": " + p.name; }
-          return p.name + ": " + (p.value === null || isNaN(p.value) ? mapEl.dataset.nodata : p.value + " " + ov.unit);
+          return p.name + ": " + (p.value === null || p.value === undefined || isNaN(p.value) ? mapEl.dataset.nodata : p.value + " " + ov.unit);
         } },
         legend: { bottom: 0, data: Object.keys(tierSymbol).map(function (t) { return tiers[t]; }) },
-        visualMap: { min: lo, max: hi, calculable: true, left: 10, bottom: 40, seriesIndex: 0,
-          text: [(en ? ov.name_en : ov.name_zh) + " (" + ov.unit + ")", ""],
-          inRange: { color: ["#00e400", "#ffff00", "#ff7e00", "#ff0000"] }, outOfRange: { color: "#ddd" } },
-        geo: { map: "china", roam: true, itemStyle: { areaColor: "#eee", borderColor: "#999" }, label: { show: false } },
+        visualMap: visualMap,
+        geo: { map: mapName, roam: true, itemStyle: { areaColor: "#eee", borderColor: "#999" }, label: { show: false } },
         series: series,
       });
+      var note = document.getElementById("legend-note");
+      if (note) { note.textContent = (en ? lg.note_en : lg.note_zh) || ""; if (lg.source) { note.textContent += " [" + lg.source + "]"; } }
       chart.on("click", function (p) { if (p.data && p.data.code && p.seriesType === "scatter") { location.href = "/zones/" + p.data.code; } });
       mapEl.dataset.rendered = "1";
       window.addEventListener("resize", function () { chart.resize(); });
     }).catch(function (e) { mapEl.textContent = String(e); });
   }
 
-  // --- zone page: scorecard and trend --------------------------------------------------------------------------
+  // --- zone page: domain scorecards and indicator trends --------------------------------------------------------
   var zd = document.getElementById("zone-data");
   if (zd && window.echarts) {
     var z = JSON.parse(zd.textContent);
-    var sc = document.getElementById("scorecard");
-    if (sc && z.results.length) {
-      var site = z.results[0].site;
-      var rows = z.results.filter(function (r) { return r.site === site && r.target && r.value !== null; });
+    z.scorecards.forEach(function (card) {
+      var sc = document.getElementById("scorecard-" + card.division_code);
+      if (!sc) { return; }
+      var doms = card.domains;
       var c1 = echarts.init(sc);
       c1.setOption({
-        title: { text: site + " · " + z.year, textStyle: { fontSize: 13 } },
-        tooltip: {}, grid: { left: 200, right: 30 },
-        xAxis: { type: "value", name: en ? "value / GB 3095 class-2 limit" : "数值 / GB 3095 二级限值" },
-        yAxis: { type: "category", data: rows.map(function (r) { return en ? r.name_en : r.name_zh; }) },
-        series: [{ type: "bar", data: rows.map(function (r) {
-          var ratio = Math.round(100 * r.value / r.target) / 100;
-          return { value: ratio, itemStyle: { color: ratio <= 1 ? "#2e8b57" : "#c0392b" } };
-        }) }],
+        title: { text: card.division_code + " · " + card.year, textStyle: { fontSize: 13 } },
+        tooltip: { formatter: function (p) { var d = doms[p.dataIndex]; return p.name + ": " + (d.domain_score === null ? d.domain_status : d.domain_score.toFixed(1)) + " (" + d.n_scored + "/" + d.n_indicators + ")"; } },
+        grid: { left: 190, right: 40 },
+        legend: { top: 0, right: 10, data: [sc.dataset.score, sc.dataset.coverage] },
+        xAxis: { type: "value", min: 0, max: 100 },
+        yAxis: { type: "category", data: doms.map(function (d) { return en ? d.name_en : d.name_zh; }) },
+        series: [
+          { type: "bar", name: sc.dataset.score, label: { show: true, position: "right", formatter: function (p) { var d = doms[p.dataIndex]; return d.domain_score === null ? "—" : d.domain_score.toFixed(0); } },
+            data: doms.map(function (d) { var v = d.domain_score; return { value: v === null ? 0 : v, itemStyle: { color: v === null ? "#ccc" : (v >= 60 ? "#2e8b57" : v >= 30 ? "#e6a23c" : "#c0392b") } }; }) },
+          { type: "bar", name: sc.dataset.coverage, itemStyle: { color: "#b8c7d6" }, label: { show: true, position: "right", fontSize: 10, formatter: function (p) { var d = doms[p.dataIndex]; return d.n_scored + "/" + d.n_indicators; } },
+            data: doms.map(function (d) { return d.n_indicators ? Math.round(100 * d.n_scored / d.n_indicators) : 0; }) },
+        ],
       });
       sc.dataset.rendered = "1";
-    }
-    var tr = document.getElementById("trend");
-    if (tr) {
-      getJSON("/api/v1/zones/" + encodeURIComponent(tr.dataset.zone) + "/trends").then(function (d) {
-        var c2 = echarts.init(tr);
-        c2.setOption({
-          tooltip: { trigger: "axis" }, legend: { type: "scroll" },
-          xAxis: { type: "category" }, yAxis: { type: "value", name: "µg/m³" },
-          series: d.series.map(function (s) { return { type: "line", name: s.site, showSymbol: false, data: s.points }; }),
+    });
+    var trendEls = document.querySelectorAll(".chart.trend");
+    if (trendEls.length) {
+      getJSON("/api/v1/zones/" + encodeURIComponent(trendEls[0].dataset.zone) + "/trends").then(function (d) {
+        trendEls.forEach(function (el) {
+          var div = d.divisions.filter(function (x) { return x.division_code === el.dataset.division; })[0];
+          if (!div) { return; }
+          var names = div.series.map(function (s) { return (en ? s.name_en : s.name_zh) + (s.unit ? " (" + s.unit + ")" : ""); });
+          var selected = {};
+          names.forEach(function (n, i) { selected[n] = i === 0; });
+          var c2 = echarts.init(el);
+          c2.setOption({
+            tooltip: { trigger: "axis" }, legend: { type: "scroll", selectedMode: "single", selected: selected },
+            xAxis: { type: "category" }, yAxis: { type: "value", scale: true },
+            series: div.series.map(function (s, i) {
+              var t = s.targets.filter(function (x) { return x.scope === "national"; })[0];
+              return { type: "line", name: names[i], data: s.points.map(function (p) { return [String(p[0]), p[1]]; }),
+                markLine: t ? { symbol: "none", label: { formatter: t.comparator + " " + t.value + " (" + t.year + ")" }, data: [{ yAxis: t.value }] } : undefined };
+            }),
+          });
+          el.dataset.rendered = "1";
         });
-        tr.dataset.rendered = "1";
       });
     }
   }

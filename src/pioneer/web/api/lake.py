@@ -1,0 +1,97 @@
+"""Measurement lake queries and exports (``pioneer.lake.query``): one version per key (``best`` = validated
+where one exists, else preliminary), filtered by division subtree, site and time. Signed-in users only: the
+lake holds unpublished measurements."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from typing import Annotated, Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+from fastapi import APIRouter, Path, Query
+from fastapi.responses import Response
+
+from pioneer.lake import query
+from pioneer.web import auth
+from pioneer.web.api.common import ErrorBody, Limit, Page
+from pioneer.web.deps import CurrentUser
+
+router = APIRouter(tags=["lake"])
+ERRORS = {401: {"model": ErrorBody}, 403: {"model": ErrorBody}, 422: {"model": ErrorBody}}
+Medium = Annotated[str, Path(pattern="^(air|water|noise)$")]
+DIVISION_COLUMN = {"air": "city", "water": "division", "noise": "division"}
+SITE_COLUMN = {"air": "station", "water": "section", "noise": "point"}
+MAX_EXPORT_ROWS = 2_000_000
+
+
+def _filtered(medium: str, division: str | None, site: str | None, start: dt.datetime | None,
+              end: dt.datetime | None, status: str):  # fmt: skip
+    t = query.versions(None, medium, status=status, start=start, end=end)
+    if division is not None:
+        t = t.filter(t[DIVISION_COLUMN[medium]].startswith(query.division_prefix(division)))
+    if site is not None:
+        t = t.filter(t[SITE_COLUMN[medium]] == site)
+    return t.order_by([SITE_COLUMN[medium], "time"])
+
+
+DivisionFilter = Annotated[str | None, Query(pattern=r"^\d{6}$", description="division subtree")]
+SiteFilter = Annotated[str | None, Query(max_length=64, description="station / section / point code")]
+StatusFilter = Annotated[str, Query(pattern="^(best|validated|preliminary|all)$")]
+
+
+def _rows(table: pa.Table) -> list[dict[str, Any]]:
+    out = table.to_pylist()
+    for r in out:
+        if isinstance(r.get("time"), dt.datetime):
+            r["time"] = r["time"].isoformat()
+    return out
+
+
+@router.get("/lake/{medium}", responses=ERRORS)
+def lake_query(
+    medium: Medium,
+    user: CurrentUser,
+    division: DivisionFilter = None,
+    site: SiteFilter = None,
+    start: dt.datetime | None = None,
+    end: dt.datetime | None = None,
+    status: StatusFilter = "best",
+    page: Page = 1,
+    limit: Limit = 100,
+) -> dict[str, Any]:
+    """Rows of one medium (hour-end labels, CST), paged: ``{"meta": {page, limit, found}, "results"}``."""
+    auth.restrict(user, auth.Action.VIEW)
+    t = _filtered(medium, division, site, start, end, status)
+    found = int(t.count().execute())
+    chunk = t.limit(limit, offset=(page - 1) * limit).to_pyarrow()
+    return {"meta": {"page": page, "limit": limit, "found": found}, "results": _rows(chunk)}
+
+
+@router.get("/lake/{medium}/export", responses=ERRORS)
+def lake_export(
+    medium: Medium,
+    user: CurrentUser,
+    division: DivisionFilter = None,
+    site: SiteFilter = None,
+    start: dt.datetime | None = None,
+    end: dt.datetime | None = None,
+    status: StatusFilter = "best",
+    format: Annotated[str, Query(pattern="^(csv|parquet)$")] = "csv",
+) -> Response:
+    """The whole selection as CSV (UTF-8 with BOM, for Excel) or Parquet (at most 2 000 000 rows)."""
+    auth.restrict(user, auth.Action.VIEW)
+    table = _filtered(medium, division, site, start, end, status).limit(MAX_EXPORT_ROWS).to_pyarrow()
+    buf = io.BytesIO()
+    if format == "parquet":
+        pq.write_table(table, buf, compression="zstd")
+        media = "application/vnd.apache.parquet"
+    else:
+        buf.write(b"\xef\xbb\xbf")
+        buf.write(table.to_pandas().to_csv(index=False).encode("utf-8"))
+        media = "text/csv; charset=utf-8"
+    name = f"{medium}-{division or 'all'}.{format}"
+    return Response(
+        buf.getvalue(), media_type=media, headers={"Content-Disposition": f'attachment; filename="{name}"'}
+    )
