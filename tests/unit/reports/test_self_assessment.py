@@ -125,3 +125,27 @@ def test_pdf_has_chinese_glyphs(built, tmp_path):
     assert dark > 0.04, dark  # solid CJK strokes (measured 0.086 at 60 dpi; an empty band is 0)
     cols = (title < 128).any(axis=0)
     assert cols.sum() > 0.5 * cols.size  # the title spans most of the width (21 glyphs)
+
+
+def test_national_report(report_engine, tmp_path):
+    from pioneer.reports import national
+
+    with session_scope(report_engine) as s:
+        rep = national.build(s, YEAR, as_of=dt.date(2026, 7, 1))
+        pipe = plans.pipeline(s, as_of=dt.date(2026, 7, 1))
+        card = self_assessment.scorecards(s, ZONE, YEAR)[0]
+    d = docx.Document(render.write(rep, tmp_path / "n.docx"))
+    tables = _tables(d)
+    by_cat = next(t for t in tables if t[0][0] == "类别")
+    assert by_cat[-1][0] == "合计" and float(by_cat[-1][2]) == pipe["total"]["total_investment"]
+    assert sum(float(r[2]) for r in by_cat[1:-1]) == pytest.approx(pipe["total"]["total_investment"])
+    src = next(t for t in tables if t[0][0] == "资金来源")
+    assert float(src[-1][2]) == pytest.approx(pipe["total"]["funding"]) == pipe["total"]["total_investment"]
+    scores = _by_code(next(t for t in tables if t[0][0] == "先行区编码"), code_col=0)
+    assert scores[ZONE][5] == number(card["overall"]["overall_score"])
+    assert (
+        scores[ZONE][6]
+        == f"{sum(r['value'] is not None for r in card['indicators'])}/{len(card['indicators'])}"
+    )
+    heads = [p.text for p in d.paragraphs if p.style.name.startswith("Heading")]
+    assert "三、重大工程项目储备库" in heads and "精细化治理“一微克”行动（示例）（BJ-110000）" in heads
