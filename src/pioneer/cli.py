@@ -7,6 +7,7 @@ import typer
 from pioneer.commands import air, noise, water
 from pioneer.commands import assess as assess_commands
 from pioneer.commands import lake as lake_commands
+from pioneer.commands import plans as plans_commands
 from pioneer.commands import registry as registry_commands
 from pioneer.commands import web as web_commands
 
@@ -23,6 +24,7 @@ app.command("ingest")(lake_commands.ingest)
 app.command("export")(lake_commands.export)
 registry_commands.register(app)
 assess_commands.register(app)
+plans_commands.register(app)
 app.command("serve")(web_commands.serve)
 app.command("demo")(web_commands.demo)
 app.add_typer(web_commands.users_app, name="users")
