@@ -98,7 +98,10 @@ def zone_values(
         # reported indicators that members have but the zone has not: listed, not combined
         have = set(zip(v["indicator"], v["year"].astype(int), strict=True))
         gaps = members[members["indicator"].map(kind).eq("reported")]
-        gaps = gaps[[(i, int(y)) not in have for i, y in zip(gaps["indicator"], gaps["year"], strict=True)]]
+        keyed = pd.Series(
+            list(zip(gaps["indicator"], gaps["year"].astype("int64"), strict=True)), index=gaps.index
+        )
+        gaps = gaps.loc[~keyed.isin(have)] if len(gaps) else gaps
         gap_rows = gaps[["indicator", "year"]].assign(
             division_code=zone_code, value=np.nan, combination="none", zone_status="not-reported-for-zone"
         )

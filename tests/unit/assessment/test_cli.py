@@ -85,3 +85,37 @@ def test_compute_water_and_noise_from_an_empty_lake(home):
     assert "no lake data" in r.output
     r = runner.invoke(app, ["compute", "--year", "2024", "--medium", "soil"])
     assert r.exit_code == 1 and "soil" in r.output
+
+
+def test_compute_noise_from_the_lake_and_assess_a_region_zone(home, tmp_path):
+    from pioneer.lake.ingest import ingest
+    from pioneer.lake.storage import Lake
+
+    _seed(home)
+    # N1 (class 1 in the registry, 55/45 dB(A)): 2024-03-01 day 54.0 (ok), night 46.0 (> 45, not ok)
+    times = [dt.datetime(2024, 3, 1, 7) + dt.timedelta(hours=h) for h in range(24)]
+    f = pd.DataFrame({"point": "N1", "zone_class": "1", "time": [t.strftime("%Y-%m-%d %H:%M") for t in times],
+                      "leq": [54.0] * 16 + [46.0] * 8})  # fmt: skip
+    f.to_csv(tmp_path / "n.csv", index=False)
+    assert ingest([tmp_path / "n.csv"], lake=Lake(home / "lake"), layout="noise")[0].rows_rejected == 0
+    r = runner.invoke(app, ["compute", "--year", "2024", "--medium", "noise"])
+    assert r.exit_code == 0, r.output
+    out = {ln.split()[1]: ln.split() for ln in r.output.splitlines() if ln.strip().startswith("130100")}
+    assert "100.0" in out["noise_day_compliance"] and "0.0" in out["noise_night_compliance"]
+    with session_scope() as s:
+        zones.create_zone(s, ZoneCreate(code="PZ-R", name_zh="PZ-R", tier="region", division_codes=["130100", "130200"],
+                                        as_of=dt.date(2024, 6, 1)), actor=Actor("office", Role.PROGRAMME_OFFICE))  # fmt: skip
+    rep = tmp_path / "zone.csv"
+    rep.write_text("zone_code,indicator,year,value,unit\nPZ-R,forest_cover,2024,33.3,%\n", encoding="utf-8")
+    r = runner.invoke(app, ["assess", "PZ-R", "--year", "2024", "--zone-reported", str(rep)])
+    assert r.exit_code == 0, r.output
+    lines = {ln.split()[0]: ln for ln in r.output.splitlines() if ln.strip()}
+    assert "33.3" in lines["forest_cover"] and "reported-for-zone" in lines["forest_cover"]
+    assert "noise_day_compliance" not in lines  # not an indicator of the region tier in the catalogue
+    # … but zones of a tier can be ranked on it: the region's pooled points (N1 only) → 100.0 %
+    r = runner.invoke(
+        app, ["rank", "--indicator", "noise_day_compliance", "--year", "2024", "--tier", "region"]
+    )
+    assert r.exit_code == 0, r.output
+    row = next(ln for ln in r.output.splitlines() if ln.strip().startswith("PZ-R"))
+    assert "100.0" in row and "pooled-stations" in row
