@@ -281,3 +281,69 @@ def zone_ranking(
     cols = ["zone_code", "tier", "indicator", "year", "value", "unit", "combination", "zone_status", "score",
             "rank", "percentile", "n_zones", "ranks_hidden", "target", "attained"]  # fmt: skip
     return f[[c for c in cols if c in f.columns]].reset_index(drop=True)
+
+
+ZONE_REPORTED_COLUMNS = ["zone_code", "indicator", "year", "value", "unit", "source_document"]
+
+
+def read_zone_reported(path: Any, *, catalogue: Catalogue | None = None) -> pd.DataFrame:
+    """Statistics reported for zones themselves (CSV, UTF-8; header ``zone_code, indicator, year, value, unit,
+    source_document``), validated like the division template: every problem is an :class:`InputError` with
+    file, row (header = row 1), column, value and reason in Chinese and English, all raised together
+    (:class:`pioneer.indicators.template.TemplateErrors`) and nothing used. Checks: missing columns, blank zone
+    code, invalid year, unknown indicator, a computed indicator (zones' computed values come from their
+    stations), value not a number or outside the indicator's range, unit not the indicator's, missing source
+    document, duplicate (zone, indicator, year).
+
+    Returns ``division_code`` (= the zone code), ``indicator, year, value, unit, source_document, row``.
+    """
+    from pathlib import Path
+
+    from pioneer.errors import InputError
+    from pioneer.indicators.choices import SourceKind
+    from pioneer.indicators.template import TemplateErrors
+
+    cat = catalogue or default_catalogue()
+    name = Path(path).name
+    df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    df.columns = [str(c).strip() for c in df.columns]
+    missing = [c for c in ZONE_REPORTED_COLUMNS if c not in df.columns]
+    if missing:
+        raise InputError(f"缺少必需列：{', '.join(missing)}", f"missing required columns: {', '.join(missing)}",
+                         file=name, column=missing[0])  # fmt: skip
+    df = df.map(lambda x: x.strip() if isinstance(x, str) else x)
+    df["row"] = np.arange(len(df)) + 2
+    errors: list[InputError] = []
+
+    def flag(mask: pd.Series, column: str, zh: str, en: str) -> None:
+        for r in df.loc[mask.to_numpy(dtype=bool), ["row", column]].itertuples(index=False):
+            errors.append(InputError(zh, en, file=name, row=int(r[0]), column=column, value=r[1]))
+
+    flag(df["zone_code"] == "", "zone_code", "先行区编码为空", "zone code is empty")
+    year = pd.to_numeric(df["year"], errors="coerce")
+    flag(year.isna() | (year % 1 != 0) | (year < 2000) | (year > 2100), "year", "年份无效", "invalid year")
+    meta = pd.DataFrame([{"indicator": i.code, "_unit": i.unit, "_aliases": "|".join({i.unit, *i.unit_aliases}),
+                          "_min": i.range.min, "_max": i.range.max, "_computed": i.source.kind == SourceKind.COMPUTED}
+                         for i in cat.indicators])  # fmt: skip
+    m = df[["indicator"]].merge(meta, on="indicator", how="left").set_axis(df.index)
+    known = m["_unit"].notna()
+    flag(~known, "indicator", "未知指标代码", "unknown indicator code")
+    flag(known & m["_computed"].eq(True), "indicator", "该指标由站点数据合并计算，不接受填报",
+         "this indicator is computed from the zone's stations and cannot be reported")  # fmt: skip
+    value = pd.to_numeric(df["value"], errors="coerce")
+    flag(value.isna(), "value", "数值不是数字", "value is not a number")
+    aliases = m["_aliases"].fillna("").str.split("|")
+    unit_ok = pd.Series([u in a for u, a in zip(df["unit"], aliases, strict=True)], index=df.index)
+    flag(known & ~unit_ok, "unit", "单位与指标不符", "unit does not match the indicator's unit")
+    flag(known & value.notna() & ((value < m["_min"]) | (value > m["_max"])), "value", "数值超出指标取值范围",
+         "value outside the indicator's range")  # fmt: skip
+    flag(df["source_document"] == "", "source_document", "缺少来源文件", "source document is missing")
+    flag(df.duplicated(["zone_code", "indicator", "year"], keep="first"), "indicator", "重复的先行区、指标和年份",
+         "duplicate zone, indicator and year")  # fmt: skip
+    if errors:
+        raise TemplateErrors(sorted(errors, key=lambda e: (e.row or 0, e.column or "")), name)
+    return pd.DataFrame({
+        "division_code": df["zone_code"], "indicator": df["indicator"], "year": year.astype("int64"),
+        "value": value.astype("float64"), "unit": m["_unit"], "source_document": df["source_document"],
+        "row": df["row"],
+    })  # fmt: skip

@@ -161,13 +161,9 @@ def _is_division(code: str) -> bool:
 def _zone_reported(path: Path | None) -> pd.DataFrame | None:
     if path is None:
         return None
-    f = pd.read_csv(path, dtype={"division_code": str, "zone_code": str}, encoding="utf-8-sig")
-    if "zone_code" in f.columns and "division_code" not in f.columns:
-        f = f.rename(columns={"zone_code": "division_code"})
-    missing = [c for c in ("division_code", "indicator", "year", "value") if c not in f.columns]
-    if missing:
-        _fail(ValueError(f"{path.name}: 缺少列 / missing columns: {', '.join(missing)}"))
-    return f
+    from pioneer.assessment.zones import read_zone_reported
+
+    return read_zone_reported(path)
 
 
 def assess(

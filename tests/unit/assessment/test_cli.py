@@ -106,7 +106,10 @@ def test_compute_noise_from_the_lake_and_assess_a_region_zone(home, tmp_path):
         zones.create_zone(s, ZoneCreate(code="PZ-R", name_zh="PZ-R", tier="region", division_codes=["130100", "130200"],
                                         as_of=dt.date(2024, 6, 1)), actor=Actor("office", Role.PROGRAMME_OFFICE))  # fmt: skip
     rep = tmp_path / "zone.csv"
-    rep.write_text("zone_code,indicator,year,value,unit\nPZ-R,forest_cover,2024,33.3,%\n", encoding="utf-8")
+    rep.write_text(
+        "zone_code,indicator,year,value,unit,source_document\nPZ-R,forest_cover,2024,33.3,%,公报\n",
+        encoding="utf-8",
+    )
     r = runner.invoke(app, ["assess", "PZ-R", "--year", "2024", "--zone-reported", str(rep)])
     assert r.exit_code == 0, r.output
     lines = {ln.split()[0]: ln for ln in r.output.splitlines() if ln.strip()}
@@ -119,3 +122,14 @@ def test_compute_noise_from_the_lake_and_assess_a_region_zone(home, tmp_path):
     assert r.exit_code == 0, r.output
     row = next(ln for ln in r.output.splitlines() if ln.strip().startswith("PZ-R"))
     assert "100.0" in row and "pooled-stations" in row
+
+
+def test_zone_reported_file_errors_are_located(home, tmp_path):
+    _seed(home)
+    bad = tmp_path / "bad.csv"
+    bad.write_text(
+        "zone_code,indicator,year,value,unit,source_document\nPZ-A,forest_cover,2024,120,%,公报\n",
+        encoding="utf-8",
+    )
+    r = runner.invoke(app, ["assess", "PZ-A", "--year", "2024", "--zone-reported", str(bad)])
+    assert r.exit_code == 1 and "bad.csv" in r.output and "row 2" in r.output

@@ -142,3 +142,32 @@ def test_unknown_tier_is_refused(world):
     eng, _ = world
     with session_scope(eng) as s, pytest.raises(ValueError, match="tier"):
         zone_assessment.zones_frame(s, 2024, tier="galaxy")
+
+
+def test_zone_reported_file_is_validated_with_located_errors(tmp_path):
+    from pioneer.indicators.template import TemplateErrors
+
+    p = tmp_path / "zone.csv"
+    p.write_text(
+        "zone_code,indicator,year,value,unit,source_document\n"
+        "PZ-JJ,forest_cover,2024,30.5,%,京津冀林草统计\n"  # row 2: valid
+        "PZ-JJ,forest_cover,2024,31.0,%,重复\n"  # row 3: duplicate zone/indicator/year
+        "PZ-JJ,water_good_share,2024,80,%,x\n"  # row 4: computed from stations, not reportable
+        "PZ-JJ,wetland_protection_rate,2024,101,%,x\n"  # row 5: a share above 100 %
+        "PZ-JJ,protected_area_share,2024,12,km2,x\n"  # row 6: wrong unit
+        "PZ-JJ,no_such,20x4,abc,%,\n",  # row 7: unknown indicator, bad year, not a number, no source
+        encoding="utf-8",
+    )
+    with pytest.raises(TemplateErrors) as exc:
+        zone_assessment.read_zone_reported(p)
+    got = {(e.row, e.column) for e in exc.value.errors}
+    assert got == {(3, "indicator"), (4, "indicator"), (5, "value"), (6, "unit"), (7, "indicator"), (7, "year"),
+                   (7, "value"), (7, "source_document")}  # fmt: skip
+    assert all(e.file == "zone.csv" and e.message_zh and e.message_en for e in exc.value.errors)
+    ok = tmp_path / "ok.csv"
+    ok.write_text("zone_code,indicator,year,value,unit,source_document\nPZ-JJ,forest_cover,2024,30.5,%,公报\n",
+                  encoding="utf-8")  # fmt: skip
+    f = zone_assessment.read_zone_reported(ok)
+    assert f[["division_code", "indicator", "year", "value"]].values.tolist() == [
+        ["PZ-JJ", "forest_cover", 2024, 30.5]
+    ]
