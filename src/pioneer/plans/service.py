@@ -164,14 +164,16 @@ def update_plan(session: Session, plan_id: int, data: PlanUpdate, /, *, actor: A
     require(actor, EDITORS, codes, "修改实施方案 / edit plan")
     before = plan_snapshot(p)
     _check_plan_parts(data.goals or [], data.tasks or [], catalogue or default_catalogue())
+    start = data.start_year if data.start_year is not None else p.start_year
+    end = data.end_year if data.end_year is not None else p.end_year
+    if end < start:  # checked before anything changes
+        raise ValidationErrors([InputError("结束年份早于开始年份", "end year before start year", column="end_year",
+                                           value=end)])  # fmt: skip
     for f in ("title", "start_year", "end_year", "document"):
         if getattr(data, f) is not None:
             setattr(p, f, getattr(data, f))
     if data.status is not None:
         p.status = data.status.value
-    if p.end_year < p.start_year:
-        raise ValidationErrors([InputError("结束年份早于开始年份", "end year before start year", column="end_year",
-                                           value=p.end_year)])  # fmt: skip
     if data.goals is not None:
         p.goals = [PlanGoal(**g.model_dump()) for g in data.goals]
     if data.tasks is not None:

@@ -70,5 +70,6 @@ def create_app(*, migrate: bool = True) -> FastAPI:
     app.add_middleware(GZipMiddleware, minimum_size=2048)
     app.include_router(api.router)
     app.include_router(pages.router)
+    app.include_router(api.plans.pages_router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     return app

@@ -1,0 +1,360 @@
+"""Plans, major projects (Excel template import/export, progress with evidence files), the national pipeline,
+typical cases and generated reports — API under ``/api/v1`` and the pages ``/zones/{code}/plans``,
+``/pipeline``, ``/cases``.
+
+Every write: ``auth.restrict`` (role and division scope, the same check as the rest of the web app), the plans
+service with the user's registry actor (its own check runs again underneath), and an audit entry with
+before/after snapshots — all in the request's transaction (nothing written on error)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import tempfile
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import APIRouter, File, HTTPException, Query, Request, UploadFile
+from fastapi.responses import HTMLResponse, Response
+from fastapi.routing import APIRoute
+
+from pioneer.config import settings
+from pioneer.plans import excel
+from pioneer.plans import service as plans
+from pioneer.plans.choices import CaseStatus
+from pioneer.plans.errors import PlanNotFoundError, ValidationErrors
+from pioneer.plans.schemas import (
+    CaseCreate,
+    CasePublic,
+    CaseStep,
+    EvidenceFile,
+    PlanCreate,
+    PlanPublic,
+    PlanUpdate,
+    ProgressCreate,
+    ProgressPublic,
+    ProjectCreate,
+    ProjectPublic,
+    ProjectUpdate,
+)
+from pioneer.registry.zones import service as zones
+from pioneer.web import auth, services
+from pioneer.web.api.common import ErrorBody, Limit, Page, Paged, paged
+from pioneer.web.deps import DB, CurrentUser, check_csrf, lang_of, request_id
+from pioneer.web.models import User
+
+MAX_EVIDENCE_BYTES = 20 * 1024 * 1024
+MAX_EXCEL_BYTES = 10 * 1024 * 1024
+MEDIA = {
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "pdf": "application/pdf",
+    "html": "text/html; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+class PlansRoute(APIRoute):
+    """Unknown plan/project/case → 404; a rejected submission → 422 listing every located error. Raised as
+    ``HTTPException`` so that the request's transaction still rolls back."""
+
+    def get_route_handler(self):
+        handler = super().get_route_handler()
+
+        async def route(request: Request) -> Response:
+            try:
+                return await handler(request)
+            except PlanNotFoundError as exc:
+                raise HTTPException(
+                    404, {"message_zh": exc.message_zh, "message_en": exc.message_en}
+                ) from None
+            except ValidationErrors as exc:
+                errors = [{"message_zh": e.message_zh, "message_en": e.message_en, "file": e.file, "row": e.row,
+                           "column": e.column, "value": None if e.value is None else str(e.value)}
+                          for e in exc.errors]  # fmt: skip
+                raise HTTPException(422, {"message_zh": exc.message_zh, "message_en": exc.message_en,
+                                          "errors": errors}) from None  # fmt: skip
+
+        return route
+
+
+router = APIRouter(tags=["plans"], route_class=PlansRoute)
+pages_router = APIRouter(include_in_schema=False, route_class=PlansRoute)
+ERRORS = {
+    401: {"model": ErrorBody},
+    403: {"model": ErrorBody},
+    404: {"model": ErrorBody},
+    422: {"model": ErrorBody},
+}
+Format = Annotated[str, Query(pattern="^(docx|pdf|html)$")]
+Lang = Annotated[str, Query(pattern="^(zh|en)$")]
+
+
+def _recorder(session, user: User | None, request: Request):
+    rid = request_id(request)
+
+    def record(action, object_type, key, division_code, before, after):
+        auth.audit(session, user, action, object_type, key, division_code, before, after, request_id=rid)
+
+    return record
+
+
+def _editing(session, user: User | None, request: Request, zone_code: str, action=auth.Action.EDIT):
+    """CSRF, ``auth.restrict`` on the zone's divisions, then the user's registry actor and audit writer."""
+    check_csrf(request, None)
+    codes = zones.zone(session, zone_code).division_codes
+    auth.restrict(user, action, codes)
+    assert user is not None
+    return {"actor": auth.actor(user), "record": _recorder(session, user, request)}
+
+
+# --- plans ---------------------------------------------------------------------------------------------------
+
+
+@router.get("/zones/{code}/plans", response_model=list[PlanPublic], responses=ERRORS)
+def list_plans(code: str, session: DB, user: CurrentUser):
+    services.visible_zone(session, user, code)
+    return plans.list_plans(session, code)
+
+
+@router.post("/plans", response_model=PlanPublic, status_code=201, responses=ERRORS)
+def create_plan(data: PlanCreate, request: Request, session: DB, user: CurrentUser):
+    return plans.create_plan(session, data, **_editing(session, user, request, data.zone_code))
+
+
+@router.get("/plans/{plan_id}", response_model=PlanPublic, responses=ERRORS)
+def read_plan(plan_id: int, session: DB, user: CurrentUser):
+    p = plans.plan(session, plan_id)
+    services.visible_zone(session, user, p.zone_code)
+    return p
+
+
+@router.patch("/plans/{plan_id}", response_model=PlanPublic, responses=ERRORS)
+def update_plan(plan_id: int, data: PlanUpdate, request: Request, session: DB, user: CurrentUser):
+    p = plans.plan(session, plan_id)
+    return plans.update_plan(session, plan_id, data, **_editing(session, user, request, p.zone_code))
+
+
+@router.delete("/plans/{plan_id}", status_code=204, responses=ERRORS)
+def delete_plan(plan_id: int, request: Request, session: DB, user: CurrentUser):
+    p = plans.plan(session, plan_id)
+    plans.delete_plan(session, plan_id, **_editing(session, user, request, p.zone_code))
+    return Response(status_code=204)
+
+
+# --- projects ------------------------------------------------------------------------------------------------
+
+
+def _visible_codes(session, user) -> set[str]:
+    return {z.code for z in services.visible_zones(session, user)}
+
+
+@router.get("/projects", response_model=Paged[ProjectPublic], responses=ERRORS)
+def list_projects(session: DB, user: CurrentUser, page: Page = 1, limit: Limit = 100,
+                  zone: Annotated[str | None, Query(max_length=32)] = None):  # fmt: skip
+    visible = _visible_codes(session, user)
+    found = [
+        plans.project_public(p)
+        for p in plans.list_projects(session, zone_code=zone)
+        if p.zone_code in visible
+    ]
+    return paged(found, page, limit)
+
+
+@router.post("/projects", response_model=ProjectPublic, status_code=201, responses=ERRORS)
+def create_project(data: ProjectCreate, request: Request, session: DB, user: CurrentUser):
+    p = plans.create_project(session, data, **_editing(session, user, request, data.zone_code))
+    return plans.project_public(p)
+
+
+@router.get("/projects/template.xlsx", responses=ERRORS)
+def project_template() -> Response:
+    with tempfile.TemporaryDirectory() as d:
+        data = excel.write_template(Path(d) / "t.xlsx").read_bytes()
+    return Response(data, media_type=MEDIA["xlsx"],
+                    headers={"Content-Disposition": 'attachment; filename="projects-template.xlsx"'})  # fmt: skip
+
+
+@router.get("/projects/export.xlsx", responses=ERRORS)
+def export_projects(session: DB, user: CurrentUser, zone: Annotated[str | None, Query(max_length=32)] = None):
+    auth.restrict(user, auth.Action.VIEW)
+    with tempfile.TemporaryDirectory() as d:
+        path = Path(d) / "p.xlsx"
+        excel.export_projects(session, path, zone_code=zone)
+        data = path.read_bytes()
+    return Response(data, media_type=MEDIA["xlsx"],
+                    headers={"Content-Disposition": 'attachment; filename="projects.xlsx"'})  # fmt: skip
+
+
+@router.post("/projects/import", responses=ERRORS)
+async def import_projects(
+    request: Request, session: DB, user: CurrentUser, file: UploadFile = File(...)
+) -> dict:
+    """Import a filled template, all or nothing: 422 with every located error, or the imported codes."""
+    check_csrf(request, None)
+    auth.restrict(user, auth.Action.EDIT)  # the zones' scopes are checked by the service for every row
+    assert user is not None
+    data = await file.read(MAX_EXCEL_BYTES + 1)
+    if len(data) > MAX_EXCEL_BYTES:
+        from pioneer.errors import InputError
+
+        raise InputError("文件过大（上限 10 MB）", "file too large (limit 10 MB)", file=file.filename)
+    with tempfile.TemporaryDirectory() as d:
+        path = Path(d) / Path(file.filename or "upload.xlsx").name
+        path.write_bytes(data)
+        saved = excel.import_projects(
+            session, path, actor=auth.actor(user), record=_recorder(session, user, request)
+        )
+    return {"imported": [p.code for p in saved]}
+
+
+@router.get("/projects/{code}", response_model=ProjectPublic, responses=ERRORS)
+def read_project(code: str, session: DB, user: CurrentUser):
+    p = plans.project(session, code)
+    services.visible_zone(session, user, p.zone_code)
+    return plans.project_public(p)
+
+
+@router.patch("/projects/{code}", response_model=ProjectPublic, responses=ERRORS)
+def update_project(code: str, data: ProjectUpdate, request: Request, session: DB, user: CurrentUser):
+    p = plans.project(session, code)
+    return plans.project_public(plans.update_project(session, code, data, **_editing(session, user, request,
+                                                                                     p.zone_code)))  # fmt: skip
+
+
+@router.delete("/projects/{code}", status_code=204, responses=ERRORS)
+def delete_project(code: str, request: Request, session: DB, user: CurrentUser):
+    p = plans.project(session, code)
+    plans.delete_project(session, code, **_editing(session, user, request, p.zone_code))
+    return Response(status_code=204)
+
+
+@router.post("/projects/{code}/evidence", response_model=EvidenceFile, status_code=201, responses=ERRORS)
+async def upload_evidence(
+    code: str, request: Request, session: DB, user: CurrentUser, file: UploadFile = File(...)
+):
+    """Store an evidence file (content-addressed under ``$PIONEER_HOME/evidence``); cite the answer in a
+    progress report."""
+    p = plans.project(session, code)
+    _editing(session, user, request, p.zone_code)
+    data = await file.read(MAX_EVIDENCE_BYTES + 1)
+    if len(data) > MAX_EVIDENCE_BYTES:
+        from pioneer.errors import InputError
+
+        raise InputError("文件过大（上限 20 MB）", "file too large (limit 20 MB)", file=file.filename)
+    sha = hashlib.sha256(data).hexdigest()
+    folder = settings().home / "evidence"
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / sha
+    if not target.exists():
+        tmp = folder / f"{sha}.part"
+        tmp.write_bytes(data)
+        tmp.replace(target)
+    return EvidenceFile(file_name=Path(file.filename or "evidence").name[:255], sha256=sha, size=len(data))
+
+
+@router.post("/projects/{code}/progress", response_model=ProgressPublic, status_code=201, responses=ERRORS)
+def add_progress(code: str, data: ProgressCreate, request: Request, session: DB, user: CurrentUser):
+    p = plans.project(session, code)
+    return plans.add_progress(session, code, data, **_editing(session, user, request, p.zone_code))
+
+
+@router.get("/pipeline", responses=ERRORS)
+def pipeline(session: DB, user: CurrentUser, as_of: dt.date | None = None) -> dict[str, Any]:
+    """The national pipeline (signed-in users): totals by tier, province, category, funding source; delays."""
+    auth.restrict(user, auth.Action.VIEW)
+    return plans.pipeline(session, as_of=as_of)
+
+
+# --- cases ---------------------------------------------------------------------------------------------------
+
+
+@router.get("/cases", response_model=Paged[CasePublic], responses=ERRORS)
+def list_cases(session: DB, user: CurrentUser, page: Page = 1, limit: Limit = 100,
+               zone: Annotated[str | None, Query(max_length=32)] = None,
+               status: Annotated[str | None, Query(max_length=24)] = None):  # fmt: skip
+    """Published cases for everyone; signed-in users also see the others of the zones they can see."""
+    found = plans.list_cases(session, zone_code=zone, status=status)
+    if not auth.allowed(user, auth.Action.VIEW):
+        found = [c for c in found if c.status == CaseStatus.PUBLISHED.value]
+    else:
+        visible = _visible_codes(session, user)
+        found = [c for c in found if c.status == CaseStatus.PUBLISHED.value or c.zone_code in visible]
+    return paged([CasePublic.model_validate(c) for c in found], page, limit)
+
+
+@router.post("/cases", response_model=CasePublic, status_code=201, responses=ERRORS)
+def create_case(data: CaseCreate, request: Request, session: DB, user: CurrentUser):
+    return plans.create_case(session, data, **_editing(session, user, request, data.zone_code))
+
+
+@router.post("/cases/{case_id}/steps", response_model=CasePublic, responses=ERRORS)
+def step_case(case_id: int, data: CaseStep, request: Request, session: DB, user: CurrentUser):
+    c = plans.case(session, case_id)
+    office = data.to_status in (CaseStatus.RETURNED, CaseStatus.APPROVED, CaseStatus.PUBLISHED)
+    kw = _editing(session, user, request, c.zone_code, auth.Action.REVIEW if office else auth.Action.EDIT)
+    return plans.step_case(session, case_id, data.to_status, note=data.note, **kw)
+
+
+# --- reports -------------------------------------------------------------------------------------------------
+
+
+def _file(data: bytes, fmt: str, name: str) -> Response:
+    return Response(
+        data, media_type=MEDIA[fmt], headers={"Content-Disposition": f'attachment; filename="{name}.{fmt}"'}
+    )
+
+
+@router.get("/zones/{code}/reports/self-assessment", responses=ERRORS)
+def self_assessment_report(code: str, session: DB, user: CurrentUser,
+                           year: Annotated[int, Query(ge=2000, le=2100)], format: Format = "docx",
+                           lang: Lang = "zh") -> Response:  # fmt: skip
+    """The zone's self-assessment report generated from the data (DOCX, PDF or HTML; zh or en)."""
+    from pioneer.reports import render, self_assessment
+
+    services.visible_zone(session, user, code)
+    rep = self_assessment.build(session, code, year, lang=lang)
+    return _file(render.FORMATS[format](rep), format, f"self-assessment-{code}-{year}-{lang}")
+
+
+@router.get("/reports/national", responses=ERRORS)
+def national_report(session: DB, user: CurrentUser, year: Annotated[int, Query(ge=2000, le=2100)],
+                    format: Format = "docx", lang: Lang = "zh") -> Response:  # fmt: skip
+    """The national progress report (signed-in users)."""
+    from pioneer.reports import national, render
+
+    auth.restrict(user, auth.Action.VIEW)
+    rep = national.build(session, year, lang=lang)
+    return _file(render.FORMATS[format](rep), format, f"national-{year}-{lang}")
+
+
+# --- pages ---------------------------------------------------------------------------------------------------
+
+
+@pages_router.get("/zones/{code}/plans", response_class=HTMLResponse)
+def plans_page(code: str, request: Request, session: DB, user: CurrentUser, year: int | None = None):
+    from pioneer.web.pages import render
+
+    zone = services.visible_zone(session, user, code)
+    year = year or dt.date.today().year - 1
+    return render(request, "plans.html", user, zone=zone, plans=plans.list_plans(session, code),
+                  projects=plans.list_projects(session, zone_code=code), year=year,
+                  cases=[c for c in plans.list_cases(session, zone_code=code)
+                         if c.status == "published" or auth.allowed(user, auth.Action.VIEW)],
+                  can_edit=auth.allowed(user, auth.Action.EDIT, zone.division_codes), lang_code=lang_of(request))  # fmt: skip
+
+
+@pages_router.get("/pipeline", response_class=HTMLResponse)
+def pipeline_page(request: Request, session: DB, user: CurrentUser):
+    from pioneer.web.pages import render
+
+    auth.restrict(user, auth.Action.VIEW)
+    return render(request, "plans_pipeline.html", user, pipe=plans.pipeline(session, as_of=dt.date.today()))
+
+
+@pages_router.get("/cases", response_class=HTMLResponse)
+def cases_page(request: Request, session: DB, user: CurrentUser):
+    from pioneer.web.pages import render
+
+    visible = _visible_codes(session, user) if auth.allowed(user, auth.Action.VIEW) else set()
+    found = [c for c in plans.list_cases(session) if c.status == "published" or c.zone_code in visible]
+    return render(request, "plans_cases.html", user, cases=found)
