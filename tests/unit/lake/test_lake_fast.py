@@ -1,0 +1,155 @@
+"""The DuckDB-native route (pioneer.lake.fast) stores exactly what the general text path stores, and hands every
+doubtful file to the general path (so the located error report is unchanged)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+import pioneer.lake.ingest as ingest_mod
+from pioneer.lake.ingest import ingest
+from pioneer.lake.storage import Lake
+
+FIXTURES = [
+    "uci_aotizhongxin_300.csv",
+    "uci_dongsi_200.csv",
+    "cnemc_2022-01-04T16.csv",
+    "cnemc_2026-03-02T09.csv",
+]
+
+
+@pytest.fixture
+def fast_calls(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
+    """Records, per import, whether the fast route committed it (True) or gave up (False)."""
+    calls: list[bool] = []
+    real = ingest_mod.try_fast
+
+    def spy(*a, **k):  # type: ignore[no-untyped-def]
+        r = real(*a, **k)
+        calls.append(r is not None)
+        return r
+
+    monkeypatch.setattr(ingest_mod, "try_fast", spy)
+    return calls
+
+
+def _stored(lake: Lake) -> list[pa.Table]:
+    tables = []
+    for rec in lake.committed():
+        for rel in rec["files"]:
+            tables.append(pq.read_table(lake.path(rel)).drop_columns(["import_id"]))
+    return tables
+
+
+def _general(lake: Lake, files: list[Path], monkeypatch: pytest.MonkeyPatch, **kw: object) -> list:
+    with monkeypatch.context() as m:
+        m.setattr(ingest_mod, "try_fast", lambda *a, **k: None)
+        return ingest(files, lake=lake, **kw)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("name", FIXTURES)
+def test_fast_route_stores_what_the_general_path_stores(
+    name: str, lake_data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fast_calls: list[bool]
+) -> None:
+    fast_lake, slow_lake = Lake(tmp_path / "fast"), Lake(tmp_path / "slow")
+    (rf,) = ingest(lake_data / name, lake=fast_lake)
+    assert fast_calls == [True]
+    (rs,) = _general(slow_lake, [lake_data / name], monkeypatch)
+    assert (rf.status, rf.layout, rf.rows_read, rf.rows_accepted) == (
+        rs.status,
+        rs.layout,
+        rs.rows_read,
+        rs.rows_accepted,
+    )
+    assert rf.record["encoding"] == rs.record["encoding"]  # type: ignore[index]
+    (tf,), (ts,) = _stored(fast_lake), _stored(slow_lake)
+    assert tf.schema.names == ts.schema.names
+    assert tf.cast(ts.schema).equals(ts)  # same values, same source-row order
+    assert [f.type for f in tf.schema] == [f.type for f in ts.schema]
+
+
+def test_fast_route_known_stations_and_multi_year(
+    make_file: Callable[..., Path],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    fast_calls: list[bool],
+) -> None:
+    """A wide file spanning a year end: the label 2014-01-01 00:00 belongs to 2013; cities from the registry."""
+    text = (
+        "station,time,so2,no2,co,pm2_5\n"
+        "1001A,2013-12-31 23:00,5,20,0.8,30\n"
+        "1001A,2014-01-01 00:00,6,21,0.9,NA\n"
+        "1002A,2014-01-01 01:00,7,,1.0,33\n"
+        "1001A,2014-01-01T02:00,8,23,1.1,34\n"
+    )
+    f = make_file("w.csv", text)
+    known = {"1001A": "110000", "1002A": "120000"}
+    fast_lake, slow_lake = Lake(tmp_path / "fast"), Lake(tmp_path / "slow")
+    (rf,) = ingest(f, lake=fast_lake, known_stations=known)
+    # the 'T' row is another format than the first row's: the typed read fails → general path
+    assert fast_calls == [False] and rf.status == "committed"
+    f2 = make_file("w2.csv", text.replace("2014-01-01T02:00", "2014-01-01 02:00"))
+    (rf2,) = ingest(f2, lake=fast_lake, known_stations=known)
+    assert fast_calls == [False, True] and rf2.status == "committed"
+    assert rf2.record["files"] == [  # type: ignore[index]
+        f"air/year=2013/{rf2.import_id}.parquet",
+        f"air/year=2014/{rf2.import_id}.parquet",
+    ]
+    _general(slow_lake, [f2], monkeypatch, known_stations=known)
+    got = pa.concat_tables(_stored(fast_lake)[2:])  # the second import's two years
+    want = pa.concat_tables(_stored(slow_lake))
+    assert got.cast(want.schema).equals(want)
+    assert got["row"].to_pylist() == [2, 3, 4, 5]
+    assert got["city"].to_pylist() == ["110000", "110000", "120000", "110000"]
+
+
+@pytest.mark.parametrize(
+    ("cell", "code"),
+    [
+        ("9999", "range"),  # flagged by the set-based scan
+        ("abc", "number"),  # the typed read fails
+        ("inf", "number"),
+    ],
+)
+def test_doubtful_files_go_to_the_general_path(
+    cell: str, code: str, make_file: Callable[..., Path], lake: Lake, fast_calls: list[bool]
+) -> None:
+    f = make_file(
+        "bad.csv", f"station,time,so2,no2\n1001A,2026-03-02 09:00,5,20\n1001A,2026-03-02 10:00,5,{cell}\n"
+    )
+    (r,) = ingest(f, lake=lake)
+    assert fast_calls == [False]
+    assert r.status == "rejected"
+    assert r.errors.to_pylist()[0] | {"reason_zh": "", "reason_en": ""} == {
+        "file": "bad.csv",
+        "sheet": "",
+        "row": 3,
+        "column": "no2",
+        "value": cell,
+        "code": code,
+        "reason_zh": "",
+        "reason_en": "",
+    }
+    assert not lake.list("air", recursive=True) and not lake.list("_staging", recursive=True)
+
+
+def test_duplicate_rows_go_to_the_general_path(
+    make_file: Callable[..., Path], lake: Lake, fast_calls: list[bool]
+) -> None:
+    f = make_file("dup.csv", "station,time,so2\n1001A,2026-03-02 09:00,5\n1001A,2026-03-02 09:00,5\n")
+    (r,) = ingest(f, lake=lake)
+    assert fast_calls == [False] and r.status == "rejected"
+    assert r.errors["code"].to_pylist() == ["duplicate"]
+
+
+def test_reimport_after_fast_route_is_already_imported(
+    lake: Lake, lake_data: Path, fast_calls: list[bool]
+) -> None:
+    (a,) = ingest(lake_data / "uci_dongsi_200.csv", lake=lake)
+    (b,) = ingest(lake_data / "uci_dongsi_200.csv", lake=lake)
+    assert (a.status, b.status, b.import_id) == ("committed", "already_imported", a.import_id)
+    assert not lake.list("_staging", recursive=True)
