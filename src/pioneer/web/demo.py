@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from pioneer.plans.demo import seed_plans
 from pioneer.registry.permissions import Actor
 from pioneer.registry.permissions import Role as R
 from pioneer.registry.zones import service as zones
@@ -124,6 +125,7 @@ def seed_zones(session: Session) -> int:
             who = {"recommended": province, "under_construction": own}.get(target, office)
             zones.transition(session, z.code, target, actor=who, reason="示例数据 / demo data")
         made += 1
+    seed_plans(session)  # demo plan, projects and a published case (pioneer.plans.demo)
     return made
 
 

@@ -6,10 +6,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from sqlalchemy import Engine
+from sqlalchemy import Engine, delete
 from sqlalchemy.orm import Session
 
 from pioneer.db import make_engine, session_scope, upgrade
+from pioneer.plans.models import Case, Plan, Project
 from pioneer.web.demo import seed_zones
 
 
@@ -19,7 +20,9 @@ def engine(tmp_path_factory) -> Iterator[Engine]:
     upgrade(url)
     eng = make_engine(url)
     with session_scope(eng) as s:
-        seed_zones(s)
+        seed_zones(s)  # also adds the demo plan/projects/case: removed, the tests start from none
+        for model in (Case, Project, Plan):
+            s.execute(delete(model))
     yield eng
     eng.dispose()
 
