@@ -26,6 +26,38 @@ def secure_cookies() -> bool:
     return os.environ.get("PIONEER_SECURE_COOKIES", "0") == "1"
 
 
+def openapi_schema(app: FastAPI) -> dict:
+    """FastAPI's schema with every 422 answer documented as it is sent: ``{"detail": {"message_zh",
+    "message_en"}}`` (the ``RequestValidationError`` handler below), not FastAPI's default list of errors."""
+    from fastapi.openapi.utils import get_openapi
+
+    if app.openapi_schema:
+        return app.openapi_schema
+    schema = get_openapi(title=app.title, version=app.version, routes=app.routes)
+    comps = schema.setdefault("components", {}).setdefault("schemas", {})
+    comps.setdefault(
+        "Message",
+        {
+            "type": "object",
+            "required": ["message_zh", "message_en"],
+            "title": "Message",
+            "properties": {"message_zh": {"type": "string"}, "message_en": {"type": "string"}},
+        },
+    )
+    comps.setdefault("ErrorBody", {"type": "object", "required": ["detail"], "title": "ErrorBody",
+                                   "properties": {"detail": {"$ref": "#/components/schemas/Message"}}})  # fmt: skip
+    for item in schema.get("paths", {}).values():
+        for op in item.values():
+            bad = op.get("responses", {}).get("422")
+            if bad is not None:
+                bad["content"] = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}}}
+                bad["description"] = "Invalid request (located message in Chinese and English)"
+    comps.pop("HTTPValidationError", None)
+    comps.pop("ValidationError", None)
+    app.openapi_schema = schema
+    return schema
+
+
 def create_app(*, migrate: bool = True) -> FastAPI:
     """The app bound to the configured database (``PIONEER_HOME`` / ``PIONEER_DATABASE_URL``)."""
     if migrate:
@@ -67,6 +99,7 @@ def create_app(*, migrate: bool = True) -> FastAPI:
             return JSONResponse({"detail": body}, 422)
         return pages.error_page(request, PioneerError(body["message_zh"], body["message_en"]), 422)
 
+    app.openapi = lambda: openapi_schema(app)  # type: ignore[method-assign]
     app.add_middleware(GZipMiddleware, minimum_size=2048)
     app.include_router(api.router)
     app.include_router(pages.router)

@@ -197,7 +197,12 @@ class Ranking(BaseModel):
     results: list[RankingRow]
 
 
-@router.get("/rankings", tags=["rankings"], response_model=Ranking, responses=ERRORS)
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOWNLOADS = {200: {"content": {"text/csv": {"schema": {"type": "string"}}, XLSX: {"schema": {"type": "string",
+                                                                                         "format": "binary"}}}}}  # fmt: skip
+
+
+@router.get("/rankings", tags=["rankings"], response_model=Ranking, responses={**ERRORS, **DOWNLOADS})
 def rankings(session: DB, indicator: IndicatorCode = assess.DEFAULT_INDICATOR, level: Level = "city",
              year: Year = None, page: Page = 1, limit: Limit = 100,
              format: Annotated[str, Query(pattern="^(json|csv|xlsx)$")] = "json"):  # fmt: skip
@@ -232,7 +237,7 @@ def download(rows: list[dict[str, Any]], stem: str, fmt: str, hide: bool) -> Res
                 xl, index=False, sheet_name="note"
             )
         body = buf.getvalue()
-        media = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        media = XLSX
     return Response(body, media_type=media,
                     headers={"Content-Disposition": f'attachment; filename="{stem}.{fmt}"'})  # fmt: skip
 

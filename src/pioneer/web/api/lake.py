@@ -69,7 +69,11 @@ def lake_query(
     return {"meta": {"page": page, "limit": limit, "found": found}, "results": _rows(chunk)}
 
 
-@router.get("/lake/{medium}/export", responses=ERRORS)
+EXPORTS = {200: {"content": {"text/csv": {"schema": {"type": "string"}},
+                             "application/vnd.apache.parquet": {"schema": {"type": "string", "format": "binary"}}}}}  # fmt: skip
+
+
+@router.get("/lake/{medium}/export", responses={**ERRORS, **EXPORTS}, response_class=Response)
 def lake_export(
     medium: Medium,
     user: CurrentUser,
