@@ -199,6 +199,42 @@ def create_user(
     return user
 
 
+def update_user(session: Session, user: User, *, role: Role | str | None = None, division_code: str | None = None,
+                active: bool | None = None, by: User | None = None, request_id: str = "") -> User:  # fmt: skip
+    """Change an account's role, scope or active flag (checks as :func:`create_user`; an administrator cannot
+    deactivate or demote themself, so the office keeps an administrator). Audited with before/after."""
+    before = user_snapshot(user)
+    new_role = Role(role) if role is not None else Role(user.role)
+    new_code = (
+        (division_code or None) if (division_code is not None or role is not None) else user.division_code
+    )
+    if not scope_code_ok(new_role, new_code):
+        raise InputErrorLike(
+            "行政区划代码与角色级别不符（省 xx0000，市 xxxx00，县 xxxxxx；非编辑角色不设）",
+            "division code does not fit the role (province xx0000, city xxxx00, county xxxxxx; none otherwise)",
+            new_code,
+        )
+    if by is not None and by.id == user.id and (active is False or new_role != Role.ADMIN):
+        raise InputErrorLike("不能停用或降级自己的管理员账户", "you cannot deactivate or demote your own admin account",
+                             user.username)  # fmt: skip
+    user.role, user.division_code = new_role.value, new_code
+    if active is not None:
+        user.active = active
+    session.flush()
+    audit(
+        session,
+        by,
+        "update",
+        "user",
+        user.username,
+        new_code,
+        before,
+        user_snapshot(user),
+        request_id=request_id,
+    )
+    return user
+
+
 class InputErrorLike(PioneerError):
     """Bad field value in an account form (HTTP 422)."""
 

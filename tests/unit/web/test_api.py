@@ -216,3 +216,37 @@ def test_decode_ring_zigzag():
     spec.loader.exec_module(mod)
     # "@@" is a zero step; "BA" is +1 in x (zig-zag 2 → 1) and -1 in y (zig-zag 1 → -1)
     assert mod.decode_ring("@@BA", [1024, 2048], 1024) == [[1.0, 2.0], [1.001, 1.999]]
+
+
+def test_zone_filters(client):
+    within = client.get("/api/v1/zones?within=330000").json()
+    assert within["meta"]["found"] == 4 and all(z["code"].startswith("ZJ-") for z in within["results"])
+    built = client.get("/api/v1/zones?state=under_construction").json()["results"]
+    assert built and all(z["state"] == "under_construction" for z in built)
+    counties = client.get("/api/v1/zones?tier=county&within=110000").json()
+    assert [z["code"] for z in counties["results"]] == ["BJ-110105"]  # Haidian (draft) is not public
+
+
+def test_divisions_list(client):
+    provinces = client.get("/api/v1/divisions?level=province&limit=100").json()
+    assert provinces["meta"]["found"] == 34
+    kids = client.get("/api/v1/divisions?parent=330500").json()["results"]
+    assert "330523" in {d["code"] for d in kids}
+    assert client.get("/api/v1/divisions?q=安吉").json()["results"][0]["code"] == "330523"
+    assert client.get("/api/v1/stations/1001A").json()["division_code"].startswith("1101")
+    assert client.get("/api/v1/stations/NOPE").status_code == 404
+
+
+def test_lake_query_and_export(client, tokens):
+    assert client.get("/api/v1/lake/air").status_code == 401
+    viewer = tokens("viewer")
+    body = client.get("/api/v1/lake/air?division=110000&limit=5", headers=viewer).json()
+    assert set(body["meta"]) == {"page", "limit", "found"}
+    assert all(r["city"].startswith("11") for r in body["results"])
+    csv = client.get("/api/v1/lake/air?division=110000", headers=viewer)
+    assert csv.status_code == 200
+    out = client.get("/api/v1/lake/air/export?division=110000&format=csv", headers=viewer)
+    assert out.status_code == 200 and out.text.lstrip("\ufeff").startswith("station,city")
+    pq = client.get("/api/v1/lake/water/export?format=parquet", headers=viewer)
+    assert pq.status_code == 200 and pq.content[:4] == b"PAR1"
+    assert client.get("/api/v1/lake/soil", headers=viewer).status_code == 422

@@ -118,3 +118,38 @@ def test_restrict_scope_levels():
     assert not auth.allowed(None, "view")
     assert not auth.scope_code_ok(auth.Role.CITY_EDITOR, "330523")
     assert not auth.scope_code_ok(auth.Role.VIEWER, "110000")
+
+
+@pytest.mark.parametrize("role", list(ACCOUNTS))
+def test_update_user(client, headers, role):
+    """Changing an account is the administrator's alone; a deactivated account's token stops working."""
+    admin = headers["admin"]
+    name = f"p-{role}"
+    assert client.post("/api/v1/users", json={"username": name, "password": "long-enough-1", "role": "viewer"},
+                       headers=admin).status_code == 201  # fmt: skip
+    r = client.patch(f"/api/v1/users/{name}", json={"role": "city_editor", "division_code": "330500"},
+                     headers=headers[role])  # fmt: skip
+    assert r.status_code == (200 if role == "admin" else 403), r.text
+    if role == "admin":
+        assert r.json()["role"] == "city_editor" and r.json()["division_code"] == "330500"
+        # a scope that does not fit the role is refused
+        bad = client.patch(f"/api/v1/users/{name}", json={"division_code": "330523"}, headers=admin)
+        assert bad.status_code == 422 and bad.json()["detail"]["message_en"]
+
+
+def test_deactivated_token_and_self_demotion(app, client, headers):
+    from conftest import token_for
+
+    admin = headers["admin"]
+    assert client.post("/api/v1/users", json={"username": "leaver", "password": "long-enough-1", "role": "viewer"},
+                       headers=admin).status_code == 201  # fmt: skip
+    leaver = token_for(app, "leaver")
+    assert client.get("/api/v1/users/me", headers=leaver).status_code == 200
+    assert client.patch("/api/v1/users/leaver", json={"active": False}, headers=admin).status_code == 200
+    assert client.get("/api/v1/users/me", headers=leaver).status_code == 401
+    entry = client.get("/api/v1/audit?limit=1", headers=admin).json()["results"][0]
+    assert entry["object_key"] == "leaver" and entry["before"]["active"] and not entry["after"]["active"]
+    me = client.patch("/api/v1/users/admin", json={"active": False}, headers=admin)
+    assert me.status_code == 422 and client.get("/api/v1/users/admin", headers=admin).json()["active"]
+    assert client.get("/api/v1/users/nobody", headers=admin).status_code == 404
+    assert client.patch("/api/v1/users/leaver", json={"active": True}).status_code == 401

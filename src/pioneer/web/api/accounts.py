@@ -5,12 +5,13 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Request
+from fastapi import Path as PathParam
 from pydantic import BaseModel, Field
 from sqlalchemy import select
 
 from pioneer.web import auth
 from pioneer.web.api.common import ErrorBody, Limit, Page, paged
-from pioneer.web.deps import DB, CurrentUser, check_csrf
+from pioneer.web.deps import DB, CurrentUser, check_csrf, request_id
 from pioneer.web.models import AuditEntry, User
 
 router = APIRouter(tags=["accounts"])
@@ -55,6 +56,43 @@ def create_user(data: UserCreate, request: Request, session: DB, user: CurrentUs
                             display_name=data.display_name, by=user)  # fmt: skip
     session.flush()
     return auth.user_snapshot(made)
+
+
+def _user(session, username: str) -> User:
+    found = session.scalar(select(User).where(User.username == username))
+    if found is None:
+        from fastapi import HTTPException
+
+        raise HTTPException(
+            404, {"message_zh": f"未知用户 “{username}”", "message_en": f"unknown user '{username}'"}
+        )
+    return found
+
+
+Username = Annotated[str, PathParam(min_length=1, max_length=64)]
+
+
+@router.get("/users/{username}", response_model=UserPublic, responses={**ERRORS, 404: {"model": ErrorBody}})
+def read_user(username: Username, session: DB, user: CurrentUser):
+    auth.restrict(user, auth.Action.ADMIN)
+    return auth.user_snapshot(_user(session, username))
+
+
+class UserUpdate(BaseModel):
+    role: auth.Role | None = None
+    division_code: Annotated[str | None, Field(default=None, pattern=r"^\d{6}$")] = None
+    active: bool | None = None
+
+
+@router.patch("/users/{username}", response_model=UserPublic, responses={**ERRORS, 404: {"model": ErrorBody}})
+def update_user(username: Username, data: UserUpdate, request: Request, session: DB, user: CurrentUser):
+    """Change role, scope or active flag (admin only; audited)."""
+    check_csrf(request, None)
+    auth.restrict(user, auth.Action.ADMIN)
+    target = _user(session, username)
+    auth.update_user(session, target, role=data.role, division_code=data.division_code, active=data.active, by=user,
+                     request_id=request_id(request))  # fmt: skip
+    return auth.user_snapshot(target)
 
 
 class TokenCreate(BaseModel):

@@ -69,8 +69,16 @@ def list_children(code: Code, session: DB, page: Page = 1, limit: Limit = 100,
 
 @router.get("/zones", tags=["zones"], response_model=Paged[ZonePublic])
 def list_zones(session: DB, user: CurrentUser, page: Page = 1, limit: Limit = 100,
-               tier: Annotated[str | None, Query(pattern="^(region|province|city|county)$")] = None):  # fmt: skip
-    found = [z for z in services.visible_zones(session, user) if tier is None or z.tier == tier]
+               tier: Annotated[str | None, Query(pattern="^(region|province|city|county)$")] = None,
+               state: Annotated[str | None, Query(pattern="^[a-z_]{1,24}$")] = None,
+               within: Annotated[str | None, Query(pattern=r"^\d{6}$", description="division subtree")] = None):  # fmt: skip
+    """Zones visible to the caller (the public: published ones), filtered by tier, state and division subtree."""
+    from pioneer.lake.query import division_prefix
+
+    prefix = division_prefix(within) if within else None
+    found = [z for z in services.visible_zones(session, user)
+             if (tier is None or z.tier == tier) and (state is None or z.state == state)
+             and (prefix is None or any(c.startswith(prefix) for c in z.division_codes))]  # fmt: skip
     return paged([ZonePublic.model_validate(z) for z in found], page, limit)
 
 
