@@ -226,9 +226,13 @@ def report(t: ir.Table, *, kind: ReportKind, edition: str, method: str = "publis
     ``beyond_table`` (items above the IAQI-500 breakpoint) and ``edition``.
     """
     items = report_items(edition, kind, method=method)
+    # the concentrations entering eq. (1) first, as columns, so each IAQI expression refers to one column
+    conc = {f"_c_{it.key}": concentration_for_index(t[it.column].cast("float64"), it.item, edition=edition)
+            for it in items}  # fmt: skip
+    t = t.mutate(**conc)
     sub: dict[str, ir.IntegerValue] = {}
     for it in items:
-        c = concentration_for_index(t[it.column].cast("float64"), it.item, edition=edition)
+        c = t[f"_c_{it.key}"]
         value = iaqi_scaled(c, it.item, period=it.period, edition=edition)
         if it.fallback_column is not None:
             fallback = iaqi(t[it.fallback_column].cast("float64"), it.item, period="24h", edition=edition)
@@ -253,8 +257,7 @@ def report(t: ir.Table, *, kind: ReportKind, edition: str, method: str = "publis
     beyond = _join(
         [
             ibis.ifelse(
-                scaled(t[it.column].cast("float64"))
-                > int(breakpoints(edition, it.item, it.period)[-1].concentration * SCALE),
+                t[f"_c_{it.key}"] > int(breakpoints(edition, it.item, it.period)[-1].concentration * SCALE),
                 it.key,
                 None,
             )
@@ -272,4 +275,4 @@ def report(t: ir.Table, *, kind: ReportKind, edition: str, method: str = "publis
     withheld = (t.missing_items != "") & (t.aqi <= 100) if edition == "2026" else ibis.literal(False)
     return t.mutate(
         aqi_withheld=withheld.fill_null(False), beyond_table=beyond, edition=ibis.literal(edition)
-    )
+    ).drop(*conc)

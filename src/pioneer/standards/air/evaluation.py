@@ -28,7 +28,7 @@ import ibis.expr.types as ir
 
 from pioneer.standards.air.aqi import report as aqi_report
 from pioneer.standards.air.editions import EDITIONS, FINAL_LIMITS_DATE, SWITCH_DATE, edition
-from pioneer.standards.air.exact import DECIMALS, SCALE, round_half_even_div, round_mean, round_scaled, scaled
+from pioneer.standards.air.exact import DECIMALS, SCALE, round_half_even_div, round_scaled, scaled
 from pioneer.standards.air.tables import ITEMS, categories, limits
 
 DAILY_MEAN_ITEMS = ("so2", "no2", "co", "pm10", "pm2_5")
@@ -114,62 +114,76 @@ def daily_values(sites: ir.Table, *, o3_8h_limit: float = 160) -> ir.Table:
 
     Returns ``site_level, id, date`` and, per item: the daily mean of SO2, NO2, CO, PM10, PM2.5 (valid with ≥20
     hours), ``o3_1h_max`` (largest hourly O3, valid with ≥20 hours — Pioneer applies the daily rule), and
-    ``o3_8h_max`` (max of the 8-h means ending 08:00–24:00, each valid with ≥6 hours; the day needs ≥14 valid
-    8-h means, unless the maximum exceeds ``o3_8h_limit``, HJ 663 §6.1.2), all rounded half to even to the
-    reporting precision; plus the counts ``<item>_hours`` and ``o3_8h_windows``.
+    ``o3_8h_max`` (``o3_daily_max_8h``), all rounded half to even to the reporting precision; plus the counts
+    ``<item>_hours`` and ``o3_8h_windows``.
+
+    One aggregation per site-day carries the daily sums and counts and the 24 hourly O3 values (``_h1…_h24``,
+    one row per site and hour); the 8-h means are then column expressions — no grid, join or window.
+    Means are taken in double precision and quantised to 10⁻⁶ (``exact.scaled``) before the half-to-even
+    decision, so a mean that is exactly k + ½ — a city mean of station means included — is seen as the tie it is.
     """
     s = sites.mutate(date=natural_day(sites.time), hour=hour_label(sites.time))
+    keys = ["site_level", "id", "date"]
     aggs: dict[str, Any] = {}
     for i in (*DAILY_MEAN_ITEMS, "o3"):
-        v = scaled(s[i])
         aggs[f"{i}_hours"] = s[i].count()
-        aggs[f"_{i}_sum"] = v.sum()
-    aggs["_o3_max"] = scaled(s.o3).max()
-    daily = s.group_by(["site_level", "id", "date"]).aggregate(**aggs)
+    for i in DAILY_MEAN_ITEMS:
+        aggs[f"_{i}_mean"] = s[i].mean()
+    aggs["_o3_max"] = s.o3.max()
+    for hour in range(1, 25):
+        aggs[f"_h{hour}"] = ibis.ifelse(s.hour == hour, s.o3, None).max()
+    daily = s.group_by(keys).aggregate(**aggs)
+
     values: dict[str, Any] = {}
     for i in DAILY_MEAN_ITEMS:
-        mean = round_mean(daily[f"_{i}_sum"], daily[f"{i}_hours"], DECIMALS[i])
+        mean = round_scaled(scaled(daily[f"_{i}_mean"]), DECIMALS[i])
         values[i] = ibis.ifelse(daily[f"{i}_hours"] >= MIN_HOURS_PER_DAY, mean, None)
     values["o3_1h_max"] = ibis.ifelse(
-        daily.o3_hours >= MIN_HOURS_PER_DAY, round_scaled(daily._o3_max, 0), None
+        daily.o3_hours >= MIN_HOURS_PER_DAY, round_scaled(scaled(daily._o3_max), 0), None
     )
-    daily = daily.mutate(**values)
-
-    mda8 = o3_daily_max_8h(s, limit=o3_8h_limit)
-    daily = daily.left_join(mda8, ["site_level", "id", "date"]).select(
-        "site_level", "id", "date",
-        *[ibis._[c] for c in ("so2", "no2", "co", "pm10", "pm2_5")],
-        o3_8h_max=ibis._.o3_8h_max, o3_1h_max=ibis._.o3_1h_max,
-        **{f"{i}_hours": ibis._[f"{i}_hours"] for i in (*DAILY_MEAN_ITEMS, "o3")},
-        o3_8h_windows=ibis._.o3_8h_windows.fill_null(0),
-    )  # fmt: skip
+    counts = [f"{i}_hours" for i in (*DAILY_MEAN_ITEMS, "o3")]
+    hours = [f"_h{hour}" for hour in range(1, 25)]
+    daily = daily.select(*keys, *counts, *hours, **values)
+    daily = o3_daily_max_8h(daily, limit=o3_8h_limit).drop(*hours)
+    daily = daily.select(*keys, *DAILY_COLUMNS, *counts, "o3_8h_windows")
     return daily.mutate(**{c: daily[c].cast("float64") / SCALE for c in DAILY_COLUMNS})
 
 
-def o3_daily_max_8h(s: ir.Table, *, limit: float) -> ir.Table:
-    """O3 daily maximum 8-h mean (GB 3095-2026 §3.9; HJ 663-2013 §6.1.2), scaled integer, per site-day.
+def o3_daily_max_8h(daily: ir.Table, *, limit: float) -> ir.Table:
+    """Add the O3 daily maximum 8-h mean (GB 3095-2026 §3.9; HJ 663-2013 §6.1.2) to a site-day table holding
+    its hourly O3 values in columns ``_h1 … _h24`` (hour-end labels 1–24).
 
-    The 8-h mean ending at hour h is the mean of hours h−7 … h (≥6 valid, GB 3095 Table 4), computed on a
-    complete 24-hour grid so that a missing row still has its window; the windows ending 08:00–24:00 are those
-    of the day. Rounded half to even to 1 µg/m³ before the maximum is taken.
+    The 8-h mean ending at hour h is the mean of hours h−7 … h, valid with ≥ 6 values (GB 3095 Table 4); the
+    windows ending 08:00–24:00 are the day's. Each mean is rounded half to even to 1 µg/m³; ``o3_8h_max`` is
+    their maximum, valid with ≥ 14 valid means or, with fewer, when it exceeds ``limit`` (HJ 663 §6.1.2).
+    Adds ``o3_8h_windows`` and ``o3_8h_max`` (scaled integer); built in stages so no expression is inlined twice.
     """
-    days = s.select("site_level", "id", "date").distinct()
-    hours = ibis.memtable({"hour": list(range(1, 25))})
-    grid = days.cross_join(hours)
-    o3 = s.select("site_level", "id", "date", "hour", v=scaled(s.o3))
-    g = grid.left_join(o3, ["site_level", "id", "date", "hour"]).select(
-        "site_level", "id", "date", "hour", "v"
-    )
-    w = ibis.window(group_by=[g.site_level, g.id, g.date], order_by=g.hour, preceding=7, following=0)
-    g = g.mutate(n=g.v.count().over(w), total=g.v.sum().over(w))
-    g = g.filter(g.hour >= MDA8_FIRST_WINDOW)
-    mean8 = ibis.ifelse(g.n >= MIN_HOURS_PER_8H, round_mean(g.total, g.n, 0), None)
-    g = g.mutate(m=mean8)
-    day = g.group_by(["site_level", "id", "date"]).aggregate(o3_8h_windows=g.m.count(), top=g.m.max())
-    valid = (day.o3_8h_windows >= MIN_8H_WINDOWS) | (day.top > int(limit * SCALE))
-    return day.select(
-        "site_level", "id", "date", "o3_8h_windows", o3_8h_max=ibis.ifelse(valid, day.top, None)
-    )
+    ends = range(MDA8_FIRST_WINDOW, MDA8_LAST_WINDOW + 1)
+    staged: dict[str, Any] = {}
+    for e in ends:
+        hours = [daily[f"_h{k}"] for k in range(e - 7, e + 1)]
+        staged[f"_n{e}"] = _total([h.notnull().cast("int64") for h in hours])
+        staged[f"_t{e}"] = _total([h.fill_null(0) for h in hours])
+    t = daily.mutate(**staged)
+    means = {
+        f"_m{e}": ibis.ifelse(
+            t[f"_n{e}"] >= MIN_HOURS_PER_8H, round_scaled(scaled(t[f"_t{e}"] / t[f"_n{e}"]), 0), None
+        )
+        for e in ends
+    }
+    t = t.mutate(**means).drop(*staged)
+    windows = _total([t[m].notnull().cast("int64") for m in means])
+    t = t.mutate(o3_8h_windows=windows, _top=ibis.greatest(*[t[m] for m in means])).drop(*means)
+    valid = (t.o3_8h_windows >= MIN_8H_WINDOWS) | (t._top > int(limit * SCALE))
+    return t.mutate(o3_8h_max=ibis.ifelse(valid, t._top, None)).drop("_top")
+
+
+def _total(terms: list[Any]) -> Any:
+    """Sum of column expressions (NULL-free terms)."""
+    total = terms[0]
+    for term in terms[1:]:
+        total = total + term
+    return total
 
 
 def daily_report(daily: ir.Table, *, edition_key: str = "auto") -> ir.Table:
