@@ -64,13 +64,16 @@ def to_docx(report: Report) -> bytes:
                 d.add_paragraph(b.caption, style="Caption")
             t = d.add_table(rows=1 + len(b.rows), cols=len(b.columns))
             t.style = "Table Grid"
-            for j, c in enumerate(b.columns):
-                t.cell(0, j).text = c
-                for r in t.cell(0, j).paragraphs[0].runs:
+            rows = (
+                t.rows
+            )  # (t.cell(i, j) rebuilds the grid on every call: quadratic; take each row's cells once)
+            for cell, c in zip(rows[0].cells, b.columns, strict=True):
+                cell.text = c
+                for r in cell.paragraphs[0].runs:
                     r.bold = True
-            for i, row in enumerate(b.rows, start=1):
-                for j, v in enumerate(row):
-                    t.cell(i, j).text = v
+            for row, values in zip(list(rows)[1:], b.rows, strict=True):
+                for cell, v in zip(row.cells, values, strict=True):
+                    cell.text = v
         elif isinstance(b, Figure):
             d.add_picture(io.BytesIO(b.png), width=Cm(b.width_cm))
             d.add_paragraph(b.caption, style="Caption")
