@@ -26,6 +26,30 @@ def secure_cookies() -> bool:
     return os.environ.get("PIONEER_SECURE_COOKIES", "0") == "1"
 
 
+class SecurityHeaders:
+    """Pure ASGI middleware (cheaper than ``@app.middleware("http")``): a request id on ``request.state`` and
+    the response headers ``X-Request-Id``, ``X-Content-Type-Options``, ``X-Frame-Options``, ``Referrer-Policy``."""
+
+    def __init__(self, app) -> None:
+        self.app = app
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        rid = uuid.uuid4().hex[:16]
+        scope.setdefault("state", {})["request_id"] = rid
+        extra = [(b"x-request-id", rid.encode()), (b"x-content-type-options", b"nosniff"),
+                 (b"x-frame-options", b"DENY"), (b"referrer-policy", b"same-origin")]  # fmt: skip
+
+        async def send_with_headers(message) -> None:
+            if message["type"] == "http.response.start":
+                message = {**message, "headers": [*message.get("headers", []), *extra]}
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
 def openapi_schema(app: FastAPI) -> dict:
     """FastAPI's schema with every 422 answer documented as it is sent: ``{"detail": {"message_zh",
     "message_en"}}`` (the ``RequestValidationError`` handler below), not FastAPI's default list of errors."""
@@ -72,16 +96,6 @@ def create_app(*, migrate: bool = True) -> FastAPI:
     engine = make_engine()
     app.state.session_factory = make_session_factory(engine)
 
-    @app.middleware("http")
-    async def headers(request: Request, call_next):
-        request.state.request_id = uuid.uuid4().hex[:16]
-        response = await call_next(request)
-        response.headers["X-Request-Id"] = request.state.request_id
-        response.headers["X-Content-Type-Options"] = "nosniff"
-        response.headers["X-Frame-Options"] = "DENY"
-        response.headers["Referrer-Policy"] = "same-origin"
-        return response
-
     @app.exception_handler(PioneerError)
     async def domain_error(request: Request, exc: PioneerError):
         status = status_of(exc)
@@ -101,6 +115,7 @@ def create_app(*, migrate: bool = True) -> FastAPI:
 
     app.openapi = lambda: openapi_schema(app)  # type: ignore[method-assign]
     app.add_middleware(GZipMiddleware, minimum_size=2048)
+    app.add_middleware(SecurityHeaders)
     app.include_router(api.router)
     app.include_router(pages.router)
     app.include_router(api.plans.pages_router)

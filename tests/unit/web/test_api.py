@@ -250,3 +250,13 @@ def test_lake_query_and_export(client, tokens):
     pq = client.get("/api/v1/lake/water/export?format=parquet", headers=viewer)
     assert pq.status_code == 200 and pq.content[:4] == b"PAR1"
     assert client.get("/api/v1/lake/soil", headers=viewer).status_code == 422
+
+
+def test_security_headers_and_request_id_in_audit(client, tokens):
+    admin = tokens("admin")
+    r = client.patch("/api/v1/zones/ZJ-330100", json={"theme": "杭州：请求编号"}, headers=admin)
+    assert r.status_code == 200 and r.headers["x-content-type-options"] == "nosniff"
+    assert r.headers["x-frame-options"] == "DENY" and len(r.headers["x-request-id"]) == 16
+    entry = client.get("/api/v1/audit?limit=1", headers=admin).json()["results"][0]
+    assert entry["request_id"] == r.headers["x-request-id"]
+    assert client.get("/static/app.css").headers["x-content-type-options"] == "nosniff"
