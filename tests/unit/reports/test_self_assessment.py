@@ -127,6 +127,54 @@ def test_pdf_has_chinese_glyphs(built, tmp_path):
     assert cols.sum() > 0.5 * cols.size  # the title spans most of the width (21 glyphs)
 
 
+def _glyph_shapes(ink):
+    """Ink patterns of the glyphs on the first inked line of a page (the title): runs of inked columns, each
+    cropped to its ink and reduced to an 8×8 grid of ink shares (rounded)."""
+    rows = np.flatnonzero(ink.any(axis=1))
+    top = rows[0]  # the first inked line is the title; it ends at the first blank row below it
+    bottom = top + int(np.argmin(ink[top:].any(axis=1)))
+    band = ink[top:bottom]
+    cols = band.any(axis=0).astype(int)
+    edges = np.flatnonzero(np.diff(np.r_[0, cols, 0]))
+    shapes = []
+    for a, b in zip(edges[::2], edges[1::2], strict=True):
+        g = band[:, a:b]
+        g = g[np.flatnonzero(g.any(axis=1))[0] : np.flatnonzero(g.any(axis=1))[-1] + 1]
+        ys = np.linspace(0, g.shape[0], 9).astype(int)
+        xs = np.linspace(0, g.shape[1], 9).astype(int)
+        grid = [[g[ys[i] : max(ys[i + 1], ys[i] + 1), xs[j] : max(xs[j + 1], xs[j] + 1)].mean() for j in range(8)]
+                for i in range(8)]  # fmt: skip
+        shapes.append(tuple(np.round(np.array(grid).ravel(), 1)))
+    return shapes
+
+
+def test_pdf_glyphs_are_not_empty_boxes(built):
+    """Missing-glyph boxes (tofu) are all the same shape; the title's distinct Chinese characters are not."""
+    png = subprocess.run(["pdftoppm", "-r", "150", "-f", "1", "-l", "1", "-png", str(built[3]["pdf"])],
+                         capture_output=True, check=True).stdout  # fmt: skip
+    shapes = _glyph_shapes(np.asarray(Image.open(io.BytesIO(png)).convert("L")) < 128)
+    assert len(shapes) >= 15  # 21 glyphs, a few may touch
+    assert len(set(shapes)) >= 0.8 * len(shapes)
+    # the check can fail: the same title drawn with a font without CJK glyphs gives identical boxes
+    from PIL import ImageDraw, ImageFont
+
+    tofu = Image.new("L", (1400, 120), 255)
+    font = ImageFont.truetype("DejaVuSans.ttf", 48) if _has_dejavu() else ImageFont.load_default(48)
+    ImageDraw.Draw(tofu).text((10, 30), "北京市美丽中国先行区建设", font=font, fill=0)
+    boxes = _glyph_shapes(np.asarray(tofu) < 128)
+    assert len(boxes) == 12 and len(set(boxes)) <= 2
+
+
+def _has_dejavu() -> bool:
+    from PIL import ImageFont
+
+    try:
+        ImageFont.truetype("DejaVuSans.ttf", 10)
+    except OSError:
+        return False
+    return True
+
+
 def test_national_report(report_engine, tmp_path):
     from pioneer.reports import national
 
