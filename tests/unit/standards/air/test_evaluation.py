@@ -226,3 +226,13 @@ def test_beijing_annual_2014_city_verdict():
         + city.days_严重污染
         == city.aqi_valid_days
     )
+
+
+def test_city_daily_mean_exact_tie_rounds_half_to_even():
+    # three stations; the city hour is a mean of three (134/3 = 44.666…, 131/3 = 43.666…), and the day's mean
+    # is exactly (20·134 + 4·131)/72 = 44.5 → half to even → 44 (quantising each city hour first would give 45)
+    a = [44.0] * 20 + [43.0] * 4
+    b = [45.0] * 20 + [44.0] * 4
+    frames = [hourly({"pm2_5": v}, station=s) for s, v in (("A", a), ("B", b), ("C", b))]
+    out = con.execute(daily_values(sites_hourly(ibis.memtable(pd.concat(frames)))))
+    assert out[out.site_level == "city"].pm2_5.tolist() == [44]
