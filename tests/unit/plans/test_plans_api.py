@@ -154,6 +154,30 @@ def test_excel_import_located_errors(client, tokens, tmp_path):
     assert "XL-1" in codes and "DEMO-BJ-001" in codes
 
 
+def test_evidence_and_progress(client, tokens, app):
+    h = tokens("beijing")
+    files = {"file": ("验收照片.jpg", b"\xff\xd8 fake jpeg bytes", "image/jpeg")}
+    assert (
+        client.post(
+            "/api/v1/projects/DEMO-BJ-001/evidence", files=files, headers=tokens("huzhou")
+        ).status_code
+        == 403
+    )
+    ev = client.post("/api/v1/projects/DEMO-BJ-001/evidence", files=files, headers=h).json()
+    assert ev["file_name"] == "验收照片.jpg" and ev["size"] == len(files["file"][1]) and len(ev["sha256"]) == 64
+    from pioneer.config import settings
+
+    assert (settings().home / "evidence" / ev["sha256"]).read_bytes() == files["file"][1]
+    r = client.post("/api/v1/projects/DEMO-BJ-001/progress", json={"reported_on": "2026-03-31", "percent_complete": 60,
+                    "invested_to_date": 7000, "evidence": [ev]}, headers=h)  # fmt: skip
+    assert r.status_code == 201 and r.json()["reported_by"] == "beijing"
+    p = client.get("/api/v1/projects/DEMO-BJ-001").json()
+    assert p["progress"][-1]["evidence"] == [ev]
+    r = client.post("/api/v1/projects/DEMO-BJ-001/progress", json={"reported_on": "2026-04-30", "percent_complete": 70,
+                    "invested_to_date": 99999}, headers=h)  # fmt: skip
+    assert r.status_code == 422 and len(client.get("/api/v1/projects/DEMO-BJ-001").json()["progress"]) == 2
+
+
 def test_pipeline_cases_reports_pages(client, tokens):
     assert client.get("/api/v1/pipeline").status_code == 401
     pipe = client.get("/api/v1/pipeline?as_of=2026-07-01", headers=tokens("viewer")).json()

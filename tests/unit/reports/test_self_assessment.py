@@ -92,6 +92,15 @@ def test_docx_numbers_equal_the_assessment(built):
     assert float(funding[-1][1]) == round(sum(p["total_investment"] for p in projects), 2)
     assert sum(float(r[1]) for r in funding[1:-1]) == pytest.approx(float(funding[-1][1]))
     assert "里程碑逾期" in proj["DEMO-BJ-001"][7]  # 主体完工 due 2026-06-30, not done on 2026-07-01
+    # plan goals against this year's values (demo plan: PM2.5 ≤ 28, good days ≥ 80 % by 2027)
+    goals = _by_code(
+        next(t for t in tables if t[0] == ["指标", "目标值", "目标年", "本年值", "是否达标"]), code_col=0
+    )
+    assert goals["air_pm2_5"] == ["air_pm2_5", "<=28", "2027", number(pm["value"]), "否"]
+    good = rows["air_good_day_ratio"]["value"]
+    assert goals["air_good_day_ratio"][3] == number(good) and goals["air_good_day_ratio"][4] == (
+        "是" if good >= 80 else "否"
+    )
     # lineage appendix: every value with its id, edition and method
     lineage = _by_code(next(t for t in tables if t[0][0] == "value id"))
     assert lineage["air_pm2_5"][0] == str(int(pm["id"])) and lineage["air_pm2_5"][4] == "2012"
