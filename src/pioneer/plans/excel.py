@@ -137,6 +137,8 @@ def to_items(
     projects: pd.DataFrame, indicators: pd.DataFrame, milestones: pd.DataFrame
 ) -> list[ProjectCreate]:
     """Validated frames → the API's ``ProjectCreate`` objects (only called when there is no problem)."""
+    by_code_i = {str(k).strip(): g.to_dict("records") for k, g in indicators.groupby("project_code")}
+    by_code_m = {str(k).strip(): g.to_dict("records") for k, g in milestones.groupby("project_code")}
     out = []
     for r in projects.to_dict("records"):
         code = str(r["code"]).strip()
@@ -149,9 +151,9 @@ def to_items(
             status=str(r["status"]) if not service._missing(r["status"]) else ProjectStatus.PLANNED.value,
             description="" if service._missing(r["description"]) else str(r["description"]),
             indicators=[ProjectIndicatorIn(indicator=str(i["indicator"]), expected_change=_num(i["expected_change"]))
-                        for i in indicators.to_dict("records") if str(i["project_code"]).strip() == code],
+                        for i in by_code_i.get(code, [])],
             milestones=[MilestoneIn(name=str(m["name"]), due_date=_date(m["due_date"]), done_date=_date(m["done_date"]))
-                        for m in milestones.to_dict("records") if str(m["project_code"]).strip() == code],
+                        for m in by_code_m.get(code, [])],
         ))  # fmt: skip
     return out
 
