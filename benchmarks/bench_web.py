@@ -97,6 +97,7 @@ async def load(base: str, path: str, clients: int, duration: float) -> dict:
 
     latencies: list[float] = []
     errors = 0
+    kinds: dict[str, int] = {}
     limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
     async with httpx.AsyncClient(base_url=base, limits=limits, timeout=30) as client:
         for _ in range(3):  # warm-up (first request of a target fills the in-process memo)
@@ -109,11 +110,13 @@ async def load(base: str, path: str, clients: int, duration: float) -> dict:
                 t0 = time.perf_counter()
                 try:
                     r = await client.get(path)
-                    ok = r.status_code == 200
-                except httpx.HTTPError:
-                    ok = False
+                    ok, kind = r.status_code == 200, str(r.status_code)
+                except httpx.HTTPError as exc:
+                    ok, kind = False, type(exc).__name__
                 latencies.append(time.perf_counter() - t0)
-                errors += not ok
+                if not ok:
+                    errors += 1
+                    kinds[kind] = kinds.get(kind, 0) + 1
 
         started = time.perf_counter()
         await asyncio.gather(*(worker() for _ in range(clients)))
@@ -121,7 +124,7 @@ async def load(base: str, path: str, clients: int, duration: float) -> dict:
     lat = np.array(latencies) * 1000
     return {"path": path, "requests": len(lat), "errors": errors, "seconds": round(elapsed, 2),
             "rps": round(len(lat) / elapsed, 1), "p50_ms": round(float(np.percentile(lat, 50)), 1),
-            "p95_ms": round(float(np.percentile(lat, 95)), 1), "p99_ms": round(float(np.percentile(lat, 99)), 1)}  # fmt: skip
+            "p95_ms": round(float(np.percentile(lat, 95)), 1), "p99_ms": round(float(np.percentile(lat, 99)), 1), "error_kinds": kinds}  # fmt: skip
 
 
 def main() -> None:
@@ -148,7 +151,7 @@ def main() -> None:
             r = asyncio.run(load(base, path, args.clients, args.duration))
             results[name] = r
             print(f"{name:24s} {r['requests']:9d} {r['rps']:8.1f} {r['p50_ms']:8.1f} {r['p95_ms']:8.1f} "
-                  f"{r['p99_ms']:8.1f} {r['errors']:7d}", flush=True)  # fmt: skip
+                  f"{r['p99_ms']:8.1f} {r['errors']:7d} {r['error_kinds'] or ''}", flush=True)  # fmt: skip
     finally:
         proc.terminate()
         proc.wait(10)

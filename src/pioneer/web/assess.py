@@ -15,6 +15,7 @@ skips the computation.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import itertools
 import threading
@@ -117,9 +118,12 @@ def ensure_sample_values(session: Session, path: Path | None = None) -> dict[str
 
 
 def data_version(session: Session) -> tuple:
-    v = session.execute(select(func.count(IndicatorValue.id), func.max(IndicatorValue.id))).one()
-    t = session.execute(select(func.count(IndicatorTarget.id), func.max(IndicatorTarget.id))).one()
-    return (*v, *t)
+    """(count, max id) of stored values and targets; read once per session (one request = one session)."""
+    if "pioneer_data_version" not in session.info:
+        v = session.execute(select(func.count(IndicatorValue.id), func.max(IndicatorValue.id))).one()
+        t = session.execute(select(func.count(IndicatorTarget.id), func.max(IndicatorTarget.id))).one()
+        session.info["pioneer_data_version"] = (*v, *t)
+    return session.info["pioneer_data_version"]
 
 
 def forget() -> None:
@@ -161,20 +165,28 @@ def _values(session: Session) -> pd.DataFrame:
 
 def indicators_with_data(session: Session) -> list[str]:
     """Catalogue codes with at least one non-missing stored value, in catalogue order."""
-    v = _values(session)
-    have = set(v.loc[v["value"].notna(), "indicator"])
-    return [i.code for i in catalogue().indicators if i.code in have]
+
+    def compute() -> list[str]:
+        v = _values(session)
+        have = set(v.loc[v["value"].notna(), "indicator"])
+        return [i.code for i in catalogue().indicators if i.code in have]
+
+    return list(memo(session, ("with-data",), compute))
 
 
 def years(session: Session, indicator: str | None = None, division: str | None = None) -> list[int]:
     """Years with at least one non-missing value (of ``indicator`` / ``division`` when given)."""
-    v = _values(session)
-    v = v[v["value"].notna()]
-    if indicator is not None:
-        v = v[v["indicator"] == indicator]
-    if division is not None:
-        v = v[v["division_code"] == division]
-    return sorted(int(y) for y in v["year"].unique())
+
+    def compute() -> list[int]:
+        v = _values(session)
+        v = v[v["value"].notna()]
+        if indicator is not None:
+            v = v[v["indicator"] == indicator]
+        if division is not None:
+            v = v[v["division_code"] == division]
+        return sorted(int(y) for y in v["year"].unique())
+
+    return list(memo(session, ("years", indicator, division), compute))
 
 
 def level_of(code: str, tier: str | None = None) -> str:
@@ -218,6 +230,11 @@ def scorecard(session: Session, division: str, *, year: int | None = None, tier:
 def trends(session: Session, division: str, indicators: list[str] | None = None) -> list[dict[str, Any]]:
     """Every stored year of the division's indicators (current edition of each year only), with the
     applicable national target, for the trend charts."""
+    key = ("trends", division, None if indicators is None else tuple(indicators))
+    return memo(session, key, lambda: _trends(session, division, indicators))
+
+
+def _trends(session: Session, division: str, indicators: list[str] | None) -> list[dict[str, Any]]:
     v = _values(session)
     v = v[(v["division_code"] == division) & v["value"].notna()]
     if indicators is not None:
@@ -269,6 +286,10 @@ def ranking(session: Session, indicator: str, level: str, year: int, *, hide_ran
 def map_values(session: Session, indicator: str, year: int) -> dict[str, list[dict[str, Any]]]:
     """Values of ``indicator`` in ``year`` for the map: provinces (xx0000) and prefecture-level cities (the
     municipalities appear in both), each under the edition in force for the year."""
+    return memo(session, ("map", indicator, year), lambda: _map_values(session, indicator, year))
+
+
+def _map_values(session: Session, indicator: str, year: int) -> dict[str, list[dict[str, Any]]]:
     v = _values(session)
     ind = catalogue().get(indicator)
     want = assessment.current_edition(ind.source.standard if ind else None, year)
@@ -320,6 +341,7 @@ WATER_HEX = {
 }
 
 
+@functools.cache
 def legend(indicator: str, year: int | None) -> dict[str, Any]:
     """The map legend of an indicator, from the standards where one applies:
 
