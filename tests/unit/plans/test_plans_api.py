@@ -164,7 +164,9 @@ def test_evidence_and_progress(client, tokens, app):
         == 403
     )
     ev = client.post("/api/v1/projects/DEMO-BJ-001/evidence", files=files, headers=h).json()
-    assert ev["file_name"] == "验收照片.jpg" and ev["size"] == len(files["file"][1]) and len(ev["sha256"]) == 64
+    assert (
+        ev["file_name"] == "验收照片.jpg" and ev["size"] == len(files["file"][1]) and len(ev["sha256"]) == 64
+    )
     from pioneer.config import settings
 
     assert (settings().home / "evidence" / ev["sha256"]).read_bytes() == files["file"][1]
