@@ -222,3 +222,28 @@ def test_pipeline_cases_reports_pages(client, tokens):
     assert "Major projects" in client.get("/zones/BJ-110000/plans?lang=en").text
     assert client.get("/pipeline", headers=tokens("viewer")).status_code == 200
     assert "测试案例" in client.get("/cases").text
+
+
+def test_page_import_form(client, tokens, tmp_path):
+    path = excel.write_template(tmp_path / "t.xlsx")
+    wb = openpyxl.load_workbook(path)
+    keys = list(excel.LAYOUT["项目"])
+    row = {**{k: v for k, v in PROJECT.items() if k != "funding"}, "code": "PG-1", "funding_fiscal": 60,
+           "funding_social_capital": 40, "end_date": "2024-01-01"}  # fmt: skip
+    wb["项目"].append([row.get(k) for k in keys])
+    wb.save(path)
+    page = client.get("/zones/BJ-110000/plans", headers=tokens("beijing")).text
+    assert 'id="import-form"' in page
+    assert 'id="import-form"' not in client.get("/zones/BJ-110000/plans", headers=tokens("viewer")).text
+    r = client.post("/zones/BJ-110000/plans/import?lang=zh-CN", files={"file": ("t.xlsx", path.read_bytes())},
+                    headers=tokens("beijing"))  # fmt: skip
+    assert r.status_code == 422 and 'id="import-errors"' in r.text and "完工日期早于开工日期" in r.text
+    assert client.get("/api/v1/projects/PG-1").status_code == 404
+    wb["项目"].cell(row=3, column=keys.index("end_date") + 1, value="2027-01-01")
+    wb.save(path)
+    r = client.post("/zones/BJ-110000/plans/import?lang=zh-CN", files={"file": ("t.xlsx", path.read_bytes())},
+                    headers=tokens("beijing"))  # fmt: skip
+    assert r.status_code == 200 and 'id="imported"' in r.text and "PG-1" in r.text
+    r = client.post("/zones/BJ-110000/plans/import?lang=zh-CN", files={"file": ("t.xlsx", path.read_bytes())},
+                    headers=tokens("huzhou"))  # fmt: skip
+    assert r.status_code == 403

@@ -14,11 +14,12 @@ import tempfile
 from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import APIRouter, File, HTTPException, Query, Request, UploadFile
+from fastapi import APIRouter, File, Form, HTTPException, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, Response
 from fastapi.routing import APIRoute
 
 from pioneer.config import settings
+from pioneer.errors import InputError
 from pioneer.plans import excel
 from pioneer.plans import service as plans
 from pioneer.plans.choices import CaseStatus
@@ -195,8 +196,6 @@ async def import_projects(
     assert user is not None
     data = await file.read(MAX_EXCEL_BYTES + 1)
     if len(data) > MAX_EXCEL_BYTES:
-        from pioneer.errors import InputError
-
         raise InputError("文件过大（上限 10 MB）", "file too large (limit 10 MB)", file=file.filename)
     with tempfile.TemporaryDirectory() as d:
         path = Path(d) / Path(file.filename or "upload.xlsx").name
@@ -238,8 +237,6 @@ async def upload_evidence(
     _editing(session, user, request, p.zone_code)
     data = await file.read(MAX_EVIDENCE_BYTES + 1)
     if len(data) > MAX_EVIDENCE_BYTES:
-        from pioneer.errors import InputError
-
         raise InputError("文件过大（上限 20 MB）", "file too large (limit 20 MB)", file=file.filename)
     sha = hashlib.sha256(data).hexdigest()
     folder = settings().home / "evidence"
@@ -330,17 +327,48 @@ def national_report(session: DB, user: CurrentUser, year: Annotated[int, Query(g
 # --- pages ---------------------------------------------------------------------------------------------------
 
 
-@pages_router.get("/zones/{code}/plans", response_class=HTMLResponse)
-def plans_page(code: str, request: Request, session: DB, user: CurrentUser, year: int | None = None):
+def _plans_page(request: Request, session, user: User | None, code: str, *, year: int | None = None,
+                status: int = 200, **extra: Any) -> HTMLResponse:  # fmt: skip
     from pioneer.web.pages import render
 
     zone = services.visible_zone(session, user, code)
     year = year or dt.date.today().year - 1
-    return render(request, "plans.html", user, zone=zone, plans=plans.list_plans(session, code),
+    return render(request, "plans.html", user, status=status, zone=zone, plans=plans.list_plans(session, code),
                   projects=plans.list_projects(session, zone_code=code), year=year,
                   cases=[c for c in plans.list_cases(session, zone_code=code)
                          if c.status == "published" or auth.allowed(user, auth.Action.VIEW)],
-                  can_edit=auth.allowed(user, auth.Action.EDIT, zone.division_codes), lang_code=lang_of(request))  # fmt: skip
+                  can_edit=auth.allowed(user, auth.Action.EDIT, zone.division_codes), lang_code=lang_of(request),
+                  **extra)  # fmt: skip
+
+
+@pages_router.get("/zones/{code}/plans", response_class=HTMLResponse)
+def plans_page(code: str, request: Request, session: DB, user: CurrentUser, year: int | None = None):
+    return _plans_page(request, session, user, code, year=year)
+
+
+@pages_router.post("/zones/{code}/plans/import", response_class=HTMLResponse)
+async def plans_import(code: str, request: Request, session: DB, user: CurrentUser, file: UploadFile = File(...),
+                       csrf_token: Annotated[str, Form()] = ""):  # fmt: skip
+    """The page's Excel import: all or nothing; the located errors are listed on the page (HTTP 422)."""
+    check_csrf(request, csrf_token)
+    zone = services.visible_zone(session, user, code)
+    auth.restrict(user, auth.Action.EDIT, zone.division_codes)
+    assert user is not None
+    data = await file.read(MAX_EXCEL_BYTES + 1)
+    with tempfile.TemporaryDirectory() as d:
+        path = Path(d) / Path(file.filename or "upload.xlsx").name
+        path.write_bytes(data[: MAX_EXCEL_BYTES + 1])
+        try:
+            if len(data) > MAX_EXCEL_BYTES:
+                raise ValidationErrors([InputError("文件过大（上限 10 MB）", "file too large (limit 10 MB)",
+                                                   file=path.name)])  # fmt: skip
+            saved = excel.import_projects(session, path, actor=auth.actor(user),
+                                          record=_recorder(session, user, request))  # fmt: skip
+        except (ValidationErrors, InputError) as exc:
+            session.rollback()
+            errors = getattr(exc, "errors", None) or [exc]
+            return _plans_page(request, session, user, code, status=422, import_errors=errors)
+    return _plans_page(request, session, user, code, imported=[p.code for p in saved])
 
 
 @pages_router.get("/pipeline", response_class=HTMLResponse)
