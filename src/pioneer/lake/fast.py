@@ -11,18 +11,21 @@ area, so memory stays bounded on national files):
 
 1. DuckDB's parallel CSV reader reads the file **typed** — item columns ``DOUBLE`` with the layout's missing
    markers as NULL strings, a time column ``TIMESTAMP`` with the one default format that fits (when the layout
-   uses the default formats), everything else ``VARCHAR`` — in strict mode, straight into a table whose
-   insertion order is the file's record order (``rowid + 2`` is then the spreadsheet row, header = row 1). Any
-   cell the typed column cannot hold (a non-number, another time format, an encoding error, a wrong number of
-   fields, ``24:00``, a zone suffix…) makes the read fail → general path.
-2. One set-based scan checks every row-level rule of :mod:`pioneer.lake.validate` that can flag a row of such a
-   table (empty/unknown station, unparsable or off-hour time, hour range, non-finite number, plausibility
-   range after unit conversion, city code, registered station and city) — conservatively: a NULL station, city
-   or city name (which could be a missing marker the general path keeps as text) also counts as flagged — and
-   one aggregate finds duplicate station-hours. Anything flagged → general path (which names file, row, column,
-   value and reason in Chinese and English).
-3. Otherwise DuckDB writes the lake's Parquet file(s) for each partition year directly (``COPY … TO``, zstd,
-   source-row order) into the staging folder; the caller moves them and writes the provenance record.
+   uses the default formats), everything else ``VARCHAR`` — in strict mode, and writes it unchanged to a
+   light-compressed (LZ4) Parquet file in the staging area, in source order: its physical row index is then
+   the record index (``file_row_number + 2`` = the spreadsheet row, header = row 1), which a parallel CSV read
+   cannot give by itself. Any cell a typed column cannot hold (a non-number, another time format, an encoding
+   error, a wrong number of fields, ``24:00``, a zone suffix…) makes the read fail → general path.
+2. Set-based checks of every row-level rule of :mod:`pioneer.lake.validate` that can flag such a file: the
+   station/city/city-name rules (empty or unknown station, city code, registered station and city) on the
+   *distinct* values; time (unparsable, not on the hour) and values (non-finite, plausibility range after unit
+   conversion) as min/max/count aggregates of one scan; duplicate station-hours as a bitmap (one bit per
+   station-hour). Conservative: a NULL station, city or city name (which could be a missing marker the
+   general path keeps as text) also counts as doubtful. Anything doubtful → general path, which names file,
+   row, column, value and reason in Chinese and English.
+3. Otherwise DuckDB writes the lake's zstd Parquet file(s) — one per partition year, rows in source order —
+   from the staged file straight into the staging folder (``COPY … TO``); the caller moves them into their
+   partitions and writes the provenance record (the commit point), as for the general path.
 
 The stored schema, values and row numbers are those of the general path (``tests/unit/lake`` run every file
 through this route first).
@@ -31,6 +34,8 @@ through this route first).
 from __future__ import annotations
 
 import codecs
+import datetime as dt
+import math
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
@@ -151,7 +156,7 @@ def _time_format(con: duckdb.DuckDBPyConnection, path: Path, column: str, header
     if row is None or row[0] is None:
         return None
     for fmt in DEFAULT_TIME_FORMATS:
-        (ok,) = con.execute(f"SELECT try_strptime(?, {lit(fmt)}) IS NOT NULL", [row[0]]).fetchone()  # type: ignore[misc]
+        (ok,) = con.execute(f"SELECT try_strptime({lit(row[0])}, {lit(fmt)}) IS NOT NULL").fetchone()  # type: ignore[misc]
         if ok:
             return fmt
     return None
@@ -196,103 +201,174 @@ def _run(
         if tfmt is None:
             return None
         types[lay.columns["time"]] = "TIMESTAMP"
-    sql = _Sql(con, lay, header)  # its time expression is the general path's (``source`` empty: trim all)
-    shift = " + INTERVAL 1 HOUR" if t.label == "start" else ""
-    if t.parts:
-        ts, _, hour_bad = sql.time_sql()
-        time_expr = f"CASE WHEN {hour_bad} THEN NULL ELSE {ts} END"  # an hour out of range flags the row
-    elif tfmt:
-        minutes = 480 - round(t.utc_offset * 60)
-        time_expr = f"({q(lay.columns['time'])} + to_minutes({minutes}){shift})"
+    shift = 60 if t.label == "start" else 0
+    cols: dict[str, str] = {}  # column of table ``t`` → expression over the typed read
+    if t.parts or not tfmt:  # the general path's time expression (``source`` empty: trim everywhere)
+        ts, _, hour_bad = _Sql(con, lay, header).time_sql()
+        cols["tm"] = f"CASE WHEN {hour_bad} THEN NULL ELSE {ts} END"  # an hour out of range flags the row
+        time_expr = "tm"
     else:
-        time_expr = sql.time_sql()[0]
-    key_raw = f"trim({q(lay.columns['station'])})"
-    if lay.station_names:
-        con.execute("CREATE TEMP TABLE names(name VARCHAR, code VARCHAR)")
-        con.executemany("INSERT INTO names VALUES (?, ?)", list(lay.station_names.items()))
-        key_expr = f"(SELECT code FROM names WHERE name = {key_raw})"
-    else:
-        key_expr = f"NULLIF({key_raw}, '')"
+        cols["tm"] = q(lay.columns["time"])
+        minutes = 480 - round(t.utc_offset * 60) + shift
+        time_expr = f"(tm + to_minutes({minutes}))" if minutes else "tm"
+    cols["st"] = q(lay.columns["station"])
     has_city_col = "city" in lay.columns and "city" not in lay.constants
+    has_name_col = "city_name" in lay.columns
+    if has_city_col:
+        cols["ci"] = q(lay.columns["city"])
+    if has_name_col:
+        cols["cn"] = q(lay.columns["city_name"])
+    for g, src in items.items():
+        cols[f"v_{g}"] = q(src)
+    # The typed read is staged as it is (no per-row expressions: they are applied while writing), as a
+    # light-compressed Parquet file written in source order, so its physical row index is the record index
+    # (``file_row_number`` + 2 = the spreadsheet row): a parallel CSV read has no row numbers of its own.
+    typed = stage / "typed.parquet"
+    con.execute(
+        f"COPY (SELECT {', '.join(f'{e} AS {c}' for c, e in cols.items())} "
+        f"FROM {_reader(path, types, list(lay.missing), tfmt)}) TO {lit(str(typed))} "
+        "(FORMAT parquet, COMPRESSION lz4_raw)"
+    )
+    con.execute(
+        f"CREATE TEMP VIEW t AS SELECT * FROM read_parquet({lit(str(typed))}, file_row_number = true)"
+    )
+    # --- station, city, city name: the rules run on the distinct values (few), not on every row -------------------
+    if lay.station_names:
+        whens = " ".join(f"WHEN {lit(k)} THEN {lit(v)}" for k, v in lay.station_names.items())
+        station = f"(CASE trim(st) {whens} END)"
+    else:
+        station = "NULLIF(trim(st), '')"
     if "city" in lay.constants:
         city_src = lit(lay.constants["city"])
     elif has_city_col:
-        city_src = f"NULLIF(trim({q(lay.columns['city'])}), '')"
+        city_src = "NULLIF(trim(ci), '')"
     else:
         city_src = "CAST(NULL AS VARCHAR)"
-    has_name_col = "city_name" in lay.columns
-    city_name = (
-        f"NULLIF(trim({q(lay.columns['city_name'])}), '')" if has_name_col else "CAST(NULL AS VARCHAR)"
-    )
-    values = []
-    for g, s in items.items():
-        target = AIR_ITEMS[g]
-        source = lay.units.get(g, target)
-        factor = 1.0 if source == target else CONVERSIONS[(source, target)]
-        values.append(f"({q(s)} * {factor!r}) AS {g}")
+    city_name = "NULLIF(trim(cn), '')" if has_name_col else "CAST(NULL AS VARCHAR)"
+    key_cols = ", ".join(["st", *(["ci"] if has_city_col else []), *(["cn"] if has_name_col else [])])
     con.execute(
-        f"CREATE TEMP TABLE t AS SELECT {key_expr} AS station, {city_src} AS city_src, "
-        f"{city_name} AS city_name, {time_expr} AS time, {', '.join(values)} "
-        f"FROM {_reader(path, types, list(lay.missing), tfmt)}"
+        f"CREATE TEMP TABLE keys AS SELECT *, {station} AS station, {city_src} AS city_src, "
+        f"{city_name} AS city_name FROM (SELECT DISTINCT {key_cols} FROM t)"
     )
-    # --- row-level rules, one scan (a flagged row sends the file to the general path) -----------------------
-    flags = ["station IS NULL", "time IS NULL"]
-    if t.hourly:
-        flags.append("(minute(time) <> 0 OR second(time) <> 0 OR microsecond(time) <> 0)")
+    flags = ["station IS NULL", "NOT regexp_full_match(city_src, '\\d{6}')"]
     if has_city_col:
-        flags.append("city_src IS NULL")  # empty, or a missing marker the general path would keep as text
-    flags.append("NOT regexp_full_match(city_src, '\\d{6}')")
+        flags.append("ci IS NULL")  # empty, or a missing marker the general path would keep as text
     if has_name_col:
-        flags.append("city_name IS NULL")
+        flags.append("cn IS NULL")
     if known is not None:
         con.execute("CREATE TEMP TABLE known(station VARCHAR PRIMARY KEY, city VARCHAR)")
         con.executemany("INSERT INTO known VALUES (?, ?)", [(k, str(v)) for k, v in known.items()])
         flags.append("station NOT IN (SELECT station FROM known)")
-        flags.append("city_src <> (SELECT city FROM known k WHERE k.station = t.station)")
-        city_final = "coalesce(city_src, (SELECT city FROM known k WHERE k.station = t.station))"
-    else:
-        city_final = "city_src"
-    for g in items:
-        lo, hi = lay.ranges.get(g, AIR_RANGES[g])
-        flags.append(f"(NOT isfinite({g}) OR {g} < {lo!r} OR {g} > {hi!r})")
-    year = "year(time - INTERVAL 1 HOUR)"  # air: the year of the data day (hour-end label 00:00 → day before)
-    n, n_bad, years = con.execute(  # type: ignore[misc]
-        f"SELECT count(*), count_if({' OR '.join(f'coalesce({f}, FALSE)' for f in flags)}), "
-        f"list(DISTINCT {year}) FROM t"
+        flags.append("city_src <> (SELECT city FROM known k WHERE k.station = keys.station)")
+    (n_bad_keys, same_station, same_city, same_name) = con.execute(  # type: ignore[misc]
+        f"SELECT count_if({' OR '.join(f'coalesce({f}, FALSE)' for f in flags)}), "
+        "coalesce(bool_and(station IS NOT DISTINCT FROM st), TRUE), "
+        + ("coalesce(bool_and(city_src IS NOT DISTINCT FROM ci), TRUE), " if has_city_col else "FALSE, ")
+        + ("coalesce(bool_and(city_name IS NOT DISTINCT FROM cn), TRUE) " if has_name_col else "FALSE ")
+        + "FROM keys"
     ).fetchone()
-    if n == 0 or n_bad:
+    if n_bad_keys:
         return None
-    (n_dup,) = con.execute(  # type: ignore[misc]
-        "SELECT count(*) FROM (SELECT 1 FROM t GROUP BY station, time HAVING count(*) > 1)"
+    # per-row expressions only where a value changes (trim, station names); otherwise the typed column as read
+    station_row = "st" if same_station else station
+    city_row = "ci" if same_city else city_src
+    if known is not None and not has_city_col and "city" not in lay.constants:
+        city_row = f"(SELECT city FROM known k WHERE k.station = {station_row})"
+    name_row = "cn" if same_name else city_name
+    # --- time and values: aggregates over every row (one scan) -----------------------------------------------
+    factors = {}
+    for g in items:
+        target = AIR_ITEMS[g]
+        source = lay.units.get(g, target)
+        factors[g] = 1.0 if source == target else CONVERSIONS[(source, target)]
+    aggs = [f"min(v_{g}), max(v_{g})" for g in items]
+    n, n_time, off_hour, t0, t1, *minmax = con.execute(  # type: ignore[misc]
+        "SELECT count(*), count(tm), "
+        + (f"bool_or(epoch_us({time_expr}) % 3600000000 <> 0), " if t.hourly else "FALSE, ")
+        + f"min({time_expr}), max({time_expr}), {', '.join(aggs)} FROM t"
     ).fetchone()
-    if n_dup:
+    if n == 0 or n_time != n or off_hour:
+        return None
+    for k, g in enumerate(items):
+        lo, hi = lay.ranges.get(g, AIR_RANGES[g])
+        mn, mx = minmax[2 * k], minmax[2 * k + 1]
+        if mn is None:
+            continue
+        # the general path's test is on value × factor; factors are positive, so min/max carry over
+        if not (math.isfinite(mn) and math.isfinite(mx)) or mn * factors[g] < lo or mx * factors[g] > hi:
+            return None
+    if _has_duplicates(con, station, station_row, time_expr, t0, t1, hourly=t.hourly):
         return None
     # --- write: one zstd Parquet file per partition year, rows in source order --------------------------------
-    cols = ", ".join(
-        [
-            "rowid + 2 AS row",
-            "station",
-            f"{city_final} AS city",
-            "city_name",
-            "time",
-            *items,  # the general path's column order: present items, then the absent ones as NULL
-            *(f"CAST(NULL AS DOUBLE) AS {g}" for g in AIR_ITEMS if g not in items),
-            f"{lit(lay.status)} AS status",
-            "@IMPORT_ID@ AS import_id",
-            "'' AS sheet",
-        ]
-    )
     ident = import_id()
     if ident is None:
         return None
-    cols = cols.replace("@IMPORT_ID@", lit(ident))
+    select = ", ".join(
+        [
+            "file_row_number + 2 AS row",
+            f"{station_row} AS station",
+            f"{city_row} AS city",
+            f"{name_row} AS city_name",
+            f"{time_expr} AS time",
+            # the general path's column order: present items, then the absent ones as NULL
+            *(f"v_{g} AS {g}" if factors[g] == 1.0 else f"v_{g} * {factors[g]!r} AS {g}" for g in items),
+            *(f"CAST(NULL AS DOUBLE) AS {g}" for g in AIR_ITEMS if g not in items),
+            f"{lit(lay.status)} AS status",
+            f"{lit(ident)} AS import_id",
+            "'' AS sheet",
+        ]
+    )
+    order = " ORDER BY file_row_number" if city_row.startswith("(SELECT") else ""
+    year = f"year({time_expr} - INTERVAL 1 HOUR)"  # air: the year of the data day (label 00:00 → day before)
+    y0, y1 = (t0 - dt.timedelta(hours=1)).year, (t1 - dt.timedelta(hours=1)).year
     files: dict[int, Path] = {}
-    for y in sorted(int(v) for v in years):
+    for y in range(y0, y1 + 1):
         out = stage / f"air-{y}.parquet"
-        where = f" WHERE {year} = {y}" if len(years) > 1 else ""
-        # a table scan keeps insertion (= source) order: no sort is needed for rows in source order
-        con.execute(
-            f"COPY (SELECT {cols} FROM t{where}) TO {lit(str(out))} (FORMAT parquet, COMPRESSION zstd)"
-        )
-        files[y] = out
+        where = f" WHERE {year} = {y}" if y0 != y1 else ""
+        # a scan of one Parquet file keeps its order (= source order); only the registry lookup (a join) sorts
+        (written,) = con.execute(  # type: ignore[misc]
+            f"COPY (SELECT {select} FROM t{where}{order}) TO {lit(str(out))} "
+            "(FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL 1)"
+        ).fetchone()
+        if written:
+            files[y] = out
+        else:
+            out.unlink(missing_ok=True)
+    typed.unlink()
     return FastResult(lay, "utf-8-sig" if bom else "utf-8", int(n), files)
+
+
+def _has_duplicates(
+    con: duckdb.DuckDBPyConnection,
+    station: str,
+    station_row: str,
+    time_expr: str,
+    t0: dt.datetime,
+    t1: dt.datetime,
+    *,
+    hourly: bool,
+) -> bool:
+    """Whether two rows share a station-hour (then the general path names them).
+
+    Hourly data (already checked to be on the hour): each station gets a dense number and each hour its index,
+    and one bit per station-hour is set (``bitstring_agg``: a few MB for a national year, no hash table of
+    15 M keys); a duplicate exists iff fewer bits are set than there are rows. Otherwise (or for a very wide
+    span) rows are grouped by a hash of (station, time) — a collision only sends the file to the exact path.
+    """
+    (n_st,) = con.execute("SELECT count(DISTINCT station) FROM keys").fetchone()  # type: ignore[misc]
+    h0 = int((t0 - dt.datetime(1970, 1, 1)).total_seconds() // 3600)
+    span = (int((t1 - dt.datetime(1970, 1, 1)).total_seconds() // 3600) - h0 + 1) * n_st
+    if hourly and 0 < span <= 1 << 30:
+        con.execute(
+            "CREATE TEMP TABLE sid AS SELECT st, dense_rank() OVER (ORDER BY station) - 1 AS sid "
+            f"FROM (SELECT DISTINCT st, {station} AS station FROM keys)"
+        )
+        bits, n = con.execute(  # type: ignore[misc]
+            f"SELECT bit_count(bitstring_agg((epoch_us({time_expr}) // 3600000000 - {h0}) * {n_st} + sid, "
+            f"0::BIGINT, {span - 1}::BIGINT)), count(*) FROM t JOIN sid USING (st)"
+        ).fetchone()
+        return bool(bits != n)
+    (n_dup,) = con.execute(  # type: ignore[misc]
+        f"SELECT count(*) FROM (SELECT 1 FROM t GROUP BY hash({station_row}, {time_expr}) HAVING count(*) > 1)"
+    ).fetchone()
+    return bool(n_dup)
