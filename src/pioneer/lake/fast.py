@@ -42,6 +42,10 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 import duckdb
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
 
 from pioneer.errors import InputError
 from pioneer.lake.layouts import (
@@ -54,21 +58,26 @@ from pioneer.lake.layouts import (
     with_options,
 )
 from pioneer.lake.readers import ENCODINGS, _header
-from pioneer.lake.validate import _Sql, lit, q
+from pioneer.lake.validate import _arrow, _Sql, check, lit, q
 
 #: DuckDB settings of the fast route (threads: the 2-core target machine; memory: spills beyond this).
 THREADS = 2
 MEMORY_LIMIT = "1GB"
+#: At most this many doubtful rows are re-read as text and checked by the general rules (beyond: general path).
+MAX_RECHECK = 1_000_000
 
 
 @dataclass
 class FastResult:
-    """What the fast route wrote: ``files`` maps partition year → staged Parquet path (local)."""
+    """What the fast route found and wrote: ``files`` maps partition year → staged Parquet path (local);
+    with ``errors`` and without ``accept_valid`` nothing is written."""
 
     layout: Layout
     encoding: str
     rows: int
     files: dict[int, Path]
+    errors: pa.Table | None = None  # located errors (general-path rules and messages), None when none
+    accepted: int = 0
 
 
 def applicable_encoding(encoding: str | None) -> bool:
@@ -83,6 +92,7 @@ def try_fast(
     import_id: Callable[[], str | None],
     status: str | None = None,
     known_stations: Mapping[str, str] | None = None,
+    accept_valid: bool = False,
 ) -> FastResult | None:
     """Ingest ``path`` by the DuckDB-native route into ``stage`` (see module docstring); ``None`` = not sure,
     use the general path (nothing usable is left in ``stage`` then).
@@ -123,7 +133,7 @@ def try_fast(
     )
     try:
         con.execute("SET enable_progress_bar = false")
-        return _run(con, path, lay, header, items, stage, import_id, known_stations, bom)
+        return _run(con, path, lay, header, items, stage, import_id, known_stations, bom, accept_valid)
     except duckdb.Error:
         return None
     finally:
@@ -190,6 +200,7 @@ def _run(
     import_id: Callable[[], str | None],
     known: Mapping[str, str] | None,
     bom: bool,
+    accept_valid: bool,
 ) -> FastResult | None:
     t = lay.time
     types = dict.fromkeys(header, "VARCHAR")
@@ -267,8 +278,7 @@ def _run(
         + ("coalesce(bool_and(city_name IS NOT DISTINCT FROM cn), TRUE) " if has_name_col else "FALSE ")
         + "FROM keys"
     ).fetchone()
-    if n_bad_keys:
-        return None
+    doubtful = bool(n_bad_keys)
     # per-row expressions only where a value changes (trim, station names); otherwise the typed column as read
     station_row = "st" if same_station else station
     city_row = "ci" if same_city else city_src
@@ -287,18 +297,63 @@ def _run(
         + (f"bool_or(epoch_us({time_expr}) % 3600000000 <> 0), " if t.hourly else "FALSE, ")
         + f"min({time_expr}), max({time_expr}), {', '.join(aggs)} FROM t"
     ).fetchone()
-    if n == 0 or n_time != n or off_hour:
+    if n == 0:
         return None
+    doubtful = doubtful or n_time != n or bool(off_hour)
+    value_flags = []
     for k, g in enumerate(items):
         lo, hi = lay.ranges.get(g, AIR_RANGES[g])
         mn, mx = minmax[2 * k], minmax[2 * k + 1]
         if mn is None:
             continue
         # the general path's test is on value × factor; factors are positive, so min/max carry over
+        value_flags.append(
+            f"NOT isfinite(v_{g}) OR v_{g} * {factors[g]!r} < {lo!r} OR v_{g} * {factors[g]!r} > {hi!r}"
+        )
         if not (math.isfinite(mn) and math.isfinite(mx)) or mn * factors[g] < lo or mx * factors[g] > hi:
+            doubtful = True
+    dups = doubtful or _has_duplicates(con, station, station_row, time_expr, t0, t1, hourly=t.hourly)
+    errors = None
+    if doubtful or dups:
+        # Some rows break (or may break) a rule: only those rows are read again as text and checked by the
+        # general path's rules (exact messages); every other row is known to be valid.
+        row_flags = [
+            "tm IS NULL",
+            *([f"epoch_us({time_expr}) % 3600000000 <> 0"] if t.hourly else []),
+            *value_flags,
+        ]
+        rule = " OR ".join(f"coalesce({f}, FALSE)" for f in flags)
+        con.execute(f"CREATE TEMP TABLE badkeys AS SELECT {key_cols} FROM keys WHERE {rule}")
+        same_key = " AND ".join(f"b.{c} IS NOT DISTINCT FROM t.{c}" for c in key_cols.split(", "))
+        con.execute(
+            "CREATE TEMP TABLE flagged AS SELECT file_row_number + 2 AS row, TRUE AS doubtful FROM t "
+            f"WHERE EXISTS (SELECT 1 FROM badkeys b WHERE {same_key}) OR "
+            + " OR ".join(f"coalesce({f}, FALSE)" for f in row_flags)
+        )
+        # every row of a repeated station-hour too (the general rules name duplicates within the group)
+        con.execute(
+            f"INSERT INTO flagged SELECT file_row_number + 2, FALSE FROM t JOIN (SELECT {station_row} AS s, "
+            f"{time_expr} AS tt FROM t GROUP BY ALL HAVING count(*) > 1) d "
+            f"ON d.s = {station_row} AND d.tt = {time_expr}"
+        )
+        (n_flagged,) = con.execute("SELECT count(DISTINCT row) FROM flagged").fetchone()  # type: ignore[misc]
+        if n_flagged > MAX_RECHECK or not n_flagged:
             return None
-    if _has_duplicates(con, station, station_row, time_expr, t0, t1, hourly=t.hourly):
-        return None
+        wanted = _arrow(con.execute("SELECT DISTINCT row FROM flagged ORDER BY row").arrow())["row"]
+        subset = _text_rows(path, header, wanted.combine_chunks(), n)
+        if subset is None:
+            return None
+        errors = check(subset, lay, known_stations=known).errors
+        bad = pc.unique(errors["row"]).sort()
+        con.register("bad", pa.table({"row": bad}))
+        (accepted_doubtful,) = con.execute(  # type: ignore[misc]
+            "SELECT count(*) FROM flagged WHERE doubtful AND row NOT IN (SELECT row FROM bad)"
+        ).fetchone()
+        if accepted_doubtful:  # a doubtful row the general path accepts: let it handle the whole file
+            return None
+        if not accept_valid:
+            typed.unlink()
+            return FastResult(lay, "utf-8-sig" if bom else "utf-8", int(n), {}, errors, 0)
     # --- write: one zstd Parquet file per partition year, rows in source order --------------------------------
     ident = import_id()
     if ident is None:
@@ -319,12 +374,18 @@ def _run(
         ]
     )
     order = " ORDER BY file_row_number" if city_row.startswith("(SELECT") else ""
+    keep = "file_row_number + 2 NOT IN (SELECT row FROM bad)" if errors is not None else ""
     year = f"year({time_expr} - INTERVAL 1 HOUR)"  # air: the year of the data day (label 00:00 → day before)
-    y0, y1 = (t0 - dt.timedelta(hours=1)).year, (t1 - dt.timedelta(hours=1)).year
+    if errors is None:
+        y0, y1 = (t0 - dt.timedelta(hours=1)).year, (t1 - dt.timedelta(hours=1)).year
+        years = list(range(y0, y1 + 1))
+    else:
+        years = sorted(y for (y,) in con.execute(f"SELECT DISTINCT {year} FROM t WHERE {keep}").fetchall())
     files: dict[int, Path] = {}
-    for y in range(y0, y1 + 1):
+    for y in years:
         out = stage / f"air-{y}.parquet"
-        where = f" WHERE {year} = {y}" if y0 != y1 else ""
+        conds = [c for c in (f"{year} = {y}" if len(years) > 1 else "", keep) if c]
+        where = f" WHERE {' AND '.join(conds)}" if conds else ""
         # a scan of one Parquet file keeps its order (= source order); only the registry lookup (a join) sorts
         (written,) = con.execute(  # type: ignore[misc]
             f"COPY (SELECT {select} FROM t{where}{order}) TO {lit(str(out))} "
@@ -335,7 +396,38 @@ def _run(
         else:
             out.unlink(missing_ok=True)
     typed.unlink()
-    return FastResult(lay, "utf-8-sig" if bom else "utf-8", int(n), files)
+    n_bad = 0 if errors is None else len(bad)
+    return FastResult(lay, "utf-8-sig" if bom else "utf-8", int(n), files, errors, int(n) - n_bad)
+
+
+def _text_rows(path: Path, header: list[str], rows: pa.Array, n: int) -> pa.Table | None:
+    """The source rows numbered ``rows`` as text columns plus ``_row``, read as the general path reads them
+    (:func:`pioneer.lake.readers.read_csv`), streaming: only the wanted rows are kept in memory."""
+    try:
+        reader = pacsv.open_csv(
+            path,
+            read_options=pacsv.ReadOptions(
+                use_threads=True, block_size=1 << 24, column_names=header, skip_rows=1
+            ),
+            parse_options=pacsv.ParseOptions(newlines_in_values=True),
+            convert_options=pacsv.ConvertOptions(
+                column_types=dict.fromkeys(header, pa.string()),
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        )
+        parts, start = [], 2
+        for batch in reader:  # record batches (blocks of the file), not data rows
+            nums = pa.array(np.arange(start, start + batch.num_rows, dtype=np.int64))
+            start += batch.num_rows
+            want = pc.is_in(nums, value_set=rows)
+            if pc.any(want).as_py():
+                parts.append(pa.Table.from_batches([batch]).append_column("_row", nums).filter(want))
+    except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowKeyError, OSError):
+        return None
+    if start - 2 != n or not parts:
+        return None
+    return pa.concat_tables(parts)
 
 
 def _has_duplicates(

@@ -177,6 +177,7 @@ def ingest_file(
                     import_id=new_import_id,
                     status=status,
                     known_stations=known_stations,
+                    accept_valid=accept_valid,
                 )
             except OSError:
                 fast = None
@@ -192,6 +193,12 @@ def ingest_file(
             shutil.rmtree(stage, ignore_errors=True)
         return ImportResult(name, "already_imported", rec["import_id"], sha, rec["layout"], record=rec)
     import_id = f"{started:%Y%m%dT%H%M%S%f}-{sha[:8]}"
+    if fast is not None and fast.errors is not None and not accept_valid:
+        shutil.rmtree(stage, ignore_errors=True)
+        errors = _report_table([_with_place(fast.errors, name, "")])
+        return _rejected(
+            lake, import_id, name, path, sha, fast.layout.name, fast.rows, errors, who, started, fast.encoding
+        )
     if fast is not None:
         return _commit_fast(lake, fast, stage, import_id, name, path, sha, who, started, tick)
     try:
@@ -347,6 +354,15 @@ def _commit_fast(
 ) -> ImportResult:
     """Move the Parquet files the DuckDB route staged into their partitions and commit (record written last)."""
     tick("write", 2, 3)
+    errors = _report_table([] if fast.errors is None else [_with_place(fast.errors, name, "")])
+    n_rejected = fast.rows - fast.accepted
+    reject_file = None
+    if errors.num_rows:  # --accept-valid: the refused rows and their reasons, as the general path writes them
+        reject_file = f"_rejects/{import_id}"
+        lake.write_bytes_atomic(reject_file + ".csv", report_csv(errors))
+        lake.write_bytes_atomic(
+            reject_file + ".json", json.dumps(errors.to_pylist(), ensure_ascii=False).encode()
+        )
     files = []
     for y, staged in sorted(fast.files.items()):
         rel = f"air/year={y}/{import_id}.parquet"
@@ -359,15 +375,15 @@ def _commit_fast(
         path,
         sha,
         fast.layout.name,
-        "committed",
+        "partial" if errors.num_rows else "committed",
         fast.rows,
-        fast.rows,
-        0,
+        fast.accepted,
+        n_rejected,
         who,
         started,
         encoding=fast.encoding,
         files=files,
-        reject_file=None,
+        reject_file=reject_file,
         layouts=[fast.layout],
         sheets=[""],
     )
@@ -375,7 +391,22 @@ def _commit_fast(
     shutil.rmtree(stage, ignore_errors=True)
     tick("done", 3, 3)
     return ImportResult(
-        name, "committed", import_id, sha, fast.layout.name, fast.rows, fast.rows, 0, record=record
+        name,
+        record["status"],
+        import_id,
+        sha,
+        fast.layout.name,
+        fast.rows,
+        fast.accepted,
+        n_rejected,
+        errors,
+        record,
+    )
+
+
+def _with_place(errors: pa.Table, name: str, sheet: str) -> pa.Table:
+    return errors.append_column("file", _repeat(name, errors.num_rows)).append_column(
+        "sheet", _repeat(sheet, errors.num_rows)
     )
 
 
