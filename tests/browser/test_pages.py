@@ -116,3 +116,18 @@ def test_bad_upload_shows_located_errors(page, shot, tmp_path):
     first = page.locator("#report tbody tr").first.inner_text()
     assert "2" in first.split("\t")[0] and "pm2_5" in first
     shot(page, "upload")
+
+
+def test_rankings_sort_and_downloads(page, shot, tmp_path):
+    page.goto("/rankings?level=province&lang=en")
+    assert page.locator("#rankings tbody tr").count() == 1
+    assert "110000" in page.inner_text("#rankings tbody tr")
+    page.click("#rankings thead th:nth-child(2)")  # sortable header
+    assert page.get_attribute("#rankings thead th:nth-child(2)", "data-dir") == "asc"
+    for link, suffix in (("#download", ".csv"), ("#download-xlsx", ".xlsx")):
+        with page.expect_download() as dl:
+            page.click(link)
+        path = tmp_path / ("ranking" + suffix)
+        dl.value.save_as(path)
+        assert dl.value.suggested_filename.endswith(suffix) and path.stat().st_size > 100
+    shot(page, "rankings")

@@ -50,7 +50,7 @@
       var lg = ov.legend || { type: "continuous", colors: ["#2E9B4E", "#F2D43A", "#D7301F"] };
       var title = (en ? ov.name_en : ov.name_zh) + (ov.unit ? " (" + ov.unit + ")" : "");
       var visualMap = lg.type === "pieces" ? {
-        type: "piecewise", left: 10, bottom: 40, seriesIndex: 0, text: [title, ""],
+        type: "piecewise", left: 10, bottom: 40, seriesIndex: 0, text: [title, ""], showLabel: true,
         pieces: lg.pieces.map(function (p) {
           var piece = { min: p.min, color: p.color, label: (en ? p.label_en : p.label_zh) + " " + p.min + (p.max === null ? "+" : "–" + p.max) };
           if (p.max !== null) { piece.max = p.max; }
