@@ -26,6 +26,7 @@ import argparse
 import gzip
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -50,8 +51,11 @@ if mode == "pandas":
     rows = len(df)
 else:
     (res,) = ingest([csv_path], lake=Lake(out / "lake"), layout=sys.argv[4])
-    assert res.status == "committed", (res.status, res.errors.slice(0, 5).to_pylist())
-    rows = res.rows_accepted
+    want = sys.argv[5]
+    assert res.status == want, (res.status, res.errors.slice(0, 5).to_pylist())
+    rows = res.rows_read
+    if want == "rejected":
+        print(json.dumps(res.errors.to_pylist(), ensure_ascii=False), file=sys.stderr)
 t2 = time.perf_counter()
 rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
 print(json.dumps({"mode": mode, "rows": rows, "seconds": t2 - t1, "imports": t1 - t0, "peak_rss": rss}))
@@ -84,10 +88,10 @@ def _concat(paths: list[Path], dest: Path, times: int = 1) -> int:
     return n
 
 
-def _run(mode: str, csv_path: Path, tmp: Path, layout: str) -> dict:
+def _run(mode: str, csv_path: Path, tmp: Path, layout: str, want: str = "committed") -> dict:
     out = Path(tempfile.mkdtemp(dir=tmp))
     proc = subprocess.run(
-        [sys.executable, "-c", CHILD, mode, str(csv_path), str(out), layout],
+        [sys.executable, "-c", CHILD, mode, str(csv_path), str(out), layout, want],
         check=True,
         capture_output=True,
         text=True,
@@ -99,6 +103,11 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("paths", nargs="*", type=Path)
     ap.add_argument("--national", action="store_true", help="the generated national year (issue 4)")
+    ap.add_argument(
+        "--bad-rows",
+        action="store_true",
+        help="--national only: also ingest a copy with 2 bad rows appended (so2 9999, a duplicate): rejected",
+    )
     ap.add_argument("--repeat", type=int, default=3, help="runs of each; the best is reported")
     ap.add_argument("--layout", default="uci")
     ap.add_argument("--times", type=int, default=1, help="repeat the data N times (years shifted by 4·k)")
@@ -145,6 +154,24 @@ def main() -> None:
             print(
                 f"{label:44s} {r['seconds']:6.2f} s  {n / r['seconds']:>10,.0f} rows/s  "
                 f"(+{r['imports']:.2f} s imports: {n / (r['seconds'] + r['imports']):>9,.0f} rows/s cold)  "
+                f"peak RSS {r['peak_rss'] / 2**20:,.0f} MiB"
+            )
+        if args.bad_rows and args.national:
+            bad = tmp / ("bad_" + csv_path.name)
+            shutil.copyfile(csv_path, bad)
+            with bad.open("rb") as f:
+                f.seek(-1, 2)
+                last = f.read(1)
+            first = csv_path.open("rb").readlines(1 << 16)[1]  # the first data row, repeated = a duplicate
+            cells = first.rstrip(b"\r\n").split(b",")
+            k = len(cells) - 6  # first item column
+            high = [*cells[:k], b"9999", *cells[k + 1 :]]
+            with bad.open("ab") as f:
+                f.write((b"" if last == b"\n" else b"\n") + b",".join(high) + b"\n" + first)
+            loads.append(os.getloadavg()[0])
+            r = _run("pioneer", bad, tmp, layout, "rejected")
+            print(
+                f"pioneer ingest of the copy with bad rows (rejected, located errors): {r['seconds']:.2f} s, "
                 f"peak RSS {r['peak_rss'] / 2**20:,.0f} MiB"
             )
         p, q = best["pandas"], best["pioneer"]
