@@ -158,6 +158,8 @@ def validate_upload(session: Session, user: User | None, name: str, data: bytes)
     if len(data) > MAX_UPLOAD_BYTES:
         raise InputError("文件过大（最多 50 MB）", "file too large (at most 50 MB)", file=name)
     safe = Path(name).name or "upload.csv"
+    if is_indicator_template(safe, data):
+        return validate_reported(user, safe, data)
     errors: list[pa.Table] = []
     rows_ok = 0
     try:
@@ -181,9 +183,61 @@ def validate_upload(session: Session, user: User | None, name: str, data: bytes)
         folder = uploads_dir() / upload_id
         folder.mkdir(parents=True, exist_ok=True)
         (folder / safe).write_bytes(data)
-        (folder / "owner.json").write_text(json.dumps({"user_id": user.id if user else None}))
+        (folder / "owner.json").write_text(json.dumps({"user_id": user.id if user else None, "kind": "lake"}))
     return {"upload_id": upload_id, "file": safe, "rows_ok": rows_ok, "errors": error_rows[:1000],
-            "errors_total": len(error_rows)}  # fmt: skip
+            "errors_total": len(error_rows), "kind": "lake"}  # fmt: skip
+
+
+def is_indicator_template(name: str, data: bytes) -> bool:
+    """An Excel workbook with the reporting sheet of ``pioneer.indicators.template`` (sheet ``填报``)."""
+    import io
+
+    import openpyxl
+
+    from pioneer.indicators.template import SHEET
+
+    if not name.lower().endswith(".xlsx"):
+        return False
+    try:
+        return SHEET in openpyxl.load_workbook(io.BytesIO(data), read_only=True).sheetnames
+    except Exception:  # not a readable workbook: the lake reader reports it
+        return False
+
+
+def validate_reported(user: User | None, name: str, data: bytes) -> dict[str, Any]:
+    """Reported statistics (``pioneer.indicators.template.read_template``): every located error of the
+    template, plus a row-level refusal for each division outside the user's scope. Nothing is written."""
+    import tempfile
+
+    from pioneer.indicators.template import TemplateErrors, read_template
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / name
+        path.write_bytes(data)
+        try:
+            rows = read_template(path)
+        except TemplateErrors as exc:
+            errs = [_error_row(e) for e in exc.errors]
+            return {"upload_id": None, "file": name, "rows_ok": 0, "errors": errs[:1000], "errors_total": len(errs),
+                    "kind": "indicators"}  # fmt: skip
+        except InputError as exc:
+            return {"upload_id": None, "file": name, "rows_ok": 0, "errors": [_error_row(exc)], "errors_total": 1,
+                    "kind": "indicators"}  # fmt: skip
+    outside = rows[[not auth.allowed(user, auth.Action.EDIT, [str(c)]) for c in rows["division_code"]]]
+    errs = [_error_row(InputError("该行政区划不在您的管辖范围内", "division outside your scope", file=name,
+                                  row=int(r["row"]), column="division_code", value=r["division_code"]))
+            for r in outside.to_dict("records")]  # fmt: skip
+    upload_id = None
+    if not errs:
+        upload_id = uuid.uuid4().hex
+        folder = uploads_dir() / upload_id
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_bytes(data)
+        (folder / "owner.json").write_text(
+            json.dumps({"user_id": user.id if user else None, "kind": "indicators"})
+        )
+    return {"upload_id": upload_id, "file": name, "rows_ok": len(rows) if not errs else 0, "errors": errs,
+            "errors_total": len(errs), "kind": "indicators"}  # fmt: skip
 
 
 def _error_row(exc: InputError) -> dict[str, Any]:
@@ -206,6 +260,8 @@ def confirm_upload(
         raise InputError("找不到该上传（已导入或不属于当前用户）", "upload not found (already imported or not yours)",
                          value=upload_id)  # fmt: skip
     files = [p for p in folder.iterdir() if p.name != "owner.json"]
+    if json.loads(owner.read_text()).get("kind") == "indicators":
+        return _confirm_reported(session, user, folder, files[0], request_id=request_id)
     result = ingest(files, lake=Lake(), known_stations=known_stations(session), who=user.username)[0]
     if not result.ok:
         raise PioneerError(
@@ -219,11 +275,35 @@ def confirm_upload(
     return after
 
 
-def import_history() -> list[dict[str, Any]]:
+def _confirm_reported(
+    session: Session, user: User, folder: Path, path: Path, *, request_id: str
+) -> dict[str, Any]:
+    """Store a checked template's values (``pioneer.indicators.service.upload_reported``: validated again,
+    all or nothing) with the import record, and write the audit entry."""
+    from pioneer.indicators.service import upload_reported
+
+    frame = upload_reported(session, path, submitted_by=user.username)
+    for code in frame["division_code"].astype(str).unique():  # re-check the scope on what is written
+        auth.restrict(user, auth.Action.EDIT, [code])
+    from pioneer.indicators.template import file_sha256
+
+    import_id = str(frame["lineage"].iloc[0]["import_id"]) if len(frame) else ""
+    after = {"import_id": import_id, "file": path.name, "status": "committed", "rows_accepted": len(frame),
+             "sha256": file_sha256(path), "kind": "indicators",
+             "divisions": sorted(frame["division_code"].astype(str).unique().tolist())}  # fmt: skip
+    auth.audit(session, user, "import", "indicator_import", import_id or path.name, user.division_code, None, after,
+               request_id=request_id)  # fmt: skip
+    shutil.rmtree(folder, ignore_errors=True)
+    return after
+
+
+def import_history(session: Session | None = None) -> list[dict[str, Any]]:
+    """Lake imports (the lake's import records) and, with a session, reported-statistics imports
+    (``indicator_import``), newest first, with provenance (file, who, when, status, rows, sha256)."""
     try:
         records = Lake().records()
     except (OSError, FileNotFoundError):
-        return []
+        records = []
     keys = (
         "import_id",
         "file",
@@ -235,7 +315,14 @@ def import_history() -> list[dict[str, Any]]:
         "sha256",
         "source",
     )
-    return [
-        {k: r.get(k) for k in keys}
-        for r in sorted(records, key=lambda r: r.get("started_at", ""), reverse=True)
-    ]
+    out = [{**{k: r.get(k) for k in keys}, "kind": "lake"} for r in records]
+    if session is not None:
+        from sqlalchemy import select
+
+        from pioneer.indicators.models import IndicatorImport
+
+        for imp in session.scalars(select(IndicatorImport)).all():
+            out.append({"import_id": imp.id, "file": imp.file_name, "who": imp.submitted_by,
+                        "started_at": imp.created_at.isoformat() if imp.created_at else None, "status": "committed", "rows_accepted": imp.n_rows,
+                        "rows_rejected": 0, "sha256": imp.sha256, "source": None, "kind": "indicators"})  # fmt: skip
+    return sorted(out, key=lambda r: r.get("started_at") or "", reverse=True)

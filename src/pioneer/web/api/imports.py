@@ -19,7 +19,9 @@ ERRORS = {401: {"model": ErrorBody}, 403: {"model": ErrorBody}, 422: {"model": E
 async def upload(
     request: Request, session: DB, user: CurrentUser, file: UploadFile = File(...)
 ) -> dict[str, Any]:
-    """Validate a file without writing; answers the located errors, or an ``upload_id`` to confirm."""
+    """Validate a file without writing; answers the located errors, or an ``upload_id`` to confirm. A
+    measurement file goes to the lake; a filled reporting template (``GET /indicators/template``, sheet 填报)
+    becomes reported indicator values (``kind: indicators``)."""
     check_csrf(request, None)
     data = await file.read(services.MAX_UPLOAD_BYTES + 1)
     return services.validate_upload(session, user, file.filename or "upload", data)
@@ -32,6 +34,7 @@ def confirm(upload_id: str, request: Request, session: DB, user: CurrentUser) ->
 
 
 @router.get("/imports", responses=ERRORS)
-def history(user: CurrentUser, page: Page = 1, limit: Limit = 100) -> dict[str, Any]:
+def history(session: DB, user: CurrentUser, page: Page = 1, limit: Limit = 100) -> dict[str, Any]:
+    """Lake imports and reported-statistics imports, newest first."""
     restrict(user, Action.VIEW)
-    return paged(services.import_history(), page, limit)
+    return paged(services.import_history(session), page, limit)

@@ -77,6 +77,26 @@ def list_indicators(
     return paged(items, page, limit)
 
 
+@router.get("/indicators/template", tags=["indicators"], responses={**ERRORS, 200: {"content": {
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {"schema": {"type": "string",
+                                                                                   "format": "binary"}}}}})  # fmt: skip
+def indicators_template(division: DivisionCode, year: Annotated[int, Query(ge=1980, le=2100)]) -> Response:
+    """The reporting template (``pioneer.indicators.template.write_template``) for a division and year: one row
+    per reported indicator of the division's tier, units filled in. Upload it filled at ``POST /imports``."""
+    import tempfile
+    from pathlib import Path as FsPath
+
+    from pioneer.assessment.standing import division_level
+    from pioneer.indicators.template import write_template
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = FsPath(tmp) / "template.xlsx"
+        write_template(path, division, year, tier=str(division_level(division)))
+        body = path.read_bytes()
+    return Response(body, media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                    headers={"Content-Disposition": f'attachment; filename="template-{division}-{year}.xlsx"'})  # fmt: skip
+
+
 @router.get("/indicators/{code}", tags=["indicators"], response_model=IndicatorPublic, responses=ERRORS)
 def read_indicator(code: Annotated[str, Path(max_length=64)], session: DB):
     ind = assess.catalogue().get(code)

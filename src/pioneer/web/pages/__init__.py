@@ -151,17 +151,30 @@ def rankings_page(request: Request, session: DB, user: CurrentUser, indicator: s
                   level=level, years=years, year=year, show_ranks=not hide, note=assess.RANKS_NOTE)  # fmt: skip
 
 
+def _last_year() -> int:
+    import datetime as dt
+
+    return dt.date.today().year - 1
+
+
 def _require_login(user: User | None) -> None:
     if user is None:
         raise auth.AuthError("请先登录", "please log in first")
 
 
 @router.get("/upload", response_class=HTMLResponse)
-def upload_page(request: Request, user: CurrentUser):
+def upload_page(request: Request, session: DB, user: CurrentUser):
     if user is None:
         return RedirectResponse("/login?next=/upload", status_code=303)
     auth.restrict(user, auth.Action.VIEW)
-    return render(request, "upload.html", user, report=None, history=services.import_history()[:50])
+    return render(
+        request,
+        "upload.html",
+        user,
+        template_year=_last_year(),
+        report=None,
+        history=services.import_history(session)[:50],
+    )
 
 
 @router.post("/upload", response_class=HTMLResponse)
@@ -171,7 +184,14 @@ async def upload_check(request: Request, session: DB, user: CurrentUser, file: U
     check_csrf(request, csrf_token)
     data = await file.read(services.MAX_UPLOAD_BYTES + 1)
     report = services.validate_upload(session, user, file.filename or "upload", data)
-    return render(request, "upload.html", user, report=report, history=services.import_history()[:50])
+    return render(
+        request,
+        "upload.html",
+        user,
+        template_year=_last_year(),
+        report=report,
+        history=services.import_history(session)[:50],
+    )
 
 
 @router.post("/upload/{upload_id}/confirm", response_class=HTMLResponse)
@@ -181,7 +201,13 @@ def upload_confirm(upload_id: str, request: Request, session: DB, user: CurrentU
     check_csrf(request, csrf_token)
     done = services.confirm_upload(session, user, upload_id, request_id=request_id(request))
     return render(
-        request, "upload.html", user, report=None, done=done, history=services.import_history()[:50]
+        request,
+        "upload.html",
+        user,
+        template_year=_last_year(),
+        report=None,
+        done=done,
+        history=services.import_history(session)[:50],
     )
 
 
