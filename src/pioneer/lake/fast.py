@@ -312,7 +312,8 @@ def _run(
         )
         if not (math.isfinite(mn) and math.isfinite(mx)) or mn * factors[g] < lo or mx * factors[g] > hi:
             doubtful = True
-    dups = doubtful or _has_duplicates(con, station, station_row, time_expr, t0, t1, hourly=t.hourly)
+    on_hour = t.hourly and n_time == n and not off_hour
+    dups = _has_duplicates(con, station, station_row, time_expr, t0, t1, hourly=on_hour)
     errors = None
     if doubtful or dups:
         # Some rows break (or may break) a rule: only those rows are read again as text and checked by the
@@ -330,12 +331,12 @@ def _run(
             f"WHERE EXISTS (SELECT 1 FROM badkeys b WHERE {same_key}) OR "
             + " OR ".join(f"coalesce({f}, FALSE)" for f in row_flags)
         )
-        # every row of a repeated station-hour too (the general rules name duplicates within the group)
-        con.execute(
-            f"INSERT INTO flagged SELECT file_row_number + 2, FALSE FROM t JOIN (SELECT {station_row} AS s, "
-            f"{time_expr} AS tt FROM t GROUP BY ALL HAVING count(*) > 1) d "
-            f"ON d.s = {station_row} AND d.tt = {time_expr}"
-        )
+        if dups:  # every row of a repeated station-hour too (the general rules name duplicates in the group)
+            h = f"hash({station_row}, {time_expr})"  # 8-byte keys; a collision only adds rows to re-check
+            con.execute(
+                f"INSERT INTO flagged SELECT file_row_number + 2, FALSE FROM t WHERE {h} IN "
+                f"(SELECT {h} FROM t GROUP BY ALL HAVING count(*) > 1)"
+            )
         (n_flagged,) = con.execute("SELECT count(DISTINCT row) FROM flagged").fetchone()  # type: ignore[misc]
         if n_flagged > MAX_RECHECK or not n_flagged:
             return None
@@ -407,7 +408,7 @@ def _text_rows(path: Path, header: list[str], rows: pa.Array, n: int) -> pa.Tabl
         reader = pacsv.open_csv(
             path,
             read_options=pacsv.ReadOptions(
-                use_threads=True, block_size=1 << 24, column_names=header, skip_rows=1
+                use_threads=True, block_size=1 << 22, column_names=header, skip_rows=1
             ),
             parse_options=pacsv.ParseOptions(newlines_in_values=True),
             convert_options=pacsv.ConvertOptions(
