@@ -312,7 +312,7 @@ def _run(
         )
         if not (math.isfinite(mn) and math.isfinite(mx)) or mn * factors[g] < lo or mx * factors[g] > hi:
             doubtful = True
-    on_hour = t.hourly and n_time == n and not off_hour
+    on_hour = t.hourly and n_time == n and not off_hour and not doubtful
     dups = _has_duplicates(con, station, station_row, time_expr, t0, t1, hourly=on_hour)
     errors = None
     if doubtful or dups:
@@ -443,15 +443,17 @@ def _has_duplicates(
 ) -> bool:
     """Whether two rows share a station-hour (then the general path names them).
 
-    Hourly data (already checked to be on the hour): each station gets a dense number and each hour its index,
+    Hourly data (``hourly``: every time on the hour, every station known good): each station gets a dense number and each hour its index,
     and one bit per station-hour is set (``bitstring_agg``: a few MB for a national year, no hash table of
     15 M keys); a duplicate exists iff fewer bits are set than there are rows. Otherwise (or for a very wide
     span) rows are grouped by a hash of (station, time) — a collision only sends the file to the exact path.
     """
-    (n_st,) = con.execute("SELECT count(DISTINCT station) FROM keys").fetchone()  # type: ignore[misc]
-    h0 = int((t0 - dt.datetime(1970, 1, 1)).total_seconds() // 3600)
-    span = (int((t1 - dt.datetime(1970, 1, 1)).total_seconds() // 3600) - h0 + 1) * n_st
-    if hourly and 0 < span <= 1 << 30:
+    span = 0
+    if hourly:
+        (n_st,) = con.execute("SELECT count(DISTINCT station) FROM keys").fetchone()  # type: ignore[misc]
+        h0 = int((t0 - dt.datetime(1970, 1, 1)).total_seconds() // 3600)
+        span = (int((t1 - dt.datetime(1970, 1, 1)).total_seconds() // 3600) - h0 + 1) * n_st
+    if 0 < span <= 1 << 30:
         con.execute(
             "CREATE TEMP TABLE sid AS SELECT st, dense_rank() OVER (ORDER BY station) - 1 AS sid "
             f"FROM (SELECT DISTINCT st, {station} AS station FROM keys)"
