@@ -79,3 +79,51 @@ def test_viewer_reads(app, tokens):
                 raise
             failures.append(f"{op.method.upper()} {op.path}: {exc}")
     assert not failures, "\n".join(failures)
+
+
+#: Requests that reach existing records (random path parameters rarely do): (method, path, path params, query).
+KNOWN = [
+    ("GET", "/api/v1/zones/{code}", {"code": "BJ-110000"}, {}),
+    ("GET", "/api/v1/zones/{code}/transitions", {"code": "BJ-110000"}, {}),
+    ("GET", "/api/v1/zones/{code}/indicators", {"code": "BJ-110000"}, {}),
+    ("GET", "/api/v1/zones/{code}/trends", {"code": "BJ-110000"}, {}),
+    ("GET", "/api/v1/zones", {}, {"within": "330000"}),
+    ("GET", "/api/v1/divisions/{code}", {"code": "330500"}, {}),
+    ("GET", "/api/v1/divisions/{code}/children", {"code": "330500"}, {}),
+    ("GET", "/api/v1/divisions", {}, {"q": "湖州"}),
+    ("GET", "/api/v1/stations/{code}", {"code": "1001A"}, {}),
+    ("GET", "/api/v1/stations", {}, {"within": "110000"}),
+    ("GET", "/api/v1/indicators/{code}", {"code": "air_pm2_5"}, {}),
+    ("GET", "/api/v1/values", {}, {"division": "110000", "lineage": "true"}),
+    ("GET", "/api/v1/values/{value_id}", {"value_id": 1}, {}),
+    ("GET", "/api/v1/assessments", {}, {"division": "110000"}),
+    (
+        "GET",
+        "/api/v1/assessments/explain",
+        {},
+        {"division": "110000", "indicator": "air_pm2_5", "year": 2015},
+    ),
+    ("GET", "/api/v1/rankings", {}, {"indicator": "air_good_day_ratio", "level": "province"}),
+    ("GET", "/api/v1/rankings", {}, {"format": "xlsx"}),
+    ("GET", "/api/v1/overview", {}, {"indicator": "air_pm2_5"}),
+    ("GET", "/api/v1/indicators/template", {}, {"division": "330500", "year": 2024}),
+    ("GET", "/api/v1/users/me", {}, {}),
+    ("GET", "/api/v1/lake/{medium}", {"medium": "air"}, {"division": "110000"}),
+    ("GET", "/api/v1/lake/{medium}/export", {"medium": "air"}, {"division": "110000"}),
+    ("GET", "/api/v1/imports", {}, {}),
+]
+
+
+def test_known_records_conform(app, tokens):
+    by_key = {(op.method.upper(), op.path): op for op in operations(app)}
+    failures = []
+    for method, path, params, query in KNOWN:
+        case = by_key[(method, path)].Case(path_parameters=params, query=query)
+        try:
+            r = case.call_and_validate(checks=CHECKS, headers=tokens("viewer"))
+            assert r.status_code == 200, (path, r.status_code, r.text[:200])
+        except BaseException as exc:  # noqa: BLE001
+            if isinstance(exc, KeyboardInterrupt):
+                raise
+            failures.append(f"{method} {path} {params} {query}: {exc}")
+    assert not failures, "\n".join(failures)

@@ -123,7 +123,11 @@ def transition_zone(code: ZoneCode, data: TransitionCreate, request: Request, se
 )
 def list_transitions(code: ZoneCode, session: DB, user: CurrentUser):
     services.visible_zone(session, user, code)
-    return zones.history(session, code)
+    out = [TransitionPublic.model_validate(t) for t in zones.history(session, code)]
+    for t in out:  # SQLite drops the zone (UTC+8) the registry stored with the time: restore it (RFC 3339)
+        if t.at.tzinfo is None:
+            t.at = t.at.replace(tzinfo=zones.CST)
+    return out
 
 
 @router.get("/stations", tags=["stations"], response_model=Paged[StationPublic])
