@@ -204,7 +204,10 @@ def update_user(session: Session, user: User, *, role: Role | str | None = None,
     """Change an account's role, scope or active flag (checks as :func:`create_user`; an administrator cannot
     deactivate or demote themself, so the office keeps an administrator). Audited with before/after."""
     before = user_snapshot(user)
-    new_role = Role(role) if role is not None else Role(user.role)
+    try:
+        new_role = Role(role) if role is not None else Role(user.role)
+    except ValueError:
+        raise InputErrorLike("未知角色", f"unknown role (known: {', '.join(Role)})", role) from None
     new_code = (
         (division_code or None) if (division_code is not None or role is not None) else user.division_code
     )

@@ -153,3 +153,30 @@ def test_deactivated_token_and_self_demotion(app, client, headers):
     assert me.status_code == 422 and client.get("/api/v1/users/admin", headers=admin).json()["active"]
     assert client.get("/api/v1/users/nobody", headers=admin).status_code == 404
     assert client.patch("/api/v1/users/leaver", json={"active": True}).status_code == 401
+
+
+def test_admin_page_updates_user(app):
+    """The admin page's form: CSRF-protected, audited, bad role or scope → 422, nothing changed."""
+    from fastapi.testclient import TestClient
+
+    client = TestClient(
+        app, base_url="http://127.0.0.1", client=("127.0.0.77", 40000)
+    )  # own rate-limit bucket
+    r = client.get("/login")
+    token = r.text.split('name="csrf_token" value="')[1].split('"')[0]
+    client.post("/login", data={"username": "admin", "password": "pioneer-demo", "csrf_token": token})
+    page = client.get("/admin")
+    assert page.status_code == 200 and 'id="user-viewer"' in page.text
+    csrf = page.text.split('name="csrf_token" value="')[1].split('"')[0]
+    assert (
+        client.post("/admin/users/viewer", data={"role": "viewer", "active": "1"}).status_code == 403
+    )  # no CSRF
+    bad = client.post("/admin/users/viewer", data={"role": "nonsense", "active": "1", "csrf_token": csrf})
+    assert bad.status_code == 422
+    bad = client.post("/admin/users/viewer", data={"role": "city_editor", "division_code": "330523", "active": "1",
+                                                    "csrf_token": csrf})  # fmt: skip
+    assert bad.status_code == 422
+    ok = client.post("/admin/users/huzhou", data={"role": "city_editor", "division_code": "330500", "active": "1",
+                                                  "csrf_token": csrf}, follow_redirects=False)  # fmt: skip
+    assert ok.status_code == 303
+    client.post("/logout", data={"csrf_token": csrf})

@@ -281,6 +281,22 @@ def admin_create_user(request: Request, session: DB, user: CurrentUser,
     return RedirectResponse("/admin", status_code=303)
 
 
+@router.post("/admin/users/{username}")
+def admin_update_user(username: str, request: Request, session: DB, user: CurrentUser,
+                      role: Annotated[str, Form(max_length=32)], division_code: Annotated[str, Form(max_length=6)] = "",
+                      active: Annotated[str, Form(max_length=1)] = "", csrf_token: Annotated[str, Form()] = ""):  # fmt: skip
+    """Change an account's role, scope and active flag (admin; same checks and audit as the API)."""
+    _require_login(user)
+    check_csrf(request, csrf_token)
+    auth.restrict(user, auth.Action.ADMIN)
+    target = session.scalar(select(User).where(User.username == username))
+    if target is None:
+        raise PioneerError(f"未知用户 “{username}”", f"unknown user '{username}'")
+    auth.update_user(session, target, role=role, division_code=division_code, active=active == "1", by=user,
+                     request_id=request_id(request))  # fmt: skip
+    return RedirectResponse("/admin", status_code=303)
+
+
 @router.get("/healthz")
 def healthz() -> Response:
     return Response("ok", media_type="text/plain")
