@@ -45,6 +45,8 @@ else:
     from pioneer.lake.ingest import ingest
     from pioneer.lake.storage import Lake
 t1 = time.perf_counter()
+u = resource.getrusage(resource.RUSAGE_SELF)
+c1 = u.ru_utime + u.ru_stime
 if mode == "pandas":
     df = pd.read_csv(csv_path)
     df.to_parquet(out / "baseline.parquet")
@@ -57,8 +59,9 @@ else:
     if want == "rejected":
         print(json.dumps(res.errors.to_pylist(), ensure_ascii=False), file=sys.stderr)
 t2 = time.perf_counter()
-rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
-print(json.dumps({"mode": mode, "rows": rows, "seconds": t2 - t1, "imports": t1 - t0, "peak_rss": rss}))
+u = resource.getrusage(resource.RUSAGE_SELF)
+rss, cpu = u.ru_maxrss * 1024, u.ru_utime + u.ru_stime - c1
+print(json.dumps({"mode": mode, "rows": rows, "seconds": t2 - t1, "cpu": cpu, "imports": t1 - t0, "peak_rss": rss}))
 """
 
 
@@ -154,7 +157,7 @@ def main() -> None:
             print(
                 f"{label:44s} {r['seconds']:6.2f} s  {n / r['seconds']:>10,.0f} rows/s  "
                 f"(+{r['imports']:.2f} s imports: {n / (r['seconds'] + r['imports']):>9,.0f} rows/s cold)  "
-                f"peak RSS {r['peak_rss'] / 2**20:,.0f} MiB"
+                f"peak RSS {r['peak_rss'] / 2**20:,.0f} MiB, CPU {r['cpu']:.1f} s"
             )
         if args.bad_rows and args.national:
             bad = tmp / ("bad_" + csv_path.name)
@@ -172,7 +175,7 @@ def main() -> None:
             r = _run("pioneer", bad, tmp, layout, "rejected")
             print(
                 f"pioneer ingest of the copy with bad rows (rejected, located errors): {r['seconds']:.2f} s, "
-                f"peak RSS {r['peak_rss'] / 2**20:,.0f} MiB"
+                f"peak RSS {r['peak_rss'] / 2**20:,.0f} MiB, CPU {r['cpu']:.1f} s"
             )
         p, q = best["pandas"], best["pioneer"]
         ratio = p["seconds"] / q["seconds"]
