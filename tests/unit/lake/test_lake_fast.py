@@ -207,3 +207,27 @@ def test_reimport_after_fast_route_is_already_imported(
     (b,) = ingest(lake_data / "uci_dongsi_200.csv", lake=lake)
     assert (a.status, b.status, b.import_id) == ("committed", "already_imported", a.import_id)
     assert not lake.list("_staging", recursive=True)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "\ufeffstation,time,so2,co\n1001A,2026-03-02 09:00,5,0.4\n",  # UTF-8 with BOM
+        "station , time,so2,co\n 1001A ,2026-03-02 09:00, 5 ,NA\n1002A,2026-03-02 09:00,6,\n",  # blanks
+        'station,time,so2,co\n"1001A","2026-03-02T09:00:00","5","0.4"\n',  # quoted cells, seconds
+    ],
+)
+def test_fast_route_edge_spellings_match_the_general_path(
+    text: str, make_file: Callable[..., Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    f = make_file("e.csv", text)
+    fast_lake, slow_lake = Lake(tmp_path / "fast"), Lake(tmp_path / "slow")
+    (rf,) = ingest(f, lake=fast_lake)
+    (rs,) = _general(slow_lake, [f], monkeypatch)
+    assert (rf.status, rf.rows_accepted, rf.record["encoding"]) == (  # type: ignore[index]
+        rs.status,
+        rs.rows_accepted,
+        rs.record["encoding"],  # type: ignore[index]
+    )
+    (tf,), (ts,) = _stored(fast_lake), _stored(slow_lake)
+    assert tf.cast(ts.schema).equals(ts)
