@@ -60,6 +60,13 @@ def test_prefecture_map_and_zone_markers(page, shot):
         and abs(info["pts"]["ZJ-330500"][1] - 30.8672) < 0.2
     )
     shot(page, "prefectures")
+    # drill-down target of a province click: the prefecture map centred on that province
+    page.goto("/?level=city&focus=330000")
+    page.wait_for_selector("#map[data-rendered='1']", timeout=20000)
+    centre = page.evaluate(
+        "() => echarts.getInstanceByDom(document.getElementById('map')).getOption().geo[0].center"
+    )
+    assert abs(centre[0] - 120.15) < 0.5 and abs(centre[1] - 29.3) < 1.0
 
 
 def test_zone_page_scorecard_trend_and_explain(page, shot):

@@ -68,7 +68,7 @@ def _indicator_choices(session) -> tuple[list[dict[str, Any]], list[str]]:
 
 @router.get("/", response_class=HTMLResponse)
 def overview(request: Request, session: DB, user: CurrentUser, indicator: str = assess.DEFAULT_INDICATOR,
-             year: int | None = None, level: str = "province"):  # fmt: skip
+             year: int | None = None, level: str = "province", focus: str = ""):  # fmt: skip
     choices, codes = _indicator_choices(session)
     if indicator not in codes:
         indicator = codes[0] if codes else assess.DEFAULT_INDICATOR
@@ -76,7 +76,8 @@ def overview(request: Request, session: DB, user: CurrentUser, indicator: str = 
     year = year if year in years else (years[-1] if years else None)
     visible = services.visible_zones(session, user)
     return render(request, "overview.html", user, indicators=choices, indicator=indicator,
-                  years=years, year=year, zones=visible, level=level if level == "city" else "province")  # fmt: skip
+                  years=years, year=year, zones=visible, level=level if level == "city" else "province",
+                  focus=focus if focus.isdigit() and len(focus) == 6 else "")  # fmt: skip
 
 
 @router.get("/zones/{code}", response_class=HTMLResponse)

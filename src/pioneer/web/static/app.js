@@ -71,7 +71,16 @@
       });
       var note = document.getElementById("legend-note");
       if (note) { note.textContent = (en ? lg.note_en : lg.note_zh) || ""; if (lg.source) { note.textContent += " [" + lg.source + "]"; } }
-      chart.on("click", function (p) { if (p.data && p.data.code && p.seriesType === "scatter") { location.href = "/zones/" + p.data.code; } });
+      chart.on("click", function (p) {
+        if (p.data && p.data.code && p.seriesType === "scatter") { location.href = "/zones/" + p.data.code; return; }
+        if (p.seriesType === "map" && p.data && p.data.code && level === "province") {  // drill down to prefectures
+          location.href = "/?" + q + "&level=city&focus=" + encodeURIComponent(p.data.code);
+        }
+      });
+      var focus = mapEl.dataset.focus && cps[mapEl.dataset.focus];
+      if (focus && level === "city") {
+        chart.setOption({ geo: { center: focus.cp, zoom: 4 } });
+      }
       mapEl.dataset.rendered = "1";
       window.addEventListener("resize", function () { chart.resize(); });
     }).catch(function (e) { mapEl.textContent = String(e); });
