@@ -30,7 +30,13 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from pioneer.assessment import service as assessment
-from pioneer.assessment.standing import MUNICIPALITIES, RANKS_NOTE_EN, RANKS_NOTE_ZH, division_level
+from pioneer.assessment.standing import (
+    MUNICIPALITIES,
+    RANKS_NOTE_EN,
+    RANKS_NOTE_ZH,
+    division_level,
+    hide_ranks_default,
+)
 from pioneer.indicators import store
 from pioneer.indicators.bindings import AIR_FIELDS
 from pioneer.indicators.catalogue import Catalogue, Indicator, default_catalogue
@@ -214,6 +220,7 @@ def scorecard(session: Session, division: str, *, year: int | None = None, tier:
     earlier = [y for y in have if y < year]
     baseline = earlier[0] if earlier else None
     level = level_of(division, tier)
+    hide_ranks = hide_ranks_default() if hide_ranks is None else hide_ranks  # resolved before the memo key
 
     def compute() -> dict[str, Any]:
         card = assessment.zone_scorecard(session, division, year, baseline_year=baseline, level=level,
@@ -261,7 +268,7 @@ def explain(session: Session, division: str, indicator: str, year: int) -> dict[
     """:func:`pioneer.assessment.service.explain_indicator` with the earliest earlier year as baseline.
     Raises ``KeyError`` when no value is stored."""
     earlier = [y for y in years(session, indicator=indicator, division=division) if y < year]
-    return memo(session, ("explain", division, indicator, year),
+    return memo(session, ("explain", division, indicator, year, hide_ranks_default()),
                 lambda: assessment.explain_indicator(session, division, indicator, year,
                                                      baseline_year=earlier[0] if earlier else None))  # fmt: skip
 
@@ -272,6 +279,7 @@ def explain(session: Session, division: str, indicator: str, year: int) -> dict[
 def ranking(session: Session, indicator: str, level: str, year: int, *, hide_ranks: bool | None = None,
             names: dict[str, str] | None = None) -> list[dict[str, Any]]:  # fmt: skip
     """``pioneer.assessment.service.ranking`` as JSON-ready rows (best first; no value → last, no rank)."""
+    hide_ranks = hide_ranks_default() if hide_ranks is None else hide_ranks
 
     def compute() -> list[dict[str, Any]]:
         f = assessment.ranking(session, indicator, level, year, hide_ranks=hide_ranks)

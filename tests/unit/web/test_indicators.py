@@ -151,3 +151,14 @@ def test_full_years():
     assert assess.full_years(dt.datetime(2013, 3, 1, 1), dt.datetime(2017, 3, 1)) == [2014, 2015, 2016]
     assert assess.full_years(dt.datetime(2014, 1, 1, 1), dt.datetime(2015, 1, 1, 0)) == [2014]
     assert assess.full_years(dt.datetime(2014, 1, 1, 2), dt.datetime(2015, 1, 1, 0)) == []
+
+
+def test_hidden_ranks_on_zone_page_and_explain(client, monkeypatch):
+    shown = client.get("/api/v1/zones/BJ-110000/indicators").json()["scorecards"][0]
+    assert next(r for r in shown["indicators"] if r["indicator"] == "air_pm2_5")["rank"] == 1
+    monkeypatch.setenv("PIONEER_HIDE_RANKS", "1")
+    card = client.get("/api/v1/zones/BJ-110000/indicators").json()["scorecards"][0]
+    pm = next(r for r in card["indicators"] if r["indicator"] == "air_pm2_5")
+    assert card["ranks_hidden"] and pm["rank"] is None and pm["percentile"] is not None
+    ex = client.get("/api/v1/assessments/explain?division=110000&indicator=air_pm2_5&year=2015").json()
+    assert ex["assessment"]["rank"] is None and ex["assessment"]["n_peers"] == 1
