@@ -44,13 +44,13 @@ def test_values_are_the_standards_statistics(client, expected):
 
 
 def test_values_paging_and_filters(client):
-    p1 = client.get("/api/v1/values?limit=3&page=1").json()
-    p2 = client.get("/api/v1/values?limit=3&page=2").json()
+    p1 = client.get("/api/v1/values?division=110000&limit=3&page=1").json()
+    p2 = client.get("/api/v1/values?division=110000&limit=3&page=2").json()
     assert p1["meta"] == {"page": 1, "limit": 3, "found": 10} and len(p1["results"]) == 3
     assert {r["id"] for r in p1["results"]}.isdisjoint(r["id"] for r in p2["results"])
-    only = client.get("/api/v1/values?indicator=air_pm2_5&year=2015").json()
+    only = client.get("/api/v1/values?indicator=air_pm2_5&year=2015&division=110000").json()
     assert only["meta"]["found"] == 1 and only["results"][0]["lineage"] is None
-    assert client.get("/api/v1/values?division=330500").json()["meta"]["found"] == 0
+    assert client.get("/api/v1/values?division=330500&source_kind=computed").json()["meta"]["found"] == 0
 
 
 def test_zone_scorecard_scores_and_trajectory(client, expected):
@@ -132,7 +132,7 @@ def test_overview_values_by_level(client):
 def test_indicator_catalogue(client):
     allc = client.get("/api/v1/indicators?limit=1000").json()
     assert allc["meta"]["found"] == len(assess.catalogue().indicators)
-    have = client.get("/api/v1/indicators?has_data=true").json()["results"]
+    have = client.get("/api/v1/indicators?has_data=true&source_kind=computed").json()["results"]
     assert {i["code"] for i in have} == {"air_pm2_5", "air_pm10", "air_good_day_ratio", "air_composite_index",
                                          "air_o3_8h_p90"}  # fmt: skip
     one = client.get("/api/v1/indicators/air_pm2_5").json()
