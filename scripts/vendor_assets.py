@@ -5,6 +5,8 @@ Nothing is loaded from the internet at run time: the app serves these files itse
 
 * ``static/vendor/echarts.min.js``  — ECharts 5.6.0 (npm ``echarts@5.6.0``, ``dist/echarts.min.js``), Apache-2.0.
 * ``static/vendor/htmx.min.js``     — htmx 2 (npm ``htmx.org@2``, ``dist/htmx.min.js``), 0BSD.
+* ``static/vendor/swagger-ui/`` — Swagger UI 5.35.0 (npm ``swagger-ui-dist``, ``swagger-ui-bundle.js``,
+  ``swagger-ui.css``), Apache-2.0: the API docs page ``/api/v1/docs`` without a CDN.
 * ``static/maps/china.geojson``     — provinces of China from npm ``echarts@4.9.0`` ``map/json/china.json``
   (Apache-2.0; feature ``id`` = GB/T 2260 province code), decoded here from ECharts' compressed coordinate
   encoding (``UTF8Encoding``: zig-zag, delta-coded character pairs, scale 1024 — the algorithm of
@@ -18,7 +20,7 @@ Nothing is loaded from the internet at run time: the app serves these files itse
   ``china-cities.json`` and ``province/*.json`` (the municipalities' files reach districts): zone markers sit
   at their own division's point.
 
-Usage: ``python scripts/vendor_assets.py [--from DIR]`` where DIR holds the three ``npm pack`` tarballs;
+Usage: ``python scripts/vendor_assets.py [--from DIR]`` where DIR holds the four ``npm pack`` tarballs;
 without ``--from`` the script runs ``npm pack`` in a temporary folder (needs the npm registry).
 """
 
@@ -34,7 +36,12 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 STATIC = ROOT / "src" / "pioneer" / "web" / "static"
-PACKAGES = {"echarts5": "echarts@5.6.0", "htmx": "htmx.org@2", "echarts4": "echarts@4.9.0"}
+PACKAGES = {
+    "echarts5": "echarts@5.6.0",
+    "htmx": "htmx.org@2",
+    "echarts4": "echarts@4.9.0",
+    "swagger": "swagger-ui-dist@5.35.0",
+}
 
 
 def decode_ring(encoded: str, offset: list[int], scale: float, digits: int = 4) -> list[list[float]]:
@@ -159,6 +166,7 @@ def main() -> None:
         "echarts5": work / "echarts-5.6.0.tgz",
         "echarts4": work / "echarts-4.9.0.tgz",
         "htmx": sorted(work.glob("htmx.org-2.*.tgz"))[-1],
+        "swagger": work / "swagger-ui-dist-5.35.0.tgz",
     }
     vendor, maps = STATIC / "vendor", STATIC / "maps"
     vendor.mkdir(parents=True, exist_ok=True)
@@ -168,6 +176,11 @@ def main() -> None:
     (vendor / "ECHARTS-LICENSE.txt").write_bytes(member(tgz["echarts5"], "LICENSE"))
     (vendor / "ECHARTS-NOTICE.txt").write_bytes(member(tgz["echarts5"], "NOTICE"))
     (vendor / "HTMX-LICENSE.txt").write_bytes(member(tgz["htmx"], "LICENSE"))
+    swagger = vendor / "swagger-ui"
+    swagger.mkdir(exist_ok=True)
+    for name in ("swagger-ui-bundle.js", "swagger-ui.css", "favicon-32x32.png", "LICENSE", "NOTICE",
+                 "swagger-ui-bundle.js.LICENSE.txt"):  # fmt: skip
+        (swagger / name).write_bytes(member(tgz["swagger"], name))
     geo = decode(json.loads(member(tgz["echarts4"], "map/json/china.json")))
     (maps / "china.geojson").write_text(
         json.dumps(geo, ensure_ascii=False, separators=(",", ":")), encoding="utf-8"

@@ -138,3 +138,11 @@ def test_rankings_sort_and_downloads(page, shot, tmp_path):
         dl.value.save_as(path)
         assert dl.value.suggested_filename.endswith(suffix) and path.stat().st_size > 100
     shot(page, "rankings")
+
+
+def test_api_docs_served_locally(page, shot):
+    """The OpenAPI docs page (Swagger UI vendored under /static) renders without leaving 127.0.0.1."""
+    page.goto("/api/v1/docs")
+    page.wait_for_selector(".swagger-ui .opblock", timeout=20000)
+    assert page.locator(".swagger-ui .opblock").count() > 30
+    shot(page, "api-docs")
