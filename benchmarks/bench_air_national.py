@@ -41,133 +41,18 @@ THREADS = 2
 # ---------------------------------------------------------------------------------------------------------------
 # Pioneer (Ibis on DuckDB)
 # ---------------------------------------------------------------------------------------------------------------
-def o3_daily_max_8h_pivot(s: Any, *, limit: float) -> Any:
-    """Proposed drop-in replacement for ``evaluation.o3_daily_max_8h`` (same result, no grid/join/window).
-
-    The 24 hourly O3 values of a site-day are pivoted into columns by one conditional aggregation; the 17 8-h
-    means ending 08–24 (GB 3095 Table 4: ≥6 values; HJ 663-2013 §6.1.2) are then column expressions, their count
-    and maximum a ``greatest``. A window ending at hour h covers hours h−7…h of the same day, exactly as the
-    current grid + ``ROWS 7 PRECEDING`` window over hours 1–24 does for the windows it keeps (h ≥ 8). Relies, as
-    the current code does, on one row per site and hour (the readers reject duplicate station-hours; city hours
-    come from a ``group_by``).
-    """
-    import ibis
-
-    from pioneer.standards.air.evaluation import (
-        MDA8_FIRST_WINDOW,
-        MDA8_LAST_WINDOW,
-        MIN_8H_WINDOWS,
-        MIN_HOURS_PER_8H,
-    )
-    from pioneer.standards.air.exact import SCALE, round_mean, scaled
-
-    v = scaled(s.o3)
-    by = ["site_level", "id", "date"]
-    h = s.group_by(by).aggregate(**{f"h{k}": ibis.ifelse(s.hour == k, v, None).max() for k in range(1, 25)})
-    ends = range(MDA8_FIRST_WINDOW, MDA8_LAST_WINDOW + 1)
-    nt: dict[str, Any] = {}
-    for e in ends:
-        cols = [h[f"h{k}"] for k in range(e - 7, e + 1)]
-        nt[f"n{e}"] = sum((c.notnull().cast("int64") for c in cols[1:]), cols[0].notnull().cast("int64"))
-        nt[f"t{e}"] = sum((c.fill_null(0) for c in cols[1:]), cols[0].fill_null(0))
-    h = h.select(*by, **nt)
-    means = {f"m{e}": ibis.ifelse(h[f"n{e}"] >= MIN_HOURS_PER_8H, round_mean(h[f"t{e}"], h[f"n{e}"], 0), None)
-             for e in ends}  # fmt: skip
-    m = h.select(*by, **means)
-    cols = [m[f"m{e}"] for e in ends]
-    windows = sum((c.notnull().cast("int64") for c in cols[1:]), cols[0].notnull().cast("int64"))
-    m = m.select(*by, o3_8h_windows=windows, top=ibis.greatest(*cols))
-    valid = (m.o3_8h_windows >= MIN_8H_WINDOWS) | (m.top > int(limit * SCALE))
-    return m.select(*by, "o3_8h_windows", o3_8h_max=ibis.ifelse(valid, m.top, None))
-
-
-def _with_mda8(h: Any, *, limit: float) -> Any:
-    """Add ``o3_8h_windows`` and ``o3_8h_max`` to a table holding pivoted scaled hourly O3 ``h1…h24``, in
-    staged selects (counts and sums, then the 8-h means, then their count and maximum) so that no expression is
-    inlined into another; drops the helper columns."""
-    import ibis
-
-    from pioneer.standards.air.evaluation import (
-        MDA8_FIRST_WINDOW,
-        MDA8_LAST_WINDOW,
-        MIN_8H_WINDOWS,
-        MIN_HOURS_PER_8H,
-    )
-    from pioneer.standards.air.exact import SCALE, round_mean
-
-    ends = range(MDA8_FIRST_WINDOW, MDA8_LAST_WINDOW + 1)
-    hours = [f"h{k}" for k in range(1, 25)]
-    nt: dict[str, Any] = {}
-    for e in ends:
-        cols = [h[f"h{k}"] for k in range(e - 7, e + 1)]
-        nt[f"_n{e}"] = sum((c.notnull().cast("int64") for c in cols[1:]), cols[0].notnull().cast("int64"))
-        nt[f"_t{e}"] = sum((c.fill_null(0) for c in cols[1:]), cols[0].fill_null(0))
-    h = h.mutate(**nt).drop(*hours)
-    means = {f"_m{e}": ibis.ifelse(h[f"_n{e}"] >= MIN_HOURS_PER_8H, round_mean(h[f"_t{e}"], h[f"_n{e}"], 0), None)
-             for e in ends}  # fmt: skip
-    h = h.mutate(**means).drop(*nt)
-    cols = [h[f"_m{e}"] for e in ends]
-    windows = sum((c.notnull().cast("int64") for c in cols[1:]), cols[0].notnull().cast("int64"))
-    h = h.mutate(o3_8h_windows=windows, _top=ibis.greatest(*cols)).drop(*means)
-    valid = (h.o3_8h_windows >= MIN_8H_WINDOWS) | (h._top > int(limit * SCALE))
-    return h.mutate(o3_8h_max=ibis.ifelse(valid, h._top, None)).drop("_top")
-
-
-def daily_values_onepass(sites: Any, *, o3_8h_limit: float = 160) -> Any:
-    """Sketch of proposal 2: ``evaluation.daily_values`` with the O3 pivot folded into the one daily
-    ``group_by`` and each item scaled once; same output columns and values (checked by the benchmark)."""
-    import ibis
-
-    from pioneer.standards.air.evaluation import (
-        DAILY_COLUMNS,
-        DAILY_MEAN_ITEMS,
-        MIN_HOURS_PER_DAY,
-        hour_label,
-        natural_day,
-    )
-    from pioneer.standards.air.exact import DECIMALS, SCALE, round_mean, round_scaled, scaled
-
-    items = (*DAILY_MEAN_ITEMS, "o3")
-    s = sites.select("site_level", "id", date=natural_day(sites.time), hour=hour_label(sites.time),
-                     **{f"_{i}": scaled(sites[i]) for i in items})  # fmt: skip
-    aggs: dict[str, Any] = {}
-    for i in items:
-        aggs[f"{i}_hours"] = s[f"_{i}"].count()
-        aggs[f"_{i}_sum"] = s[f"_{i}"].sum()
-    aggs["_o3_max"] = s._o3.max()
-    aggs.update({f"h{k}": ibis.ifelse(s.hour == k, s._o3, None).max() for k in range(1, 25)})
-    d = s.group_by(["site_level", "id", "date"]).aggregate(**aggs)
-    values: dict[str, Any] = {}
-    for i in DAILY_MEAN_ITEMS:
-        mean = round_mean(d[f"_{i}_sum"], d[f"{i}_hours"], DECIMALS[i])
-        values[i] = ibis.ifelse(d[f"{i}_hours"] >= MIN_HOURS_PER_DAY, mean, None)
-    values["o3_1h_max"] = ibis.ifelse(d.o3_hours >= MIN_HOURS_PER_DAY, round_scaled(d._o3_max, 0), None)
-    d = _with_mda8(d.mutate(**values), limit=o3_8h_limit)
-    d = d.select("site_level", "id", "date", *DAILY_MEAN_ITEMS, "o3_8h_max", "o3_1h_max",
-                 *[f"{i}_hours" for i in items], "o3_8h_windows")  # fmt: skip
-    return d.mutate(**{c: d[c].cast("float64") / SCALE for c in DAILY_COLUMNS})
-
-
 def run_pioneer(
     data: Path,
     fmt: str,
     out: Path,
     *,
-    patched: bool = False,
     profile: bool = False,
     memory_limit: str | None = None,
-    onepass: bool = False,
 ) -> dict:
     import ibis
 
     from pioneer.standards.air import annual_statistics, daily_report, daily_values, sites_hourly
 
-    if patched:
-        import pioneer.standards.air.evaluation as evaluation
-
-        evaluation.o3_daily_max_8h = o3_daily_max_8h_pivot  # type: ignore[assignment]
-    if onepass:
-        daily_values = daily_values_onepass
     steps: dict[str, float] = {}
     t0 = time.perf_counter()
     settings = {"memory_limit": memory_limit} if memory_limit else {}
@@ -561,8 +446,6 @@ def child(args: argparse.Namespace) -> None:
                 data,
                 fmt,
                 out,
-                patched=variant.endswith("-fix"),
-                onepass=variant.endswith("-fix2"),
                 profile=args.profile,
                 memory_limit=args.memory_limit,
             )
@@ -638,9 +521,8 @@ def _compare_daily(size: str, a: str, b: str) -> dict:
 def main() -> None:
     ap = argparse.ArgumentParser(description="Pioneer national-year air benchmark (see benchmarks/README.md)")
     ap.add_argument("--small", action="store_true", help="124 stations in 24 cities (a quick run)")
-    ap.add_argument("--variants", default="pioneer-csv,pioneer-parquet,pandas-csv,pioneer-csv-fix,pioneer-parquet-fix,iaqi",
-                    help="comma list of pioneer-csv, pioneer-parquet, pioneer-csv-fix, pioneer-parquet-fix, "
-                         "pandas-csv, pandas-parquet, iaqi")  # fmt: skip
+    ap.add_argument("--variants", default="pioneer-csv,pioneer-parquet,pandas-csv,iaqi",
+                    help="comma list of pioneer-csv, pioneer-parquet, pandas-csv, pandas-parquet, iaqi")  # fmt: skip
     ap.add_argument("--iaqi-n", type=int, default=50_000_000, help="values in the IAQI throughput column")
     ap.add_argument("--iaqi-loop", type=int, default=200_000, help="values in the Decimal-loop sample")
     ap.add_argument(
@@ -682,9 +564,7 @@ def main() -> None:
         print(f"  {r['seconds']:.2f} s work ({steps}); process {r['process_wall']:.2f} s wall, "
               f"{r['cpu']:.2f} s CPU; peak RSS {r['peak_rss_mb']:.0f} MB")  # fmt: skip
         print(f"  validity: {r['valid']}")
-    for a, b in (("pioneer-csv", "pandas-csv"), ("pioneer-parquet", "pandas-parquet"),
-                 ("pioneer-csv", "pioneer-csv-fix"), ("pioneer-parquet", "pioneer-parquet-fix"),
-                 ("pioneer-csv", "pioneer-csv-fix2"), ("pioneer-parquet", "pioneer-parquet-fix2")):  # fmt: skip
+    for a, b in (("pioneer-csv", "pandas-csv"), ("pioneer-parquet", "pandas-parquet")):
         if a in results and b in results:
             c = results[f"compare {a} / {b}"] = compare(args.size, a, b)
             print(f"{a} vs {b}: time ratio {results[b]['seconds'] / results[a]['seconds']:.2f}× "

@@ -100,9 +100,16 @@ def read_table(path: Path, layout: Layout, *, con: ibis.BaseBackend, max_errors:
             "THEN CAST(try_strptime(left(trim(\"time\"), 10), '%Y-%m-%d') AS TIMESTAMP) + INTERVAL 1 DAY "
             f"ELSE {time_sql} END"
         )
-    typed = con.sql(
-        f'SELECT row, {key_sql}, trim("time") AS time__raw, {time_sql} AS time, {value_sql} FROM "{tname}"'
+    # parsed once into a temporary table: the checks and the computation all read it
+    typed = con.create_table(
+        f"{tname}_typed",
+        con.sql(
+            f'SELECT row, {key_sql}, trim("time") AS time__raw, {time_sql} AS time, {value_sql} FROM "{tname}"'
+        ),
+        temp=True,
+        overwrite=True,
     )
+    con.drop_table(tname)
     checks = []
     for k in keys:
         checks.append(
