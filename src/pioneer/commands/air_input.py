@@ -81,13 +81,16 @@ def read_table(path: Path, layout: Layout, *, con: ibis.BaseBackend, max_errors:
     keys = list(dict.fromkeys(c for c in (*layout.keys, "city") if c in columns))
     formats = DATE_FORMATS if layout.time_is_date else TIME_FORMATS
     tname = f"air_input_{abs(hash(str(path)))}"
-    con.create_table(tname, raw.mutate(row=ibis.row_number() + 2), overwrite=True, temp=True)
+    con.create_view(tname, raw.mutate(row=ibis.row_number() + 2), overwrite=True)  # file row (header = 1)
     missing = _sql_list(MISSING_MARKERS)
+
+    def cell(c: str) -> str:
+        return f'CASE WHEN trim(coalesce("{c}", \'\')) IN (SELECT unnest({missing})) THEN NULL ELSE trim("{c}") END'
+
+    # the source text is kept only for cells that are not numbers (for the error report), so memory stays small
     value_sql = ", ".join(
-        f"CASE WHEN trim(coalesce(\"{c}\", '')) IN (SELECT unnest({missing})) THEN NULL "
-        f'ELSE trim("{c}") END AS "{c}__raw", '
-        f"TRY_CAST(CASE WHEN trim(coalesce(\"{c}\", '')) IN (SELECT unnest({missing})) THEN NULL "
-        f'ELSE trim("{c}") END AS DOUBLE) AS "{c}"'
+        f'CASE WHEN TRY_CAST({cell(c)} AS DOUBLE) IS NULL THEN {cell(c)} END AS "{c}__raw", '
+        f'TRY_CAST({cell(c)} AS DOUBLE) AS "{c}"'
         for c in items
     )
     key_sql = ", ".join(f'trim("{k}") AS "{k}"' for k in keys)
@@ -100,16 +103,18 @@ def read_table(path: Path, layout: Layout, *, con: ibis.BaseBackend, max_errors:
             "THEN CAST(try_strptime(left(trim(\"time\"), 10), '%Y-%m-%d') AS TIMESTAMP) + INTERVAL 1 DAY "
             f"ELSE {time_sql} END"
         )
-    # parsed once into a temporary table: the checks and the computation all read it
+    # parsed once, in one pass over the file, into a temporary table that the checks and the computation read
     typed = con.create_table(
         f"{tname}_typed",
         con.sql(
-            f'SELECT row, {key_sql}, trim("time") AS time__raw, {time_sql} AS time, {value_sql} FROM "{tname}"'
-        ),
+            f'SELECT row, {key_sql}, {time_sql} AS time, {value_sql}, trim("time") AS _time_text FROM "{tname}"'
+        )
+        .mutate(time__raw=ibis.ifelse(ibis._.time.isnull(), ibis._._time_text, None))
+        .drop("_time_text"),
         temp=True,
         overwrite=True,
     )
-    con.drop_table(tname)
+    con.drop_view(tname)
     checks = []
     for k in keys:
         checks.append(
@@ -125,10 +130,11 @@ def read_table(path: Path, layout: Layout, *, con: ibis.BaseBackend, max_errors:
                    else "unparseable date (expected e.g. 2026-03-02)"))  # fmt: skip
     for c in items:
         raw_c = typed[f"{c}__raw"]
+        number = typed[c].cast("string")
         checks.append((raw_c.notnull() & typed[c].isnull(), c, raw_c, "不是数值", "not a number"))
-        checks.append((typed[c] < 0, c, raw_c, "浓度不能为负", "concentration is negative"))
+        checks.append((typed[c] < 0, c, number, "浓度不能为负", "concentration is negative"))
         if c == "co":
-            checks.append((typed[c] > CO_MAX_MG, c, raw_c,
+            checks.append((typed[c] > CO_MAX_MG, c, number,
                            f"CO 超过 {CO_MAX_MG} mg/m³，疑似以 µg/m³ 填报（CO 单位应为 mg/m³）",
                            f"CO above {CO_MAX_MG} mg/m³ — probably given in µg/m³ (CO must be in mg/m³)"))  # fmt: skip
     bad = ibis.union(
@@ -155,7 +161,7 @@ def read_table(path: Path, layout: Layout, *, con: ibis.BaseBackend, max_errors:
     dup = dup.mutate(n=dup.row.count().over(w), first=dup.row.min().over(w))
     dup = con.execute(
         dup.filter((dup.n > 1) & (dup.row != dup.first))
-        .select("row", "first", "time__raw")
+        .select("row", "first", time__raw=dup.time.cast("string"))
         .order_by("row")
         .limit(max_errors)
     )
