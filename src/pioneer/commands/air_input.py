@@ -155,12 +155,14 @@ def read_table(path: Path, layout: Layout, *, con: ibis.BaseBackend, max_errors:
         for r in found.itertuples()
     ]
     # duplicate station-time rows (conflicting or not): report every row of each duplicated key
-    key_cols = [k for k in layout.keys if k != "city"]
-    dup = typed.filter(typed.time.notnull())
-    w = ibis.window(group_by=[dup[k] for k in key_cols] + [dup.time])
-    dup = dup.mutate(n=dup.row.count().over(w), first=dup.row.min().over(w))
+    key_cols = [*(k for k in layout.keys if k != "city"), "time"]
+    timed = typed.filter(typed.time.notnull())
+    repeated = (
+        timed.group_by(key_cols).aggregate(n=timed.row.count(), first=timed.row.min()).filter(ibis._.n > 1)
+    )
+    dup = timed.inner_join(repeated, key_cols)
     dup = con.execute(
-        dup.filter((dup.n > 1) & (dup.row != dup.first))
+        dup.filter(dup.row != dup.first)
         .select("row", "first", time__raw=dup.time.cast("string"))
         .order_by("row")
         .limit(max_errors)
