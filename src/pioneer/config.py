@@ -13,6 +13,8 @@ class Settings(BaseSettings):
     home: Path = Path("pioneer-data")
     database_url: str | None = None
     lake_url: str | None = None
+    duckdb_memory_limit: str = "1500MB"
+    """DuckDB's working-memory cap for batch computations; beyond it DuckDB spills to disk (peak RSS stays ≈2 GB)."""
 
     @property
     def database(self) -> str:

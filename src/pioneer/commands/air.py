@@ -23,6 +23,7 @@ from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from pioneer.commands.air_input import DAILY, HOURLY, HOURLY_WITH_CITY, InputErrors, read_table
+from pioneer.config import settings
 from pioneer.standards.air import annual_statistics, daily_values, report, sites_hourly
 from pioneer.standards.air.editions import SWITCH_DATE
 from pioneer.standards.air.evaluation import daily_report
@@ -43,6 +44,13 @@ EditionOpt = Annotated[
     ),
 ]
 OutOpt = Annotated[Path, typer.Option("-o", "--output", help="输出CSV文件 / output CSV file")]
+
+
+def _connect() -> ibis.BaseBackend:
+    """An in-process DuckDB bounded by ``PIONEER_DUCKDB_MEMORY_LIMIT`` (spilling to the system temp folder)."""
+    cfg = settings()
+    spill = Path(tempfile.gettempdir()) / "pioneer-duckdb"
+    return ibis.duckdb.connect(memory_limit=cfg.duckdb_memory_limit, temp_directory=str(spill))
 
 
 def _check_edition(edition: str) -> str:
@@ -126,7 +134,7 @@ def aqi_command(
     if report_kind not in ("hourly", "daily"):
         err.print("--report 应为 hourly 或 daily / --report must be hourly or daily")
         raise typer.Exit(2)
-    con = ibis.duckdb.connect()
+    con = _connect()
     with _steps("AQI") as step:
         step("读取与校验 / reading and validating")
         try:
@@ -177,7 +185,7 @@ def daily_command(input: Annotated[Path, typer.Argument(help="小时数据CSV / 
     城市值为各站点小时浓度的算术平均 / city values: mean of the stations' hourly values.
     """
     edition = _check_edition(edition)
-    con = ibis.duckdb.connect()
+    con = _connect()
     with _steps("日评价 / daily") as step:
         step("读取与校验 / reading and validating")
         hourly = _read_hourly_with_city(input, con)
@@ -215,7 +223,7 @@ def annual_command(
     auto 版本取年末有效的版本 / auto uses the edition in force at the end of the year.
     """
     edition = _check_edition(edition)
-    con = ibis.duckdb.connect()
+    con = _connect()
     with _steps("年评价 / annual") as step:
         step("读取与校验 / reading and validating")
         hourly = _read_hourly_with_city(input, con)
