@@ -8,7 +8,9 @@ exits with status 1 and writes no output file.
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import sys
 import tempfile
 from contextlib import contextmanager
@@ -48,9 +50,10 @@ OutOpt = Annotated[Path, typer.Option("-o", "--output", help="输出CSV文件 / 
 
 def _connect() -> ibis.BaseBackend:
     """An in-process DuckDB bounded by ``PIONEER_DUCKDB_MEMORY_LIMIT`` (spilling to the system temp folder)."""
-    cfg = settings()
-    spill = Path(tempfile.gettempdir()) / "pioneer-duckdb"
-    return ibis.duckdb.connect(memory_limit=cfg.duckdb_memory_limit, temp_directory=str(spill))
+    # a folder of this process's own: DuckDB's spill file names are not unique across processes
+    spill = tempfile.mkdtemp(prefix="pioneer-duckdb-")
+    atexit.register(shutil.rmtree, spill, ignore_errors=True)
+    return ibis.duckdb.connect(memory_limit=settings().duckdb_memory_limit, temp_directory=spill)
 
 
 def _check_edition(edition: str) -> str:
