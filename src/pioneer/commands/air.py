@@ -9,21 +9,20 @@ exits with status 1 and writes no output file.
 from __future__ import annotations
 
 import atexit
-import os
 import shutil
 import sys
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, NoReturn
 
 import ibis
 import ibis.expr.types as ir
 import pandas as pd
 import typer
-from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
+from pioneer.commands._io import err, print_errors, write_csv_atomic
 from pioneer.commands.air_input import DAILY, HOURLY, HOURLY_WITH_CITY, InputErrors, read_table
 from pioneer.config import settings
 from pioneer.standards.air import annual_statistics, daily_values, report, sites_hourly
@@ -35,7 +34,6 @@ app = typer.Typer(
     help="空气质量计算（HJ 633、HJ 663、GB 3095）/ air-quality calculator (HJ 633, HJ 663, GB 3095).",
     no_args_is_help=True,
 )
-err = Console(stderr=True, soft_wrap=True)
 
 EditionOpt = Annotated[
     str,
@@ -75,24 +73,10 @@ def _steps(total_label: str) -> Any:
         yield step
 
 
-def _fail(exc: InputErrors) -> None:
-    for e in exc.errors:
-        err.print(f"[red]错误[/red] {e.message_zh}\n  [dim]error[/dim] {e.message_en}", highlight=False)
+def _fail(exc: InputErrors) -> NoReturn:
+    print_errors(exc)
     err.print(f"共 {len(exc.errors)} 处错误，未写出任何文件 / {len(exc.errors)} error(s); no file written.")
     raise typer.Exit(1)
-
-
-def _write_atomic(df: pd.DataFrame, out: Path) -> None:
-    """Write the CSV next to its destination, then rename: a failure never leaves a partial file."""
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            df.to_csv(fh, index=False)
-        os.replace(tmp, out)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def _format_concentrations(df: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
@@ -162,7 +146,7 @@ def aqi_command(
         for c in [c for c in out.columns if c.startswith("iaqi_")] + ["aqi", "level"]:
             out[c] = out[c].astype("Int64")
         step("写出 / writing")
-        _write_atomic(out, output)
+        write_csv_atomic(out, output)
     err.print(f"{len(out)} 行已写出 / rows written → {output}")
 
 
@@ -171,7 +155,6 @@ def _read_hourly_with_city(input: Path, con: ibis.BaseBackend) -> ir.Table:
         return read_table(input, HOURLY_WITH_CITY, con=con)
     except InputErrors as exc:
         _fail(exc)
-        raise  # unreachable
 
 
 @app.command("daily")
@@ -203,7 +186,7 @@ def daily_command(input: Annotated[Path, typer.Argument(help="小时数据CSV / 
         )
         for c in [c for c in result.columns if c.startswith("iaqi_")] + ["aqi", "aqi_level"]:
             result[c] = result[c].astype("Int64")
-        _write_atomic(result, output)
+        write_csv_atomic(result, output)
     err.print(f"{len(result)} 行已写出 / rows written → {output}")
 
 
@@ -245,7 +228,7 @@ def annual_command(
         result = _format_concentrations(result, conc)
         for c in [c for c in result.columns if c.endswith("_days") or c.startswith("days_")]:
             result[c] = result[c].astype("Int64")
-        _write_atomic(result, output)
+        write_csv_atomic(result, output)
     err.print(f"{len(result)} 行已写出 / rows written → {output}")
 
 

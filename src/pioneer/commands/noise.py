@@ -13,7 +13,8 @@ import ibis
 import pandas as pd
 import typer
 
-from pioneer.commands.water import fail, read_csv, write_csv_atomic
+from pioneer.commands._io import fail, write_csv_atomic
+from pioneer.commands.water import read_csv
 from pioneer.errors import InputError, PioneerError
 from pioneer.standards import noise
 
@@ -81,7 +82,7 @@ def assess(
         out.insert(1, "year", year)
         write_csv_atomic(out, output)
     except PioneerError as exc:
-        fail(exc)
+        fail(exc, code=2)
     typer.echo(f"{len(out)} rows → {output}", err=True)
 
 
@@ -131,7 +132,7 @@ def grade(
         out.insert(0, "kind", kind.value)
         write_csv_atomic(out, output)
     except PioneerError as exc:
-        fail(exc)
+        fail(exc, code=2)
     typer.echo(f"{len(out)} rows → {output}", err=True)
 
 

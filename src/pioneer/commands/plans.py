@@ -8,9 +8,7 @@ input) and writes no partial output file. Writes take the same role/scope check 
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import json
-from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 
@@ -18,7 +16,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from pioneer.errors import PioneerError
+from pioneer.commands._io import exit_on_error
 
 out = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)
@@ -43,19 +41,6 @@ def register(app: typer.Typer) -> None:
     app.add_typer(report_app, name="report")
     app.add_typer(projects_app, name="projects")
     app.add_typer(plans_app, name="plans")
-
-
-def _errors(fn: Callable) -> Callable:
-    @functools.wraps(fn)
-    def wrapper(*args, **kwargs):
-        try:
-            return fn(*args, **kwargs)
-        except PioneerError as exc:
-            for e in getattr(exc, "errors", None) or [exc]:
-                err.print(f"[red]错误 / error:[/red] {e.message_zh}\n  {e.message_en}", highlight=False)
-            raise typer.Exit(1) from None
-
-    return wrapper
 
 
 def _session():
@@ -90,7 +75,7 @@ def _check_format(fmt: str | None, path: Path) -> str:
 
 
 @report_app.command("self-assessment")
-@_errors
+@exit_on_error
 def self_assessment(
     zone: str,
     year: Annotated[int, typer.Option("--year", help="评估年份 / assessment year")],
@@ -111,7 +96,7 @@ def self_assessment(
 
 
 @report_app.command("national")
-@_errors
+@exit_on_error
 def national(
     year: Annotated[int, typer.Option("--year", help="报告年份 / year")],
     out_file: OutOpt,
@@ -130,7 +115,7 @@ def national(
 
 
 @projects_app.command("template")
-@_errors
+@exit_on_error
 def template(out_file: OutOpt) -> None:
     """写出空白项目填报模板 / write the empty Excel template."""
     from pioneer.plans import excel
@@ -140,7 +125,7 @@ def template(out_file: OutOpt) -> None:
 
 
 @projects_app.command("import")
-@_errors
+@exit_on_error
 def import_(file: Path, as_role: str = ROLE, as_user: str = USER, scope: list[str] = SCOPE) -> None:
     """导入填好的项目模板（全部校验通过才写入）/ import a filled template, all or nothing."""
     from pioneer.plans import excel
@@ -153,7 +138,7 @@ def import_(file: Path, as_role: str = ROLE, as_user: str = USER, scope: list[st
 
 
 @projects_app.command("export")
-@_errors
+@exit_on_error
 def export(out_file: OutOpt, zone: Annotated[str | None, typer.Option("--zone")] = None) -> None:
     """导出项目（模板格式，可修改后再导入）/ export projects in the template's layout."""
     from pioneer.plans import excel
@@ -164,7 +149,7 @@ def export(out_file: OutOpt, zone: Annotated[str | None, typer.Option("--zone")]
 
 
 @projects_app.command("pipeline")
-@_errors
+@exit_on_error
 def pipeline(
     as_of: Annotated[str | None, typer.Option("--as-of", help="YYYY-MM-DD（默认今天）")] = None,
     as_json: Annotated[bool, typer.Option("--json")] = False,
@@ -199,7 +184,7 @@ def pipeline(
 
 
 @plans_app.command("list")
-@_errors
+@exit_on_error
 def list_plans(zone: str) -> None:
     """列出先行区的实施方案 / list a zone's plans."""
     from pioneer.plans import service
@@ -211,7 +196,7 @@ def list_plans(zone: str) -> None:
 
 
 @plans_app.command("show")
-@_errors
+@exit_on_error
 def show_plan(plan_id: int) -> None:
     """显示实施方案（JSON）/ show a plan as JSON."""
     from pioneer.plans import service
@@ -221,7 +206,7 @@ def show_plan(plan_id: int) -> None:
 
 
 @plans_app.command("create")
-@_errors
+@exit_on_error
 def create_plan(file: Path, as_role: str = ROLE, as_user: str = USER, scope: list[str] = SCOPE) -> None:
     """由 JSON 文件创建实施方案（字段同 API 的 PlanCreate）/ create a plan from a JSON file (the API's PlanCreate)."""
     from pydantic import ValidationError

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import json
-from collections.abc import Callable
 from pathlib import Path
 
 import typer
 
-from pioneer.errors import PioneerError
+from pioneer.commands._io import exit_on_error
 
 db_app = typer.Typer(help="应用数据库 / the app database (SQLite or PostgreSQL).", no_args_is_help=True)
 divisions_app = typer.Typer(help="行政区划（GB/T 2260）/ administrative divisions.", no_args_is_help=True)
@@ -24,18 +22,6 @@ def register(app: typer.Typer) -> None:
     app.add_typer(divisions_app, name="divisions")
     app.add_typer(zones_app, name="zones")
     app.add_typer(stations_app, name="stations")
-
-
-def _errors(fn: Callable) -> Callable:
-    @functools.wraps(fn)
-    def wrapper(*args, **kwargs):
-        try:
-            return fn(*args, **kwargs)
-        except PioneerError as exc:
-            typer.echo(f"错误 / error: {exc.message_zh}\n{exc.message_en}", err=True)
-            raise typer.Exit(1) from exc
-
-    return wrapper
 
 
 def _session():
@@ -57,7 +43,7 @@ def _division_line(d) -> str:
 
 # ---- db -------------------------------------------------------------------------------------------------------
 @db_app.command("upgrade")
-@_errors
+@exit_on_error
 def db_upgrade(
     url: str = typer.Option(None, help="database URL (default: PIONEER_DATABASE_URL or SQLite)"),
 ) -> None:
@@ -68,14 +54,14 @@ def db_upgrade(
 
 
 @db_app.command("init")
-@_errors
+@exit_on_error
 def db_init(url: str = typer.Option(None, help="database URL")) -> None:
     """创建（或升级）数据库并载入区划、区域战略、北京国控站 / create the database with its seed data."""
     db_upgrade(url)
 
 
 @db_app.command("current")
-@_errors
+@exit_on_error
 def db_current(url: str = typer.Option(None, help="database URL")) -> None:
     """当前数据库版本 / the revision the database is at."""
     from pioneer.db import current_revision, head_revision
@@ -85,7 +71,7 @@ def db_current(url: str = typer.Option(None, help="database URL")) -> None:
 
 # ---- divisions ------------------------------------------------------------------------------------------------
 @divisions_app.command("find")
-@_errors
+@exit_on_error
 def divisions_find(
     name: str, year: int = typer.Option(None, help="only codes in force in this year")
 ) -> None:
@@ -98,7 +84,7 @@ def divisions_find(
 
 
 @divisions_app.command("show")
-@_errors
+@exit_on_error
 def divisions_show(
     code: str, date: str = typer.Option(None, help="YYYY-MM-DD or YYYY: the record in force then")
 ) -> None:
@@ -118,7 +104,7 @@ def divisions_show(
 
 
 @divisions_app.command("tree")
-@_errors
+@exit_on_error
 def divisions_tree(code: str, year: int = typer.Option(None, help="year (default: latest)")) -> None:
     """显示下级区划 / print the subtree of a division."""
     from pioneer.registry.divisions import service
@@ -130,7 +116,7 @@ def divisions_tree(code: str, year: int = typer.Option(None, help="year (default
 
 
 @divisions_app.command("recode")
-@_errors
+@exit_on_error
 def divisions_recode(
     code: str,
     year: int = typer.Option(None, help="the year the old code is listed in"),
@@ -156,7 +142,7 @@ SCOPE = typer.Option(None, "--scope", help="division code(s) of the actor's scop
 
 
 @zones_app.command("add")
-@_errors
+@exit_on_error
 def zones_add(
     code: str,
     name_zh: str = typer.Option(..., "--name"),
@@ -190,7 +176,7 @@ def zones_add(
 
 
 @zones_app.command("list")
-@_errors
+@exit_on_error
 def zones_list(
     tier: str = typer.Option(None), state: str = typer.Option(None), within: str = typer.Option(None)
 ) -> None:
@@ -205,7 +191,7 @@ def zones_list(
 
 
 @zones_app.command("show")
-@_errors
+@exit_on_error
 def zones_show(code: str) -> None:
     """显示先行区 / show a zone (JSON)."""
     from pioneer.registry.zones import service
@@ -219,7 +205,7 @@ def zones_show(code: str) -> None:
 
 
 @zones_app.command("transition")
-@_errors
+@exit_on_error
 def zones_transition(
     code: str,
     target: str,
@@ -239,7 +225,7 @@ def zones_transition(
 
 
 @zones_app.command("history")
-@_errors
+@exit_on_error
 def zones_history(code: str) -> None:
     """先行区状态变更记录 / the zone's lifecycle history."""
     from pioneer.registry.zones import service
@@ -254,7 +240,7 @@ def zones_history(code: str) -> None:
 
 # ---- stations -------------------------------------------------------------------------------------------------
 @stations_app.command("import")
-@_errors
+@exit_on_error
 def stations_import(file: Path, as_role: str = ROLE, as_user: str = USER, scope: list[str] = SCOPE) -> None:
     """从 CSV/Excel 批量导入站点（全部成功或全部不写入）/ import stations from CSV or Excel, all or nothing."""
     from pioneer.registry.stations import service
@@ -265,7 +251,7 @@ def stations_import(file: Path, as_role: str = ROLE, as_user: str = USER, scope:
 
 
 @stations_app.command("list")
-@_errors
+@exit_on_error
 def stations_list(medium: str = typer.Option(None), within: str = typer.Option(None)) -> None:
     """列出站点 / list stations."""
     from pioneer.registry.stations import service

@@ -7,9 +7,7 @@ input, writing nothing.
 
 from __future__ import annotations
 
-import os
 import sys
-import tempfile
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -18,6 +16,7 @@ import ibis
 import pandas as pd
 import typer
 
+from pioneer.commands._io import fail, write_csv_atomic
 from pioneer.errors import InputError, PioneerError
 from pioneer.standards import water
 
@@ -40,25 +39,6 @@ def read_csv(path: Path) -> pd.DataFrame:
             raise InputError("CSV 文件格式错误", f"malformed CSV ({exc})", file=str(path)) from exc
     raise InputError("无法识别的文件编码（应为 UTF-8 或 GB18030）", "unknown encoding (use UTF-8 or GB18030)",
                      file=str(path))  # fmt: skip
-
-
-def write_csv_atomic(df: pd.DataFrame, path: Path) -> None:
-    """Write ``df`` to ``path`` through a temporary file in the same folder, then rename."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            df.to_csv(fh, index=False)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def fail(exc: PioneerError) -> None:
-    """Print a domain error in Chinese and English and exit with status 2."""
-    typer.echo(f"错误：{exc.message_zh}\nerror: {exc.message_en}", err=True)
-    raise typer.Exit(code=2)
 
 
 def _connect() -> ibis.BaseBackend:
@@ -119,7 +99,7 @@ def classify(
         out["time"] = pd.to_datetime(out["time"]).dt.strftime("%Y-%m-%d %H:%M")
         write_csv_atomic(out, output)
     except PioneerError as exc:
-        fail(exc)
+        fail(exc, code=2)
     typer.echo(f"{len(out)} rows → {output}", err=True)
 
 
@@ -223,7 +203,7 @@ def assess(
         out = out.sort_values(key, kind="stable")
         write_csv_atomic(out, output)
     except PioneerError as exc:
-        fail(exc)
+        fail(exc, code=2)
     typer.echo(f"{len(out)} rows → {output}", err=True)
 
 
