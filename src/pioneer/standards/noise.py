@@ -19,7 +19,6 @@ functions take and return Ibis tables.
 from __future__ import annotations
 
 from functools import cache
-from importlib import resources
 from typing import Any
 
 import ibis
@@ -28,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from pioneer.errors import InputError
+from pioneer.standards.common import read_table, select_obj
 
 __all__ = [
     "GB3096_LIMITS",
@@ -48,21 +48,9 @@ ZONE_CLASSES: tuple[str, ...] = ("0", "1", "2", "3", "4a", "4b")
 """GB 3096-2008 §4 functional-zone classes."""
 
 
-def _select_obj(conds: list[Any], choices: list[Any], default: Any) -> np.ndarray:
-    """``np.select`` for object choices (text, None): first true condition wins, else ``default``."""
-    c = np.asarray(np.broadcast_arrays(*[np.asarray(x, dtype=bool) for x in conds]))
-    lut = np.array([*choices, default], dtype=object)
-    return np.asarray(lut[np.where(c.any(axis=0), c.argmax(axis=0), len(choices))], dtype=object)
-
-
-def _read_csv(name: str) -> pd.DataFrame:
-    with resources.files("pioneer.standards.data").joinpath(name).open(encoding="utf-8") as fh:
-        return pd.read_csv(fh, dtype=str, keep_default_na=False)
-
-
 @cache
 def _limits() -> pd.DataFrame:
-    t = _read_csv("noise_gb3096_limits.csv")
+    t = read_table("noise_gb3096_limits.csv")
     t["day_LAeq_dBA"] = t["day_LAeq_dBA"].astype(float)
     t["night_LAeq_dBA"] = t["night_LAeq_dBA"].astype(float)
     return t.set_index("zone_class")
@@ -74,7 +62,7 @@ GB3096_LIMITS: pd.DataFrame = _limits()
 
 @cache
 def _grades() -> pd.DataFrame:
-    g = _read_csv("noise_hj640_grades.csv")
+    g = read_table("noise_hj640_grades.csv")
     g["series"] = g["series"].replace("", np.nan).ffill()
     g["kind"] = np.where(g["series"].str.contains("regional"), "regional", "traffic")
     g["period"] = np.where(g["series"].str.contains("night"), "night", "day")
@@ -223,7 +211,7 @@ def hj640_level(value: Any, *, kind: str, period: str) -> Any:
             else_=_GRADES[-1],
         )  # fmt: skip
     x = _round_half_even(value, 1)
-    out = _select_obj([np.isnan(x), *[x <= u for u in uppers]], [None, *_GRADES[: len(uppers)]], _GRADES[-1])
+    out = select_obj([np.isnan(x), *[x <= u for u in uppers]], [None, *_GRADES[: len(uppers)]], _GRADES[-1])
     out = out.astype(object)
     if isinstance(value, pd.Series):
         return pd.Series(out, index=value.index, name=value.name)

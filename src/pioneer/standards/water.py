@@ -33,7 +33,6 @@ from __future__ import annotations
 
 import re
 from functools import cache
-from importlib import resources
 from typing import Any
 
 import ibis
@@ -42,6 +41,7 @@ import numpy as np
 import pandas as pd
 
 from pioneer.errors import InputError
+from pioneer.standards.common import read_table, select_obj
 
 __all__ = [
     "CLASS_LABELS",
@@ -90,21 +90,9 @@ STATUS_EN = {"优": "excellent", "良好": "good", "轻度污染": "slightly pol
              "重度污染": "heavily polluted"}  # fmt: skip
 
 
-def _select_obj(conds: list[Any], choices: list[Any], default: Any) -> np.ndarray:
-    """``np.select`` for object choices (text, None): first true condition wins, else ``default``."""
-    c = np.asarray(np.broadcast_arrays(*[np.asarray(x, dtype=bool) for x in conds]))
-    lut = np.array([*choices, default], dtype=object)
-    return np.asarray(lut[np.where(c.any(axis=0), c.argmax(axis=0), len(choices))], dtype=object)
-
-
-def _read_csv(name: str) -> pd.DataFrame:
-    with resources.files("pioneer.standards.data").joinpath(name).open(encoding="utf-8") as fh:
-        return pd.read_csv(fh, dtype=str, keep_default_na=False)
-
-
 @cache
 def _limits_table() -> pd.DataFrame:
-    t = _read_csv("water_gb3838_table1.csv")
+    t = read_table("water_gb3838_table1.csv")
     for c in ("class_I", "class_II", "class_III", "class_IV", "class_V", "range_low", "range_high"):
         t[c] = pd.to_numeric(t[c].replace("", np.nan))
     t["decimals_2020"] = t["decimals_2020"].astype(int)
@@ -118,7 +106,7 @@ GB3838_TABLE1: pd.DataFrame = _limits_table()
 
 @cache
 def _parameters() -> dict[str, dict[str, str]]:
-    a = _read_csv("water_parameter_aliases.csv")
+    a = read_table("water_parameter_aliases.csv")
     return {
         str(c): {"unit": str(u), "aliases": str(al)}
         for c, u, al in zip(a["code"], a["canonical_unit"], a["aliases"], strict=True)
@@ -417,7 +405,7 @@ def class_label(water_class: Any) -> Any:
 
 @cache
 def _status_table() -> pd.DataFrame:
-    s = _read_csv("water_class_status.csv")
+    s = read_table("water_class_status.csv")
     s["colour_en"] = s["colour"].str.extract(r"^(\w+)")[0]
     s["colour_cn"] = s["colour"].str.extract(r"（(.+)）|\((.+)\)").bfill(axis=1)[0]
     return s
@@ -690,7 +678,7 @@ def status_change(before: Any, after: Any) -> Any:
     b = pd.Series(np.atleast_1d(np.asarray(before, dtype=object))).map(_STATUS_ORDER)
     a = pd.Series(np.atleast_1d(np.asarray(after, dtype=object))).map(_STATUS_ORDER)
     d = (a - b).to_numpy(dtype=float)
-    out = _select_obj(
+    out = select_obj(
         [np.isnan(d), d == 0, d == -1, d == 1, d <= -2, d >= 2],
         [None, "无明显变化", "有所好转", "有所变差", "明显好转", "明显变差"],
         None,
@@ -707,7 +695,7 @@ def share_change(good_before: Any, worse_v_before: Any, good_after: Any, worse_v
     delta = (np.asarray(good_after, float) - np.asarray(good_before, float)) - (
         np.asarray(worse_v_after, float) - np.asarray(worse_v_before, float)
     )
-    out = _select_obj(
+    out = select_obj(
         [np.isnan(delta), np.abs(delta) <= 10, (delta > 10) & (delta <= 20), (delta < -10) & (delta >= -20),
          delta > 20],
         [None, "无明显变化", "有所好转", "有所变差", "明显好转"],
@@ -795,7 +783,7 @@ def cwqi_by_division(values: ir.Table, *, by: str) -> ir.Table:
 # --------------------------------------------------------------------------------------------------------
 @cache
 def _tli_parameters() -> pd.DataFrame:
-    p = _read_csv("water_tli_parameters.csv")
+    p = read_table("water_tli_parameters.csv")
     for c in ("r_ij_squared", "a", "b"):
         p[c] = p[c].astype(float)
     p["code"] = p["param"].str.lower()
@@ -862,7 +850,7 @@ def trophic_state(tli_value: Any) -> Any:
             (x <= 70, "中度富营养"), else_="重度富营养",
         )  # fmt: skip
     x = np.asarray(tli_value, dtype=float)
-    out = _select_obj(
+    out = select_obj(
         [np.isnan(x), x < 30, x <= 50, x <= 60, x <= 70], [None, "贫营养", "中营养", "轻度富营养", "中度富营养"],
         "重度富营养",
     ).astype(object)  # fmt: skip
@@ -887,7 +875,7 @@ def tli_sections(values: ir.Table, *, keys: tuple[str, ...] = ()) -> ir.Table:
 # --------------------------------------------------------------------------------------------------------
 @cache
 def _supplementary() -> pd.DataFrame:
-    s = _read_csv("water_gb3838_table2_supplementary.csv")
+    s = read_table("water_gb3838_table2_supplementary.csv")
     s["limit"] = s["limit"].astype(float)
     return s
 
