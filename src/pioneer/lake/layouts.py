@@ -195,6 +195,14 @@ UCI_STATIONS: dict[str, str] = {
 
 _AIR_WIDE = {k: k for k in AIR_ITEMS}
 
+_CNEMC_COLUMNS = {
+    "station": "stationcode",
+    "city_name": "area",
+    "time": "timepoint",
+    **{item: item for item in ("so2", "no2", "co", "o3", "pm10", "pm2_5")},
+}
+"""CNEMC real-time archive columns (glossary name → archive column)."""
+
 BUILTIN: dict[str, Layout] = {
     "long": Layout(
         name="long",
@@ -215,17 +223,7 @@ BUILTIN: dict[str, Layout] = {
         name="cnemc",
         medium="air",
         shape="wide",
-        columns={
-            "station": "stationcode",
-            "city_name": "area",
-            "time": "timepoint",
-            "so2": "so2",
-            "no2": "no2",
-            "co": "co",
-            "o3": "o3",
-            "pm10": "pm10",
-            "pm2_5": "pm2_5",
-        },
+        columns=_CNEMC_COLUMNS,
         status="preliminary",
         source="CNEMC national real-time release (archive layout)",
         description="CNEMC real-time archive: timepoint (hour-end, CST), stationcode, area (city name), 1-h "
@@ -235,17 +233,7 @@ BUILTIN: dict[str, Layout] = {
         name="cnemc-2022",
         medium="air",
         shape="wide",
-        columns={
-            "station": "stationcode",
-            "city_name": "area",
-            "time": "timepoint",
-            "so2": "so2",
-            "no2": "no2",
-            "co": "co",
-            "o3": "o3_24h",
-            "pm10": "pm10",
-            "pm2_5": "pm2_5",
-        },
+        columns={**_CNEMC_COLUMNS, "o3": "o3_24h"},
         status="preliminary",
         source="CNEMC national real-time release (archive layout, 2022 files)",
         description="As `cnemc`, but in the 2022 archive files the O3 columns are swapped: the current 1-h O3 "
