@@ -27,7 +27,7 @@ import ibis
 import ibis.expr.types as ir
 
 from pioneer.standards.air.aqi import report as aqi_report
-from pioneer.standards.air.editions import EDITIONS, FINAL_LIMITS_DATE, SWITCH_DATE, edition
+from pioneer.standards.air.editions import FINAL_LIMITS_DATE, SWITCH_DATE, edition
 from pioneer.standards.air.exact import DECIMALS, SCALE, round_half_even_div, round_scaled, scaled
 from pioneer.standards.air.tables import ITEMS, categories, limits
 
@@ -322,4 +322,12 @@ def annual_statistics(
     return out.mutate(year=ibis.literal(year), edition=ibis.literal(ed), limits=ibis.literal(phase))
 
 
-__all__ = ["EDITIONS", "annual_statistics", "city_hourly", "daily_report", "daily_values", "sites_hourly"]
+__all__ = [
+    "annual_statistics",
+    "city_hourly",
+    "daily_report",
+    "daily_values",
+    "o3_daily_max_8h",
+    "percentile",
+    "sites_hourly",
+]

@@ -60,9 +60,3 @@ def round_scaled(value: Any, decimals: int) -> Any:
     """Round a scaled concentration to ``decimals`` places, half to even (GB/T 8170-2008 §3.3); stays scaled."""
     unit = SCALE // 10**decimals
     return round_half_even_div(value, unit) * unit
-
-
-def round_mean(total: Any, count: Any, decimals: int) -> Any:
-    """Mean of scaled values (``total`` / ``count``) rounded half to even to ``decimals``; returns scaled."""
-    unit = SCALE // 10**decimals
-    return round_half_even_div(total, count * unit) * unit
