@@ -33,14 +33,18 @@ def _fail(exc: Exception) -> None:
 
 
 def _write(frame: pd.DataFrame, path: Path) -> None:
-    tmp = path.with_name(path.name + ".part")
-    if path.suffix.lower() in (".xlsx", ".xlsm"):
-        frame.to_excel(tmp, index=False, engine="openpyxl")
-    elif path.suffix.lower() == ".csv":
-        frame.to_csv(tmp, index=False, encoding="utf-8-sig")
-    else:
+    if path.suffix.lower() not in (".xlsx", ".xlsm", ".csv"):
         raise typer.BadParameter("--out must end in .csv or .xlsx")
-    tmp.replace(path)
+    tmp = path.with_name(path.name + ".part")
+    try:
+        if path.suffix.lower() == ".csv":
+            frame.to_csv(tmp, index=False, encoding="utf-8-sig")
+        else:
+            frame.to_excel(tmp, index=False, engine="openpyxl")
+        tmp.replace(path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)  # a failed write leaves nothing behind
+        raise
 
 
 def _session():
