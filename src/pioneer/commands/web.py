@@ -16,29 +16,43 @@ HostOpt = Annotated[str, typer.Option(help="监听地址 / address to listen on"
 PortOpt = Annotated[int, typer.Option(help="端口 / port")]
 
 
-def _run(app, host: str, port: int) -> None:
+WorkersOpt = Annotated[
+    int, typer.Option(min=1, max=64, help="工作进程数 / worker processes (uvicorn --workers)")
+]
+AccessLogOpt = Annotated[bool, typer.Option(help="记录每个请求 / log every request (uvicorn access log)")]
+
+
+def _run(host: str, port: int, workers: int = 1, access_log: bool = True) -> None:
+    """uvicorn with the C HTTP parser (httptools) and uvloop, a long keep-alive (clients that pause a few seconds
+    between requests keep their connection instead of racing the server's close), ``workers`` processes each
+    building the app from the import string (the database is migrated once, before, by the caller)."""
     import uvicorn
 
-    uvicorn.run(app, host=host, port=port, log_level="info", proxy_headers=False)
+    uvicorn.run(
+        "pioneer.web.app:serving_app", factory=True, host=host, port=port, workers=workers, http="httptools",
+        loop="uvloop", backlog=2048, timeout_keep_alive=75, log_level="info", access_log=access_log,
+        proxy_headers=False,
+    )  # fmt: skip
 
 
-def serve(host: HostOpt = "127.0.0.1", port: PortOpt = 8000) -> None:
+def serve(host: HostOpt = "127.0.0.1", port: PortOpt = 8000, workers: WorkersOpt = 1,
+          access_log: AccessLogOpt = True) -> None:  # fmt: skip
     """运行网站与接口 / serve the web application and API (creates an empty PIONEER_HOME if needed)."""
     from pioneer.config import settings
-    from pioneer.web.app import create_app
+    from pioneer.db import upgrade
 
     settings().home.mkdir(parents=True, exist_ok=True)
-    app = create_app()
+    upgrade()
     console.print(f"Pioneer: http://{host}:{port}/  (API: http://{host}:{port}/api/v1/docs)")
-    _run(app, host, port)
+    _run(host, port, workers, access_log)
 
 
-def demo(host: HostOpt = "127.0.0.1", port: PortOpt = 8000) -> None:
+def demo(host: HostOpt = "127.0.0.1", port: PortOpt = 8000, workers: WorkersOpt = 1,
+         access_log: AccessLogOpt = True) -> None:  # fmt: skip
     """演示：北京样例数据、示例先行区与演示账户 / demo: Beijing sample, example zones, demo accounts, then serve."""
     from pioneer.config import settings
     from pioneer.db import make_engine, session_scope, upgrade
     from pioneer.web import assess
-    from pioneer.web.app import create_app
     from pioneer.web.demo import DEMO_PASSWORD, seed_accounts, seed_zones
 
     started = time.monotonic()
@@ -65,7 +79,6 @@ def demo(host: HostOpt = "127.0.0.1", port: PortOpt = 8000) -> None:
         else f"计算并存储 / computed {info.get('years')}"
     )
     console.print(f"  {info['values']} values, {how}, {time.monotonic() - step:.1f} s")
-    app = create_app(migrate=False)
     console.print(
         "\n[bold]演示账户 / demo accounts[/bold] (密码 / password: "
         f"[bold]{DEMO_PASSWORD}[/bold]) — 仅供演示 / demo only:"
@@ -73,7 +86,7 @@ def demo(host: HostOpt = "127.0.0.1", port: PortOpt = 8000) -> None:
     for username, role, code in accounts:
         console.print(f"  {username:10s} {role:16s} {code or ''}")
     console.print(f"\n准备用时 / ready in {time.monotonic() - started:.1f} s → http://{host}:{port}/")
-    _run(app, host, port)
+    _run(host, port, workers, access_log)
 
 
 @users_app.command("create-admin")

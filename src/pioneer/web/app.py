@@ -16,6 +16,7 @@ from fastapi.staticfiles import StaticFiles
 from pioneer.db import make_engine, make_session_factory, upgrade
 from pioneer.errors import PioneerError
 from pioneer.web import api, pages
+from pioneer.web.cache import PublicCache, data_version_of
 from pioneer.web.deps import status_of
 
 STATIC = Path(__file__).parent / "static"
@@ -128,9 +129,16 @@ def create_app(*, migrate: bool = True) -> FastAPI:
         )  # fmt: skip
 
     app.add_middleware(GZipMiddleware, minimum_size=2048)
+    app.add_middleware(PublicCache, version=data_version_of(engine))  # outside gzip: a hit skips compression
     app.add_middleware(SecurityHeaders)
     app.include_router(api.router)
     app.include_router(pages.router)
     app.include_router(api.plans.pages_router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     return app
+
+
+def serving_app() -> FastAPI:
+    """The app factory ``pioneer serve`` gives uvicorn (``pioneer.web.app:serving_app``, one call per worker
+    process); the database was migrated once before the workers start."""
+    return create_app(migrate=False)

@@ -26,7 +26,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from pioneer.assessment import service as assessment
@@ -41,7 +41,6 @@ from pioneer.indicators import store
 from pioneer.indicators.bindings import AIR_FIELDS
 from pioneer.indicators.catalogue import Catalogue, Indicator, default_catalogue
 from pioneer.indicators.choices import DOMAIN_NAMES
-from pioneer.indicators.models import IndicatorTarget, IndicatorValue
 
 SAMPLE_SOURCE = "UCI Beijing Multi-Site Air-Quality Data (CC BY 4.0), data/sample/beijing_air_hourly.parquet"
 DEFAULT_INDICATOR = "air_pm2_5"
@@ -124,11 +123,14 @@ def ensure_sample_values(session: Session, path: Path | None = None) -> dict[str
 
 
 def data_version(session: Session) -> tuple:
-    """(count, max id) of stored values and targets; read once per session (one request = one session)."""
+    """The database's data version (:class:`pioneer.web.cache.DataVersion`: the app's own commits, the SQLite
+    file change counter or a fingerprint of the public tables); read once per session (one request = one
+    session)."""
     if "pioneer_data_version" not in session.info:
-        v = session.execute(select(func.count(IndicatorValue.id), func.max(IndicatorValue.id))).one()
-        t = session.execute(select(func.count(IndicatorTarget.id), func.max(IndicatorTarget.id))).one()
-        session.info["pioneer_data_version"] = (*v, *t)
+        from pioneer.web.cache import data_version_of
+
+        bind = session.get_bind()
+        session.info["pioneer_data_version"] = data_version_of(getattr(bind, "engine", bind))()
     return session.info["pioneer_data_version"]
 
 

@@ -125,6 +125,7 @@ def update_zone(
                 "英文名称过长", "English name too long (at most 256 characters)", column="name_en"
             )
         zone.name_en = name_en.strip()
+    zone.updated_at = zones._now()  # the registry's clock (CST); the public cache's fingerprint reads it
     session.flush()
     auth.restrict(user, auth.Action.EDIT, zone.division_codes)  # re-check after the write (NetBox pattern)
     auth.audit(session, user, "update", "zone", code, zone.division_codes[0], before, snapshot(zone),

@@ -1,0 +1,229 @@
+"""The public response cache: anonymous GETs of the public read endpoints answered from memory, keyed by the
+*data version* of the database.
+
+What is cached (``PUBLIC_PATHS``): the overview page and map data, zone pages and a zone's scorecards and
+trends, rankings (page, JSON and downloads), the indicator catalogue, assessments — only for requests that carry
+no credentials (no ``Authorization`` header, no session cookie) and only answers ``200`` that set no cookie.
+Those answers are what the public sees (published data only: ``services.visible_zones`` of an anonymous user),
+identical for every anonymous visitor with the same path, query, language and ``Accept-Encoding``. A request
+with credentials is never answered from this cache and its answer is never stored; it is marked
+``Cache-Control: private, no-store``.
+
+The data version (:class:`DataVersion`) changes at every committed write that can change such an answer:
+
+* an in-process counter, raised when a transaction that executed ``INSERT``/``UPDATE``/``DELETE`` on the app's
+  engine commits (every write of the web app itself, in this process);
+* for a SQLite file database, the *file change counter* of the database header (bytes 24–27, "incremented
+  whenever the database file is unlocked after having been modified", sqlite.org/fileformat2.html §1.3.7): it
+  sees commits of every process — other uvicorn workers, ``pioneer`` commands, tests writing through their own
+  engine. In WAL mode that counter is not maintained, so then (and for PostgreSQL or an in-memory SQLite) a SQL
+  fingerprint of the tables the public answers read is used as well: count and largest id of values, targets,
+  zone transitions and divisions, count and latest ``updated_at`` of zones.
+
+Order of reads: the version is read before the answer is computed, so an answer is never stored under a newer
+version than the data it was computed from.
+
+Answers carry a strong ``ETag`` (blake2b of the body) and ``Cache-Control: no-cache`` (a browser may keep them
+but must revalidate; ``If-None-Match`` is answered ``304``), ``Vary: Accept-Encoding, Cookie, Authorization``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+import re
+from collections import OrderedDict
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, event, func, select
+
+from pioneer.assessment.standing import hide_ranks_default
+from pioneer.web.i18n import language
+
+SESSION_COOKIE = "pioneer_session"
+LANG_COOKIE = "pioneer_lang"
+PUBLIC_PATHS = re.compile(
+    r"^/(?:|rankings|zones/[^/]+"
+    r"|api/v1/(?:overview|rankings|indicators|indicators/[^/]+|assessments|zones/[^/]+/(?:indicators|trends)))$"
+)
+MAX_ENTRIES = 512
+MAX_BYTES = 64 * 1024 * 1024
+_WRITES = ("insert", "update", "delete", "replace", "upsert", "merge", "create", "drop", "alter")
+
+
+class DataVersion:
+    """A tuple that changes whenever a committed write may have changed a public answer (see module doc)."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.generation = 0
+        url = engine.url
+        db = url.database if url.get_backend_name() == "sqlite" else None
+        self.sqlite_file = Path(db) if db and db != ":memory:" and not db.startswith("file:") else None
+        event.listen(engine, "before_cursor_execute", self._mark)
+        event.listen(engine, "commit", self._committed)
+        event.listen(engine, "rollback", self._rolled_back)
+
+    def _mark(self, conn, cursor, statement: str, parameters, context, executemany) -> None:
+        if statement.lstrip()[:8].lower().startswith(_WRITES):
+            conn.info["pioneer_wrote"] = True
+
+    def _committed(self, conn) -> None:
+        if conn.info.pop("pioneer_wrote", False):
+            self.generation += 1
+
+    def _rolled_back(self, conn) -> None:
+        conn.info.pop("pioneer_wrote", None)
+
+    def header_counter(self) -> tuple | None:
+        """The SQLite file change counter (and the WAL file's size and mtime when there is one), or ``None``
+        when the database is not a SQLite file or the counter cannot be trusted (WAL mode)."""
+        if self.sqlite_file is None:
+            return None
+        try:
+            fd = os.open(self.sqlite_file, os.O_RDONLY)
+        except OSError:
+            return None
+        try:
+            head = os.pread(fd, 28, 0)
+        finally:
+            os.close(fd)
+        if len(head) < 28 or head[18] == 2:  # byte 18 = 2: WAL mode, the counter is not maintained
+            return None
+        return (int.from_bytes(head[24:28], "big"),)
+
+    def fingerprint(self) -> tuple:
+        """Count and largest id / latest update of the tables the public answers read (one SQL statement)."""
+        from pioneer.indicators.models import IndicatorTarget, IndicatorValue
+        from pioneer.registry.divisions.models import Division
+        from pioneer.registry.zones.models import Zone, ZoneTransition
+
+        parts = []
+        for table, last in ((IndicatorValue, IndicatorValue.id), (IndicatorTarget, IndicatorTarget.id),
+                            (ZoneTransition, ZoneTransition.id), (Division, Division.id), (Zone, Zone.updated_at)):  # fmt: skip
+            parts += [select(func.count()).select_from(table).scalar_subquery(),
+                      select(func.max(last)).scalar_subquery()]  # fmt: skip
+        with self.engine.connect() as conn:
+            return tuple(conn.execute(select(*parts)).one())
+
+    def __call__(self) -> tuple:
+        counter = self.header_counter()
+        return (self.generation, counter if counter is not None else self.fingerprint())
+
+
+_versions: dict[int, DataVersion] = {}
+
+
+def data_version_of(engine: Engine) -> DataVersion:
+    """The (one) :class:`DataVersion` watching ``engine``."""
+    found = _versions.get(id(engine))
+    if found is None or found.engine is not engine:
+        found = _versions[id(engine)] = DataVersion(engine)
+    return found
+
+
+def _header(headers: list[tuple[bytes, bytes]], name: bytes) -> bytes | None:
+    return next((v for k, v in headers if k == name), None)
+
+
+def _cookie(raw: bytes | None, name: str) -> str | None:
+    if not raw:
+        return None
+    for part in raw.decode("latin-1").split(";"):
+        key, _, value = part.strip().partition("=")
+        if key == name:
+            return value
+    return None
+
+
+class PublicCache:
+    """Pure ASGI middleware answering anonymous GETs of ``PUBLIC_PATHS`` from memory (see module doc)."""
+
+    def __init__(self, app, version: DataVersion) -> None:
+        self.app = app
+        self.version = version
+        self.entries: OrderedDict[tuple, tuple[list[tuple[bytes, bytes]], bytes, bytes]] = OrderedDict()
+        self.size = 0
+        self.seen: tuple | None = None
+        self.hits = self.misses = 0
+
+    def clear(self) -> None:
+        self.entries.clear()
+        self.size = 0
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] != "http" or scope["method"] != "GET" or not PUBLIC_PATHS.match(scope["path"]):
+            await self.app(scope, receive, send)
+            return
+        headers = scope["headers"]
+        cookies = _header(headers, b"cookie")
+        if _header(headers, b"authorization") is not None or _cookie(cookies, SESSION_COOKIE):
+            await self.app(scope, receive, self._private(send))
+            return
+        version = self.version()
+        if version != self.seen:  # the data changed: every stored answer is stale
+            self.clear()
+            self.seen = version
+        query = scope.get("query_string", b"")
+        lang_q = re.search(rb"(?:^|&)lang=([^&]*)", query)
+        lang = language(lang_q.group(1).decode("latin-1") if lang_q else _cookie(cookies, LANG_COOKIE))
+        gzip = b"gzip" in (_header(headers, b"accept-encoding") or b"")
+        key = (scope["path"], query, lang, gzip, hide_ranks_default(), dt.date.today().year)
+        hit = self.entries.get(key)
+        if hit is not None:
+            self.hits += 1
+            self.entries.move_to_end(key)
+            await self._answer(send, hit, _header(headers, b"if-none-match"))
+            return
+        self.misses += 1
+        start: dict[str, Any] = {}
+        chunks: list[bytes] = []
+
+        async def capture(message) -> None:
+            if message["type"] == "http.response.start":
+                start.update(message)
+            elif message["type"] == "http.response.body":
+                chunks.append(message.get("body", b""))
+
+        await self.app(scope, receive, capture)
+        body = b"".join(chunks)
+        status = start.get("status", 500)
+        if status != 200 or any(k == b"set-cookie" for k, _ in start.get("headers", [])):
+            await send(start)  # not stored: errors, answers setting a cookie (``?lang=``)
+            await send({"type": "http.response.body", "body": body})
+            return
+        out = [(k, v) for k, v in start["headers"] if k not in (b"content-length", b"vary", b"cache-control")]
+        etag = b'"' + hashlib.blake2b(body, digest_size=16).hexdigest().encode() + b'"'
+        entry = ([*out, (b"etag", etag), (b"cache-control", b"no-cache"),
+                  (b"vary", b"Accept-Encoding, Cookie, Authorization")], body, etag)  # fmt: skip
+        self.entries[key] = entry
+        self.size += len(body)
+        while len(self.entries) > MAX_ENTRIES or self.size > MAX_BYTES:
+            _, (_, old, _) = self.entries.popitem(last=False)
+            self.size -= len(old)
+        await self._answer(send, entry, _header(headers, b"if-none-match"))
+
+    @staticmethod
+    async def _answer(send, entry: tuple, if_none_match: bytes | None) -> None:
+        headers, body, etag = entry
+        if if_none_match is not None and etag in [t.strip() for t in if_none_match.split(b",")]:
+            keep = [(k, v) for k, v in headers if k in (b"etag", b"cache-control", b"vary")]
+            await send({"type": "http.response.start", "status": 304, "headers": keep})
+            await send({"type": "http.response.body", "body": b""})
+            return
+        await send({"type": "http.response.start", "status": 200,
+                    "headers": [*headers, (b"content-length", str(len(body)).encode())]})  # fmt: skip
+        await send({"type": "http.response.body", "body": body})
+
+    @staticmethod
+    def _private(send):
+        async def send_private(message) -> None:
+            if message["type"] == "http.response.start":
+                kept = [(k, v) for k, v in message.get("headers", []) if k not in (b"cache-control", b"vary")]
+                message = {**message, "headers": [*kept, (b"cache-control", b"private, no-store"),
+                                                  (b"vary", b"Accept-Encoding, Cookie, Authorization")]}  # fmt: skip
+            await send(message)
+
+        return send_private
