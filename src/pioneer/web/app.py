@@ -83,10 +83,11 @@ def openapi_schema(app: FastAPI) -> dict:
     return schema
 
 
-def create_app(*, migrate: bool = True) -> FastAPI:
-    """The app bound to the configured database (``PIONEER_HOME`` / ``PIONEER_DATABASE_URL``)."""
+def create_app(*, migrate: bool = True, database_url: str | None = None) -> FastAPI:
+    """The app bound to ``database_url`` (default: the configured database, ``PIONEER_HOME`` /
+    ``PIONEER_DATABASE_URL``)."""
     if migrate:
-        upgrade()
+        upgrade(database_url)
     app = FastAPI(
         title="Pioneer API",
         version="1",
@@ -94,7 +95,7 @@ def create_app(*, migrate: bool = True) -> FastAPI:
         openapi_url="/api/v1/openapi.json",
         redoc_url=None,
     )
-    engine = make_engine()
+    engine = make_engine(database_url)
     app.state.session_factory = make_session_factory(engine)
 
     @app.exception_handler(PioneerError)

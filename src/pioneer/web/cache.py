@@ -29,6 +29,7 @@ but must revalidate; ``If-None-Match`` is answered ``304``), ``Vary: Accept-Enco
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import hashlib
 import os
@@ -38,6 +39,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, event, func, select
+from starlette.requests import cookie_parser
 
 from pioneer.assessment.standing import hide_ranks_default
 from pioneer.web.i18n import language
@@ -60,6 +62,9 @@ class DataVersion:
         self.engine = engine
         self.generation = 0
         url = engine.url
+        self.url = url.render_as_string(
+            hide_password=True
+        )  # two databases in one process never share a version
         db = url.database if url.get_backend_name() == "sqlite" else None
         self.sqlite_file = Path(db) if db and db != ":memory:" and not db.startswith("file:") else None
         event.listen(engine, "before_cursor_execute", self._mark)
@@ -110,7 +115,7 @@ class DataVersion:
 
     def __call__(self) -> tuple:
         counter = self.header_counter()
-        return (self.generation, counter if counter is not None else self.fingerprint())
+        return (self.url, self.generation, counter if counter is not None else self.fingerprint())
 
 
 _versions: dict[int, DataVersion] = {}
@@ -129,13 +134,8 @@ def _header(headers: list[tuple[bytes, bytes]], name: bytes) -> bytes | None:
 
 
 def _cookie(raw: bytes | None, name: str) -> str | None:
-    if not raw:
-        return None
-    for part in raw.decode("latin-1").split(";"):
-        key, _, value = part.strip().partition("=")
-        if key == name:
-            return value
-    return None
+    """The cookie as the app reads it (Starlette's parser: the last of repeated names wins)."""
+    return cookie_parser(raw.decode("latin-1")).get(name) if raw else None
 
 
 class PublicCache:
@@ -147,6 +147,7 @@ class PublicCache:
         self.entries: OrderedDict[tuple, tuple[list[tuple[bytes, bytes]], bytes, bytes]] = OrderedDict()
         self.size = 0
         self.seen: tuple | None = None
+        self.pending: dict[tuple, asyncio.Future] = {}
         self.hits = self.misses = 0
 
     def clear(self) -> None:
@@ -159,7 +160,8 @@ class PublicCache:
             return
         headers = scope["headers"]
         cookies = _header(headers, b"cookie")
-        if _header(headers, b"authorization") is not None or _cookie(cookies, SESSION_COOKIE):
+        # any credential, even an empty or repeated session cookie, makes the request private
+        if _header(headers, b"authorization") is not None or (cookies and SESSION_COOKIE.encode() in cookies):
             await self.app(scope, receive, self._private(send))
             return
         version = self.version()
@@ -172,12 +174,32 @@ class PublicCache:
         gzip = b"gzip" in (_header(headers, b"accept-encoding") or b"")
         key = (scope["path"], query, lang, gzip, hide_ranks_default(), dt.date.today().year)
         hit = self.entries.get(key)
+        if hit is None and (pending := self.pending.get((version, key))) is not None:
+            hit = await asyncio.shield(pending)  # the same answer is being computed: wait for it
         if hit is not None:
             self.hits += 1
-            self.entries.move_to_end(key)
+            if key in self.entries:
+                self.entries.move_to_end(key)
             await self._answer(send, hit, _header(headers, b"if-none-match"))
             return
         self.misses += 1
+        future: asyncio.Future = asyncio.get_running_loop().create_future()
+        self.pending[(version, key)] = future
+        entry = None
+        try:
+            entry = await self._compute(scope, receive, send, headers)
+        finally:
+            self.pending.pop((version, key), None)
+            future.set_result(entry)
+        if entry is not None and self.seen == version:  # not stored if the data changed meanwhile
+            self.entries[key] = entry
+            self.size += len(entry[1])
+            while len(self.entries) > MAX_ENTRIES or self.size > MAX_BYTES:
+                _, (_, old, _) = self.entries.popitem(last=False)
+                self.size -= len(old)
+
+    async def _compute(self, scope, receive, send, headers) -> tuple | None:
+        """Run the app; answer the client; return the entry to store (``None``: not storable)."""
         start: dict[str, Any] = {}
         chunks: list[bytes] = []
 
@@ -189,21 +211,16 @@ class PublicCache:
 
         await self.app(scope, receive, capture)
         body = b"".join(chunks)
-        status = start.get("status", 500)
-        if status != 200 or any(k == b"set-cookie" for k, _ in start.get("headers", [])):
+        if start.get("status") != 200 or any(k == b"set-cookie" for k, _ in start.get("headers", [])):
             await send(start)  # not stored: errors, answers setting a cookie (``?lang=``)
             await send({"type": "http.response.body", "body": body})
-            return
+            return None
         out = [(k, v) for k, v in start["headers"] if k not in (b"content-length", b"vary", b"cache-control")]
         etag = b'"' + hashlib.blake2b(body, digest_size=16).hexdigest().encode() + b'"'
         entry = ([*out, (b"etag", etag), (b"cache-control", b"no-cache"),
                   (b"vary", b"Accept-Encoding, Cookie, Authorization")], body, etag)  # fmt: skip
-        self.entries[key] = entry
-        self.size += len(body)
-        while len(self.entries) > MAX_ENTRIES or self.size > MAX_BYTES:
-            _, (_, old, _) = self.entries.popitem(last=False)
-            self.size -= len(old)
         await self._answer(send, entry, _header(headers, b"if-none-match"))
+        return entry
 
     @staticmethod
     async def _answer(send, entry: tuple, if_none_match: bytes | None) -> None:
