@@ -81,11 +81,11 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(home: Path, port: int, workers: int) -> subprocess.Popen:
+def start_server(home: Path, port: int, workers: int, access_log: bool) -> subprocess.Popen:
     env = {**os.environ, "PIONEER_HOME": str(home)}
     exe = Path(sys.executable).parent / "pioneer"
     cmd = [str(exe), "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers),
-           "--no-access-log"]  # fmt: skip
+           "--access-log" if access_log else "--no-access-log"]  # fmt: skip
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -202,11 +202,13 @@ def main() -> None:
     ap.add_argument("--clients", type=int, default=50)
     ap.add_argument("--duration", type=float, default=20.0, help="seconds per target")
     ap.add_argument(
-        "--workers", type=int, default=2, help="uvicorn worker processes (pioneer serve --workers)"
+        "--workers", type=int, default=1, help="uvicorn worker processes (pioneer serve --workers)"
     )
     ap.add_argument(
         "--procs", type=int, default=1, help="load-generator processes the clients are spread over"
     )
+    ap.add_argument("--access-log", action=argparse.BooleanOptionalAction, default=True,
+                    help="uvicorn's access log (pioneer serve's default: on; written to /dev/null here)")  # fmt: skip
     ap.add_argument("--home", type=Path, default=ROOT / "benchmarks" / "out" / "web-home")
     ap.add_argument("--only", help="comma-separated target names (default: all)")
     ap.add_argument("--json", type=Path)
@@ -214,13 +216,14 @@ def main() -> None:
     prep = prepare(args.home)
     print(f"PIONEER_HOME {args.home} prepared in {prep:.1f} s")
     port = free_port()
-    proc = start_server(args.home, port, args.workers)
+    proc = start_server(args.home, port, args.workers, args.access_log)
     base = f"http://127.0.0.1:{port}"
     targets = {k: v for k, v in TARGETS.items() if not args.only or k in args.only.split(",")}
     results = {}
     try:
         print(f"{args.clients} clients ({args.procs} aiohttp process(es)) × {args.duration:g} s per target, "
-              f"pioneer serve on {base} ({args.workers} worker(s), httptools + uvloop)")  # fmt: skip
+              f"pioneer serve on {base} ({args.workers} worker(s), httptools + uvloop, access log "
+              f"{'on' if args.access_log else 'off'})")  # fmt: skip
         print(f"{'target':22s} {'requests':>8s} {'req/s':>7s} {'p50 ms':>7s} {'p95 ms':>7s} {'p99 ms':>7s} "
               f"{'errors':>6s} {'srv cpu':>7s} {'cli cpu':>7s} {'load1':>5s}")  # fmt: skip
         for name, path in targets.items():
@@ -241,7 +244,8 @@ def main() -> None:
         proc.wait(10)
     if args.json:
         args.json.write_text(json.dumps({"clients": args.clients, "duration": args.duration,
-                                         "workers": args.workers, "procs": args.procs, "results": results},
+                                         "workers": args.workers, "procs": args.procs,
+                                         "access_log": args.access_log, "results": results},
                                         indent=1))  # fmt: skip
 
 

@@ -11,12 +11,11 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.responses import JSONResponse
-from fastapi.staticfiles import StaticFiles
 
 from pioneer.db import make_engine, make_session_factory, upgrade
 from pioneer.errors import PioneerError
 from pioneer.web import api, pages
-from pioneer.web.cache import PublicCache, data_version_of
+from pioneer.web.cache import CachedStaticFiles, PublicCache, data_version_of
 from pioneer.web.deps import status_of
 
 STATIC = Path(__file__).parent / "static"
@@ -135,7 +134,7 @@ def create_app(*, migrate: bool = True, database_url: str | None = None) -> Fast
     app.include_router(api.router)
     app.include_router(pages.router)
     app.include_router(api.plans.pages_router)
-    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    app.mount("/static", CachedStaticFiles(directory=STATIC), name="static")
     return app
 
 

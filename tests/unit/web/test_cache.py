@@ -234,3 +234,28 @@ def test_change_counter_and_wal_detection(tmp_path):
     con.commit()
     assert version.header_counter() is None
     con.close()
+
+
+def test_static_files_from_memory(client):
+    """Static files: the gzip form computed once and served as is, identity on request, revalidation, ranges and
+    traversal as Starlette's ``StaticFiles``."""
+    from pioneer.web.app import STATIC
+
+    raw = (STATIC / "vendor" / "echarts.min.js").read_bytes()
+    packed = client.get("/static/vendor/echarts.min.js", headers={"Accept-Encoding": "gzip"})
+    assert packed.status_code == 200 and packed.headers["content-encoding"] == "gzip"
+    assert packed.content == raw  # decoded by the client
+    assert int(packed.headers["content-length"]) < len(raw) / 2
+    plain = client.get("/static/vendor/echarts.min.js", headers={"Accept-Encoding": "identity"})
+    assert "content-encoding" not in plain.headers and plain.content == raw
+    assert plain.headers["etag"] != packed.headers["etag"] and "javascript" in plain.headers["content-type"]
+    again = client.get("/static/vendor/echarts.min.js", headers={"Accept-Encoding": "gzip",
+                                                                  "If-None-Match": packed.headers["etag"]})  # fmt: skip
+    assert again.status_code == 304
+    part = client.get("/static/vendor/echarts.min.js", headers={"Range": "bytes=0-9"})
+    assert part.status_code == 206 and part.content == raw[:10]
+    small = client.get("/static/app.css")
+    assert small.status_code == 200 and small.content == (STATIC / "app.css").read_bytes()
+    assert client.get("/static/../app.py").status_code == 404
+    assert client.get("/static/nope.js").status_code == 404
+    assert client.head("/static/app.css").status_code == 200
