@@ -33,6 +33,7 @@ import asyncio
 import datetime as dt
 import gzip
 import hashlib
+import itertools
 import os
 import re
 import stat
@@ -67,6 +68,7 @@ class DataVersion:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self.generation = 0
+        self._counter = itertools.count(1)
         url = engine.url
         self.url = url.render_as_string(
             hide_password=True
@@ -83,14 +85,14 @@ class DataVersion:
 
     def _committed(self, conn) -> None:
         if conn.info.pop("pioneer_wrote", False):
-            self.generation += 1
+            self.generation = next(self._counter)  # atomic (commits happen in the threadpool)
 
     def _rolled_back(self, conn) -> None:
         conn.info.pop("pioneer_wrote", None)
 
     def header_counter(self) -> tuple | None:
-        """The SQLite file change counter (and the WAL file's size and mtime when there is one), or ``None``
-        when the database is not a SQLite file or the counter cannot be trusted (WAL mode)."""
+        """The SQLite file change counter, or ``None`` when the database is not a SQLite file or the counter
+        cannot be trusted (WAL mode: header byte 18 = 2)."""
         if self.sqlite_file is None:
             return None
         try:
