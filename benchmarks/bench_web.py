@@ -135,7 +135,9 @@ def server_usage(pid: int) -> tuple[float, float]:
     return cpu, rss
 
 
-async def _load(base: str, path: str, clients: int, duration: float, start_at: float) -> dict:
+async def _load(
+    base: str, path: str, clients: int, duration: float, start_at: float, bust: bool = False
+) -> dict:
     import aiohttp
 
     latencies: list[float] = []
@@ -149,11 +151,14 @@ async def _load(base: str, path: str, clients: int, duration: float, start_at: f
         await asyncio.sleep(max(0.0, start_at - time.time()))
         stop = time.perf_counter() + duration
 
-        async def worker() -> None:
+        async def worker(n: int) -> None:
+            sep, i = "&" if "?" in path else "?", 0
             while time.perf_counter() < stop:
+                i += 1
+                url = f"{path}{sep}nocache={n}-{i}" if bust else path  # --bust: a new cache key every request
                 t0 = time.perf_counter()
                 try:
-                    async with client.get(path) as r:
+                    async with client.get(url) as r:
                         await r.read()  # the whole body
                         kind = None if r.status == 200 else str(r.status)
                 except (aiohttp.ClientError, TimeoutError) as exc:
@@ -163,7 +168,7 @@ async def _load(base: str, path: str, clients: int, duration: float, start_at: f
                     kinds[kind] = kinds.get(kind, 0) + 1
 
         started = time.perf_counter()
-        await asyncio.gather(*(worker() for _ in range(clients)))
+        await asyncio.gather(*(worker(n) for n in range(clients)))
         elapsed = time.perf_counter() - started
     return {"latencies": latencies, "kinds": kinds, "seconds": elapsed}
 
@@ -178,11 +183,11 @@ def _load_process(args: tuple) -> dict:
     return out
 
 
-def load(base: str, path: str, clients: int, duration: float, procs: int) -> dict:
+def load(base: str, path: str, clients: int, duration: float, procs: int, bust: bool = False) -> dict:
     """``clients`` closed-loop clients spread over ``procs`` load processes, started together."""
     start_at = time.time() + 1.5
     shares = [clients // procs + (1 if i < clients % procs else 0) for i in range(procs)]
-    jobs = [(base, path, n, duration, start_at) for n in shares if n]
+    jobs = [(base, path, n, duration, start_at, bust) for n in shares if n]
     with mp.get_context("spawn").Pool(len(jobs)) as pool:
         parts = pool.map(_load_process, jobs)
     lat = np.array([x for p in parts for x in p["latencies"]]) * 1000
@@ -209,6 +214,9 @@ def main() -> None:
     )
     ap.add_argument("--access-log", action=argparse.BooleanOptionalAction, default=True,
                     help="uvicorn's access log (pioneer serve's default: on; written to /dev/null here)")  # fmt: skip
+    ap.add_argument("--bust", action="store_true",
+                    help="add a unique query parameter to every request: the public response cache never hits "
+                         "(measures the app itself, in-process memo warm)")  # fmt: skip
     ap.add_argument("--home", type=Path, default=ROOT / "benchmarks" / "out" / "web-home")
     ap.add_argument("--only", help="comma-separated target names (default: all)")
     ap.add_argument("--json", type=Path)
@@ -228,7 +236,7 @@ def main() -> None:
               f"{'errors':>6s} {'srv cpu':>7s} {'cli cpu':>7s} {'load1':>5s}")  # fmt: skip
         for name, path in targets.items():
             cpu0, _ = server_usage(proc.pid)
-            r = load(base, path, args.clients, args.duration, args.procs)
+            r = load(base, path, args.clients, args.duration, args.procs, args.bust)
             cpu1, rss = server_usage(proc.pid)
             r["server_cpu_s"], r["server_peak_rss_mib"] = round(cpu1 - cpu0, 1), round(rss, 1)
             r["load_avg"] = [round(x, 2) for x in os.getloadavg()]
@@ -245,7 +253,7 @@ def main() -> None:
     if args.json:
         args.json.write_text(json.dumps({"clients": args.clients, "duration": args.duration,
                                          "workers": args.workers, "procs": args.procs,
-                                         "access_log": args.access_log, "results": results},
+                                         "access_log": args.access_log, "bust": args.bust, "results": results},
                                         indent=1))  # fmt: skip
 
 
