@@ -48,6 +48,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from pioneer.errors import InputError
+from pioneer.lake import onepass
 from pioneer.lake.layouts import (
     AIR_ITEMS,
     AIR_RANGES,
@@ -93,6 +94,7 @@ def try_fast(
     status: str | None = None,
     known_stations: Mapping[str, str] | None = None,
     accept_valid: bool = False,
+    import_ready: Callable[[], bool] | None = None,
 ) -> FastResult | None:
     """Ingest ``path`` by the DuckDB-native route into ``stage`` (see module docstring); ``None`` = not sure,
     use the general path (nothing usable is left in ``stage`` then).
@@ -119,9 +121,28 @@ def try_fast(
     needed = [s for g, s in lay.columns.items() if g not in lay.constants and g not in lay.item_columns()]
     if lay.time.parts:
         needed += list(lay.time.parts.values())
+    if lay.name != "wide":  # the general path requires every item column unless the layout is ``wide``
+        needed += list(lay.item_columns().values())
     if not items or any(s not in header for s in needed):
         return None  # schema problems: the general path reports them
     stage.mkdir(parents=True, exist_ok=True)
+    enc = "utf-8-sig" if bom else "utf-8"
+    done = onepass.one_pass(
+        path,
+        lay=lay,
+        header=header,
+        items=items,
+        data_start=(3 if bom else 0) + len(line) + 1,
+        stage=stage,
+        import_id=import_id,
+        known=known_stations,
+        ready=import_ready,
+    )
+    if done is onepass.STOP:
+        return None
+    if isinstance(done, tuple):
+        n, files = done
+        return FastResult(lay, enc, n, files, None, n)
     tmp = stage / f"duckdb-{uuid.uuid4().hex}"
     con = duckdb.connect(
         config={

@@ -178,6 +178,7 @@ def ingest_file(
                     status=status,
                     known_stations=known_stations,
                     accept_valid=accept_valid,
+                    import_ready=sha_of.done,
                 )
             except OSError:
                 fast = None

@@ -1,0 +1,487 @@
+"""One-pass ingest of a clean wide air CSV: parse once, check while parsing, write the lake's Parquet once.
+
+:mod:`pioneer.lake.fast` calls :func:`one_pass` first for a UTF-8 wide air file on a local lake. It gives up
+(returns ``None``; the caller deletes what it staged and runs the DuckDB route of :mod:`pioneer.lake.fast`, which
+in turn hands doubtful files to the general path) as soon as it is not *sure* the general path
+(:mod:`pioneer.lake.readers` + :mod:`pioneer.lake.validate`) would accept every row and store the same values.
+So it never produces an error report itself: located errors always come from the general rules.
+
+How (memory stays bounded: the file is read in pieces of :data:`PIECE` bytes):
+
+1. **Pieces with row numbers.** The data part of the file (after the header line) is read sequentially and cut
+   after the last line break of each piece. A piece holding a quote character goes to the other routes (a
+   quoted field could hold a line break, so a cut could split a record); so does a piece that is not UTF-8.
+   Without quotes every line break ends a record, so the pieces hold whole records, in order, and the
+   record index of a row is a running offset: ``row = offset + index + 2`` (header = row 1), as the general
+   reader numbers them (pyarrow, blank lines skipped, the same options). A wrong number of fields fails the
+   read → other routes.
+2. **Parse** each piece with pyarrow's multithreaded CSV reader (in a background thread, a few pieces ahead):
+   item columns ``float64`` with the layout's missing markers as nulls; station, city, city name and time
+   as dictionary-encoded text, exactly as written. Dictionary values are few (stations, hours), so every key
+   and time rule of the general path runs *on the distinct values*, with the general path's own SQL
+   expressions (trim, ``NULLIF``, station renames, registry, the time parser with zones and ``24:00``) in a
+   small DuckDB connection, and the stored station, city, city name and time are those expressions' results.
+3. **Checks while parsing** (any doubt → give up): keys (empty/unknown station, 6-digit city code, registry
+   membership and city), time (empty, unparsable, not on the hour), values (non-finite, plausibility range
+   after unit conversion, via min/max per piece), duplicate station-hours (one byte per station × hour in a
+   numpy array: a station-hour seen before, or fewer new marks than rows, is a duplicate).
+4. **Write once**: each checked piece is written as one row group to the import's staging file of its
+   partition year (``air-<year>.parquet``, pyarrow ``ParquetWriter``), rows in source order. The caller moves
+   the files into their partitions and writes the provenance record (the commit point); when a later piece
+   turns out doubtful, the staged files are discarded and nothing is committed.
+
+Number parsing: pyarrow reads a cell as a number only where DuckDB's ``TRY_CAST(… AS DOUBLE)`` (the general
+path's parser) gives the same double — tested on generated spellings in ``tests/unit/lake/test_lake_onepass.py``;
+a cell pyarrow cannot read (blanks inside a marker, ``1_000``…) makes the read fail → other routes.
+
+Parquet encodings (values unchanged; see docs/performance.md "Lake ingest"): text columns dictionary-encoded
+(from the dictionaries the reader built), ``row`` and ``time`` DELTA_BINARY_PACKED, item values
+BYTE_STREAM_SPLIT, zstd level 1; min/max statistics for ``row``, ``time`` and the items (the columns a query
+prunes on), not for the dictionary-encoded text columns (no pruning use in a time-ordered file, and pyarrow
+computes them slowly from dictionary arrays).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import deque
+from collections.abc import Callable, Iterator, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
+
+from pioneer.lake.layouts import AIR_ITEMS, AIR_RANGES, CONVERSIONS, Layout
+from pioneer.lake.validate import _Sql, lit
+
+#: Bytes of CSV read and parsed at a time (one row group of the stored file per piece).
+PIECE = 1 << 23
+#: Pieces being parsed or parsed ahead of the checks at most (memory: ≈ 2 × PIECE each).
+AHEAD = 6
+#: Parser threads (each parses whole pieces; the 2-core target machine).
+WORKERS = 2
+#: Checked rows held (not yet written) at most while the file is still being hashed for the import id.
+MAX_WAITING = 4_000_000
+#: At most this many station × hour cells in the duplicate map (1 byte each); beyond → other routes.
+MAX_CELLS = 1 << 26
+#: Writer options of the stored files (see module docstring).
+COMPRESSION = "zstd"
+COMPRESSION_LEVEL = 1
+
+STOP = object()  # returned when ``import_id()`` said stop (the file is already imported)
+
+_DICT = pa.dictionary(pa.int32(), pa.string())
+_HOUR_US = 3_600_000_000
+
+
+class _Doubt(Exception):
+    """Not sure the general path would store the same: leave the file to the other routes."""
+
+
+def one_pass(
+    path: Path,
+    *,
+    lay: Layout,
+    header: list[str],
+    items: dict[str, str],
+    data_start: int,
+    stage: Path,
+    import_id: Callable[[], str | None],
+    known: Mapping[str, str] | None,
+    ready: Callable[[], bool] | None = None,
+) -> tuple[int, dict[int, Path]] | object | None:
+    """Ingest ``path`` in one pass into ``stage`` (see module docstring): (rows, {year: staged file}), ``None``
+    (not sure: use the other routes; files this call staged are removed) or :data:`STOP`."""
+    t = lay.time
+    if t.parts or not t.hourly or t.column is None or lay.columns.get("time") is None:
+        return None
+    if any(m != m.strip(" ") for m in lay.missing):
+        return None  # a marker with blanks: the general path compares trimmed cells, pyarrow whole cells
+    run = _Run(path, lay, header, items, data_start, stage, known)
+    try:
+        return run.go(import_id, ready or (lambda: True))
+    except (_Doubt, pa.ArrowException, UnicodeDecodeError, duckdb.Error, OSError, ValueError, KeyError):
+        return None
+    finally:
+        run.close()
+
+
+class _Run:
+    def __init__(
+        self,
+        path: Path,
+        lay: Layout,
+        header: list[str],
+        items: dict[str, str],
+        data_start: int,
+        stage: Path,
+        known: Mapping[str, str] | None,
+    ) -> None:
+        self.path, self.lay, self.header, self.items = path, lay, header, items
+        self.data_start, self.stage, self.known = data_start, stage, known
+        self.con = duckdb.connect(config={"threads": 1})
+        self.con.execute("SET enable_progress_bar = false")
+        c = lay.columns
+        self.st_col, self.time_col = c["station"], c["time"]
+        self.has_city = "city" in c and "city" not in lay.constants
+        self.ci_col = c["city"] if self.has_city else None
+        self.cn_col = c.get("city_name")
+        self.factors = {}
+        for g in items:
+            target = AIR_ITEMS[g]
+            source = lay.units.get(g, target)
+            self.factors[g] = 1.0 if source == target else CONVERSIONS[(source, target)]
+        self.ranges = {g: lay.ranges.get(g, AIR_RANGES[g]) for g in items}
+        # caches: raw dictionary value → stored value (computed once per distinct value)
+        self.stations: dict[str, str] = {}
+        self.cities: dict[str, str | None] = {}
+        self.names: dict[str, str | None] = {}
+        self.times: dict[str, int] = {}
+        self.sid: dict[str, int] = {}  # stored station → dense number (duplicate map column)
+        self.seen = np.zeros((0, 0), dtype=np.bool_)
+        self.h0 = 0
+        self.marks = 0
+        self.writers: dict[int, pq.ParquetWriter] = {}
+        self.files: dict[int, Path] = {}
+        self.stop = threading.Event()
+        self.n = self.written = 0
+        self.ident: str | None = None
+        self.waiting: list[tuple[int, pa.Table]] = []
+        needed = [self.st_col, self.time_col, *items.values()]
+        types: dict[str, pa.DataType] = {self.st_col: _DICT, self.time_col: _DICT}
+        for col in (self.ci_col, self.cn_col):
+            if col is not None:
+                needed.append(col)
+                types[col] = _DICT
+        types.update(dict.fromkeys(items.values(), pa.float64()))
+        self.convert = pacsv.ConvertOptions(
+            include_columns=list(dict.fromkeys(needed)),
+            column_types=types,
+            null_values=list(lay.missing),
+            strings_can_be_null=False,
+            quoted_strings_can_be_null=False,
+        )
+        self.pool = ThreadPoolExecutor(WORKERS)
+        self.known = None if known is None else {k: str(v) for k, v in known.items()}
+        if "city" in lay.constants:
+            const = lay.constants["city"]
+            if not self._sql1("regexp_full_match(x, '\\d{6}')", [const])[0]:
+                raise _Doubt
+            self.const_city: str | None = const
+        else:
+            self.const_city = None
+
+    # ---- driver --------------------------------------------------------------------------------------------
+    def go(
+        self, import_id: Callable[[], str | None], ready: Callable[[], bool]
+    ) -> tuple[int, dict[int, Path]] | object | None:
+        pending: deque[Future[pa.Table]] = deque()
+        for view in self._pieces():
+            pending.append(self.pool.submit(self._parse, view))
+            while len(pending) >= AHEAD or (pending and pending[0].done()):
+                if self._take(pending.popleft().result(), import_id, ready) is STOP:
+                    return STOP
+        while pending:
+            if self._take(pending.popleft().result(), import_id, ready) is STOP:
+                return STOP
+        if self.n == 0:
+            return None
+        if self._flush(import_id) is STOP:
+            return STOP
+        for w in self.writers.values():
+            w.close()
+        self.writers.clear()
+        return self.n, dict(sorted(self.files.items()))
+
+    def _take(self, tab: pa.Table, import_id: Callable[[], str | None], ready: Callable[[], bool]) -> object:
+        """Check one parsed piece; write it (and what waited) once the import id is known."""
+        if tab.num_rows == 0:
+            return None
+        self.waiting += self._check(tab, self.n)
+        self.n += tab.num_rows
+        if self.ident is None and not ready() and self.n - self.written < MAX_WAITING:
+            return None  # the file is still being hashed: keep checking, write later
+        return self._flush(import_id)
+
+    def _flush(self, import_id: Callable[[], str | None]) -> object:
+        if self.ident is None:
+            self.ident = import_id()  # waits for the file's sha256 (hashed meanwhile by the caller)
+            if self.ident is None:
+                return STOP
+        for year, part in self.waiting:
+            self._write(year, part, self.ident)
+        self.waiting.clear()
+        self.written = self.n
+        return None
+
+    def close(self) -> None:
+        self.stop.set()
+        self.pool.shutdown(wait=True, cancel_futures=True)
+        for w in self.writers.values():
+            w.close()
+        if self.writers:  # gave up half-way: nothing staged may be committed
+            for f in self.files.values():
+                f.unlink(missing_ok=True)
+            self.files.clear()
+        self.con.close()
+
+    # ---- reading and parsing -------------------------------------------------------------------------------
+    def _pieces(self) -> Iterator[memoryview]:
+        """The data part of the file in pieces of whole lines (≈ :data:`PIECE` bytes), checked for quotes and
+        UTF-8 (:class:`_Doubt` otherwise)."""
+        with self.path.open("rb", buffering=0) as f:
+            f.seek(self.data_start)
+            carry = b""
+            while not self.stop.is_set():
+                block = f.read(PIECE)
+                if not block:
+                    if carry:
+                        yield self._clean(carry, len(carry))
+                    return
+                data = carry + block if carry else block
+                cut = data.rfind(b"\n") + 1
+                if cut == 0:
+                    carry = data
+                    continue
+                yield self._clean(data, cut)
+                carry = data[cut:]
+
+    @staticmethod
+    def _clean(data: bytes, cut: int) -> memoryview:
+        if data.find(b'"', 0, cut) >= 0:
+            raise _Doubt  # quoted fields: a line break may sit inside one
+        view = memoryview(data)[:cut]
+        if not data.isascii():
+            str(view, "utf-8")  # raises UnicodeDecodeError: not UTF-8 → other routes
+        return view
+
+    def _parse(self, view: memoryview) -> pa.Table:
+        """One piece as one block (one dictionary per text column), in a worker thread."""
+        return pacsv.read_csv(
+            pa.BufferReader(pa.py_buffer(view)),
+            pacsv.ReadOptions(use_threads=False, block_size=len(view) + 1, column_names=self.header),
+            pacsv.ParseOptions(newlines_in_values=False),
+            self.convert,
+        )
+
+    # ---- checks (main thread) --------------------------------------------------------------------------------
+    def _sql1(self, expr: str, values: list[str], col: str = "x") -> list[Any]:
+        """``expr`` over a one-column table of ``values`` (column ``col``), in order."""
+        self.con.register("vals", pa.table({col: pa.array(values, pa.string())}))
+        try:
+            return [r[0] for r in self.con.execute(f"SELECT {expr} FROM vals").fetchall()]
+        finally:
+            self.con.unregister("vals")
+
+    def _map(self, cache: dict[str, Any], dictionary: pa.Array, expr: str, col: str = "x") -> list[Any]:
+        raw = dictionary.to_pylist()  # distinct values of one piece (stations, hours), not data rows
+        new = [v for v in dict.fromkeys(raw) if v not in cache]
+        if new:
+            cache.update(zip(new, self._sql1(expr, new, col), strict=True))
+        return [cache[v] for v in raw]
+
+    def _station_dict(self, dictionary: pa.Array) -> list[str]:
+        lay = self.lay
+        if lay.station_names:  # the general path: LEFT JOIN names ON name = trimmed text
+            whens = " ".join(f"WHEN {lit(k)} THEN {lit(v)}" for k, v in lay.station_names.items())
+            expr = f"(CASE trim(x) WHEN '' THEN NULL {whens} END)"
+        else:
+            expr = "NULLIF(trim(x), '')"
+        stored = self._map(self.stations, dictionary, expr)
+        if any(s is None for s in stored):
+            raise _Doubt  # missing_key / unknown_station (station list)
+        if self.known is not None and any(s not in self.known for s in stored):
+            raise _Doubt  # unknown_station (registry)
+        return stored
+
+    def _check(self, tab: pa.Table, offset: int) -> list[tuple[int, pa.Table]]:
+        """The piece's stored columns, split by partition year; raises :class:`_Doubt` when unsure."""
+        if any(c.num_chunks > 1 for c in tab.columns):
+            tab = tab.unify_dictionaries()
+        n = tab.num_rows
+        cols: dict[str, pa.Array] = {}
+        cols["row"] = pa.array(np.arange(offset + 2, offset + 2 + n, dtype=np.int64))
+        st = tab[self.st_col].combine_chunks()
+        stations = self._station_dict(st.dictionary)
+        st_idx = st.indices.to_numpy(zero_copy_only=False)
+        cols["station"] = pa.DictionaryArray.from_arrays(st.indices, pa.array(stations, pa.string()))
+        cols["city"] = self._city(tab, st, stations, st_idx, n)
+        if self.cn_col is not None:
+            cn = tab[self.cn_col].combine_chunks()
+            names = self._map(self.names, cn.dictionary, "NULLIF(trim(x), '')")
+            cols["city_name"] = _dict_array(cn.indices, names)
+        else:
+            cols["city_name"] = _null_dict(n)
+        # time: the general path's expression on the distinct texts
+        tm = tab[self.time_col].combine_chunks()
+        ts, raw, _ = _Sql(self.con, self.lay, [self.time_col]).time_sql()
+        us = self._map(
+            self.times,
+            tm.dictionary,
+            f"CASE WHEN {raw} IS NULL OR {raw} = '' THEN NULL ELSE epoch_us({ts}) END",
+            self.time_col,
+        )
+        if any(u is None for u in us):
+            raise _Doubt  # missing_key (time) / time
+        us_dict = np.array(us, dtype=np.int64)
+        if (us_dict % _HOUR_US).any():
+            raise _Doubt  # not_on_hour
+        t_idx = tm.indices.to_numpy(zero_copy_only=False)
+        times = us_dict[t_idx]
+        cols["time"] = pa.array(times, pa.timestamp("us"))
+        self._duplicates(stations, st_idx, us_dict // _HOUR_US, t_idx)
+        for g, src in self.items.items():
+            v = tab[src].combine_chunks()
+            self._values(v, *self.ranges[g], self.factors[g])
+            cols[g] = v if self.factors[g] == 1.0 else pc.multiply(v, self.factors[g])
+        # partition year = the data day's year: year(time − 1 h) for hour-end labels
+        years = (us_dict - _HOUR_US).astype("datetime64[us]").astype("datetime64[Y]").astype(np.int64) + 1970
+        distinct = np.unique(years)
+        if len(distinct) == 1:
+            return [(int(distinct[0]), self._table(cols, n))]
+        row_years = years[t_idx]
+        out = []
+        whole = self._table(cols, n)
+        for y in distinct:
+            mask = pa.array(row_years == y)
+            out.append((int(y), whole.filter(mask)))
+        return out
+
+    @staticmethod
+    def _values(v: pa.Array, lo: float, hi: float, f: float) -> None:
+        """Every value finite and, × the unit factor, within [lo, hi] (the ``number`` and ``range`` rules), else
+        :class:`_Doubt`. First on the raw value buffer (null slots included: a superset of the values, so
+        passing there implies passing), exactly (nulls skipped) only when that fails."""
+        if len(v) == v.null_count:
+            return
+        raw = np.frombuffer(v.buffers()[1], dtype=np.float64, count=v.offset + len(v))[v.offset :]
+        if np.isfinite(raw).all() and raw.min() * f >= lo and raw.max() * f <= hi:
+            return
+        mm = pc.min_max(v)
+        mn, mx = mm["min"].as_py(), mm["max"].as_py()
+        if pc.any(pc.invert(pc.is_finite(v))).as_py() or mn * f < lo or mx * f > hi:
+            raise _Doubt  # number (non-finite) / range
+
+    def _city(
+        self, tab: pa.Table, st: pa.DictionaryArray, stations: list[str], st_idx: Any, n: int
+    ) -> pa.Array:
+        known = self.known
+        if self.const_city is not None:
+            if known is not None and any(known[s] != self.const_city for s in stations):
+                raise _Doubt  # city_mismatch
+            return _const_dict(self.const_city, n)
+        if self.ci_col is None:  # no city column: the registry's city, else none
+            if known is None:
+                return _null_dict(n)
+            return pa.DictionaryArray.from_arrays(
+                st.indices, pa.array([known[s] for s in stations], pa.string())
+            )
+        ci = tab[self.ci_col].combine_chunks()
+        cities = self._map(self.cities, ci.dictionary, "NULLIF(trim(x), '')")
+        ok = self._sql1("x IS NULL OR regexp_full_match(x, '\\d{6}')", cities)
+        if not all(ok):
+            raise _Doubt  # city_code
+        if known is not None:
+            if any(c is None for c in cities):
+                raise _Doubt  # the registry's city would fill it in per row
+            ci_idx = ci.indices.to_numpy(zero_copy_only=False)
+            pairs = np.unique(st_idx.astype(np.int64) * len(cities) + ci_idx)
+            if any(known[stations[p // len(cities)]] != cities[p % len(cities)] for p in pairs.tolist()):
+                raise _Doubt  # city_mismatch (on the distinct station-city pairs)
+        return _dict_array(ci.indices, cities)
+
+    def _duplicates(self, stations: list[str], st_idx: Any, hours: Any, t_idx: Any) -> None:
+        """Mark each row's station-hour; a mark already set, or fewer new marks than rows, is a duplicate."""
+        sid = np.array([self.sid.setdefault(s, len(self.sid)) for s in stations], dtype=np.int64)[st_idx]
+        h = hours[t_idx]
+        lo, hi = int(h.min()), int(h.max())
+        rows, width = self.seen.shape
+        if self.seen.size == 0 or lo < self.h0 or hi >= self.h0 + rows or len(self.sid) > width:
+            new_h0 = lo if self.seen.size == 0 else min(lo, self.h0)
+            new_rows = max(hi + 1, self.h0 + rows) - new_h0
+            new_width = max(width, 1 << max(len(self.sid) - 1, 1).bit_length())
+            if new_rows * new_width > MAX_CELLS:
+                raise _Doubt
+            grown = np.zeros((new_rows, new_width), dtype=np.bool_)
+            if self.seen.size:
+                grown[self.h0 - new_h0 : self.h0 - new_h0 + rows, :width] = self.seen
+            self.seen, self.h0 = grown, new_h0
+        region = self.seen[lo - self.h0 : hi - self.h0 + 1]
+        before = int(np.count_nonzero(region))
+        cells = (h - lo, sid)
+        if region[cells].any():
+            raise _Doubt  # a station-hour of an earlier piece again
+        region[cells] = True
+        if int(np.count_nonzero(region)) - before != len(h):
+            raise _Doubt  # a station-hour twice within this piece
+
+    # ---- writing -------------------------------------------------------------------------------------------
+    def _table(self, cols: dict[str, pa.Array], n: int) -> pa.Table:
+        # the general path's column order: present items, then the absent ones as NULL
+        out = {k: cols[k] for k in ("row", "station", "city", "city_name", "time")}
+        for g in self.items:
+            out[g] = cols[g]
+        for g in AIR_ITEMS:
+            if g not in self.items:
+                out[g] = pa.nulls(n, pa.float64())
+        return pa.table(out)
+
+    def _write(self, year: int, part: pa.Table, ident: str) -> None:
+        n = part.num_rows
+        part = (
+            part.append_column("status", _const_dict(self.lay.status, n))
+            .append_column("import_id", _const_dict(ident, n))
+            .append_column("sheet", _const_dict("", n))
+        )
+        w = self.writers.get(year)
+        if w is None:
+            out = self.stage / f"air-{year}.parquet"
+            self.files[year] = out
+            w = self.writers[year] = pq.ParquetWriter(
+                out,
+                part.schema,
+                compression=COMPRESSION,
+                compression_level=COMPRESSION_LEVEL,
+                use_dictionary=[
+                    c for c in part.column_names if pa.types.is_dictionary(part.schema.field(c).type)
+                ],
+                column_encoding={
+                    "row": "DELTA_BINARY_PACKED",
+                    "time": "DELTA_BINARY_PACKED",
+                    **dict.fromkeys(AIR_ITEMS, "BYTE_STREAM_SPLIT"),
+                },
+                write_statistics=["row", "time", *AIR_ITEMS],
+                store_schema=False,  # readers see plain text columns, as in the files of the other routes
+            )
+        w.write_table(part, row_group_size=max(n, 1))
+
+
+def _dict_array(indices: pa.Array, values: list[str | None]) -> pa.DictionaryArray:
+    """Dictionary array of ``values[indices]``; a ``None`` value becomes a null row (Parquet writers do not
+    take a null inside a dictionary)."""
+    if all(v is not None for v in values):
+        return pa.DictionaryArray.from_arrays(indices, pa.array(values, pa.string()))
+    kept = [v for v in values if v is not None]
+    remap = np.full(len(values), -1, dtype=np.int32)
+    remap[[i for i, v in enumerate(values) if v is not None]] = np.arange(len(kept), dtype=np.int32)
+    new = remap[indices.to_numpy(zero_copy_only=False)]
+    return pa.DictionaryArray.from_arrays(pa.array(new, mask=new < 0), pa.array(kept, pa.string()))
+
+
+def _const_dict(value: str, n: int) -> pa.DictionaryArray:
+    return pa.DictionaryArray.from_arrays(
+        pa.array(np.zeros(n, dtype=np.int32)), pa.array([value], pa.string())
+    )
+
+
+def _null_dict(n: int) -> pa.DictionaryArray:
+    return pa.DictionaryArray.from_arrays(pa.nulls(n, pa.int32()), pa.array([], pa.string()))
+
+
+__all__ = ["STOP", "one_pass"]

@@ -1,0 +1,274 @@
+"""The one-pass route (pioneer.lake.onepass) stores exactly what the general text path stores — values, row
+numbers, partition files — and leaves every doubtful file to the other routes (whose reports are the general
+path's). Pieces are made tiny here so that records, dictionaries, duplicates and years cross piece borders."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import pioneer.lake.ingest as ingest_mod
+from pioneer.lake import onepass
+from pioneer.lake.ingest import ingest
+from pioneer.lake.layouts import DEFAULT_MISSING
+from pioneer.lake.storage import Lake
+
+
+@pytest.fixture
+def one_pass_calls(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Per call of the one-pass route: 'done', 'stop' or 'gave up'; pieces of 64 bytes."""
+    monkeypatch.setattr(onepass, "PIECE", 64)
+    calls: list[str] = []
+    real = onepass.one_pass
+
+    def spy(*a, **k):  # type: ignore[no-untyped-def]
+        r = real(*a, **k)
+        calls.append("stop" if r is onepass.STOP else "done" if isinstance(r, tuple) else "gave up")
+        return r
+
+    monkeypatch.setattr(onepass, "one_pass", spy)
+    return calls
+
+
+def _stored(lake: Lake) -> list[tuple[str, pa.Table]]:
+    out = []
+    for rec in lake.committed():
+        for rel in rec["files"]:
+            out.append((rel.rsplit("/", 1)[0], pq.read_table(lake.path(rel)).drop_columns(["import_id"])))
+    return out
+
+
+def _general(lake: Lake, f: Path, monkeypatch: pytest.MonkeyPatch, **kw: object) -> ingest_mod.ImportResult:
+    with monkeypatch.context() as m:
+        m.setattr(ingest_mod, "try_fast", lambda *a, **k: None)
+        (r,) = ingest(f, lake=lake, **kw)  # type: ignore[arg-type]
+    return r
+
+
+def _same_as_general(f: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, **kw: object) -> None:
+    fast_lake, slow_lake = Lake(tmp_path / "fast"), Lake(tmp_path / "slow")
+    (rf,) = ingest(f, lake=fast_lake, **kw)  # type: ignore[arg-type]
+    rs = _general(slow_lake, f, monkeypatch, **kw)
+    assert (rf.status, rf.layout, rf.rows_read, rf.rows_accepted, rf.rows_rejected) == (
+        rs.status,
+        rs.layout,
+        rs.rows_read,
+        rs.rows_accepted,
+        rs.rows_rejected,
+    )
+    assert rf.errors.to_pylist() == rs.errors.to_pylist()
+    assert rf.record is not None and rs.record is not None
+    assert rf.record["encoding"] == rs.record["encoding"]
+    got, want = _stored(fast_lake), _stored(slow_lake)
+    assert [p for p, _ in got] == [p for p, _ in want]  # same partitions
+    for (_, g), (_, w) in zip(got, want, strict=True):
+        assert g.schema == w.schema  # plain text columns, timestamp[us], float64: as the general path's
+        assert g.equals(w), (g.to_pylist()[:3], w.to_pylist()[:3])
+    assert not fast_lake.list("_staging", recursive=True)
+
+
+def _wide(rows: list[str], head: str = "station,city,time,so2,no2,co,pm2_5") -> str:
+    return head + "\n" + "".join(r + "\n" for r in rows)
+
+
+ROWS = [
+    "1001A,110000,2013-12-31 22:00,5,20,0.8,30",
+    "1002A,120000,2013-12-31 22:00,6,,1.0,NA",
+    "1001A,110000,2013-12-31 23:00,7,22,0.9,31",
+    "1002A,120000,2013-12-31 23:00,8,23,,32",
+    "1001A,110000,2014-01-01 00:00,9,24,1.1,33",  # hour-end label: the data day 2013-12-31
+    "1002A,120000,2014-01-01T00:00,10,25,1.2,34",  # another spelling of the same hour
+    "1001A,110000,2014-01-01 01:00,11,-,1.3,35",
+    "1002A,120000,2014-01-01 01:00:00,12,27,1.4,",
+]
+
+
+def test_one_pass_matches_general_across_pieces_and_years(
+    make_file: Callable[..., Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, one_pass_calls: list[str]
+) -> None:
+    f = make_file("w.csv", _wide(ROWS))
+    _same_as_general(f, tmp_path, monkeypatch)
+    assert one_pass_calls == ["done"]
+    rows = pq.read_table(next(Lake(tmp_path / "fast").path(p) for p in _files(tmp_path / "fast", "2014")))
+    assert rows["row"].to_pylist() == [8, 9]  # source rows (header = 1) of the 2014 data day
+
+
+def _files(root: Path, year: str) -> list[str]:
+    lake = Lake(root)
+    return [f for rec in lake.committed() for f in rec["files"] if f"year={year}" in f]
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "kw"),
+    [
+        ("crlf_bom", "\ufeff" + _wide(ROWS).replace("\n", "\r\n"), {}),
+        ("blank_lines", _wide([*ROWS[:3], "", "", *ROWS[3:]]), {}),
+        ("no_final_newline", _wide(ROWS)[:-1], {}),
+        ("blanks_around_keys", _wide([" 1001A ,110000 ,2014-01-01 05:00 , 5 ,6,0.1,7"]), {}),
+        ("zone_and_24h", _wide(["1001A,110000,2014-01-01T24:00,5,6,0.1,7", "1002A,120000,2014-01-01T01:00Z,5,6,0,7"]), {}),
+        ("chinese_city_name", _wide(["1001A,北京,2014-01-01 05:00,5,6,0.1,7"], "station,city_name,time,so2,no2,co,pm2_5"), {}),
+        ("registry_city", _wide(["1001A,2014-01-01 05:00,5,6,0.1,7", "1002A,2014-01-01 05:00,5,6,0.1,7"], "station,time,so2,no2,co,pm2_5"), {"known_stations": {"1001A": "110000", "1002A": 120000}}),
+        ("registry_and_city", _wide(ROWS), {"known_stations": {"1001A": "110000", "1002A": "120000"}}),
+        ("empty_city", _wide(["1001A,,2014-01-01 05:00,5,6,0.1,7", "1002A,120000,2014-01-01 05:00,5,6,0.1,7"]), {}),
+        ("validated", _wide(ROWS), {"status": "validated"}),
+    ],
+)  # fmt: skip
+def test_one_pass_edge_spellings(
+    name: str,
+    text: str,
+    kw: dict[str, object],
+    make_file: Callable[..., Path],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    one_pass_calls: list[str],
+) -> None:
+    f = make_file(f"{name}.csv", text)
+    _same_as_general(f, tmp_path, monkeypatch, **kw)
+    assert one_pass_calls == ["done"]
+
+
+@pytest.mark.parametrize("base", ["base: wide\n", "medium: air\nshape: wide\n"])
+def test_one_pass_mapping_with_renames_and_units(
+    base: str,
+    make_file: Callable[..., Path],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    one_pass_calls: list[str],
+) -> None:
+    """A mapping with station renames, a constant city, a unit conversion and a start-of-hour label. Based on
+    ``wide`` it inherits the six item columns, which the general path then requires (schema errors): the
+    fast routes leave such a file to it."""
+    mapping = make_file(
+        "m.yaml",
+        f"name: renamed\n{base}columns: {{station: site, time: t, so2: SO2, co: CO}}\n"
+        "units: {co: ug/m3}\nconstants: {city: '110000'}\nstation_names: {Dongsi: 1003A, Tiantan: 1004A}\n"
+        "time: {label: start}\nmissing: ['NA', '']\n",
+    )
+    f = make_file(
+        "u.csv",
+        "site,t,SO2,CO\nDongsi,2014-01-01 00:00,5,800\nTiantan,2014-01-01 00:00,NA,1200\n"
+        "Dongsi,2014-01-01 01:00,6,\n",
+    )
+    _same_as_general(f, tmp_path, monkeypatch, mapping=mapping)
+    assert one_pass_calls == ([] if "base" in base else ["done"])
+
+
+BAD = {
+    "range": "1001A,110000,2014-01-02 10:00,5,9999,0.1,30",
+    "non_finite": "1001A,110000,2014-01-02 10:00,inf,20,0.1,30",
+    "off_hour": "1001A,110000,2014-01-02 10:30,5,20,0.1,30",
+    "missing_station": ",110000,2014-01-02 10:00,5,20,0.1,30",
+    "missing_time": "1001A,110000,,5,20,0.1,30",
+    "bad_time": "1001A,110000,2014-13-02 10:00,5,20,0.1,30",
+    "city_code": "1001A,11000X,2014-01-02 10:00,5,20,0.1,30",
+    "duplicate_other_piece": ROWS[0],
+    "duplicate_same_spelling_later": "1002A,120000,2014-01-01 00:00,10,25,1.2,34",
+    "not_a_number": "1001A,110000,2014-01-02 10:00,5,abc,0.1,30",
+    "marker_with_blank": "1001A,110000,2014-01-02 10:00,5, NA,0.1,30",
+    "fields": "1001A,110000,2014-01-02 10:00,5,20",
+    "quoted": '"1001A",110000,2014-01-02 10:00,5,20,0.1,30',
+}
+
+
+@pytest.mark.parametrize("accept_valid", [False, True])
+@pytest.mark.parametrize("case", sorted(BAD))
+def test_doubtful_rows_leave_the_file_to_the_other_routes(
+    case: str,
+    accept_valid: bool,
+    make_file: Callable[..., Path],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    one_pass_calls: list[str],
+) -> None:
+    """The doubtful row comes last (after several pieces were staged): the staged files are discarded, and the
+    report, stored rows and rejects are the general path's."""
+    f = make_file("bad.csv", _wide([*ROWS, BAD[case]]))
+    _same_as_general(f, tmp_path, monkeypatch, accept_valid=accept_valid)
+    assert one_pass_calls == ["gave up"]
+
+
+def test_registry_violations_go_to_the_other_routes(
+    make_file: Callable[..., Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, one_pass_calls: list[str]
+) -> None:
+    f = make_file("w.csv", _wide(ROWS))
+    for known in ({"1001A": "110000"}, {"1001A": "110000", "1002A": "130000"}):
+        _same_as_general(f, tmp_path / str(len(one_pass_calls)), monkeypatch, known_stations=known)
+    assert one_pass_calls == ["gave up", "gave up"]
+
+
+def test_not_utf8_goes_to_the_other_routes(
+    make_file: Callable[..., Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, one_pass_calls: list[str]
+) -> None:
+    f = make_file(
+        "g.csv",
+        _wide(["1001A,北京,2014-01-01 05:00,5,6,0.1,7"], "station,city_name,time,so2,no2,co,pm2_5"),
+        "gb18030",
+    )
+    _same_as_general(f, tmp_path, monkeypatch)
+    assert one_pass_calls in ([], ["gave up"])  # fmt: skip
+
+
+def test_already_imported_stops_the_one_pass_route(
+    make_file: Callable[..., Path], lake: Lake, one_pass_calls: list[str]
+) -> None:
+    f = make_file("w.csv", _wide(ROWS))
+    (a,) = ingest(f, lake=lake)
+    (b,) = ingest(f, lake=lake)
+    assert (a.status, b.status, b.import_id) == ("committed", "already_imported", a.import_id)
+    assert one_pass_calls == ["done", "stop"]
+    assert not lake.list("_staging", recursive=True)
+    assert len(lake.list("air", recursive=True)) == 2  # 2013 and 2014, once
+
+
+# --- number spellings: pyarrow's reading of a cell equals the general path's TRY_CAST -------------------------
+
+_CELL = st.text(alphabet="0123456789.+-eEinfatyINFATY_ \t/NLul", max_size=12)
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(cells=st.lists(_CELL, min_size=1, max_size=8))
+def test_pyarrow_numbers_equal_the_general_casts(cells: list[str]) -> None:
+    """Where pyarrow reads a cell as a number (missing markers as null), DuckDB's general-path expression —
+    ``CASE WHEN trim(x) IN markers THEN NULL ELSE TRY_CAST(trim(x) AS DOUBLE) END`` — gives the same double
+    (bit for bit, -0.0 included); a null is a missing marker there too. Where pyarrow fails, the one-pass route
+    gives the file up, so only this direction matters."""
+    con = duckdb.connect()
+    markers = ", ".join("'" + m.replace("'", "''") + "'" for m in DEFAULT_MISSING)
+    for cell in cells:
+        try:
+            got = pacsv.read_csv(
+                pa.py_buffer(("v\n" + cell + "\n").encode()),
+                convert_options=pacsv.ConvertOptions(
+                    column_types={"v": pa.float64()}, null_values=list(DEFAULT_MISSING)
+                ),
+            )["v"].to_pylist()
+        except pa.ArrowInvalid:
+            continue
+        if not got:  # a blank line: no record (the general reader skips it too)
+            continue
+        (value,) = got
+        (want,) = con.execute(
+            f"SELECT CASE WHEN trim(x) IN ({markers}) THEN NULL ELSE TRY_CAST(trim(x) AS DOUBLE) END "
+            "FROM (SELECT ? AS x)",
+            [cell],
+        ).fetchone()  # type: ignore[misc]
+        if value is None:
+            assert want is None, cell
+        elif math.isfinite(value):
+            assert want is not None and math.copysign(1, want) == math.copysign(1, value), cell
+            assert want == value, cell
+    con.close()
+
+
+@pytest.mark.parametrize("cell", ["1e3", ".5", "5.", "+5", "-0", "007", "1E-2", " 17", "17 ", "\t17", "0.1"])
+def test_number_spellings_examples(cell: str) -> None:
+    test_pyarrow_numbers_equal_the_general_casts.hypothesis.inner_test([cell])  # type: ignore[attr-defined]
