@@ -259,3 +259,24 @@ def test_static_files_from_memory(client):
     assert client.get("/static/../app.py").status_code == 404
     assert client.get("/static/nope.js").status_code == 404
     assert client.head("/static/app.css").status_code == 200
+
+
+def test_concurrent_misses_compute_once(own):
+    """Concurrent anonymous requests of one key while it is being computed wait for that computation."""
+    import asyncio
+
+    import httpx
+
+    _, app, _ = own
+    layer = middleware(app)
+
+    async def burst() -> list[httpx.Response]:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1") as c:
+            return await asyncio.gather(*(c.get("/zones/BJ-110000") for _ in range(6)))
+
+    layer.clear()
+    misses = layer.misses
+    answers = asyncio.run(burst())
+    assert {r.status_code for r in answers} == {200} and len({r.content for r in answers}) == 1
+    assert layer.misses == misses + 1
