@@ -17,8 +17,10 @@ The data version (:class:`DataVersion`) changes at every committed write that ca
   whenever the database file is unlocked after having been modified", sqlite.org/fileformat2.html §1.3.7): it
   sees commits of every process — other uvicorn workers, ``pioneer`` commands, tests writing through their own
   engine. In WAL mode that counter is not maintained, so then (and for PostgreSQL or an in-memory SQLite) a SQL
-  fingerprint of the tables the public answers read is used as well: count and largest id of values, targets,
-  zone transitions and divisions, count and latest ``updated_at`` of zones.
+  fingerprint of the tables the public answers read is used instead, read at every request: count and largest
+  id of values, targets, zone transitions and divisions, count and latest ``updated_at`` of zones. Its limit: on
+  a SQLite database without the counter, a value replaced under the same key by *another process* keeps count
+  and largest id when the deleted row had the largest id (PostgreSQL sequences never reuse ids).
 
 Order of reads: the version is read before the answer is computed, so an answer is never stored under a newer
 version than the data it was computed from.
@@ -49,10 +51,9 @@ from starlette.responses import FileResponse, Response
 from starlette.staticfiles import NotModifiedResponse, StaticFiles
 
 from pioneer.assessment.standing import hide_ranks_default
+from pioneer.web.deps import LANG_COOKIE, SESSION_COOKIE
 from pioneer.web.i18n import language
 
-SESSION_COOKIE = "pioneer_session"
-LANG_COOKIE = "pioneer_lang"
 PUBLIC_PATHS = re.compile(
     r"^/(?:|rankings|zones/[^/]+"
     r"|api/v1/(?:overview|rankings|indicators|indicators/[^/]+|assessments|zones/[^/]+/(?:indicators|trends)))$"
@@ -70,9 +71,8 @@ class DataVersion:
         self.generation = 0
         self._counter = itertools.count(1)
         url = engine.url
-        self.url = url.render_as_string(
-            hide_password=True
-        )  # two databases in one process never share a version
+        # the URL is part of the version: two databases in one process (tests) never share one
+        self.url = url.render_as_string(hide_password=True)
         db = url.database if url.get_backend_name() == "sqlite" else None
         self.sqlite_file = Path(db) if db and db != ":memory:" and not db.startswith("file:") else None
         event.listen(engine, "before_cursor_execute", self._mark)

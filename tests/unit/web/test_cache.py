@@ -280,3 +280,21 @@ def test_concurrent_misses_compute_once(own):
     answers = asyncio.run(burst())
     assert {r.status_code for r in answers} == {200} and len({r.content for r in answers}) == 1
     assert layer.misses == misses + 1
+
+
+def test_generation_counts_the_apps_own_writes_only(own):
+    """Read-only requests leave the in-process counter alone; a committed write through the app's engine
+    raises it; a rolled-back write does not."""
+    client, app, _ = own
+    version = middleware(app).version
+    gen = version.generation
+    for path in ("/api/v1/overview", "/zones/BJ-110000", "/api/v1/zones?limit=5"):
+        assert client.get(path).status_code == 200
+    assert version.generation == gen
+    token_for(app, "viewer")  # creates an API token: a committed INSERT
+    assert version.generation > gen
+    gen = version.generation
+    with app.state.session_factory() as session:
+        session.execute(delete(LoginAttempt))
+        session.rollback()
+    assert version.generation == gen
