@@ -61,7 +61,7 @@ from pioneer.lake.layouts import AIR_ITEMS, AIR_RANGES, CONVERSIONS, Layout
 from pioneer.lake.validate import _Sql, lit
 
 #: Bytes of CSV read and parsed at a time (one row group of the stored file per piece).
-PIECE = 1 << 23
+PIECE = 1 << 24
 #: Pieces being parsed or parsed ahead of the checks at most (memory: ≈ 2 × PIECE each).
 AHEAD = 6
 #: Parser threads (each parses whole pieces; the 2-core target machine).
@@ -140,7 +140,7 @@ class _Run:
         self.ranges = {g: lay.ranges.get(g, AIR_RANGES[g]) for g in items}
         # caches: raw dictionary value → stored value (computed once per distinct value)
         self.stations: dict[str, str] = {}
-        self.cities: dict[str, str | None] = {}
+        self.cities: dict[str, dict[str, Any]] = {}
         self.names: dict[str, str | None] = {}
         self.times: dict[str, int] = {}
         self.sid: dict[str, int] = {}  # stored station → dense number (duplicate map column)
@@ -383,10 +383,15 @@ class _Run:
                 st.indices, pa.array([known[s] for s in stations], pa.string())
             )
         ci = tab[self.ci_col].combine_chunks()
-        cities = self._map(self.cities, ci.dictionary, "NULLIF(trim(x), '')")
-        ok = self._sql1("x IS NULL OR regexp_full_match(x, '\\d{6}')", cities)
-        if not all(ok):
+        checked = self._map(  # the stored city and whether it passes ``city_code``, once per distinct text
+            self.cities,
+            ci.dictionary,
+            "{'c': NULLIF(trim(x), ''), 'ok': NULLIF(trim(x), '') IS NULL OR "
+            "regexp_full_match(NULLIF(trim(x), ''), '\\d{6}')}",
+        )
+        if not all(c["ok"] for c in checked):
             raise _Doubt  # city_code
+        cities = [c["c"] for c in checked]
         if known is not None:
             if any(c is None for c in cities):
                 raise _Doubt  # the registry's city would fill it in per row
@@ -397,7 +402,7 @@ class _Run:
         return _dict_array(ci.indices, cities)
 
     def _duplicates(self, stations: list[str], st_idx: Any, hours: Any, t_idx: Any) -> None:
-        """Mark each row's station-hour; a mark already set, or fewer new marks than rows, is a duplicate."""
+        """Mark each row's station-hour (the ``duplicate`` rules): fewer new marks than rows is a duplicate."""
         sid = np.array([self.sid.setdefault(s, len(self.sid)) for s in stations], dtype=np.int64)[st_idx]
         h = hours[t_idx]
         lo, hi = int(h.min()), int(h.max())
@@ -412,14 +417,13 @@ class _Run:
             if self.seen.size:
                 grown[self.h0 - new_h0 : self.h0 - new_h0 + rows, :width] = self.seen
             self.seen, self.h0 = grown, new_h0
-        region = self.seen[lo - self.h0 : hi - self.h0 + 1]
+        width = self.seen.shape[1]
+        flat = self.seen.reshape(-1)  # a view: the array is C-contiguous
+        region = flat[(lo - self.h0) * width : (hi - self.h0 + 1) * width]
         before = int(np.count_nonzero(region))
-        cells = (h - lo, sid)
-        if region[cells].any():
-            raise _Doubt  # a station-hour of an earlier piece again
-        region[cells] = True
+        flat[(h - self.h0) * width + sid] = True
         if int(np.count_nonzero(region)) - before != len(h):
-            raise _Doubt  # a station-hour twice within this piece
+            raise _Doubt  # a station-hour seen before (this piece or an earlier one)
 
     # ---- writing -------------------------------------------------------------------------------------------
     def _table(self, cols: dict[str, pa.Array], n: int) -> pa.Table:
