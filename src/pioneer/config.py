@@ -13,8 +13,8 @@ class Settings(BaseSettings):
     home: Path = Path("pioneer-data")
     database_url: str | None = None
     lake_url: str | None = None
-    duckdb_memory_limit: str = "1500MB"
-    """DuckDB's working-memory cap for batch computations; beyond it DuckDB spills to disk (peak RSS stays ≈2 GB)."""
+    duckdb_memory_limit: str = "1000MB"
+    """DuckDB's working-memory cap for batch computations; beyond it DuckDB spills to disk (the national-year calculator peaks at ≈1.5 GB)."""
 
     @property
     def database(self) -> str:
