@@ -177,6 +177,7 @@ def main() -> None:
                 f"pioneer ingest of the copy with bad rows (rejected, located errors): {r['seconds']:.2f} s, "
                 f"peak RSS {r['peak_rss'] / 2**20:,.0f} MiB, CPU {r['cpu']:.1f} s"
             )
+        print(f"load average after the runs: {', '.join(f'{x:.1f}' for x in os.getloadavg())} (1, 5, 15 min)")
         p, q = best["pandas"], best["pioneer"]
         ratio = p["seconds"] / q["seconds"]
         print(

@@ -35,10 +35,11 @@ path's parser) gives the same double — tested on generated spellings in ``test
 a cell pyarrow cannot read (blanks inside a marker, ``1_000``…) makes the read fail → other routes.
 
 Parquet encodings (values unchanged; see docs/performance.md "Lake ingest"): text columns dictionary-encoded
-(from the dictionaries the reader built), ``row`` and ``time`` DELTA_BINARY_PACKED, item values
-BYTE_STREAM_SPLIT, zstd level 1; min/max statistics for ``row``, ``time`` and the items (the columns a query
-prunes on), not for the dictionary-encoded text columns (no pruning use in a time-ordered file, and pyarrow
-computes them slowly from dictionary arrays).
+(from the dictionaries the reader built), item values dictionary-encoded (few distinct values; plain when a
+page's dictionary grows too large), ``row`` and ``time`` DELTA_BINARY_PACKED (both readable by DuckDB and by
+Spark's vectorised reader; BYTE_STREAM_SPLIT is not, in Spark 4.0), zstd level 1; min/max statistics for
+``row``, ``time`` and the items (the columns a query prunes on), not for the dictionary-encoded text columns
+(no pruning use in a time-ordered file, and pyarrow computes them slowly from dictionary arrays).
 """
 
 from __future__ import annotations
@@ -452,14 +453,10 @@ class _Run:
                 part.schema,
                 compression=COMPRESSION,
                 compression_level=COMPRESSION_LEVEL,
-                use_dictionary=[
-                    c for c in part.column_names if pa.types.is_dictionary(part.schema.field(c).type)
-                ],
-                column_encoding={
-                    "row": "DELTA_BINARY_PACKED",
-                    "time": "DELTA_BINARY_PACKED",
-                    **dict.fromkeys(AIR_ITEMS, "BYTE_STREAM_SPLIT"),
-                },
+                # dictionary pages for text and values (few distinct), DELTA for the two ordered integer columns;
+                # no BYTE_STREAM_SPLIT: Spark 4.0's vectorised reader does not read it (the PySpark query path)
+                use_dictionary=[c for c in part.column_names if c not in ("row", "time")],
+                column_encoding={"row": "DELTA_BINARY_PACKED", "time": "DELTA_BINARY_PACKED"},
                 write_statistics=["row", "time", *AIR_ITEMS],
                 store_schema=False,  # readers see plain text columns, as in the files of the other routes
             )
