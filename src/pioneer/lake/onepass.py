@@ -25,7 +25,7 @@ How (memory stays bounded: the file is read in pieces of :data:`PIECE` bytes):
    membership and city), time (empty, unparsable, not on the hour), values (non-finite, plausibility range
    after unit conversion, via min/max per piece), duplicate station-hours (one byte per station × hour in a
    numpy array: a station-hour seen before, or fewer new marks than rows, is a duplicate).
-4. **Write once**: each checked piece is written as one row group to the import's staging file of its
+4. **Write once**: each checked piece is written (by a writer thread, in order) as one row group to the import's staging file of its
    partition year (``air-<year>.parquet``, pyarrow ``ParquetWriter``), rows in source order. The caller moves
    the files into their partitions and writes the provenance record (the commit point); when a later piece
    turns out doubtful, the staged files are discarded and nothing is committed.
@@ -67,6 +67,8 @@ PIECE = 1 << 24
 AHEAD = 6
 #: Parser threads (each parses whole pieces; the 2-core target machine).
 WORKERS = 2
+#: Checked pieces queued for the writer thread at most.
+WRITE_AHEAD = 3
 #: Checked rows held (not yet written) at most while the file is still being hashed for the import id.
 MAX_WAITING = 4_000_000
 #: At most this many station × hour cells in the duplicate map (1 byte each); beyond → other routes.
@@ -169,6 +171,8 @@ class _Run:
             quoted_strings_can_be_null=False,
         )
         self.pool = ThreadPoolExecutor(WORKERS)
+        self.wpool = ThreadPoolExecutor(1)  # the Parquet writer: one thread, pieces in order
+        self.writes: deque[Future[None]] = deque()
         self.known = None if known is None else {k: str(v) for k, v in known.items()}
         if "city" in lay.constants:
             const = lay.constants["city"]
@@ -195,6 +199,8 @@ class _Run:
             return None
         if self._flush(import_id) is STOP:
             return STOP
+        while self.writes:
+            self.writes.popleft().result()
         for w in self.writers.values():
             w.close()
         self.writers.clear()
@@ -215,8 +221,10 @@ class _Run:
             self.ident = import_id()  # waits for the file's sha256 (hashed meanwhile by the caller)
             if self.ident is None:
                 return STOP
-        for year, part in self.waiting:
-            self._write(year, part, self.ident)
+        for year, part in self.waiting:  # encoded by the writer thread while the next pieces are checked
+            self.writes.append(self.wpool.submit(self._write, year, part, self.ident))
+            while len(self.writes) > WRITE_AHEAD:
+                self.writes.popleft().result()
         self.waiting.clear()
         self.written = self.n
         return None
@@ -224,6 +232,7 @@ class _Run:
     def close(self) -> None:
         self.stop.set()
         self.pool.shutdown(wait=True, cancel_futures=True)
+        self.wpool.shutdown(wait=True, cancel_futures=True)
         for w in self.writers.values():
             w.close()
         if self.writers:  # gave up half-way: nothing staged may be committed
