@@ -314,6 +314,8 @@ class _Run:
         """The piece's stored columns, split by partition year; raises :class:`_Doubt` when unsure."""
         if any(c.num_chunks > 1 for c in tab.columns):
             tab = tab.unify_dictionaries()
+        if any(c.null_count for c in tab.columns if pa.types.is_dictionary(c.type)):
+            raise _Doubt  # text is read as written (never null); a null would be a reader surprise
         n = tab.num_rows
         cols: dict[str, pa.Array] = {}
         cols["row"] = pa.array(np.arange(offset + 2, offset + 2 + n, dtype=np.int64))
