@@ -124,22 +124,23 @@ def ingest(
         paths = [paths]
     lake = lake or Lake()
     chosen = resolve_layout(layout, mapping)
-    lake.recover()
-    return [
-        ingest_file(
-            Path(p),
-            lake=lake,
-            layout=chosen,
-            accept_valid=accept_valid,
-            known_stations=known_stations,
-            status=status,
-            encoding=encoding,
-            sheet=sheet,
-            who=who,
-            progress=progress,
-        )
-        for p in paths
-    ]
+    with lake.writer():  # one writer at a time: recover() must not see another import's staged files
+        lake.recover()
+        return [
+            ingest_file(
+                Path(p),
+                lake=lake,
+                layout=chosen,
+                accept_valid=accept_valid,
+                known_stations=known_stations,
+                status=status,
+                encoding=encoding,
+                sheet=sheet,
+                who=who,
+                progress=progress,
+            )
+            for p in paths
+        ]
 
 
 def ingest_file(

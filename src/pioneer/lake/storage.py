@@ -17,9 +17,12 @@ single object written last.
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import json
 import os
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -59,6 +62,24 @@ class Lake:
     @property
     def is_local(self) -> bool:
         return not self.scheme
+
+    @contextlib.contextmanager
+    def writer(self) -> Iterator[None]:
+        """Hold the lake's single-writer lock: imports (and ``recover``, which deletes what no committed record
+        lists — including a running import's staged files) must not overlap. A local lake uses an exclusive
+        ``flock`` on ``_writer.lock``: other writers wait, and the kernel releases it when a process dies, so a
+        crash never leaves the lake locked. Object stores have no such lock: one writer at a time is the
+        operator's rule there (docs/lake.md)."""
+        if not self.is_local:
+            yield
+            return
+        Path(self.root).mkdir(parents=True, exist_ok=True)
+        with open(Path(self.root) / "_writer.lock", "a+b") as f:
+            fcntl.flock(f.fileno(), fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(f.fileno(), fcntl.LOCK_UN)
 
     # ---- low-level I/O ----------------------------------------------------------------------------------------
     def mkdirs(self, *parts: str) -> None:
