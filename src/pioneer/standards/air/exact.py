@@ -3,7 +3,8 @@
 Concentrations are carried as integers in millionths of their unit (``SCALE``), so that a value on a breakpoint is
 exactly on it (no ``0.1 + 0.2`` drift) and rounding half to even per GB/T 8170-2008 §3.3 is decided on the exact
 decimal value. Inputs with up to six decimals are represented exactly. Every function here works on Ibis integer
-columns (and, where noted, on NumPy arrays) with the same integer operations, so DuckDB and PySpark agree.
+columns (and, where noted, on NumPy arrays); integer quotients are taken with one IEEE double division, which is
+exact in the range used (``EXACT_LIMIT``) and identical on DuckDB and PySpark.
 
 Only non-negative values occur: negative concentrations are rejected at input.
 """
@@ -66,8 +67,8 @@ def round_half_even_div(n: Any, d: Any) -> Any:
 
 def round_half_even_units(value: ir.FloatingValue, decimals: int) -> ir.IntegerValue:
     """A float concentration rounded half to even (GB/T 8170-2008 §3.3) to ``decimals`` places, as an integer
-    number of 10⁻ᵈᵉᶜⁱᵐᵃˡˢ units: ``round_scaled(scaled(value), decimals) / 10⁶⁻ᵈᵉᶜⁱᵐᵃˡˢ`` with fewer operations.
-    The value is quantised to 10⁻⁶ first (``scaled``), so decimal inputs with up to six places are exact."""
+    count of 10^-decimals units (``round_scaled(scaled(value), decimals)`` divided by the unit). The value is
+    quantised to 10⁻⁶ first (``scaled``), so decimal inputs with up to six places are exact."""
     return round_half_even_div(scaled(value), SCALE // 10**decimals)
 
 
