@@ -9,6 +9,7 @@ exits with status 1 and writes no output file.
 from __future__ import annotations
 
 import atexit
+import os
 import shutil
 import sys
 import tempfile
@@ -145,16 +146,56 @@ def aqi_command(
                 for c in ("so2_24h", "pm10_24h", "pm2_5_24h", "o3_8h"):
                     if c not in part.columns:
                         part = part.mutate(**{c: ibis.null("float64")})
-            parts.append(con.execute(report(part, kind=report_kind, edition=ed, method=method)))  # type: ignore[arg-type]
-        result = pd.concat(parts, ignore_index=True).sort_values("row")
-        raw = pd.read_csv(input, dtype=str, keep_default_na=False)
-        computed = result.drop(columns=[c for c in result.columns if c in raw.columns or c == "row"])
-        out = pd.concat([raw.reset_index(drop=True), computed.reset_index(drop=True)], axis=1)
-        for c in [c for c in out.columns if c.startswith("iaqi_")] + ["aqi", "level"]:
-            out[c] = out[c].astype("Int64")
+            parts.append(report(part, kind=report_kind, edition=ed, method=method))  # type: ignore[arg-type]
         step("写出 / writing")
-        write_csv_atomic(out, output)
-    err.print(f"{len(out)} 行已写出 / rows written → {output}")
+        rows = _write_report(con, input, parts, output)
+    err.print(f"{rows} 行已写出 / rows written → {output}")
+
+
+def _write_report(con: ibis.BaseBackend, input: Path, parts: list[ir.Table], output: Path) -> int:
+    """Write the input rows as given (their text) followed by the computed columns, in input order, as CSV.
+
+    DuckDB streams it to a temporary file beside ``output`` that is renamed at the end (nothing half-written);
+    memory stays bounded for national-size files. The computed columns are those of the reports in the order
+    they first appear (the editions differ: 2012's daily report has ``iaqi_o3_1h_max``); in the CSV empty text
+    and missing values are empty cells and flags are ``True``/``False``.
+    """
+    raw = con.read_csv(str(input), all_varchar=True, header=True)
+    given = list(raw.columns)
+    raw = raw.mutate(_row=ibis.row_number() + 2)  # the file row, numbered as read_table numbers it
+    types: dict[str, Any] = {}
+    for part in parts:
+        for c, dtype in part.schema().items():
+            if c not in given and c != "row":
+                types.setdefault(c, dtype)
+    aligned = [p.select("row", **{c: p[c] if c in p.columns else ibis.null(dtype) for c, dtype in types.items()})
+               for p in parts]  # fmt: skip
+    computed = ibis.union(*aligned) if len(aligned) > 1 else aligned[0]
+
+    def text(c: str, dtype: Any) -> ir.Value:
+        v = computed[c]
+        if dtype.is_boolean():
+            return ibis.ifelse(v, "True", "False")
+        return v.nullif("") if dtype.is_string() else v
+
+    out = raw.inner_join(computed, raw._row == computed.row)
+    out = out.select(*given, "_row", **{c: text(c, dtype) for c, dtype in types.items()})
+    output.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{output.name}.", suffix=".tmp", dir=output.parent)
+    os.close(fd)
+    try:
+        sql = ibis.to_sql(out, dialect="duckdb")
+        ordered = f"SELECT * EXCLUDE (_row) FROM ({sql}) ORDER BY _row"  # the outermost query orders the rows
+        (rows,) = con.raw_sql(f"COPY ({ordered}) TO '{_sql_path(tmp)}' (HEADER, DELIMITER ',')").fetchone()
+        os.replace(tmp, output)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return int(rows)
+
+
+def _sql_path(path: str) -> str:
+    return path.replace("'", "''")
 
 
 def _read_hourly_with_city(input: Path, con: ibis.BaseBackend) -> ir.Table:

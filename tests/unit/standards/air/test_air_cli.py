@@ -116,3 +116,32 @@ def test_hour_24_label_closes_the_day(tmp_path):
     assert run("daily", inp, "-o", out).exit_code == 0
     got = pd.read_csv(out)
     assert got.date.tolist() == ["2025-01-01", "2025-01-01"] and (got.pm2_5 == 21).all()  # (23·20 + 44)/24
+
+
+def test_aqi_output_keeps_the_input_text_and_order(tmp_path):
+    body = (
+        "station,time,so2,no2,co,o3,pm10,pm2_5\n"
+        '"X ""q""",2026-02-28T24:00,1000,2000,20,900,700,600\n'  # 2012 edition (the day is 02-28)
+        "Y,2026-03-01T02:00,10.5,40.5,1.05,160.5,50.5,75.5\n"
+        "Y,2026-03-01T01:00, NA ,/,—,,-,35.5\n"
+    )
+    inp = tmp_path / "in.csv"
+    inp.write_text(body)
+    out = tmp_path / "out.csv"
+    assert run("aqi", inp, "--report", "hourly", "-o", out).exit_code == 0
+    given = pd.read_csv(inp, dtype=str, keep_default_na=False)
+    got = pd.read_csv(out, dtype=str, keep_default_na=False)
+    pd.testing.assert_frame_equal(got[given.columns], given)  # the cells as written, in input order
+    assert got.edition.tolist() == ["2012", "2026", "2026"]
+    assert got.aqi.tolist() == ["500", "115", "52"] and got.aqi_withheld.tolist() == [
+        "False",
+        "False",
+        "True",
+    ]
+    assert (
+        got.primary_pollutant[0] == "颗粒物(PM10),细颗粒物(PM2.5)" and got.beyond_table[0] == "so2,pm10,pm2_5"
+    )
+    assert got.primary_pollutant[1] == "细颗粒物(PM2.5)" and got.exceeding_pollutants[1] == ""
+    # the computed columns in the order of the 2012 report (the auto edition's first part); no temporary file left
+    assert [c for c in got.columns if c.startswith("iaqi_")][:3] == ["iaqi_so2", "iaqi_no2", "iaqi_pm10"]
+    assert {p.name for p in tmp_path.iterdir()} == {"in.csv", "out.csv"}
