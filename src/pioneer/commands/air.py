@@ -19,11 +19,10 @@ from typing import Annotated, Any, NoReturn
 
 import ibis
 import ibis.expr.types as ir
-import pandas as pd
 import typer
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-from pioneer.commands._io import err, print_errors, write_csv_atomic
+from pioneer.commands._io import err, print_errors
 from pioneer.commands.air_input import (
     DAILY,
     HOURLY,
@@ -87,16 +86,6 @@ def _fail(exc: InputErrors) -> NoReturn:
     raise typer.Exit(1)
 
 
-def _format_concentrations(df: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
-    """Show concentrations at their reporting precision (µg/m³ integers, CO one decimal); empty when invalid."""
-    for c in columns:
-        if c.startswith("co"):
-            df[c] = df[c].round(DECIMALS["co"])
-        else:
-            df[c] = df[c].round().astype("Int64")
-    return df
-
-
 def _by_edition(t: ir.Table, edition: str, when: ir.Value) -> list[tuple[str, ir.Table]]:
     if edition != "auto":
         return [(edition, t)]
@@ -153,13 +142,9 @@ def aqi_command(
 
 
 def _write_report(con: ibis.BaseBackend, input: Path, parts: list[ir.Table], output: Path) -> int:
-    """Write the input rows as given (their text) followed by the computed columns, in input order, as CSV.
-
-    DuckDB streams it to a temporary file beside ``output`` that is renamed at the end (nothing half-written);
-    memory stays bounded for national-size files. The computed columns are those of the reports in the order
-    they first appear (the editions differ: 2012's daily report has ``iaqi_o3_1h_max``); in the CSV empty text
-    and missing values are empty cells and flags are ``True``/``False``.
-    """
+    """Write the input rows as given (their text) followed by the computed columns, in input order, as CSV
+    (``_copy_csv``). The computed columns are those of the reports in the order they first appear (the editions
+    differ: 2012's daily report has ``iaqi_o3_1h_max``)."""
     raw = con.read_csv(str(input), all_varchar=True, header=True)
     given = list(raw.columns)
     raw = raw.mutate(_row=ibis.row_number() + 2)  # the file row, numbered as read_table numbers it
@@ -171,22 +156,37 @@ def _write_report(con: ibis.BaseBackend, input: Path, parts: list[ir.Table], out
     aligned = [p.select("row", **{c: p[c] if c in p.columns else ibis.null(dtype) for c, dtype in types.items()})
                for p in parts]  # fmt: skip
     computed = ibis.union(*aligned) if len(aligned) > 1 else aligned[0]
+    out = raw.inner_join(computed, raw._row == computed.row)
+    out = out.select(*given, *types, "_row")
+    return _copy_csv(con, out, output, order_by="_row", drop="_row")
 
-    def text(c: str, dtype: Any) -> ir.Value:
-        v = computed[c]
+
+def _as_text(t: ir.Table) -> ir.Table:
+    """CSV cells as Pioneer writes them: flags ``True``/``False``, empty text and missing values empty."""
+
+    def cell(c: str) -> ir.Value:
+        v, dtype = t[c], t.schema()[c]
         if dtype.is_boolean():
-            return ibis.ifelse(v, "True", "False")
+            return ibis.cases((v.isnull(), ibis.null("string")), (v, "True"), else_="False")
         return v.nullif("") if dtype.is_string() else v
 
-    out = raw.inner_join(computed, raw._row == computed.row)
-    out = out.select(*given, "_row", **{c: text(c, dtype) for c, dtype in types.items()})
+    return t.select(**{c: cell(c) for c in t.columns})
+
+
+def _copy_csv(con: ibis.BaseBackend, t: ir.Table, output: Path, *, order_by: str | list[str],
+              drop: str | None = None) -> int:  # fmt: skip
+    """Write ``t`` as UTF-8 CSV (header, ``,``) in ``order_by`` order, streamed by DuckDB into a temporary file
+    beside ``output`` that is renamed at the end — nothing half-written, memory bounded. Returns the row count."""
+    keys = [order_by] if isinstance(order_by, str) else order_by
+    sql = ibis.to_sql(_as_text(t), dialect="duckdb")
+    exclude = f" EXCLUDE ({drop})" if drop else ""
+    ordered = f"SELECT *{exclude} FROM ({sql}) ORDER BY {', '.join(keys)}"  # the outermost query orders
     output.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{output.name}.", suffix=".tmp", dir=output.parent)
     os.close(fd)
     try:
-        sql = ibis.to_sql(out, dialect="duckdb")
-        ordered = f"SELECT * EXCLUDE (_row) FROM ({sql}) ORDER BY _row"  # the outermost query orders the rows
-        (rows,) = con.raw_sql(f"COPY ({ordered}) TO '{_sql_path(tmp)}' (HEADER, DELIMITER ',')").fetchone()
+        target = tmp.replace("'", "''")
+        (rows,) = con.raw_sql(f"COPY ({ordered}) TO '{target}' (HEADER, DELIMITER ',')").fetchone()
         os.replace(tmp, output)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -194,8 +194,11 @@ def _write_report(con: ibis.BaseBackend, input: Path, parts: list[ir.Table], out
     return int(rows)
 
 
-def _sql_path(path: str) -> str:
-    return path.replace("'", "''")
+def _at_reporting_precision(t: ir.Table, columns: list[str]) -> ir.Table:
+    """Concentrations at their reporting precision: µg/m³ items as integers, CO with one decimal."""
+    return t.mutate(
+        **{c: t[c].round(DECIMALS["co"]) if c.startswith("co") else t[c].round() for c in columns}
+    )
 
 
 def _read_hourly_with_city(input: Path, con: ibis.BaseBackend) -> ir.Table:
@@ -229,17 +232,13 @@ def daily_command(input: Annotated[Path, typer.Argument(help="小时数据CSV / 
         hourly = _read_hourly_with_city(input, con)
         step("计算 / computing")
         daily = con.create_table("daily", daily_values(sites_hourly(hourly)), temp=True)
-        result = con.execute(daily_report(daily, edition_key=edition).order_by(["site_level", "id", "date"]))
-        step("写出 / writing")
-        result = result.rename(columns={"level": "aqi_level"}).rename(columns={"site_level": "level"})
-        result["date"] = pd.to_datetime(result["date"]).dt.strftime("%Y-%m-%d")
-        result = _format_concentrations(
+        result = daily_report(daily, edition_key=edition).rename(aqi_level="level").rename(level="site_level")
+        result = _at_reporting_precision(
             result, ["so2", "no2", "co", "pm10", "pm2_5", "o3_8h_max", "o3_1h_max"]
         )
-        for c in [c for c in result.columns if c.startswith("iaqi_")] + ["aqi", "aqi_level"]:
-            result[c] = result[c].astype("Int64")
-        write_csv_atomic(result, output)
-    err.print(f"{len(result)} 行已写出 / rows written → {output}")
+        step("写出 / writing")
+        rows = _copy_csv(con, result, output, order_by=["level", "id", "date"])
+    err.print(f"{rows} 行已写出 / rows written → {output}")
 
 
 @app.command("annual")
@@ -267,21 +266,15 @@ def annual_command(
         hourly = _read_hourly_with_city(input, con)
         step("计算 / computing")
         daily = con.create_table("daily", daily_values(sites_hourly(hourly)), temp=True)
-        result = con.execute(
-            annual_statistics(daily, year=year, edition_key=edition, limit_class=limit_class).order_by(
-                ["site_level", "id"]
-            )
-        )
-        step("写出 / writing")
-        result = result.rename(columns={"site_level": "level"})
+        result = annual_statistics(daily, year=year, edition_key=edition, limit_class=limit_class)
+        result = result.rename(level="site_level")
         first = ["level", "id", "year", "edition", "limits"]
-        result = result[first + [c for c in result.columns if c not in first]]
+        result = result.select(*first, *[c for c in result.columns if c not in first])
         conc = [c for c in result.columns if c.endswith("_annual_mean") or "_p9" in c]
-        result = _format_concentrations(result, conc)
-        for c in [c for c in result.columns if c.endswith("_days") or c.startswith("days_")]:
-            result[c] = result[c].astype("Int64")
-        write_csv_atomic(result, output)
-    err.print(f"{len(result)} 行已写出 / rows written → {output}")
+        result = _at_reporting_precision(result, conc)
+        step("写出 / writing")
+        rows = _copy_csv(con, result, output, order_by=["level", "id"])
+    err.print(f"{rows} 行已写出 / rows written → {output}")
 
 
 if __name__ == "__main__":  # pragma: no cover
