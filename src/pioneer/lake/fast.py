@@ -137,12 +137,25 @@ def try_fast(
         import_id=import_id,
         known=known_stations,
         ready=import_ready,
+        accept_valid=accept_valid,
     )
     if done is onepass.STOP:
         return None
-    if isinstance(done, tuple):
-        n, files = done
-        return FastResult(lay, enc, n, files, None, n)
+    if isinstance(done, onepass.Done):
+        if done.recheck is None:
+            return FastResult(lay, enc, done.rows, done.files, None, done.rows)
+        assert done.doubtful is not None
+        errors = recheck(
+            path, header, lay, known_stations, done.rows, done.recheck, done.doubtful, done.pieces
+        )
+        if errors is not None and not accept_valid:
+            return FastResult(lay, enc, done.rows, {}, errors, 0)
+        if errors is not None:  # the stored rows: all but the rejected ones (doubtful rows were never staged)
+            bad = pc.unique(errors["row"])
+            files = onepass.drop_rows(done.files, bad)
+            return FastResult(lay, enc, done.rows, files, errors, done.rows - len(bad))
+        for f in done.files.values():  # not sure: the DuckDB route decides (from nothing staged)
+            f.unlink(missing_ok=True)
     tmp = stage / f"duckdb-{uuid.uuid4().hex}"
     con = duckdb.connect(
         config={
@@ -358,21 +371,13 @@ def _run(
                 f"INSERT INTO flagged SELECT file_row_number + 2, FALSE FROM t WHERE {h} IN "
                 f"(SELECT {h} FROM t GROUP BY ALL HAVING count(*) > 1)"
             )
-        (n_flagged,) = con.execute("SELECT count(DISTINCT row) FROM flagged").fetchone()  # type: ignore[misc]
-        if n_flagged > MAX_RECHECK or not n_flagged:
-            return None
         wanted = _arrow(con.execute("SELECT DISTINCT row FROM flagged ORDER BY row").arrow())["row"]
-        subset = _text_rows(path, header, wanted.combine_chunks(), n)
-        if subset is None:
+        sure = _arrow(con.execute("SELECT DISTINCT row FROM flagged WHERE doubtful").arrow())["row"]
+        errors = recheck(path, header, lay, known, n, wanted.combine_chunks(), sure.combine_chunks())
+        if errors is None:
             return None
-        errors = check(subset, lay, known_stations=known).errors
         bad = pc.unique(errors["row"]).sort()
         con.register("bad", pa.table({"row": bad}))
-        (accepted_doubtful,) = con.execute(  # type: ignore[misc]
-            "SELECT count(*) FROM flagged WHERE doubtful AND row NOT IN (SELECT row FROM bad)"
-        ).fetchone()
-        if accepted_doubtful:  # a doubtful row the general path accepts: let it handle the whole file
-            return None
         if not accept_valid:
             typed.unlink()
             return FastResult(lay, "utf-8-sig" if bom else "utf-8", int(n), {}, errors, 0)
@@ -422,32 +427,96 @@ def _run(
     return FastResult(lay, "utf-8-sig" if bom else "utf-8", int(n), files, errors, int(n) - n_bad)
 
 
-def _text_rows(path: Path, header: list[str], rows: pa.Array, n: int) -> pa.Table | None:
+def recheck(
+    path: Path,
+    header: list[str],
+    lay: Layout,
+    known: Mapping[str, str] | None,
+    n: int,
+    rows: pa.Array,
+    doubtful: pa.Array,
+    pieces: list[tuple[int, int, int, int]] | None = None,
+) -> pa.Table | None:
+    """The general path's located errors of the whole file, from the source rows ``rows`` only (both fast routes).
+
+    ``rows`` (ascending) must hold every row that may break a rule: the rows of ``doubtful`` (a row-level rule
+    flagged them) and every row of a station-hour that occurs more than once. Every other row is known to pass
+    every rule, and the general rules are row-local except ``duplicate``, whose groups are then wholly inside
+    ``rows`` — so the general rules on these rows, read again as text as the general reader reads them, give
+    exactly the general path's report (messages, rows, order). ``None`` (not sure: let the next route decide)
+    when there are too many rows, the text read disagrees, no error is found, or a ``doubtful`` row passes.
+    ``pieces`` (one-pass route): the (byte offset, byte length, first row index, rows) of each piece of whole
+    records; only the pieces holding a wanted row are read. Otherwise the whole file is read.
+    """
+    if not len(rows) or len(rows) > MAX_RECHECK:
+        return None
+    subset = _text_rows(path, header, rows, n, pieces)
+    if subset is None:
+        return None
+    errors = check(subset, lay, known_stations=known).errors
+    if (
+        not errors.num_rows
+        or not pc.all(pc.is_in(doubtful, value_set=pc.unique(errors["row"])), min_count=0).as_py()
+    ):
+        return None  # a doubtful row the general rules accept: let the next route handle the whole file
+    return errors
+
+
+def _text_rows(
+    path: Path,
+    header: list[str],
+    rows: pa.Array,
+    n: int,
+    pieces: list[tuple[int, int, int, int]] | None = None,
+) -> pa.Table | None:
     """The source rows numbered ``rows`` as text columns plus ``_row``, read as the general path reads them
-    (:func:`pioneer.lake.readers.read_csv`), streaming: only the wanted rows are kept in memory."""
+    (:func:`pioneer.lake.readers.read_csv`), streaming: only the wanted rows are kept in memory. With
+    ``pieces`` (whole records without quotes, see :func:`recheck`) only the pieces holding a wanted row are
+    read, each as its own CSV text with the same options (a record cannot cross a piece border there)."""
+    read = pacsv.ReadOptions(use_threads=True, block_size=1 << 22, column_names=header, skip_rows=1)
+    read_piece = pacsv.ReadOptions(use_threads=True, block_size=1 << 22, column_names=header)
+    parse = pacsv.ParseOptions(newlines_in_values=True)
+    convert = pacsv.ConvertOptions(
+        column_types=dict.fromkeys(header, pa.string()),
+        strings_can_be_null=False,
+        quoted_strings_can_be_null=False,
+    )
+    parts = []
+
+    def keep(batch: pa.RecordBatch, start: int) -> None:
+        nums = pa.array(np.arange(start, start + batch.num_rows, dtype=np.int64))
+        want = pc.is_in(nums, value_set=rows)
+        if pc.any(want).as_py():
+            parts.append(pa.Table.from_batches([batch]).append_column("_row", nums).filter(want))
+
     try:
-        reader = pacsv.open_csv(
-            path,
-            read_options=pacsv.ReadOptions(
-                use_threads=True, block_size=1 << 22, column_names=header, skip_rows=1
-            ),
-            parse_options=pacsv.ParseOptions(newlines_in_values=True),
-            convert_options=pacsv.ConvertOptions(
-                column_types=dict.fromkeys(header, pa.string()),
-                strings_can_be_null=False,
-                quoted_strings_can_be_null=False,
-            ),
-        )
-        parts, start = [], 2
-        for batch in reader:  # record batches (blocks of the file), not data rows
-            nums = pa.array(np.arange(start, start + batch.num_rows, dtype=np.int64))
-            start += batch.num_rows
-            want = pc.is_in(nums, value_set=rows)
-            if pc.any(want).as_py():
-                parts.append(pa.Table.from_batches([batch]).append_column("_row", nums).filter(want))
+        if pieces is None:
+            start = 2
+            for batch in pacsv.open_csv(path, read, parse, convert):  # record batches (blocks), not data rows
+                keep(batch, start)
+                start += batch.num_rows
+            if start - 2 != n:
+                return None
+        else:
+            nums = rows.to_numpy(zero_copy_only=False) - 2
+            firsts = np.array([p[2] for p in pieces], dtype=np.int64)
+            hit = np.unique(np.searchsorted(firsts, nums, side="right") - 1)
+            if sum(p[3] for p in pieces) != n:
+                return None
+            with path.open("rb") as f:
+                for k in hit.tolist():  # pieces (≈ 16 MB each) holding a wanted row, not data rows
+                    pos, size, first, count = pieces[k]
+                    f.seek(pos)
+                    data = f.read(size)
+                    got = pacsv.read_csv(pa.py_buffer(data), read_piece, parse, convert)
+                    if got.num_rows != count:
+                        return None
+                    for batch in got.to_batches():
+                        keep(batch, first + 2)
+                        first += batch.num_rows
     except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowKeyError, OSError):
         return None
-    if start - 2 != n or not parts:
+    if not parts:
         return None
     return pa.concat_tables(parts)
 

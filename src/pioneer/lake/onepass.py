@@ -48,6 +48,7 @@ import threading
 from collections import deque
 from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -73,6 +74,10 @@ WRITE_AHEAD = 3
 MAX_WAITING = 4_000_000
 #: At most this many station × hour cells in the duplicate map (1 byte each); beyond → other routes.
 MAX_CELLS = 1 << 26
+#: At most this many doubtful rows are collected (beyond: the other routes decide).
+MAX_RECHECK = 1_000_000
+#: Row numbers are kept in an int32 map: a file with more rows goes to the other routes.
+MAX_ROW = (1 << 31) - 8
 #: Writer options of the stored files (see module docstring).
 COMPRESSION = "zstd"
 COMPRESSION_LEVEL = 1
@@ -87,6 +92,21 @@ class _Doubt(Exception):
     """Not sure the general path would store the same: leave the file to the other routes."""
 
 
+@dataclass
+class Done:
+    """What the route read and staged. ``files``: partition year → staged Parquet file, holding every row but
+    the ``doubtful`` ones (none staged when rows were flagged and ``accept_valid`` is off). ``recheck``: the
+    rows the general rules must see (ascending; ``None`` for a clean file) — the ``doubtful`` rows (a
+    row-level rule flagged them: each must get an error, else the route gives up) and every row of a repeated
+    station-hour. ``pieces``: (byte offset, byte length, index of the first row, rows) of each piece."""
+
+    rows: int
+    files: dict[int, Path]
+    recheck: pa.Array | None = None
+    doubtful: pa.Array | None = None
+    pieces: list[tuple[int, int, int, int]] = field(default_factory=list)
+
+
 def one_pass(
     path: Path,
     *,
@@ -98,15 +118,16 @@ def one_pass(
     import_id: Callable[[], str | None],
     known: Mapping[str, str] | None,
     ready: Callable[[], bool] | None = None,
-) -> tuple[int, dict[int, Path]] | object | None:
-    """Ingest ``path`` in one pass into ``stage`` (see module docstring): (rows, {year: staged file}), ``None``
-    (not sure: use the other routes; files this call staged are removed) or :data:`STOP`."""
+    accept_valid: bool = False,
+) -> Done | object | None:
+    """Ingest ``path`` in one pass into ``stage`` (see module docstring): a :class:`Done`, ``None`` (not sure:
+    use the other routes; files this call staged are removed) or :data:`STOP`."""
     t = lay.time
     if t.parts or not t.hourly or t.column is None or lay.columns.get("time") is None:
         return None
     if any(m != m.strip(" ") for m in lay.missing):
         return None  # a marker with blanks: the general path compares trimmed cells, pyarrow whole cells
-    run = _Run(path, lay, header, items, data_start, stage, known)
+    run = _Run(path, lay, header, items, data_start, stage, known, accept_valid)
     try:
         return run.go(import_id, ready or (lambda: True))
     except (_Doubt, pa.ArrowException, UnicodeDecodeError, duckdb.Error, OSError, ValueError, KeyError):
@@ -125,8 +146,15 @@ class _Run:
         data_start: int,
         stage: Path,
         known: Mapping[str, str] | None,
+        accept_valid: bool = False,
     ) -> None:
         self.path, self.lay, self.header, self.items = path, lay, header, items
+        self.accept_valid = accept_valid
+        self.writing = True  # off once a row is doubtful without ``accept_valid`` (nothing will be stored)
+        self.flagged: list[np.ndarray] = []  # row numbers a row-level rule flagged (doubtful)
+        self.grouped: list[np.ndarray] = []  # row numbers of repeated station-hours
+        self.n_flagged = 0
+        self.pieces: list[tuple[int, int, int, int]] = []
         self.data_start, self.stage, self.known = data_start, stage, known
         self.con = duckdb.connect(config={"threads": 1})
         self.con.execute("SET enable_progress_bar = false")
@@ -147,7 +175,7 @@ class _Run:
         self.names: dict[str, str | None] = {}
         self.times: dict[str, int] = {}
         self.sid: dict[str, int] = {}  # stored station → dense number (duplicate map column)
-        self.seen = np.zeros((0, 0), dtype=np.bool_)
+        self.seen = np.zeros((0, 0), dtype=np.int32)  # station-hour → its first row number (0: not seen)
         self.h0 = 0
         self.marks = 0
         self.writers: dict[int, pq.ParquetWriter] = {}
@@ -183,38 +211,72 @@ class _Run:
             self.const_city = None
 
     # ---- driver --------------------------------------------------------------------------------------------
-    def go(
-        self, import_id: Callable[[], str | None], ready: Callable[[], bool]
-    ) -> tuple[int, dict[int, Path]] | object | None:
-        pending: deque[Future[pa.Table]] = deque()
-        for view in self._pieces():
-            pending.append(self.pool.submit(self._parse, view))
-            while len(pending) >= AHEAD or (pending and pending[0].done()):
-                if self._take(pending.popleft().result(), import_id, ready) is STOP:
+    def go(self, import_id: Callable[[], str | None], ready: Callable[[], bool]) -> Done | object | None:
+        pending: deque[tuple[int, int, Future[pa.Table]]] = deque()
+        for pos, view in self._pieces():
+            pending.append((pos, len(view), self.pool.submit(self._parse, view)))
+            while len(pending) >= AHEAD or (pending and pending[0][2].done()):
+                if self._take(*pending.popleft(), import_id, ready) is STOP:
                     return STOP
         while pending:
-            if self._take(pending.popleft().result(), import_id, ready) is STOP:
+            if self._take(*pending.popleft(), import_id, ready) is STOP:
                 return STOP
         if self.n == 0:
             return None
-        if self._flush(import_id) is STOP:
+        if self.writing and self._flush(import_id) is STOP:
             return STOP
         while self.writes:
             self.writes.popleft().result()
         for w in self.writers.values():
             w.close()
         self.writers.clear()
-        return self.n, dict(sorted(self.files.items()))
+        done = Done(self.n, dict(sorted(self.files.items())), pieces=self.pieces)
+        if self.flagged or self.grouped:
+            doubtful = np.unique(np.concatenate(self.flagged or [np.zeros(0, np.int64)]))
+            done.recheck = pa.array(np.unique(np.concatenate([doubtful, *self.grouped])))
+            done.doubtful = pa.array(doubtful)
+        return done
 
-    def _take(self, tab: pa.Table, import_id: Callable[[], str | None], ready: Callable[[], bool]) -> object:
+    def _take(
+        self,
+        pos: int,
+        size: int,
+        fut: Future[pa.Table],
+        import_id: Callable[[], str | None],
+        ready: Callable[[], bool],
+    ) -> object:
         """Check one parsed piece; write it (and what waited) once the import id is known."""
+        tab = fut.result()
+        self.pieces.append((pos, size, self.n, tab.num_rows))
         if tab.num_rows == 0:
             return None
-        self.waiting += self._check(tab, self.n)
+        if self.n + tab.num_rows >= MAX_ROW:
+            raise _Doubt  # row numbers beyond the first-row map's int32
+        parts = self._check(tab, self.n)
         self.n += tab.num_rows
+        if self.n_flagged > MAX_RECHECK:
+            raise _Doubt  # too many rows to re-check: the other routes decide
+        if self.flagged and not self.accept_valid and self.writing:
+            self._abandon()  # rows will be rejected and nothing stored: stop writing, keep checking
+        if not self.writing:
+            return None
+        self.waiting += parts
         if self.ident is None and not ready() and self.n - self.written < MAX_WAITING:
             return None  # the file is still being hashed: keep checking, write later
         return self._flush(import_id)
+
+    def _abandon(self) -> None:
+        """Discard what was staged (the import will be rejected) and write nothing more."""
+        self.writing = False
+        self.waiting.clear()
+        while self.writes:
+            self.writes.popleft().result()
+        for w in self.writers.values():
+            w.close()
+        self.writers.clear()
+        for f in self.files.values():
+            f.unlink(missing_ok=True)
+        self.files.clear()
 
     def _flush(self, import_id: Callable[[], str | None]) -> object:
         if self.ident is None:
@@ -242,24 +304,26 @@ class _Run:
         self.con.close()
 
     # ---- reading and parsing -------------------------------------------------------------------------------
-    def _pieces(self) -> Iterator[memoryview]:
-        """The data part of the file in pieces of whole lines (≈ :data:`PIECE` bytes), checked for quotes and
-        UTF-8 (:class:`_Doubt` otherwise)."""
+    def _pieces(self) -> Iterator[tuple[int, memoryview]]:
+        """The data part of the file in pieces of whole lines (≈ :data:`PIECE` bytes) with their byte offsets,
+        checked for quotes and UTF-8 (:class:`_Doubt` otherwise)."""
         with self.path.open("rb", buffering=0) as f:
             f.seek(self.data_start)
+            pos = self.data_start
             carry = b""
             while not self.stop.is_set():
                 block = f.read(PIECE)
                 if not block:
                     if carry:
-                        yield self._clean(carry, len(carry))
+                        yield pos, self._clean(carry, len(carry))
                     return
                 data = carry + block if carry else block
                 cut = data.rfind(b"\n") + 1
                 if cut == 0:
                     carry = data
                     continue
-                yield self._clean(data, cut)
+                yield pos, self._clean(data, cut)
+                pos += cut
                 carry = data[cut:]
 
     @staticmethod
@@ -296,7 +360,9 @@ class _Run:
             cache.update(zip(new, self._sql1(expr, new, col), strict=True))
         return [cache[v] for v in raw]
 
-    def _station_dict(self, dictionary: pa.Array) -> list[str]:
+    def _station_dict(self, dictionary: pa.Array) -> tuple[list[str | None], np.ndarray]:
+        """Stored station per dictionary value, and which values break a key rule (``missing_key``,
+        ``unknown_station`` of the station list or the registry)."""
         lay = self.lay
         if lay.station_names:  # the general path: LEFT JOIN names ON name = trimmed text
             whens = " ".join(f"WHEN {lit(k)} THEN {lit(v)}" for k, v in lay.station_names.items())
@@ -304,26 +370,28 @@ class _Run:
         else:
             expr = "NULLIF(trim(x), '')"
         stored = self._map(self.stations, dictionary, expr)
-        if any(s is None for s in stored):
-            raise _Doubt  # missing_key / unknown_station (station list)
-        if self.known is not None and any(s not in self.known for s in stored):
-            raise _Doubt  # unknown_station (registry)
-        return stored
+        known = self.known
+        bad = np.array([s is None or (known is not None and s not in known) for s in stored], dtype=np.bool_)
+        return stored, bad
 
     def _check(self, tab: pa.Table, offset: int) -> list[tuple[int, pa.Table]]:
-        """The piece's stored columns, split by partition year; raises :class:`_Doubt` when unsure."""
+        """The piece's stored columns without its doubtful rows, split by partition year (nothing when not
+        writing); the row numbers of doubtful rows and of repeated station-hours are collected; raises
+        :class:`_Doubt` when unsure."""
         if any(c.num_chunks > 1 for c in tab.columns):
             tab = tab.unify_dictionaries()
         if any(c.null_count for c in tab.columns if pa.types.is_dictionary(c.type)):
             raise _Doubt  # text is read as written (never null); a null would be a reader surprise
         n = tab.num_rows
         cols: dict[str, pa.Array] = {}
-        cols["row"] = pa.array(np.arange(offset + 2, offset + 2 + n, dtype=np.int64))
         st = tab[self.st_col].combine_chunks()
-        stations = self._station_dict(st.dictionary)
+        stations, st_bad = self._station_dict(st.dictionary)
         st_idx = st.indices.to_numpy(zero_copy_only=False)
-        cols["station"] = pa.DictionaryArray.from_arrays(st.indices, pa.array(stations, pa.string()))
-        cols["city"] = self._city(tab, st, stations, st_idx, n)
+        bad = np.zeros(n, dtype=np.bool_)  # doubtful rows of this piece
+        if st_bad.any():
+            bad |= st_bad[st_idx]
+        cols["station"] = _dict_array(st.indices, stations)
+        cols["city"] = self._city(tab, st, stations, st_bad, st_idx, n, bad)
         if self.cn_col is not None:
             cn = tab[self.cn_col].combine_chunks()
             names = self._map(self.names, cn.dictionary, "NULLIF(trim(x), '')")
@@ -339,61 +407,90 @@ class _Run:
             f"CASE WHEN {raw} IS NULL OR {raw} = '' THEN NULL ELSE epoch_us({ts}) END",
             self.time_col,
         )
-        if any(u is None for u in us):
-            raise _Doubt  # missing_key (time) / time
-        us_dict = np.array(us, dtype=np.int64)
-        if (us_dict % _HOUR_US).any():
-            raise _Doubt  # not_on_hour
+        t_bad = np.array([u is None for u in us], dtype=np.bool_)  # missing_key (time) / time
+        us_dict = np.array([0 if u is None else u for u in us], dtype=np.int64)
+        t_bad |= (us_dict % _HOUR_US) != 0  # not_on_hour
         t_idx = tm.indices.to_numpy(zero_copy_only=False)
-        times = us_dict[t_idx]
-        cols["time"] = pa.array(times, pa.timestamp("us"))
-        self._duplicates(stations, st_idx, us_dict // _HOUR_US, t_idx)
+        if t_bad.any():
+            bad |= t_bad[t_idx]
+        hours = np.where(t_bad, -1, us_dict // _HOUR_US)
+        self._duplicates(stations, st_bad, st_idx, hours, t_idx, offset)
         for g, src in self.items.items():
             v = tab[src].combine_chunks()
-            self._values(v, *self.ranges[g], self.factors[g])
+            out = self._values(v, *self.ranges[g], self.factors[g])
+            if out is not None:
+                bad |= out
             cols[g] = v if self.factors[g] == 1.0 else pc.multiply(v, self.factors[g])
+        keep = None
+        if bad.any():
+            rows = np.flatnonzero(bad).astype(np.int64) + (offset + 2)
+            self.flagged.append(rows)
+            self.n_flagged += len(rows)
+            keep = ~bad
+        if not self.writing or (self.flagged and not self.accept_valid):
+            return []  # nothing will be stored
+        cols["row"] = pa.array(np.arange(offset + 2, offset + 2 + n, dtype=np.int64))
+        cols["time"] = pa.array(us_dict[t_idx], pa.timestamp("us"))
+        whole = self._table(cols, n)
         # partition year = the data day's year: year(time − 1 h) for hour-end labels
         years = (us_dict - _HOUR_US).astype("datetime64[us]").astype("datetime64[Y]").astype(np.int64) + 1970
-        distinct = np.unique(years)
-        if len(distinct) == 1:
-            return [(int(distinct[0]), self._table(cols, n))]
-        row_years = years[t_idx]
-        out = []
-        whole = self._table(cols, n)
-        for y in distinct:
-            mask = pa.array(row_years == y)
-            out.append((int(y), whole.filter(mask)))
-        return out
+        if keep is None:
+            distinct = np.unique(years[~t_bad]) if t_bad.any() else np.unique(years)
+            if len(distinct) == 1:
+                return [(int(distinct[0]), whole)]
+            row_years = years[t_idx]
+        else:
+            whole = whole.filter(pa.array(keep))
+            row_years = years[t_idx][keep]
+            distinct = np.unique(row_years)
+            if len(distinct) == 1:
+                return [(int(distinct[0]), whole)]
+        parts = [(int(y), whole.filter(pa.array(row_years == y))) for y in distinct]
+        return [(y, part) for y, part in parts if part.num_rows]
 
     @staticmethod
-    def _values(v: pa.Array, lo: float, hi: float, f: float) -> None:
-        """Every value finite and, × the unit factor, within [lo, hi] (the ``number`` and ``range`` rules), else
-        :class:`_Doubt`. First on the raw value buffer (null slots included: a superset of the values, so
-        passing there implies passing), exactly (nulls skipped) only when that fails."""
+    def _values(v: pa.Array, lo: float, hi: float, f: float) -> np.ndarray | None:
+        """The rows whose value is not finite or, × the unit factor, outside [lo, hi] (the ``number`` and
+        ``range`` rules); ``None`` when there are none. First on the raw value buffer (null slots included: a
+        superset of the values, so passing there implies passing), exactly (nulls skipped) only when that
+        fails."""
         if len(v) == v.null_count:
-            return
+            return None
         raw = np.frombuffer(v.buffers()[1], dtype=np.float64, count=v.offset + len(v))[v.offset :]
         if np.isfinite(raw).all() and raw.min() * f >= lo and raw.max() * f <= hi:
-            return
-        mm = pc.min_max(v)
-        mn, mx = mm["min"].as_py(), mm["max"].as_py()
-        if pc.any(pc.invert(pc.is_finite(v))).as_py() or mn * f < lo or mx * f > hi:
-            raise _Doubt  # number (non-finite) / range
+            return None
+        scaled = pc.multiply(v, f) if f != 1.0 else v
+        hit = pc.or_(
+            pc.invert(pc.is_finite(v)), pc.or_(pc.less(scaled, lo), pc.greater(scaled, hi))
+        ).fill_null(False)
+        out = hit.to_numpy(zero_copy_only=False)
+        return out if out.any() else None
 
     def _city(
-        self, tab: pa.Table, st: pa.DictionaryArray, stations: list[str], st_idx: Any, n: int
+        self,
+        tab: pa.Table,
+        st: pa.DictionaryArray,
+        stations: list[str | None],
+        st_bad: np.ndarray,
+        st_idx: Any,
+        n: int,
+        bad: np.ndarray,
     ) -> pa.Array:
+        """The stored city; rows breaking ``city_code`` or ``city_mismatch`` are marked in ``bad``."""
         known = self.known
         if self.const_city is not None:
-            if known is not None and any(known[s] != self.const_city for s in stations):
-                raise _Doubt  # city_mismatch
+            if known is not None:
+                wrong = np.array(
+                    [not b and known[s] != self.const_city for s, b in zip(stations, st_bad, strict=True)],  # type: ignore[index]
+                    dtype=np.bool_,
+                )
+                if wrong.any():
+                    bad |= wrong[st_idx]  # city_mismatch
             return _const_dict(self.const_city, n)
         if self.ci_col is None:  # no city column: the registry's city, else none
             if known is None:
                 return _null_dict(n)
-            return pa.DictionaryArray.from_arrays(
-                st.indices, pa.array([known[s] for s in stations], pa.string())
-            )
+            return _dict_array(st.indices, [None if s is None else known.get(s) for s in stations])
         ci = tab[self.ci_col].combine_chunks()
         checked = self._map(  # the stored city and whether it passes ``city_code``, once per distinct text
             self.cities,
@@ -401,41 +498,88 @@ class _Run:
             "{'c': NULLIF(trim(x), ''), 'ok': NULLIF(trim(x), '') IS NULL OR "
             "regexp_full_match(NULLIF(trim(x), ''), '\\d{6}')}",
         )
-        if not all(c["ok"] for c in checked):
-            raise _Doubt  # city_code
         cities = [c["c"] for c in checked]
+        ci_idx = None
+        ci_bad = np.array([not c["ok"] for c in checked], dtype=np.bool_)
+        if ci_bad.any():
+            ci_idx = ci.indices.to_numpy(zero_copy_only=False)
+            bad |= ci_bad[ci_idx]  # city_code
         if known is not None:
             if any(c is None for c in cities):
                 raise _Doubt  # the registry's city would fill it in per row
-            ci_idx = ci.indices.to_numpy(zero_copy_only=False)
-            pairs = np.unique(st_idx.astype(np.int64) * len(cities) + ci_idx)
-            if any(known[stations[p // len(cities)]] != cities[p % len(cities)] for p in pairs.tolist()):
-                raise _Doubt  # city_mismatch (on the distinct station-city pairs)
+            if ci_idx is None:
+                ci_idx = ci.indices.to_numpy(zero_copy_only=False)
+            k = len(cities)
+            codes = st_idx.astype(np.int64) * k + ci_idx
+            pairs = np.unique(codes)
+            wrong = [
+                p
+                for p in pairs.tolist()
+                if not st_bad[p // k] and not ci_bad[p % k] and known[stations[p // k]] != cities[p % k]  # type: ignore[index]
+            ]  # city_mismatch, on the distinct station-city pairs
+            if wrong:
+                bad |= np.isin(codes, np.array(wrong, dtype=np.int64))
         return _dict_array(ci.indices, cities)
 
-    def _duplicates(self, stations: list[str], st_idx: Any, hours: Any, t_idx: Any) -> None:
-        """Mark each row's station-hour (the ``duplicate`` rules): fewer new marks than rows is a duplicate."""
-        sid = np.array([self.sid.setdefault(s, len(self.sid)) for s in stations], dtype=np.int64)[st_idx]
+    def _duplicates(
+        self, stations: list[str | None], st_bad: np.ndarray, st_idx: Any, hours: Any, t_idx: Any, offset: int
+    ) -> None:
+        """The ``duplicate`` rules: each row's station-hour gets its first row number in a map (rows whose
+        station or time breaks a rule are left out: any repeat of theirs breaks the same rule). A repeat (a
+        cell already set, or fewer new cells than rows) collects every row of the repeated station-hours."""
+        sid_dict = np.array(
+            [
+                -1 if b else self.sid.setdefault(s, len(self.sid))
+                for s, b in zip(stations, st_bad, strict=True)
+            ],  # type: ignore[arg-type]
+            dtype=np.int64,
+        )
+        sid = sid_dict[st_idx]
         h = hours[t_idx]
+        rows = np.arange(offset + 2, offset + 2 + len(h), dtype=np.int32)
+        if (sid_dict < 0).any() or (hours < 0).any():
+            ok = (sid >= 0) & (h >= 0)
+            sid, h, rows = sid[ok], h[ok], rows[ok]
+            if not len(h):
+                return
         lo, hi = int(h.min()), int(h.max())
-        rows, width = self.seen.shape
-        if self.seen.size == 0 or lo < self.h0 or hi >= self.h0 + rows or len(self.sid) > width:
+        n_rows, width = self.seen.shape
+        if self.seen.size == 0 or lo < self.h0 or hi >= self.h0 + n_rows or len(self.sid) > width:
+            old_end = self.h0 + n_rows
             new_h0 = lo if self.seen.size == 0 else min(lo, self.h0)
-            new_rows = max(hi + 1, self.h0 + rows) - new_h0
+            end = max(hi + 1, old_end)
             new_width = max(width, 1 << max(len(self.sid) - 1, 1).bit_length())
-            if new_rows * new_width > MAX_CELLS:
-                raise _Doubt
-            grown = np.zeros((new_rows, new_width), dtype=np.bool_)
+            if self.seen.size and end > old_end:  # hours grow as the file goes on: room for more at once
+                end = max(end, old_end + n_rows // 2)
+            if (end - new_h0) * new_width > MAX_CELLS:
+                end = max(hi + 1, old_end)
+                if (end - new_h0) * new_width > MAX_CELLS:
+                    raise _Doubt
+            grown = np.zeros((end - new_h0, new_width), dtype=np.int32)
             if self.seen.size:
-                grown[self.h0 - new_h0 : self.h0 - new_h0 + rows, :width] = self.seen
+                grown[self.h0 - new_h0 : self.h0 - new_h0 + n_rows, :width] = self.seen
             self.seen, self.h0 = grown, new_h0
         width = self.seen.shape[1]
         flat = self.seen.reshape(-1)  # a view: the array is C-contiguous
+        cells = (h - self.h0) * width + sid
+        prev = flat[cells]
         region = flat[(lo - self.h0) * width : (hi - self.h0 + 1) * width]
         before = int(np.count_nonzero(region))
-        flat[(h - self.h0) * width + sid] = True
-        if int(np.count_nonzero(region)) - before != len(h):
-            raise _Doubt  # a station-hour seen before (this piece or an earlier one)
+        flat[cells] = rows
+        if not prev.any() and int(np.count_nonzero(region)) - before == len(h):
+            return  # no station-hour repeated
+        # exact (rare): rows in file order per cell; the first row of each cell is kept in the map
+        order = np.argsort(cells, kind="stable")
+        sc = cells[order]
+        starts = np.flatnonzero(np.r_[True, sc[1:] != sc[:-1]])
+        counts = np.diff(np.r_[starts, len(sc)])
+        first_prev = prev[order][starts]
+        firsts = np.where(first_prev != 0, first_prev, rows[order][starts])
+        flat[sc[starts]] = firsts
+        repeated = (counts > 1) | (first_prev != 0)
+        in_rep = np.repeat(repeated, counts)
+        self.grouped.append(rows[order][in_rep].astype(np.int64))
+        self.grouped.append(first_prev[repeated & (first_prev != 0)].astype(np.int64))
 
     # ---- writing -------------------------------------------------------------------------------------------
     def _table(self, cols: dict[str, pa.Array], n: int) -> pa.Table:
@@ -459,19 +603,53 @@ class _Run:
         if w is None:
             out = self.stage / f"air-{year}.parquet"
             self.files[year] = out
-            w = self.writers[year] = pq.ParquetWriter(
-                out,
-                part.schema,
-                compression=COMPRESSION,
-                compression_level=COMPRESSION_LEVEL,
-                # dictionary pages for text and values (few distinct), DELTA for the two ordered integer columns;
-                # no BYTE_STREAM_SPLIT: Spark 4.0's vectorised reader does not read it (the PySpark query path)
-                use_dictionary=[c for c in part.column_names if c not in ("row", "time")],
-                column_encoding={"row": "DELTA_BINARY_PACKED", "time": "DELTA_BINARY_PACKED"},
-                write_statistics=["row", "time", *AIR_ITEMS],
-                store_schema=False,  # readers see plain text columns, as in the files of the other routes
-            )
+            w = self.writers[year] = _writer(out, part.schema)
         w.write_table(part, row_group_size=max(n, 1))
+
+
+def _writer(out: Path, schema: pa.Schema) -> pq.ParquetWriter:
+    return pq.ParquetWriter(
+        out,
+        schema,
+        compression=COMPRESSION,
+        compression_level=COMPRESSION_LEVEL,
+        # dictionary pages for text and values (few distinct), DELTA for the two ordered integer columns;
+        # no BYTE_STREAM_SPLIT: Spark 4.0's vectorised reader does not read it (the PySpark query path)
+        use_dictionary=[c for c in schema.names if c not in ("row", "time")],
+        column_encoding={"row": "DELTA_BINARY_PACKED", "time": "DELTA_BINARY_PACKED"},
+        write_statistics=["row", "time", *AIR_ITEMS],
+        store_schema=False,  # readers see plain text columns, as in the files of the other routes
+    )
+
+
+def drop_rows(files: dict[int, Path], rows: pa.Array) -> dict[int, Path]:
+    """The staged files without the source rows ``rows`` (``--accept-valid``: rows the general rules reject
+    that were staged — rows of a repeated station-hour). A file holding none of them is kept as it is;
+    another is written again, row group by row group (same options, same order); an emptied one is removed."""
+    out = {}
+    for year, path in files.items():
+        if not pc.any(pc.is_in(pq.read_table(path, columns=["row"])["row"], value_set=rows)).as_py():
+            out[year] = path
+            continue
+        tmp = path.with_name(path.name + ".tmp")
+        src = pq.ParquetFile(path)
+        w = None
+        kept = 0
+        for k in range(src.num_row_groups):  # row groups (pieces), not data rows
+            part = src.read_row_group(k)
+            part = part.filter(pc.invert(pc.is_in(part["row"], value_set=rows)))
+            if part.num_rows:
+                w = w or _writer(tmp, part.schema)
+                w.write_table(part, row_group_size=part.num_rows)
+                kept += part.num_rows
+        src.close()
+        if w is not None:
+            w.close()
+            tmp.replace(path)
+            out[year] = path
+        else:
+            path.unlink()
+    return out
 
 
 def _dict_array(indices: pa.Array, values: list[str | None]) -> pa.DictionaryArray:
@@ -496,4 +674,4 @@ def _null_dict(n: int) -> pa.DictionaryArray:
     return pa.DictionaryArray.from_arrays(pa.nulls(n, pa.int32()), pa.array([], pa.string()))
 
 
-__all__ = ["STOP", "one_pass"]
+__all__ = ["STOP", "Done", "drop_rows", "one_pass"]

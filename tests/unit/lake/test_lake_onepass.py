@@ -16,6 +16,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import pioneer.lake.fast as fast_mod
 import pioneer.lake.ingest as ingest_mod
 from pioneer.lake import onepass
 from pioneer.lake.ingest import ingest
@@ -25,14 +26,18 @@ from pioneer.lake.storage import Lake
 
 @pytest.fixture
 def one_pass_calls(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """Per call of the one-pass route: 'done', 'stop' or 'gave up'; pieces of 64 bytes."""
+    """Per call of the one-pass route: 'done' (clean), 'flagged' (done, with rows for the general rules),
+    'stop' or 'gave up'; pieces of 64 bytes."""
     monkeypatch.setattr(onepass, "PIECE", 64)
     calls: list[str] = []
     real = onepass.one_pass
 
     def spy(*a, **k):  # type: ignore[no-untyped-def]
         r = real(*a, **k)
-        calls.append("stop" if r is onepass.STOP else "done" if isinstance(r, tuple) else "gave up")
+        if isinstance(r, onepass.Done):
+            calls.append("done" if r.recheck is None else "flagged")
+        else:
+            calls.append("stop" if r is onepass.STOP else "gave up")
         return r
 
     monkeypatch.setattr(onepass, "one_pass", spy)
@@ -179,30 +184,174 @@ BAD = {
 }
 
 
+#: Rows the one-pass route itself flags (then the general rules check just those rows); the others (cells
+#: pyarrow cannot read, field counts, quotes) leave the whole file to the other routes.
+FLAGGED = {
+    "range",
+    "non_finite",
+    "off_hour",
+    "missing_station",
+    "missing_time",
+    "bad_time",
+    "city_code",
+    "duplicate_other_piece",
+    "duplicate_same_spelling_later",
+}
+
+
+@pytest.fixture
+def duckdb_runs(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """One entry per run of the DuckDB route (pioneer.lake.fast._run)."""
+    runs: list[int] = []
+    real = fast_mod._run
+
+    def spy(*a, **k):  # type: ignore[no-untyped-def]
+        runs.append(1)
+        return real(*a, **k)
+
+    monkeypatch.setattr(fast_mod, "_run", spy)
+    return runs
+
+
 @pytest.mark.parametrize("accept_valid", [False, True])
 @pytest.mark.parametrize("case", sorted(BAD))
-def test_doubtful_rows_leave_the_file_to_the_other_routes(
+def test_bad_last_row_same_report_as_the_general_path(
     case: str,
     accept_valid: bool,
     make_file: Callable[..., Path],
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
     one_pass_calls: list[str],
+    duckdb_runs: list[int],
 ) -> None:
-    """The doubtful row comes last (after several pieces were staged): the staged files are discarded, and the
-    report, stored rows and rejects are the general path's."""
+    """The bad row comes last (after several pieces were staged). A rule hit is flagged by the one-pass route and
+    only the flagged rows are checked by the general rules (no other route runs); a cell it cannot read leaves
+    the file to the other routes. Either way the report, stored rows and rejects are the general path's."""
     f = make_file("bad.csv", _wide([*ROWS, BAD[case]]))
     _same_as_general(f, tmp_path, monkeypatch, accept_valid=accept_valid)
-    assert one_pass_calls == ["gave up"]
+    if case in FLAGGED:
+        assert (one_pass_calls, duckdb_runs) == (["flagged"], [])
+    else:
+        assert one_pass_calls == ["gave up"]
 
 
-def test_registry_violations_go_to_the_other_routes(
-    make_file: Callable[..., Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, one_pass_calls: list[str]
+def test_registry_violations_are_flagged(
+    make_file: Callable[..., Path],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    one_pass_calls: list[str],
+    duckdb_runs: list[int],
 ) -> None:
     f = make_file("w.csv", _wide(ROWS))
     for known in ({"1001A": "110000"}, {"1001A": "110000", "1002A": "130000"}):
-        _same_as_general(f, tmp_path / str(len(one_pass_calls)), monkeypatch, known_stations=known)
-    assert one_pass_calls == ["gave up", "gave up"]
+        for accept_valid in (False, True):
+            where = tmp_path / f"{len(one_pass_calls)}"
+            _same_as_general(f, where, monkeypatch, known_stations=known, accept_valid=accept_valid)
+    assert (one_pass_calls, duckdb_runs) == (["flagged"] * 4, [])
+
+
+def test_registry_constant_city_and_no_city_column_mismatches(
+    make_file: Callable[..., Path],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    one_pass_calls: list[str],
+    duckdb_runs: list[int],
+) -> None:
+    """A constant city that differs from a registered station's city, and a file without a city column whose
+    station is not registered: the flagged rows get the general path's errors, the others are stored."""
+    mapping = make_file(
+        "m.yaml",
+        "name: const\nmedium: air\nshape: wide\ncolumns: {station: station, time: time, so2: so2}\n"
+        "constants: {city: '110000'}\n",
+    )
+    f = make_file("c.csv", "station,time,so2\n1001A,2014-01-01 05:00,5\n1002A,2014-01-01 05:00,6\n")
+    known = {"1001A": "110000", "1002A": "120000"}
+    for accept_valid in (False, True):
+        where = tmp_path / f"c{accept_valid}"
+        _same_as_general(
+            f, where, monkeypatch, mapping=mapping, known_stations=known, accept_valid=accept_valid
+        )
+    g = make_file("n.csv", "station,time,so2,no2\n1001A,2014-01-01 05:00,5,6\n9999A,2014-01-01 05:00,6,7\n")
+    for accept_valid in (False, True):
+        where = tmp_path / f"n{accept_valid}"
+        _same_as_general(g, where, monkeypatch, known_stations=known, accept_valid=accept_valid)
+    assert (one_pass_calls, duckdb_runs) == (["flagged"] * 4, [])
+
+
+def _many(n_hours: int) -> list[str]:
+    """Clean rows of three stations over ``n_hours`` hours across a year boundary (hour-end labels)."""
+    out = []
+    for h in range(n_hours):
+        t = f"2013-12-31 {20 + h}:00" if h < 4 else f"2014-01-01 {h - 4:02d}:00"
+        for k, (st_, city) in enumerate((("1001A", "110000"), ("1002A", "120000"), ("1003A", "110000"))):
+            out.append(f"{st_},{city},{t},{5 + h},{20 + k},0.{h % 9 + 1},{30 + h}")
+    return out
+
+
+@pytest.mark.parametrize("accept_valid", [False, True])
+@pytest.mark.parametrize(
+    "case",
+    ["middle", "several_pieces", "dups_across_pieces", "conflicting_first_staged", "bad_first_of_a_dup"],
+)
+def test_bad_rows_in_the_middle_and_in_several_pieces(
+    case: str,
+    accept_valid: bool,
+    make_file: Callable[..., Path],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    one_pass_calls: list[str],
+    duckdb_runs: list[int],
+) -> None:
+    """Bad rows in the middle, in several pieces (64-byte pieces: a piece is a row or two), exact and
+    conflicting duplicates whose first row was staged pieces earlier (``--accept-valid`` then rewrites the
+    staged file without it), a duplicate whose first row breaks a value rule (the general path then keeps the
+    second): report, rejects, stored rows and row numbers are the general path's, from the one-pass route."""
+    rows = _many(8)  # 24 rows, 2013 and 2014
+    if case == "middle":
+        rows.insert(12, "1002A,120000,2014-01-01 07:00,5,9999,0.1,30")
+    elif case == "several_pieces":
+        rows[3] = "1001A,110000,2013-12-31 21:30,5,20,0.1,30"  # not on the hour
+        rows[10] = ",110000,2014-01-01 02:00,5,20,0.1,30"  # no station
+        rows[17] = "1003A,11000X,2014-01-01 01:00,5,20,0.1,30"  # city code
+        rows.append("1002A,120000,2014-01-01 03:00,inf,20,0.1,30")
+    elif case == "dups_across_pieces":
+        rows += [rows[0], rows[7], rows[7], rows[20]]  # exact repeats, one of them twice
+        rows.insert(5, rows[1])
+    elif case == "conflicting_first_staged":
+        rows.append(rows[2].replace(",0.", ",0.0"))  # the same station-hour, another CO value
+        rows.append(rows[22].replace(",0.", ",0.0"))
+    else:
+        rows[3] = rows[3].replace(",20,", ",9999,")  # the first row of the station-hour breaks ``range``
+        assert ",9999," in rows[3]
+        rows.append(rows[3].replace(",9999,", ",20,"))  # … so the general path keeps this repeat
+    f = make_file("bad.csv", _wide(rows))
+    _same_as_general(f, tmp_path, monkeypatch, accept_valid=accept_valid)
+    assert (one_pass_calls, duckdb_runs) == (["flagged"], [])
+
+
+def test_recheck_reads_only_the_pieces_with_flagged_rows(
+    make_file: Callable[..., Path],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    one_pass_calls: list[str],
+) -> None:
+    """The text re-read of the flagged rows reads the pieces that hold them, not the whole file."""
+    rows = _many(8)
+    rows[20] = rows[20].replace(",20,", ",9999,").replace(",21,", ",9999,").replace(",22,", ",9999,")
+    f = make_file("bad.csv", _wide(rows))
+    read: list[int] = []
+    real = pacsv.read_csv
+
+    def spy(src, *a, **k):  # type: ignore[no-untyped-def]
+        if isinstance(src, pa.Buffer):
+            read.append(src.size)
+        return real(src, *a, **k)
+
+    monkeypatch.setattr(fast_mod.pacsv, "read_csv", spy)
+    (r,) = ingest(f, lake=Lake(tmp_path / "l"))
+    assert r.status == "rejected" and r.errors["row"].to_pylist() == [22]
+    assert one_pass_calls == ["flagged"]
+    assert 0 < sum(read) <= 200  # one or two 64-byte pieces of a 1.2 kB file
 
 
 def test_not_utf8_goes_to_the_other_routes(
