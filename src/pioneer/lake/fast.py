@@ -28,7 +28,8 @@ area, so memory stays bounded on national files):
    partitions and writes the provenance record (the commit point), as for the general path.
 
 The stored schema, values and row numbers are those of the general path (``tests/unit/lake`` run every file
-through this route first).
+through this route first). :func:`recheck` (the general rules on just the flagged rows, re-read as text) is
+shared with the one-pass route of :mod:`pioneer.lake.onepass`, which reads only the pieces holding them.
 """
 
 from __future__ import annotations

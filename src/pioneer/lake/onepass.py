@@ -1,10 +1,13 @@
-"""One-pass ingest of a clean wide air CSV: parse once, check while parsing, write the lake's Parquet once.
+"""One-pass ingest of a wide air CSV: parse once, check while parsing, write the lake's Parquet once.
 
-:mod:`pioneer.lake.fast` calls :func:`one_pass` first for a UTF-8 wide air file on a local lake. It gives up
-(returns ``None``; the caller deletes what it staged and runs the DuckDB route of :mod:`pioneer.lake.fast`, which
-in turn hands doubtful files to the general path) as soon as it is not *sure* the general path
-(:mod:`pioneer.lake.readers` + :mod:`pioneer.lake.validate`) would accept every row and store the same values.
-So it never produces an error report itself: located errors always come from the general rules.
+:mod:`pioneer.lake.fast` calls :func:`one_pass` first for a UTF-8 wide air file on a local lake. Rows that break
+(or may break) a rule do not stop it: their row numbers are collected (see 3.), and :func:`pioneer.lake.fast.recheck`
+then re-reads just those rows as text and runs the general rules (:mod:`pioneer.lake.validate`) on them, so the
+located errors always come from the general path — the route never writes an error message itself. It gives up
+(returns ``None``; what it staged is deleted and the DuckDB route of :mod:`pioneer.lake.fast` runs, which in turn
+hands doubtful files to the general path) when it cannot read the file as the general reader would (a quote, not
+UTF-8, a cell pyarrow cannot read, a wrong field count), when a stored value could differ (a missing city the
+registry would fill in), or when a flagged row turns out to pass the general rules.
 
 How (memory stays bounded: the file is read in pieces of :data:`PIECE` bytes):
 
@@ -21,14 +24,21 @@ How (memory stays bounded: the file is read in pieces of :data:`PIECE` bytes):
    and time rule of the general path runs *on the distinct values*, with the general path's own SQL
    expressions (trim, ``NULLIF``, station renames, registry, the time parser with zones and ``24:00``) in a
    small DuckDB connection, and the stored station, city, city name and time are those expressions' results.
-3. **Checks while parsing** (any doubt → give up): keys (empty/unknown station, 6-digit city code, registry
-   membership and city), time (empty, unparsable, not on the hour), values (non-finite, plausibility range
-   after unit conversion, via min/max per piece), duplicate station-hours (one byte per station × hour in a
-   numpy array: a station-hour seen before, or fewer new marks than rows, is a duplicate).
+3. **Checks while parsing**: keys (empty/unknown station, 6-digit city code, registry membership and city) on
+   the distinct values, time (empty, unparsable, not on the hour) on the distinct texts, values (non-finite,
+   plausibility range after unit conversion; min/max per piece first, per row only when that fails). A row
+   such a rule flags is *doubtful*: its number is kept, and it is never staged. Duplicate station-hours: an
+   int32 map station × hour → the cell's first row number (rows whose station or time is doubtful are left
+   out: a repeat of theirs has the same station and time, so it is doubtful too); a cell already set, or fewer
+   new cells than rows, is a repeat, and then every row of the repeated station-hours (the first one
+   included) is kept for the re-check — the general rules decide which of them (if any) are duplicates.
 4. **Write once**: each checked piece is written (by a writer thread, in order) as one row group to the import's staging file of its
    partition year (``air-<year>.parquet``, pyarrow ``ParquetWriter``), rows in source order. The caller moves
-   the files into their partitions and writes the provenance record (the commit point); when a later piece
-   turns out doubtful, the staged files are discarded and nothing is committed.
+   the files into their partitions and writes the provenance record (the commit point). Once a row is doubtful
+   and ``accept_valid`` is off, the import will be rejected: the staged files are deleted, and the route only
+   checks the rest of the file (the report needs every error). With ``accept_valid`` the stored rows are those
+   staged minus the ones the general rules reject (:func:`drop_rows`: only a row of a repeated station-hour
+   can be both, and only then is a staged file written again).
 
 Number parsing: pyarrow reads a cell as a number only where DuckDB's ``TRY_CAST(… AS DOUBLE)`` (the general
 path's parser) gives the same double — tested on generated spellings in ``tests/unit/lake/test_lake_onepass.py``;
@@ -72,7 +82,8 @@ WORKERS = 2
 WRITE_AHEAD = 3
 #: Checked rows held (not yet written) at most while the file is still being hashed for the import id.
 MAX_WAITING = 4_000_000
-#: At most this many station × hour cells in the duplicate map (1 byte each); beyond → other routes.
+#: At most this many station × hour cells in the first-row map (int32: 4 bytes each, ≤ 256 MB; pages never
+#: touched cost no memory); beyond → other routes.
 MAX_CELLS = 1 << 26
 #: At most this many doubtful rows are collected (beyond: the other routes decide).
 MAX_RECHECK = 1_000_000
