@@ -7,10 +7,13 @@ from __future__ import annotations
 import functools
 import os
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, NoReturn
 
+import ibis
+import ibis.expr.types as ir
 import pandas as pd
 import typer
 from rich.console import Console
@@ -46,14 +49,49 @@ def exit_on_error(fn: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
-def write_csv_atomic(df: pd.DataFrame, path: Path) -> None:
-    """Write ``df`` as UTF-8 CSV to ``path`` through a temporary file in the same folder, then rename."""
+@contextmanager
+def atomic_file(path: Path) -> Iterator[str]:
+    """Yield a temporary file name beside ``path``; when the block succeeds it is renamed to ``path``, otherwise
+    removed — readers see the old file or the whole new one, never a part."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(fd)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            df.to_csv(fh, index=False)
+        yield tmp
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def write_csv_atomic(df: pd.DataFrame, path: Path) -> None:
+    """Write ``df`` as UTF-8 CSV to ``path`` atomically (``atomic_file``)."""
+    with atomic_file(path) as tmp, open(tmp, "w", encoding="utf-8", newline="") as fh:
+        df.to_csv(fh, index=False)
+
+
+def _as_text(t: ir.Table) -> ir.Table:
+    """CSV cells as Pioneer writes them: flags ``True``/``False``, empty text and missing values empty."""
+
+    def cell(c: str) -> ir.Value:
+        v, dtype = t[c], t.schema()[c]
+        if dtype.is_boolean():
+            return ibis.cases((v.isnull(), ibis.null("string")), (v, "True"), else_="False")
+        return v.nullif("") if dtype.is_string() else v
+
+    return t.select(**{c: cell(c) for c in t.columns})
+
+
+def copy_csv_atomic(con: ibis.BaseBackend, t: ir.Table, path: Path, *, order_by: str | list[str],
+                    drop: str | None = None) -> int:  # fmt: skip
+    """Write the DuckDB table expression ``t`` as UTF-8 CSV (header, ``,``) in ``order_by`` order, streamed by
+    DuckDB (memory bounded) and atomically (``atomic_file``); ``drop``: a column used only for ordering.
+    Cells as ``write_csv_atomic`` writes them (``_as_text``). Returns the row count."""
+    keys = [order_by] if isinstance(order_by, str) else order_by
+    sql = ibis.to_sql(_as_text(t), dialect="duckdb")
+    exclude = f" EXCLUDE ({drop})" if drop else ""
+    ordered = f"SELECT *{exclude} FROM ({sql}) ORDER BY {', '.join(keys)}"  # the outermost query orders
+    with atomic_file(path) as tmp:
+        target = tmp.replace("'", "''")
+        (rows,) = con.raw_sql(f"COPY ({ordered}) TO '{target}' (HEADER, DELIMITER ',')").fetchone()
+    return int(rows)

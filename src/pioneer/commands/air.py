@@ -9,7 +9,6 @@ exits with status 1 and writes no output file.
 from __future__ import annotations
 
 import atexit
-import os
 import shutil
 import sys
 import tempfile
@@ -22,7 +21,7 @@ import ibis.expr.types as ir
 import typer
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-from pioneer.commands._io import err, print_errors
+from pioneer.commands._io import copy_csv_atomic, err, print_errors
 from pioneer.commands.air_input import (
     DAILY,
     HOURLY,
@@ -158,40 +157,7 @@ def _write_report(con: ibis.BaseBackend, input: Path, parts: list[ir.Table], out
     computed = ibis.union(*aligned) if len(aligned) > 1 else aligned[0]
     out = raw.inner_join(computed, raw._row == computed.row)
     out = out.select(*given, *types, "_row")
-    return _copy_csv(con, out, output, order_by="_row", drop="_row")
-
-
-def _as_text(t: ir.Table) -> ir.Table:
-    """CSV cells as Pioneer writes them: flags ``True``/``False``, empty text and missing values empty."""
-
-    def cell(c: str) -> ir.Value:
-        v, dtype = t[c], t.schema()[c]
-        if dtype.is_boolean():
-            return ibis.cases((v.isnull(), ibis.null("string")), (v, "True"), else_="False")
-        return v.nullif("") if dtype.is_string() else v
-
-    return t.select(**{c: cell(c) for c in t.columns})
-
-
-def _copy_csv(con: ibis.BaseBackend, t: ir.Table, output: Path, *, order_by: str | list[str],
-              drop: str | None = None) -> int:  # fmt: skip
-    """Write ``t`` as UTF-8 CSV (header, ``,``) in ``order_by`` order, streamed by DuckDB into a temporary file
-    beside ``output`` that is renamed at the end — nothing half-written, memory bounded. Returns the row count."""
-    keys = [order_by] if isinstance(order_by, str) else order_by
-    sql = ibis.to_sql(_as_text(t), dialect="duckdb")
-    exclude = f" EXCLUDE ({drop})" if drop else ""
-    ordered = f"SELECT *{exclude} FROM ({sql}) ORDER BY {', '.join(keys)}"  # the outermost query orders
-    output.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{output.name}.", suffix=".tmp", dir=output.parent)
-    os.close(fd)
-    try:
-        target = tmp.replace("'", "''")
-        (rows,) = con.raw_sql(f"COPY ({ordered}) TO '{target}' (HEADER, DELIMITER ',')").fetchone()
-        os.replace(tmp, output)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return int(rows)
+    return copy_csv_atomic(con, out, output, order_by="_row", drop="_row")
 
 
 def _at_reporting_precision(t: ir.Table, columns: list[str]) -> ir.Table:
@@ -199,6 +165,11 @@ def _at_reporting_precision(t: ir.Table, columns: list[str]) -> ir.Table:
     return t.mutate(
         **{c: t[c].round(DECIMALS["co"]) if c.startswith("co") else t[c].round() for c in columns}
     )
+
+
+def _daily_values(hourly: ir.Table, con: ibis.BaseBackend) -> ir.Table:
+    """Station and city daily values (GB 3095 Table 4, HJ 663), computed once into a temporary table."""
+    return con.create_table("daily", daily_values(sites_hourly(hourly)), temp=True)
 
 
 def _read_hourly_with_city(input: Path, con: ibis.BaseBackend) -> ir.Table:
@@ -231,13 +202,13 @@ def daily_command(input: Annotated[Path, typer.Argument(help="小时数据CSV / 
         step("读取与校验 / reading and validating")
         hourly = _read_hourly_with_city(input, con)
         step("计算 / computing")
-        daily = con.create_table("daily", daily_values(sites_hourly(hourly)), temp=True)
+        daily = _daily_values(hourly, con)
         result = daily_report(daily, edition_key=edition).rename(aqi_level="level").rename(level="site_level")
         result = _at_reporting_precision(
             result, ["so2", "no2", "co", "pm10", "pm2_5", "o3_8h_max", "o3_1h_max"]
         )
         step("写出 / writing")
-        rows = _copy_csv(con, result, output, order_by=["level", "id", "date"])
+        rows = copy_csv_atomic(con, result, output, order_by=["level", "id", "date"])
     err.print(f"{rows} 行已写出 / rows written → {output}")
 
 
@@ -265,7 +236,7 @@ def annual_command(
         step("读取与校验 / reading and validating")
         hourly = _read_hourly_with_city(input, con)
         step("计算 / computing")
-        daily = con.create_table("daily", daily_values(sites_hourly(hourly)), temp=True)
+        daily = _daily_values(hourly, con)
         result = annual_statistics(daily, year=year, edition_key=edition, limit_class=limit_class)
         result = result.rename(level="site_level")
         first = ["level", "id", "year", "edition", "limits"]
@@ -273,7 +244,7 @@ def annual_command(
         conc = [c for c in result.columns if c.endswith("_annual_mean") or "_p9" in c]
         result = _at_reporting_precision(result, conc)
         step("写出 / writing")
-        rows = _copy_csv(con, result, output, order_by=["level", "id"])
+        rows = copy_csv_atomic(con, result, output, order_by=["level", "id"])
     err.print(f"{rows} 行已写出 / rows written → {output}")
 
 

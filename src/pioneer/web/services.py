@@ -178,13 +178,7 @@ def validate_upload(session: Session, user: User | None, name: str, data: bytes)
         if checked.errors.num_rows:
             errors.append(checked.errors)
     error_rows = [r for t in errors for r in t.to_pylist()]
-    upload_id = None
-    if not error_rows:
-        upload_id = uuid.uuid4().hex
-        folder = uploads_dir() / upload_id
-        folder.mkdir(parents=True, exist_ok=True)
-        (folder / safe).write_bytes(data)
-        (folder / "owner.json").write_text(json.dumps({"user_id": user.id if user else None, "kind": "lake"}))
+    upload_id = None if error_rows else _keep_upload(user, safe, data, "lake")
     return {"upload_id": upload_id, "file": safe, "rows_ok": rows_ok, "errors": error_rows[:1000],
             "errors_total": len(error_rows), "kind": "lake"}  # fmt: skip
 
@@ -228,17 +222,19 @@ def validate_reported(user: User | None, name: str, data: bytes) -> dict[str, An
     errs = [_error_row(InputError("该行政区划不在您的管辖范围内", "division outside your scope", file=name,
                                   row=int(r["row"]), column="division_code", value=r["division_code"]))
             for r in outside.to_dict("records")]  # fmt: skip
-    upload_id = None
-    if not errs:
-        upload_id = uuid.uuid4().hex
-        folder = uploads_dir() / upload_id
-        folder.mkdir(parents=True, exist_ok=True)
-        (folder / name).write_bytes(data)
-        (folder / "owner.json").write_text(
-            json.dumps({"user_id": user.id if user else None, "kind": "indicators"})
-        )
+    upload_id = None if errs else _keep_upload(user, name, data, "indicators")
     return {"upload_id": upload_id, "file": name, "rows_ok": len(rows) if not errs else 0, "errors": errs,
             "errors_total": len(errs), "kind": "indicators"}  # fmt: skip
+
+
+def _keep_upload(user: User | None, name: str, data: bytes, kind: str) -> str:
+    """Keep a checked upload until it is confirmed (``confirm_upload``): its bytes and who may confirm it."""
+    upload_id = uuid.uuid4().hex
+    folder = uploads_dir() / upload_id
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / name).write_bytes(data)
+    (folder / "owner.json").write_text(json.dumps({"user_id": user.id if user else None, "kind": kind}))
+    return upload_id
 
 
 def _error_row(exc: InputError) -> dict[str, Any]:

@@ -168,14 +168,7 @@ def upload_page(request: Request, session: DB, user: CurrentUser):
     if user is None:
         return RedirectResponse("/login?next=/upload", status_code=303)
     auth.restrict(user, auth.Action.VIEW)
-    return render(
-        request,
-        "upload.html",
-        user,
-        template_year=_last_year(),
-        report=None,
-        history=services.import_history(session)[:50],
-    )
+    return _upload_page(request, session, user, report=None)
 
 
 @router.post("/upload", response_class=HTMLResponse)
@@ -185,14 +178,15 @@ async def upload_check(request: Request, session: DB, user: CurrentUser, file: U
     check_csrf(request, csrf_token)
     data = await file.read(services.MAX_UPLOAD_BYTES + 1)
     report = services.validate_upload(session, user, file.filename or "upload", data)
-    return render(
-        request,
-        "upload.html",
-        user,
-        template_year=_last_year(),
-        report=report,
-        history=services.import_history(session)[:50],
-    )
+    return _upload_page(request, session, user, report=report)
+
+
+def _upload_page(request: Request, session, user, *, report: dict | None, done: dict | None = None):
+    """The upload page: the reporting template's year, a validation report or a confirmed import (if any) and
+    the import history."""
+    extra = {} if done is None else {"done": done}
+    return render(request, "upload.html", user, template_year=_last_year(), report=report,
+                  history=services.import_history(session)[:50], **extra)  # fmt: skip
 
 
 @router.post("/upload/{upload_id}/confirm", response_class=HTMLResponse)
@@ -201,15 +195,7 @@ def upload_confirm(upload_id: str, request: Request, session: DB, user: CurrentU
     _require_login(user)
     check_csrf(request, csrf_token)
     done = services.confirm_upload(session, user, upload_id, request_id=request_id(request))
-    return render(
-        request,
-        "upload.html",
-        user,
-        template_year=_last_year(),
-        report=None,
-        done=done,
-        history=services.import_history(session)[:50],
-    )
+    return _upload_page(request, session, user, report=None, done=done)
 
 
 @router.get("/login", response_class=HTMLResponse)
