@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-
 import ibis
 import numpy as np
 import pandas as pd
@@ -15,25 +13,6 @@ pyspark = pytest.importorskip("pyspark")
 pytestmark = pytest.mark.spark
 
 ITEMS = ["so2", "no2", "co", "o3", "pm10", "pm2_5"]
-
-
-@pytest.fixture(scope="module")
-def spark(tmp_path_factory):
-    os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
-    from pyspark.sql import SparkSession
-
-    warehouse = tmp_path_factory.mktemp("spark-warehouse")
-    session = (
-        SparkSession.builder.master("local[2]")
-        .appName("pioneer-tests")
-        .config("spark.sql.warehouse.dir", str(warehouse))
-        .config("spark.sql.session.timeZone", "UTC")
-        .config("spark.ui.enabled", "false")
-        .config("spark.sql.shuffle.partitions", "4")
-        .getOrCreate()
-    )
-    yield session
-    session.stop()
 
 
 def small_year(seed: int = 7) -> pd.DataFrame:

@@ -190,18 +190,8 @@ def test_cli_noise_bad_input_writes_nothing(tmp_path: Path) -> None:
 
 
 @pytest.mark.spark
-def test_noise_chain_runs_on_pyspark_like_duckdb(tmp_path: Path) -> None:
+def test_noise_chain_runs_on_pyspark_like_duckdb(spark) -> None:
     """Levels, compliance and rates on PySpark equal the DuckDB results."""
-    import os
-
-    pyspark_sql = pytest.importorskip("pyspark.sql")
-    os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
-    spark = (
-        pyspark_sql.SparkSession.builder.master("local[1]")
-        .config("spark.sql.warehouse.dir", str(tmp_path / "wh"))
-        .config("spark.ui.enabled", "false")
-        .getOrCreate()
-    )
     df = noise.read_points(pd.read_csv(DATA / "points_hourly.csv", dtype=str)).drop(columns=["_row"])
 
     def run(con: ibis.BaseBackend) -> list[pd.DataFrame]:

@@ -450,18 +450,8 @@ def test_cli_assess_compare_periods(tmp_path: Path) -> None:
 
 
 @pytest.mark.spark
-def test_chains_run_on_pyspark_like_duckdb(tmp_path: Path) -> None:
+def test_chains_run_on_pyspark_like_duckdb(spark) -> None:
     """The same expressions on the PySpark backend give the DuckDB results (classes, statuses, CWQI, TLI)."""
-    import os
-
-    pyspark_sql = pytest.importorskip("pyspark.sql")
-    os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
-    spark = (
-        pyspark_sql.SparkSession.builder.master("local[1]")
-        .config("spark.sql.warehouse.dir", str(tmp_path / "wh"))
-        .config("spark.ui.enabled", "false")
-        .getOrCreate()
-    )
     df = water.read_samples(pd.read_csv(DATA / "samples_long.csv", dtype=str, keep_default_na=False))
     df = df.drop(columns=["_row"])
 
