@@ -22,6 +22,8 @@ MISSING_MARKERS = ("", "NA", "N/A", "/", "—", "-", "NaN", "nan")
 """Cells meaning "no value" (CNEMC uses ``NA`` and ``/``; users write empty cells and dashes)."""
 TIME_FORMATS = ("%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H%M")
 DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d")
+CITY_CODE = r"^\d{6}$"
+"""A city is named by its 6-digit administrative division code (GB/T 2260)."""
 CO_MAX_MG = 150
 """Largest plausible CO [mg/m³]: the top 1-h breakpoint of HJ 633. Larger values are almost surely µg/m³."""
 
@@ -125,7 +127,7 @@ def read_table(path: Path, layout: Layout, *, con: ibis.BaseBackend, max_errors:
             (typed[k].isnull() | (typed[k] == ""), k, typed[k], "缺少标识值", "identifier is empty")
         )
     if "city" in keys:
-        checks.append((~typed.city.re_search(r"^\d{6}$"), "city", typed.city, "城市代码应为6位行政区划代码",
+        checks.append((~typed.city.re_search(CITY_CODE), "city", typed.city, "城市代码应为6位行政区划代码",
                        "city must be a 6-digit division code"))  # fmt: skip
     checks.append((typed.time.isnull(), "time", typed.time__raw,
                    "无法解析的时间（应为 ISO 8601，如 2026-03-02T09:00）" if not layout.time_is_date
@@ -226,7 +228,7 @@ def read_hourly_fast(path: Path, layout: Layout, *, con: ibis.BaseBackend) -> ir
     ids = t.select(*keys).distinct()
     bad_id = [ids[k].isnull() | (ids[k] == "") | (ids[k] != ids[k].strip()) for k in keys]
     if "city" in keys:
-        bad_id.append(~ids.city.re_search(r"^\d{6}$"))
+        bad_id.append(~ids.city.re_search(CITY_CODE))
     flagged = (
         found["_no_time"] > 0
         or any(pd.notna(found[f"_min_{c}"]) and found[f"_min_{c}"] < 0 for c in items)
