@@ -24,8 +24,8 @@ demo: venv
 	$(PIONEER) demo --host 127.0.0.1 --port 8000
 
 lint: venv
-	$(VENV)/bin/ruff check src tests benchmarks
-	$(VENV)/bin/ruff format --check src tests benchmarks
+	$(VENV)/bin/ruff check --no-cache src tests benchmarks
+	$(VENV)/bin/ruff format --no-cache --check src tests benchmarks
 
 typecheck: venv
 	$(VENV)/bin/mypy

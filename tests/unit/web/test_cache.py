@@ -13,11 +13,11 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import token_for
 from fastapi.testclient import TestClient
 from sqlalchemy import delete, select
 from test_api import login
 
+from conftest import token_for
 from pioneer.db import make_engine, session_scope
 from pioneer.indicators import store
 from pioneer.indicators.models import IndicatorValue
