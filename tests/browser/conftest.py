@@ -20,7 +20,7 @@ ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-net
 SERVER = """
 import sys, uvicorn
 sys.path.insert(0, {tests!r})
-from conftest import build_home
+from webhome import build_home
 from pathlib import Path
 build_home(Path({home!r}))
 from pioneer.web.app import create_app

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from pioneer.plans.choices import CaseStatus, Category, FundingSource, PlanStatus, ProjectStatus, TaskStatus
 
@@ -179,3 +179,9 @@ class CasePublic(BaseModel):
     submitted_by: str
     reviewed_by: str
     published_at: dt.datetime | None
+
+    @field_validator("published_at")
+    @classmethod
+    def _utc(cls, value: dt.datetime | None) -> dt.datetime | None:
+        """The service stamps UTC; SQLite hands the time back without its zone: restore it (RFC 3339)."""
+        return value if value is None or value.tzinfo else value.replace(tzinfo=dt.UTC)

@@ -138,7 +138,7 @@ def test_update_user(client, headers, role):
 
 
 def test_deactivated_token_and_self_demotion(app, client, headers):
-    from conftest import token_for
+    from webhome import token_for
 
     admin = headers["admin"]
     assert client.post("/api/v1/users", json={"username": "leaver", "password": "long-enough-1", "role": "viewer"},

@@ -16,8 +16,8 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import delete, select
 from test_api import login
+from webhome import token_for
 
-from conftest import token_for
 from pioneer.db import make_engine, session_scope
 from pioneer.indicators import store
 from pioneer.indicators.models import IndicatorValue

@@ -1,4 +1,4 @@
-"""Paging conventions shared by every list endpoint (OpenAQ style)."""
+"""Conventions shared by every router: paging (OpenAQ style), error bodies, documented file downloads."""
 
 from __future__ import annotations
 
@@ -39,3 +39,21 @@ class Message(BaseModel):
 
 class ErrorBody(BaseModel):
     detail: Message
+
+
+MEDIA = {
+    "csv": "text/csv; charset=utf-8",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "html": "text/html; charset=utf-8",
+    "parquet": "application/vnd.apache.parquet",
+    "pdf": "application/pdf",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+def files(*formats: str) -> dict[int | str, dict[str, Any]]:
+    """The OpenAPI ``responses`` entry of a 200 answered with a file in one of ``formats`` (keys of MEDIA)."""
+    binary = {"type": "string", "format": "binary"}
+    content = {MEDIA[f].split(";")[0]: {"schema": binary if f in ("docx", "parquet", "pdf", "xlsx") else
+                                        {"type": "string"}} for f in formats}  # fmt: skip
+    return {200: {"content": content}}

@@ -20,7 +20,7 @@ from pioneer.indicators import store
 from pioneer.indicators.choices import Domain
 from pioneer.standards.air.tables import categories
 from pioneer.web import assess, services
-from pioneer.web.api.common import ErrorBody, Limit, Page, Paged, paged
+from pioneer.web.api.common import MEDIA, ErrorBody, Limit, Page, Paged, files, paged
 from pioneer.web.deps import DB, CurrentUser
 
 router = APIRouter()
@@ -77,9 +77,7 @@ def list_indicators(
     return paged(items, page, limit)
 
 
-@router.get("/indicators/template", tags=["indicators"], responses={**ERRORS, 200: {"content": {
-    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {"schema": {"type": "string",
-                                                                                   "format": "binary"}}}}})  # fmt: skip
+@router.get("/indicators/template", tags=["indicators"], responses={**ERRORS, **files("xlsx")})
 def indicators_template(division: DivisionCode, year: Annotated[int, Query(ge=1980, le=2100)]) -> Response:
     """The reporting template (``pioneer.indicators.template.write_template``) for a division and year: one row
     per reported indicator of the division's tier, units filled in. Upload it filled at ``POST /imports``."""
@@ -93,7 +91,7 @@ def indicators_template(division: DivisionCode, year: Annotated[int, Query(ge=19
         path = FsPath(tmp) / "template.xlsx"
         write_template(path, division, year, tier=str(division_level(division)))
         body = path.read_bytes()
-    return Response(body, media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    return Response(body, media_type=MEDIA["xlsx"],
                     headers={"Content-Disposition": f'attachment; filename="template-{division}-{year}.xlsx"'})  # fmt: skip
 
 
@@ -217,12 +215,9 @@ class Ranking(BaseModel):
     results: list[RankingRow]
 
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-DOWNLOADS = {200: {"content": {"text/csv": {"schema": {"type": "string"}}, XLSX: {"schema": {"type": "string",
-                                                                                         "format": "binary"}}}}}  # fmt: skip
-
-
-@router.get("/rankings", tags=["rankings"], response_model=Ranking, responses={**ERRORS, **DOWNLOADS})
+@router.get(
+    "/rankings", tags=["rankings"], response_model=Ranking, responses={**ERRORS, **files("csv", "xlsx")}
+)
 def rankings(session: DB, indicator: IndicatorCode = assess.DEFAULT_INDICATOR, level: Level = "city",
              year: Year = None, page: Page = 1, limit: Limit = 100,
              format: Annotated[str, Query(pattern="^(json|csv|xlsx)$")] = "json"):  # fmt: skip
@@ -248,7 +243,7 @@ def download(rows: list[dict[str, Any]], stem: str, fmt: str, hide: bool) -> Res
     frame = pd.DataFrame(rows, columns=cols)
     if fmt == "csv":
         body = ("\ufeff" + frame.to_csv(index=False)).encode("utf-8")
-        media = "text/csv; charset=utf-8"
+        media = MEDIA["csv"]
     else:
         buf = io.BytesIO()
         with pd.ExcelWriter(buf, engine="openpyxl") as xl:
@@ -257,7 +252,7 @@ def download(rows: list[dict[str, Any]], stem: str, fmt: str, hide: bool) -> Res
                 xl, index=False, sheet_name="note"
             )
         body = buf.getvalue()
-        media = XLSX
+        media = MEDIA["xlsx"]
     return Response(body, media_type=media,
                     headers={"Content-Disposition": f'attachment; filename="{stem}.{fmt}"'})  # fmt: skip
 

@@ -15,7 +15,7 @@ from fastapi.responses import Response
 
 from pioneer.lake import query
 from pioneer.web import auth
-from pioneer.web.api.common import ErrorBody, Limit, Page
+from pioneer.web.api.common import MEDIA, ErrorBody, Limit, Page, files
 from pioneer.web.deps import CurrentUser
 
 router = APIRouter(tags=["lake"])
@@ -69,11 +69,7 @@ def lake_query(
     return {"meta": {"page": page, "limit": limit, "found": found}, "results": _rows(chunk)}
 
 
-EXPORTS = {200: {"content": {"text/csv": {"schema": {"type": "string"}},
-                             "application/vnd.apache.parquet": {"schema": {"type": "string", "format": "binary"}}}}}  # fmt: skip
-
-
-@router.get("/lake/{medium}/export", responses={**ERRORS, **EXPORTS}, response_class=Response)
+@router.get("/lake/{medium}/export", responses={**ERRORS, **files("csv", "parquet")}, response_class=Response)
 def lake_export(
     medium: Medium,
     user: CurrentUser,
@@ -90,11 +86,11 @@ def lake_export(
     buf = io.BytesIO()
     if format == "parquet":
         pq.write_table(table, buf, compression="zstd")
-        media = "application/vnd.apache.parquet"
+        media = MEDIA["parquet"]
     else:
         buf.write(b"\xef\xbb\xbf")
         buf.write(table.to_pandas().to_csv(index=False).encode("utf-8"))
-        media = "text/csv; charset=utf-8"
+        media = MEDIA["csv"]
     name = f"{medium}-{division or 'all'}.{format}"
     return Response(
         buf.getvalue(), media_type=media, headers={"Content-Disposition": f'attachment; filename="{name}"'}

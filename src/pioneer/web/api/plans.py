@@ -40,18 +40,12 @@ from pioneer.plans.schemas import (
 )
 from pioneer.registry.zones import service as zones
 from pioneer.web import auth, services
-from pioneer.web.api.common import ErrorBody, Limit, Page, Paged, paged
+from pioneer.web.api.common import MEDIA, ErrorBody, Limit, Page, Paged, files, paged
 from pioneer.web.deps import DB, CurrentUser, check_csrf, lang_of, request_id
 from pioneer.web.models import User
 
 MAX_EVIDENCE_BYTES = 20 * 1024 * 1024
 MAX_EXCEL_BYTES = 10 * 1024 * 1024
-MEDIA = {
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "pdf": "application/pdf",
-    "html": "text/html; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
 
 
 class PlansRoute(APIRoute):
@@ -167,7 +161,7 @@ def create_project(data: ProjectCreate, request: Request, session: DB, user: Cur
     return plans.project_public(p)
 
 
-@router.get("/projects/template.xlsx", responses=ERRORS)
+@router.get("/projects/template.xlsx", responses={**ERRORS, **files("xlsx")})
 def project_template() -> Response:
     with tempfile.TemporaryDirectory() as d:
         data = excel.write_template(Path(d) / "t.xlsx").read_bytes()
@@ -175,7 +169,7 @@ def project_template() -> Response:
                     headers={"Content-Disposition": 'attachment; filename="projects-template.xlsx"'})  # fmt: skip
 
 
-@router.get("/projects/export.xlsx", responses=ERRORS)
+@router.get("/projects/export.xlsx", responses={**ERRORS, **files("xlsx")})
 def export_projects(session: DB, user: CurrentUser, zone: Annotated[str | None, Query(max_length=32)] = None):
     auth.restrict(user, auth.Action.VIEW)
     with tempfile.TemporaryDirectory() as d:
@@ -301,7 +295,7 @@ def _file(data: bytes, fmt: str, name: str) -> Response:
     )
 
 
-@router.get("/zones/{code}/reports/self-assessment", responses=ERRORS)
+@router.get("/zones/{code}/reports/self-assessment", responses={**ERRORS, **files("docx", "pdf", "html")})
 def self_assessment_report(code: str, session: DB, user: CurrentUser,
                            year: Annotated[int, Query(ge=2000, le=2100)], format: Format = "docx",
                            lang: Lang = "zh") -> Response:  # fmt: skip
@@ -313,7 +307,7 @@ def self_assessment_report(code: str, session: DB, user: CurrentUser,
     return _file(render.FORMATS[format](rep), format, f"self-assessment-{code}-{year}-{lang}")
 
 
-@router.get("/reports/national", responses=ERRORS)
+@router.get("/reports/national", responses={**ERRORS, **files("docx", "pdf", "html")})
 def national_report(session: DB, user: CurrentUser, year: Annotated[int, Query(ge=2000, le=2100)],
                     format: Format = "docx", lang: Lang = "zh") -> Response:  # fmt: skip
     """The national progress report (signed-in users)."""
