@@ -11,6 +11,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from pioneer.db import make_engine, make_session_factory, upgrade
 from pioneer.errors import PioneerError
@@ -82,6 +83,12 @@ def openapi_schema(app: FastAPI) -> dict:
     return schema
 
 
+HTTP_MESSAGES = {
+    404: {"message_zh": "找不到该页面或资源", "message_en": "no such page or resource"},
+    405: {"message_zh": "该地址不支持此请求方法", "message_en": "this address does not accept that method"},
+}
+
+
 def create_app(*, migrate: bool = True, database_url: str | None = None) -> FastAPI:
     """The app bound to ``database_url`` (default: the configured database, ``PIONEER_HOME`` /
     ``PIONEER_DATABASE_URL``)."""
@@ -113,6 +120,19 @@ def create_app(*, migrate: bool = True, database_url: str | None = None) -> Fast
         if request.url.path.startswith("/api/"):
             return JSONResponse({"detail": body}, 422)
         return pages.error_page(request, PioneerError(body["message_zh"], body["message_en"]), 422)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException):
+        """Unknown paths, wrong methods and ``HTTPException``s: the bilingual error body of the API, or the error
+        page in the reader's language (never Starlette's bare English JSON)."""
+        detail = exc.detail if isinstance(exc.detail, dict) else HTTP_MESSAGES.get(
+            exc.status_code, {"message_zh": f"请求失败（{exc.status_code}）", "message_en": str(exc.detail)})  # fmt: skip
+        if request.url.path.startswith("/api/"):
+            return JSONResponse({"detail": detail}, exc.status_code, headers=exc.headers)
+        error = PioneerError(detail["message_zh"], detail["message_en"])
+        response = pages.error_page(request, error, exc.status_code)
+        response.headers.update(exc.headers or {})
+        return response
 
     app.openapi = lambda: openapi_schema(app)  # type: ignore[method-assign]
 

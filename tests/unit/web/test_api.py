@@ -136,11 +136,23 @@ def test_bad_input_is_4xx_with_message(client, tokens, method, url, body, status
         "/api/v1/divisions/12",
         "/api/v1/divisions/999999",
         "/api/v1/stations?within=abc",
+        "/api/v1/no-such-thing",
     ],
 )
 def test_bad_query_is_4xx(client, url):
     r = client.get(url)
     assert 400 <= r.status_code < 500 and r.json()["detail"]["message_en"]
+
+
+def test_unknown_page_and_wrong_method_answer_in_the_readers_language(client):
+    page = client.get("/no/such/page?lang=zh-CN")
+    assert page.status_code == 404 and page.headers["content-type"].startswith("text/html")
+    assert "找不到该页面" in page.text
+    assert "no such page" in client.get("/no/such/page?lang=en").text
+    r = client.delete("/api/v1/divisions")
+    assert r.status_code == 405 and r.headers["allow"] == "GET"
+    assert r.json()["detail"] == {"message_zh": "该地址不支持此请求方法",
+                                  "message_en": "this address does not accept that method"}  # fmt: skip
 
 
 def test_upload_report_is_located_and_writes_nothing(client, tokens, home):
