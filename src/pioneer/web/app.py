@@ -129,7 +129,7 @@ def create_app(*, migrate: bool = True, database_url: str | None = None) -> Fast
             exc.status_code, {"message_zh": f"请求失败（{exc.status_code}）", "message_en": str(exc.detail)})  # fmt: skip
         if request.url.path.startswith("/api/"):
             return JSONResponse({"detail": detail}, exc.status_code, headers=exc.headers)
-        error = PioneerError(detail["message_zh"], detail["message_en"])
+        error = PioneerError(detail.get("message_zh", str(detail)), detail.get("message_en", str(detail)))
         response = pages.error_page(request, error, exc.status_code)
         response.headers.update(exc.headers or {})
         return response
