@@ -91,6 +91,52 @@ def test_create_project_matrix(client, tokens, app, who, status):
         )
 
 
+# account → statuses of: edit project, upload evidence, submit a case, delete project (all on Beijing zone BJ-110000).
+# The programme office edits projects but does not submit cases: cases come from the zone and the office reviews them.
+WRITERS = {
+    None: [401] * 4,
+    "viewer": [403] * 4,
+    "reviewer": [403] * 4,
+    "huzhou": [403] * 4,
+    "zhejiang": [403] * 4,
+    "beijing": [200, 201, 201, 204],
+    "admin": [200, 201, 403, 204],
+}
+
+
+@pytest.mark.parametrize("who", WRITERS)
+def test_project_writes_matrix(client, tokens, app, who):
+    """Edit, evidence upload, a new case and delete, by every role; what a role is refused changes nothing."""
+    code = f"MX-{who}"
+    assert (
+        client.post("/api/v1/projects", json={**PROJECT, "code": code}, headers=tokens("admin")).status_code
+        == 201
+    )
+    h = tokens(who) if who else {}
+    answers = [
+        client.patch(f"/api/v1/projects/{code}", json={"name": "改名（测试）"}, headers=h),
+        client.post(
+            f"/api/v1/projects/{code}/evidence", files={"file": ("e.pdf", b"%PDF-1.4 test")}, headers=h
+        ),
+        client.post("/api/v1/cases", json={"zone_code": "BJ-110000", "title": f"案例 {who}"}, headers=h),
+        client.delete(f"/api/v1/projects/{code}", headers=h),
+    ]
+    assert [r.status_code for r in answers] == WRITERS[who], [r.text for r in answers]
+    for r in answers:
+        if r.status_code >= 400:
+            assert r.json()["detail"]["message_zh"] and r.json()["detail"]["message_en"]
+    audit = [a[1] for a in _audit(app, "project", code)]
+    if WRITERS[who][0] == 200:
+        assert audit == ["create", "update", "delete"]
+    else:
+        assert audit == ["create"]
+        assert (
+            client.get(f"/api/v1/projects/{code}", headers=tokens("admin")).json()["name"] == PROJECT["name"]
+        )
+    titles = [c["title"] for c in client.get("/api/v1/cases", headers=tokens("admin")).json()["results"]]
+    assert (f"案例 {who}" in titles) == (WRITERS[who][2] == 201)
+
+
 def test_update_delete_and_audit(client, tokens, app):
     h = tokens("beijing")
     assert client.post("/api/v1/projects", json=PROJECT, headers=h).status_code == 201
