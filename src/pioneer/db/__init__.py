@@ -7,7 +7,7 @@ SQLite file by default, PostgreSQL via ``PIONEER_DATABASE_URL`` — to the newes
 
 from __future__ import annotations
 
-from pioneer.db.base import Base
+from pioneer.db.base import Base, stored_time
 from pioneer.db.engine import make_engine, make_session_factory, session_scope
 from pioneer.db.migrate import current_revision, head_revision, upgrade
 
@@ -18,5 +18,6 @@ __all__ = [
     "make_engine",
     "make_session_factory",
     "session_scope",
+    "stored_time",
     "upgrade",
 ]

@@ -3,6 +3,8 @@ PostgreSQL so that migrations can refer to them."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
 
@@ -19,3 +21,9 @@ class Base(DeclarativeBase):
     """Base class of all Pioneer ORM models."""
 
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+def stored_time(value: dt.datetime, zone: dt.tzinfo) -> dt.datetime:
+    """A ``DateTime(timezone=True)`` value as read back: SQLite returns it without its zone, so attach ``zone``,
+    the one its writer stamped (PostgreSQL keeps the zone; aware values pass unchanged)."""
+    return value if value.tzinfo else value.replace(tzinfo=zone)

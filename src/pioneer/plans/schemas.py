@@ -6,6 +6,7 @@ import datetime as dt
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from pioneer.db import stored_time
 from pioneer.plans.choices import CaseStatus, Category, FundingSource, PlanStatus, ProjectStatus, TaskStatus
 
 
@@ -183,5 +184,5 @@ class CasePublic(BaseModel):
     @field_validator("published_at")
     @classmethod
     def _utc(cls, value: dt.datetime | None) -> dt.datetime | None:
-        """The service stamps UTC; SQLite hands the time back without its zone: restore it (RFC 3339)."""
-        return value if value is None or value.tzinfo else value.replace(tzinfo=dt.UTC)
+        """The service stamps UTC (RFC 3339 answers carry the offset)."""
+        return None if value is None else stored_time(value, dt.UTC)

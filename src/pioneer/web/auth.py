@@ -32,6 +32,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from pioneer.db import stored_time
 from pioneer.errors import PioneerError
 from pioneer.registry.permissions import Actor, scope_covers
 from pioneer.registry.permissions import Role as RegistryRole
@@ -259,10 +260,6 @@ def _digest(value: str) -> str:
     return hashlib.sha256(value.encode()).hexdigest()
 
 
-def _aware(value: dt.datetime) -> dt.datetime:
-    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
-
-
 def login(session: Session, username: str, password: str, *, client: str) -> tuple[User, str]:
     """Check the password (rate-limited per username and client) and open a session; returns the user and
     the cookie value (its sha256 is the session id stored in the table)."""
@@ -296,7 +293,7 @@ def session_for(session: Session, cookie: str | None) -> WebSession | None:
     if not cookie:
         return None
     found = session.get(WebSession, _digest(cookie))
-    if found is None or _aware(found.expires_at) < utcnow() or not found.user.active:
+    if found is None or stored_time(found.expires_at, dt.UTC) < utcnow() or not found.user.active:
         return None
     return found
 

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from pioneer.db import stored_time
 from pioneer.registry.divisions import service as divisions
 from pioneer.registry.errors import (
     PermissionDeniedError,
@@ -194,10 +195,10 @@ def transition(
         .order_by(ZoneTransition.seq.desc())
         .limit(1)
     )
-    if last is not None and at < _aware(last.at):
+    if last is not None and at < stored_time(last.at, CST):
         raise TransitionError(
-            f"变更时间 {at.isoformat()} 早于上一次变更（{_aware(last.at).isoformat()}）",
-            f"transition time {at.isoformat()} is before the previous one ({_aware(last.at).isoformat()})",
+            f"变更时间 {at.isoformat()} 早于上一次变更（{stored_time(last.at, CST).isoformat()}）",
+            f"transition time {at.isoformat()} is before the previous one ({stored_time(last.at, CST).isoformat()})",
         )
     with session.begin_nested():
         session.add(
@@ -217,11 +218,6 @@ def transition(
         session.flush()
     warnings = quota_warnings(session, tier=Tier(zone_.tier)) if target is State.APPROVED else []
     return ZoneResult(zone=public(zone_), warnings=warnings)
-
-
-def _aware(value: dt.datetime) -> dt.datetime:
-    # SQLite returns naive datetimes: they were stored from CST-aware values.
-    return value if value.tzinfo else value.replace(tzinfo=CST)
 
 
 def history(session: Session, code: str) -> list[ZoneTransition]:

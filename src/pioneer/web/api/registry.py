@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query, Request
 from pydantic import BaseModel, Field
 
+from pioneer.db import stored_time
 from pioneer.registry.divisions import service as divisions
 from pioneer.registry.divisions.schemas import DivisionPublic
 from pioneer.registry.stations import service as stations
@@ -124,9 +125,8 @@ def transition_zone(code: ZoneCode, data: TransitionCreate, request: Request, se
 def list_transitions(code: ZoneCode, session: DB, user: CurrentUser):
     services.visible_zone(session, user, code)
     out = [TransitionPublic.model_validate(t) for t in zones.history(session, code)]
-    for t in out:  # SQLite drops the zone (UTC+8) the registry stored with the time: restore it (RFC 3339)
-        if t.at.tzinfo is None:
-            t.at = t.at.replace(tzinfo=zones.CST)
+    for t in out:  # the registry stamps UTC+8 (RFC 3339 answers carry the offset)
+        t.at = stored_time(t.at, zones.CST)
     return out
 
 
