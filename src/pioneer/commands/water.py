@@ -121,7 +121,7 @@ def _assess_period(
     pvd = con.to_pyarrow(pv).to_pandas()
     if pvd.empty:
         raise InputError("该时段没有样品", "no samples in this period", file=file, value=period)
-    _, sec = water.section_results(pv, keys=keys)
+    items, sec = water.section_results(pv, keys=keys)
     if by is By.section:
         s = con.to_pyarrow(sec).to_pandas().rename(columns={"class_label": "class"})
         c = con.to_pyarrow(water.cwqi_sections(pv)).to_pandas()
@@ -132,6 +132,7 @@ def _assess_period(
             s[["section", "waterbody_type", "class", "status", "exceeding_items", "main_pollutants"]]
             .merge(c[["section", "cwqi", "n_cwqi_items"]], on="section", how="left")
             .merge(tl[["section", "tli", "trophic_state"]], on="section", how="left")
+            .merge(_tn_classes(con, items), on="section", how="left")
             .merge(wide, left_on="section", right_index=True, how="left")
         )
         out["cwqi"] = water._round_half_even(out["cwqi"], 4)
@@ -143,6 +144,16 @@ def _assess_period(
     for col in ("cwqi", "cwqi_river", "cwqi_lake"):
         out[col] = water._round_half_even(out[col], 4)
     return out
+
+
+def _tn_classes(con: ibis.BaseBackend, items: ibis.Table) -> pd.DataFrame:
+    """Lake/reservoir total-nitrogen class (GB 3838-2002 Table 1; a reference item of the 2011 method, not in
+    the section class): ``section, tn_class``; rivers have no TN limits and get none."""
+    tn = items.filter((items.parameter == "tn") & items.water_class.notnull())
+    tn = con.to_pyarrow(tn.select("section", "water_class")).to_pandas()
+    return pd.DataFrame(
+        {"section": tn["section"], "tn_class": water.class_label(tn["water_class"].to_numpy())}
+    )
 
 
 @app.command()
@@ -160,8 +171,8 @@ def assess(
 ) -> None:
     """时段评价：断面类别、状况、CWQI、湖库 TLI；或城市/省的类别比例与状况 / period assessment.
 
-    --by section: one row per section with class, status, exceeding items, CWQI, TLI (lakes) and the
-    period value of each parameter (value_<parameter>).
+    --by section: one row per section with class, status, exceeding items, CWQI, TLI and TN class (lakes)
+    and the period value of each parameter (value_<parameter>).
     --by city|province (input needs that column): sections per class, I–III and 劣V shares, status
     (share method from min-sections sections, else mean method), CWQI of the division.
     --compare BASE adds the base period's status (and shares), the change by status level, the change by

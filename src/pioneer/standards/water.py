@@ -86,6 +86,24 @@ EVALUATION_ITEMS_2011: tuple[str, ...] = (
 #: Items for which the 2011 method computes no exceedance multiple (memory of the method's text).
 NO_MULTIPLE_ITEMS = ("water_temp", "ph", "do")
 
+#: Items classed on their unrounded period mean (GB/T 8170-2008 §4.3, 全数值比较法) rather than on the mean
+#: rounded to the 2020 evaluation decimals: pH is rounded to an integer for reporting, which would turn a mean
+#: of 9.4 or 5.5 into 9 or 6 and so into class I. Project rule (assumed), ``docs/standards/water.md``.
+FULL_VALUE_ITEMS = ("ph",)
+
+
+@cache
+def _priority_items() -> tuple[str, ...]:
+    return tuple(read_table("water_priority_pollutants_2011.csv")["code"])
+
+
+#: Cyanide and heavy metals: when they exceed class III they come first among a section's main pollutants
+#: (环办〔2011〕22号 §2(4)1, from memory; which metals count: ``water_priority_pollutants_2011.csv``).
+PRIORITY_POLLUTANTS_2011: tuple[str, ...] = _priority_items()
+
+#: At most this many main pollutants are named (2011 method §2(4), from memory: "前三项").
+N_MAIN_POLLUTANTS = 3
+
 STATUS_EN = {"优": "excellent", "良好": "good", "轻度污染": "slightly polluted", "中度污染": "moderately polluted",
              "重度污染": "heavily polluted"}  # fmt: skip
 
@@ -491,13 +509,17 @@ def _class_expr(v: ir.NumericValue, t: ir.Table) -> ir.IntegerValue:
 def item_classes(t: ir.Table, *, value: str = "value") -> ir.Table:
     """Add the GB 3838-2002 Table 1 class of each row (``water_class``) and the exceedance multiple.
 
-    ``t`` has the glossary columns ``waterbody_type``, ``parameter`` and ``value``. Adds ``water_class``
+    ``t`` has the glossary columns ``waterbody_type``, ``parameter`` and ``value`` (and, for period values,
+    ``value_exact``: the unrounded mean, used for :data:`FULL_VALUE_ITEMS`). Adds ``water_class``
     (1..6, NULL without limits), ``eval_2011`` (item used for the section class by the 2011 method),
     ``multiple`` (versus class III, only for evaluation items worse than class III, not pH/DO; rounded to
     2 decimals), ``item_cn`` and the limit columns ``l1``..``l5``.
     """
     j = _with_limits(t)
-    cls = _class_expr(j[value], j)
+    v = j[value]
+    if "value_exact" in j.columns:  # period values: FULL_VALUE_ITEMS are classed on the unrounded mean
+        v = ibis.ifelse(j.parameter.isin(FULL_VALUE_ITEMS), j.value_exact, v)
+    cls = _class_expr(v, j)
     j = j.mutate(water_class=cls)
     mult = ibis.ifelse(
         (j.water_class > 3) & ~j.parameter.isin(NO_MULTIPLE_ITEMS),
@@ -507,31 +529,47 @@ def item_classes(t: ir.Table, *, value: str = "value") -> ir.Table:
     return j.mutate(multiple=mult)
 
 
+def _joined_labels(agg: ir.Table, prefix: str, m: int) -> ir.StringValue:
+    """Comma-joined non-null ``{prefix}0``..``{prefix}{m-1}`` columns in rank order (engine-neutral: one
+    conditional max per rank position, as PySpark has no order-sensitive string aggregate)."""
+    s: ir.StringValue = ibis.literal("")
+    for k in range(m):
+        x = agg[f"{prefix}{k}"]
+        s = s.concat(ibis.ifelse(x.isnull(), "", ibis.literal(",").concat(x)))
+    return s.re_replace("^,", "")
+
+
 def _section_summary(items: ir.Table, keys: list[str], *, value: str = "value") -> ir.Table:
-    """Worst evaluation-item class per key (2011 method §3.1) with exceeding items and main pollutants."""
+    """Worst evaluation-item class per key (2011 method §3.1) with exceeding items and main pollutants.
+
+    ``exceeding_items``: every evaluation item worse than class III, worst class first, then the larger
+    exceedance multiple. ``main_pollutants``: the first :data:`N_MAIN_POLLUTANTS` of the same list, except
+    that cyanide and heavy metals (:data:`PRIORITY_POLLUTANTS_2011`) exceeding class III come first
+    (环办〔2011〕22号 §2(4)1: "当氰化物或铅、铬等重金属超标时，优先作为主要污染指标", from memory).
+    """
     ev = items.filter(items.eval_2011 & items.water_class.notnull())
     order = [ibis.desc(ev.water_class), ibis.desc(ev.multiple.fill_null(-1)), ev.parameter]
-    ev = ev.mutate(_rank=ibis.row_number().over(ibis.window(group_by=keys, order_by=order)))  # 0-based
+    prio = ibis.ifelse(ev.parameter.isin(PRIORITY_POLLUTANTS_2011), 0, 1)
+    ev = ev.mutate(
+        _rank=ibis.row_number().over(ibis.window(group_by=keys, order_by=order)),  # 0-based
+        _prank=ibis.row_number().over(ibis.window(group_by=keys, order_by=[prio, *order])),
+    )
     exceeding = ev.water_class > 3
     label = ibis.ifelse(
         ev.multiple.isnull(),
         ev.item_cn,
         ev.item_cn.concat("(", ev.multiple.cast("decimal(18,2)").cast("string"), ")"),
     )
-    # ordered string aggregation without order-sensitive aggregates (PySpark has none): one conditional max
-    # per rank, then concatenated in rank order
     n = len(EVALUATION_ITEMS_2011)
     parts = {f"_e{k}": label.max(where=exceeding & (ev._rank == k)) for k in range(n)}
-    agg = ev.group_by(keys).aggregate(water_class=ev.water_class.max(), n_items=ev.parameter.count(), **parts)
-
-    def joined(m: int) -> ir.StringValue:
-        s: ir.StringValue = ibis.literal("")
-        for k in range(m):
-            x = agg[f"_e{k}"]
-            s = s.concat(ibis.ifelse(x.isnull(), "", ibis.literal(",").concat(x)))
-        return s.re_replace("^,", "")
-
-    agg = agg.mutate(exceeding_items=joined(n), main_pollutants=joined(3)).drop(*parts)
+    main = {f"_m{k}": label.max(where=exceeding & (ev._prank == k)) for k in range(N_MAIN_POLLUTANTS)}
+    agg = ev.group_by(keys).aggregate(
+        water_class=ev.water_class.max(), n_items=ev.parameter.count(), **parts, **main
+    )
+    agg = agg.mutate(
+        exceeding_items=_joined_labels(agg, "_e", n),
+        main_pollutants=_joined_labels(agg, "_m", N_MAIN_POLLUTANTS),
+    ).drop(*parts, *main)
     return agg.mutate(
         class_label=class_label(agg.water_class),
         status=status_from_class(agg.water_class),
@@ -566,7 +604,8 @@ def period_values(t: ir.Table, *, period: str, keys: tuple[str, ...] = ()) -> ir
     * pH means are computed through the hydrogen-ion concentration: −log10(mean(10^−pH)) (2020 rule).
     * Monthly value = mean of the month's samples; annual value = mean of the monthly values (2011 method,
       temporal statistics, from memory).
-    * Results are rounded half-to-even to the item's evaluation decimals (2020 rule; GB/T 8170).
+    * Results are rounded half-to-even to the item's evaluation decimals (2020 rule; GB/T 8170) in
+      ``value``; ``value_exact`` keeps the unrounded mean, on which :data:`FULL_VALUE_ITEMS` (pH) are classed.
     """
     year, _, month = period.partition("-")
     if not year.isdigit() or (month and not (month.isdigit() and 1 <= int(month) <= 12)):
@@ -585,8 +624,8 @@ def period_values(t: ir.Table, *, period: str, keys: tuple[str, ...] = ()) -> ir
     )
     per = per.mutate(value=ibis.ifelse(per.parameter == "ph", -(per._hmean.log10()), per._mean))
     per = _with_limits(per.drop("_mean", "_hmean"))
-    per = per.mutate(value=_round_half_even(per.value, per.decimals.fill_null(3)))
-    return per.select(*group, "value", "n_months", "n_samples")
+    per = per.mutate(value_exact=per.value, value=_round_half_even(per.value, per.decimals.fill_null(3)))
+    return per.select(*group, "value", "value_exact", "n_months", "n_samples")
 
 
 def section_results(values: ir.Table, *, keys: tuple[str, ...] = ()) -> tuple[ir.Table, ir.Table]:
@@ -629,7 +668,11 @@ def division_status(values: ir.Table, sections: ir.Table, *, by: str, min_sectio
 
     Returns one row per division: ``n_sections, n_good, n_worse_v, good_share, worse_v_share`` [%, 1
     decimal], ``class_counts`` per class, ``method`` (``share``/``mean``), ``water_class`` (mean method
-    only), ``status``, ``colour``.
+    only), ``status``, ``colour`` and ``main_pollutants``: share method only, the evaluation items with the
+    highest section exceedance rate (断面超标率 = sections worse than class III for the item / all sections),
+    at most :data:`N_MAIN_POLLUTANTS`, each with its rate in % — 环办〔2011〕22号 §2(4)2 (from memory). With
+    fewer sections the method names main pollutants per section (see :func:`section_results`), so the
+    division's column is empty.
     """
     s = sections
     counts = s.group_by(by).aggregate(
@@ -639,17 +682,19 @@ def division_status(values: ir.Table, sections: ir.Table, *, by: str, min_sectio
         n_river=(s.waterbody_type == "river").sum(),
         **{f"n_class_{lab}": (s.water_class == k).sum() for k, lab in enumerate(CLASS_LABELS, start=1)},
     )
-    v = values.mutate(_h=ibis.literal(10.0) ** (-values.value))
+    exact = values.value_exact if "value_exact" in values.columns else values.value
+    v = values.mutate(_h=ibis.literal(10.0) ** (-exact))
     m = v.group_by([by, "parameter"]).aggregate(_mean=v.value.mean(), _hmean=v._h.mean())
     m = m.mutate(value=ibis.ifelse(m.parameter == "ph", -(m._hmean.log10()), m._mean))
     m = m.join(counts.select(by, "n_river", "n_sections"), by)
     m = m.mutate(waterbody_type=ibis.ifelse(m.n_river > 0, "river", "lake"), section=m[by].cast("string"))
     m = m.filter(m.n_sections < min_sections)
     m = _with_limits(m.drop("_mean", "_hmean"))
-    m = m.mutate(value=_round_half_even(m.value, m.decimals.fill_null(3)))
-    mitems = item_classes(m.select(by, "section", "waterbody_type", "parameter", "value"))
+    m = m.mutate(value_exact=m.value, value=_round_half_even(m.value, m.decimals.fill_null(3)))
+    mitems = item_classes(m.select(by, "section", "waterbody_type", "parameter", "value", "value_exact"))
     mclass = _section_summary(mitems, [by]).select(by, mean_class=lambda x: x.water_class)
     r = counts.join(mclass, by, how="left").drop(f"{by}_right")
+    r = r.join(_exceedance_rate_pollutants(values, counts, by=by), by, how="left").drop(f"{by}_right")
     share = status_from_shares(r.n_sections, r.n_good, r.n_worse_v)
     use_share = r.n_sections >= min_sections
     status = ibis.ifelse(use_share, share, status_from_class(r.mean_class))
@@ -659,12 +704,38 @@ def division_status(values: ir.Table, sections: ir.Table, *, by: str, min_sectio
         good_share=_round_half_even(r.n_good * 100.0 / r.n_sections, 1),
         worse_v_share=_round_half_even(r.n_worse_v * 100.0 / r.n_sections, 1),
         status=status,
+        main_pollutants=ibis.ifelse(use_share, r.main_by_rate.fill_null(""), ibis.null("string")),
     )
     r = r.mutate(
         class_label=class_label(r.water_class),
         colour=status.cases(*STATUS_COLOURS.items(), else_=None),
     )
-    return r.drop("mean_class", "n_river")
+    return r.drop("mean_class", "n_river", "main_by_rate")
+
+
+def _exceedance_rate_pollutants(values: ir.Table, counts: ir.Table, *, by: str) -> ir.Table:
+    """Per division: the evaluation items ranked by section exceedance rate (2011 method §2(4)2), the first
+    :data:`N_MAIN_POLLUTANTS` with a rate > 0 as ``item(rate%)`` in ``main_by_rate``; ties in Table 1 order."""
+    items = item_classes(values)
+    ev = items.filter(items.eval_2011 & items.water_class.notnull())
+    per = ev.group_by([by, "parameter", "item_cn"]).aggregate(n_exceed=(ev.water_class > 3).sum())
+    per = per.join(counts.select(by, "n_sections"), by)
+    per = per.mutate(rate=_round_half_even(per.n_exceed * 100.0 / per.n_sections, 1))
+    no = ibis.memtable(
+        GB3838_TABLE1[["code", "no"]].drop_duplicates("code").assign(no=lambda d: d["no"].astype(int))
+    )
+    per = per.join(no, per.parameter == no.code, how="left").drop("code")
+    per = per.mutate(
+        _rank=ibis.row_number().over(
+            ibis.window(group_by=[by], order_by=[ibis.desc(per.n_exceed), per["no"]])
+        )
+    )
+    label = per.item_cn.concat("(", per.rate.cast("decimal(18,1)").cast("string"), "%)")
+    parts = {
+        f"_m{k}": label.max(where=(per.n_exceed > 0) & (per._rank == k)) for k in range(N_MAIN_POLLUTANTS)
+    }
+    agg = per.group_by(by).aggregate(**parts)
+    return agg.select(by, main_by_rate=_joined_labels(agg, "_m", N_MAIN_POLLUTANTS))
 
 
 _STATUS_ORDER = {"优": 1, "良好": 2, "轻度污染": 3, "中度污染": 4, "重度污染": 5}
