@@ -9,14 +9,13 @@ the environment variable ``PIONEER_HIDE_RANKS=1``); percentiles and the count of
 from __future__ import annotations
 
 import os
-from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from pioneer.indicators.choices import Direction
+from pioneer.standards import divisions
 
-MUNICIPALITIES = ("110000", "120000", "310000", "500000")
 RANKS_NOTE_ZH = (
     "按《美丽中国建设评估指标体系及实施方案》（发改环资〔2020〕296号），评估结果不作为地区排名依据"
 )
@@ -30,27 +29,9 @@ def hide_ranks_default() -> bool:
     return os.environ.get("PIONEER_HIDE_RANKS", "").strip().lower() in ("1", "true", "yes")
 
 
-def division_level(code: Any) -> Any:
-    """Level of GB/T 2260 codes for national comparison: ``province`` (xx0000), ``city`` (xxxx00, plus the four
-    municipalities, which count among the 339 地级及以上城市), ``county`` (others). Vectorised over a Series.
-
-    Municipalities therefore appear both as provinces and as cities; callers choose the comparison level.
-    """
-    s = pd.Series(code, dtype="object").astype(str)
-    out = np.where(s.str.endswith("0000"), "province", np.where(s.str.endswith("00"), "city", "county"))
-    r = pd.Series(out, index=s.index, dtype="object")
-    if np.ndim(code) == 0:
-        return r.iloc[0]
-    return r
-
-
-def in_level(codes: pd.Series, level: str) -> pd.Series:
-    """Mask of codes compared at ``level`` (``city`` includes the municipalities)."""
-    lv = division_level(codes)
-    mask = lv == level
-    if level == "city":
-        mask = mask | codes.astype(str).isin(MUNICIPALITIES)
-    return pd.Series(mask, index=codes.index)
+# GB/T 2260 levels live in pioneer.standards.divisions; the names below are kept for this package's callers.
+division_level = divisions.level
+in_level = divisions.in_level
 
 
 def standing(values: pd.DataFrame, *, direction: pd.Series | str | None = None, level: str | None = None,

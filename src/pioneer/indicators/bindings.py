@@ -18,6 +18,7 @@ import pandas as pd
 
 from pioneer.indicators.catalogue import default_catalogue
 from pioneer.standards import air, noise, water
+from pioneer.standards import divisions as gbt2260
 
 AIR_FIELDS = {
     "air_pm2_5": ("pm2_5_annual_mean", "pm2_5_valid_days", "HJ 663 annual mean of daily PM2.5 (valid: ≥324 days, ≥27 per month, Feb ≥25; GB 3095 Table 4)"),
@@ -175,34 +176,9 @@ def noise_values(
 
 
 # ---- lake rows + registry metadata → the standards engines' inputs -----------------------------------------------
-MUNICIPALITIES = ("110000", "120000", "310000", "500000")
-LEVELS = ("province", "city", "county")
-
-
-def rollup(codes: pd.Series, level: str) -> pd.Series:
-    """The division of ``level`` that contains each GB/T 2260 code: ``province`` xx0000; ``city`` xxxx00, or
-    xx0000 for the districts of the four municipalities (which count among the 339 地级及以上城市, as in
-    :func:`pioneer.assessment.standing.division_level`); ``county`` the code itself."""
-    c = codes.astype(str)
-    if level == "province":
-        return c.str[:2] + "0000"
-    if level == "city":
-        prov = c.str[:2] + "0000"
-        return (c.str[:4] + "00").where(~prov.isin(MUNICIPALITIES), prov)
-    if level == "county":
-        return c
-    raise ValueError(f"level must be one of {LEVELS}, got {level!r}")
-
-
-def within_any(codes: pd.Series, divisions: Iterable[str]) -> pd.Series:
-    """Mask of codes lying in (or equal to) any of ``divisions`` (GB/T 2260 prefixes)."""
-    from pioneer.lake.query import division_prefix
-
-    c = codes.astype(str)
-    mask = pd.Series(False, index=c.index)
-    for d in divisions:
-        mask |= c.str.startswith(division_prefix(d))
-    return mask
+# GB/T 2260 roll-up and containment: pioneer.standards.divisions (names kept for this package's callers)
+rollup = gbt2260.rollup
+within_any = gbt2260.within
 
 
 def lake_water_samples(rows: pd.DataFrame, sections: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, Any]]:

@@ -15,6 +15,7 @@ import pyarrow as pa
 
 from pioneer.lake.layouts import AIR_ITEMS
 from pioneer.lake.storage import Lake
+from pioneer.standards.divisions import prefix
 
 AIR_SCHEMA = pa.schema(
     [
@@ -152,13 +153,5 @@ def noise_points(lake: Lake | None = None, *, status: str = "best", **kw: Any) -
     return t.select("point", "division", "zone_class", "time", "leq")
 
 
-def division_prefix(code: str) -> str:
-    """The prefix shared by a division and the divisions beneath it (GB/T 2260: ``320500`` → ``3205``)."""
-    code = code.strip()
-    if len(code) != 6 or not code.isdigit():
-        raise ValueError("division code must be 6 digits")
-    if code.endswith("0000"):
-        return code[:2]
-    if code.endswith("00"):
-        return code[:4]
-    return code
+division_prefix = prefix
+"""GB/T 2260 subtree prefix (:func:`pioneer.standards.divisions.prefix`), re-exported for the lake's callers."""

@@ -60,6 +60,7 @@ from pioneer.registry.divisions.service import in_force, latest_year
 from pioneer.registry.permissions import Actor, Role, require
 from pioneer.registry.zones import service as zones
 from pioneer.registry.zones.models import Zone, ZoneDivision
+from pioneer.standards import divisions
 
 Record = Callable[[str, str, str, str | None, dict | None, dict | None], None]
 EDITORS = frozenset({Role.ZONE, Role.PROVINCE, Role.PROGRAMME_OFFICE})
@@ -427,13 +428,11 @@ def project_problems(session: Session, projects: pd.DataFrame, indicators: pd.Da
 
 
 def _inside(rows: pd.DataFrame, zone_divs: pd.DataFrame) -> pd.Series:
-    """Whether each row's ``division_code`` lies within one of its zone's divisions (GB/T 2260 code structure, as
-    :func:`pioneer.registry.permissions.scope_covers`: ``xx0000`` covers its province, ``xxxx00`` its prefecture);
-    rows without a division count as inside (reported as missing elsewhere)."""
+    """Whether each row's ``division_code`` lies within one of its zone's divisions (GB/T 2260 code structure,
+    :func:`pioneer.standards.divisions.covers_each`); rows without a division count as inside (reported as missing
+    elsewhere)."""
     m = rows.reset_index(names="_i").merge(zone_divs, on="zone_code")
-    width = np.select([m["scope"].str.endswith("0000"), m["scope"].str.endswith("00")], [2, 4], 6)
-    d, z = m["division_code"].fillna(""), m["scope"]
-    m["ok"] = np.select([width == 2, width == 4], [d.str[:2] == z.str[:2], d.str[:4] == z.str[:4]], d == z)
+    m["ok"] = divisions.covers_each(m["scope"], m["division_code"])
     ok = m.groupby("_i")["ok"].any().reindex(rows.index, fill_value=False)
     return ok | rows["division_code"].isna()
 
@@ -608,7 +607,7 @@ def project_frame(session: Session) -> tuple[pd.DataFrame, pd.DataFrame]:
     cols = ["id", "code", "name", "zone_code", "tier", "division_code", "category", "status", "total_investment",
             "start_date", "end_date"]  # fmt: skip
     projects = pd.DataFrame(rows, columns=cols)
-    projects["region"] = projects["division_code"].str[:2] + "0000"
+    projects["region"] = divisions.rollup(projects["division_code"], "province")
     fund = pd.DataFrame(session.execute(select(ProjectFunding.project_id, ProjectFunding.source,
                                                ProjectFunding.amount)).all(), columns=["id", "source", "amount"])  # fmt: skip
     return projects, fund

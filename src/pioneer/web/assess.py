@@ -30,17 +30,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from pioneer.assessment import service as assessment
-from pioneer.assessment.standing import (
-    MUNICIPALITIES,
-    RANKS_NOTE_EN,
-    RANKS_NOTE_ZH,
-    division_level,
-    hide_ranks_default,
-)
+from pioneer.assessment.standing import RANKS_NOTE_EN, RANKS_NOTE_ZH, hide_ranks_default
 from pioneer.indicators import store
 from pioneer.indicators.bindings import AIR_FIELDS
 from pioneer.indicators.catalogue import Catalogue, Indicator, default_catalogue
 from pioneer.indicators.choices import DOMAIN_NAMES
+from pioneer.standards.divisions import MUNICIPALITIES
+from pioneer.standards.divisions import level as division_level
 
 SAMPLE_SOURCE = "UCI Beijing Multi-Site Air-Quality Data (CC BY 4.0), data/sample/beijing_air_hourly.parquet"
 DEFAULT_INDICATOR = "air_pm2_5"

@@ -36,6 +36,8 @@ from pioneer.db import stored_time
 from pioneer.errors import PioneerError
 from pioneer.registry.permissions import Actor, scope_covers
 from pioneer.registry.permissions import Role as RegistryRole
+from pioneer.standards.divisions import MUNICIPALITIES
+from pioneer.standards.divisions import level as division_level
 from pioneer.web.models import ApiToken, AuditEntry, LoginAttempt, User, WebSession, utcnow
 
 SESSION_DAYS = 7
@@ -92,11 +94,9 @@ def scope_code_ok(role: Role, code: str | None) -> bool:
         return code is None
     if code is None or len(code) != 6 or not code.isdigit():
         return False
-    if role is Role.PROVINCE_EDITOR:
-        return code.endswith("0000")
-    if role is Role.CITY_EDITOR:
-        return code.endswith("00")
-    return not code.endswith("00")
+    if role is Role.CITY_EDITOR:  # a prefecture, or a municipality (compared among cities)
+        return division_level(code) == "city" or code in MUNICIPALITIES
+    return division_level(code) == {Role.PROVINCE_EDITOR: "province", Role.COUNTY_EDITOR: "county"}[role]
 
 
 def restrict(user: User | None, action: Action | str, division_codes: Iterable[str] = ()) -> None:

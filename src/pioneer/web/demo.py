@@ -15,6 +15,7 @@ from pioneer.registry.permissions import Role as R
 from pioneer.registry.zones import service as zones
 from pioneer.registry.zones.models import Zone
 from pioneer.registry.zones.schemas import ZoneCreate
+from pioneer.standards import divisions as gbt2260
 from pioneer.web import auth
 from pioneer.web.models import User
 
@@ -117,7 +118,7 @@ def seed_zones(session: Session) -> int:
     for z in ZONES:
         if session.scalar(select(Zone.id).where(Zone.code == z.code)) is not None:
             continue
-        province = Actor("demo", R.PROVINCE, (z.division[:2] + "0000",))
+        province = Actor("demo", R.PROVINCE, (gbt2260.rollup(z.division, "province"),))
         own = Actor("demo", R.ZONE, (z.division,))
         zones.create_zone(session, ZoneCreate(code=z.code, name_zh=z.name_zh, name_en=z.name_en, tier=z.tier,
                                               division_codes=[z.division], theme=z.theme), actor=province)  # fmt: skip

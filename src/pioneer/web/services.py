@@ -9,6 +9,7 @@ import uuid
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 import pyarrow as pa
 from sqlalchemy.orm import Session
 
@@ -24,6 +25,7 @@ from pioneer.registry.zones import service as zones
 from pioneer.registry.zones.choices import COUNTED, State
 from pioneer.registry.zones.models import Zone
 from pioneer.registry.zones.schemas import ZoneCreate, ZonePublic
+from pioneer.standards import divisions as gbt2260
 from pioneer.web import auth
 from pioneer.web.models import User
 
@@ -142,11 +144,9 @@ def uploads_dir() -> Path:
 
 def known_stations(session: Session) -> dict[str, str]:
     """Registered stations → city code (the registry's stations, ``division_code`` up to the prefecture)."""
-    out = {}
-    for s in stations.list_stations(session):
-        code = s.division_code
-        out[s.code] = code[:2] + "0000" if code[:2] in ("11", "12", "31", "50") else code[:4] + "00"
-    return out
+    found = stations.list_stations(session)
+    cities = gbt2260.rollup(pd.Series([s.division_code for s in found], dtype="object"), "city")
+    return dict(zip([s.code for s in found], cities, strict=True))
 
 
 def validate_upload(session: Session, user: User | None, name: str, data: bytes) -> dict[str, Any]:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from pioneer.standards.divisions import MUNICIPALITIES as MUNICIPALITIES  # the one home (GB/T 2260)
+
 
 class Level(StrEnum):
     PROVINCE = "province"  # 省级
@@ -33,6 +35,5 @@ class Kind(StrEnum):
 
 LEVEL_FROM_SOURCE = {"省级": Level.PROVINCE, "地级": Level.PREFECTURE, "县级": Level.COUNTY}
 STATUS_FROM_SOURCE = {"在用": Status.IN_USE, "弃用": Status.ABOLISHED, "变更": Status.CHANGED}
-MUNICIPALITIES = ("110000", "120000", "310000", "500000")
 SARS = ("810000", "820000")
 TAIWAN = "710000"

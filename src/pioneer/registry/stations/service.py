@@ -26,6 +26,7 @@ from pioneer.registry.stations.choices import (
 )
 from pioneer.registry.stations.models import Station
 from pioneer.registry.stations.schemas import ImportReport
+from pioneer.standards import divisions as gbt2260
 
 TRUE = {"true", "1", "yes", "y", "是"}
 FALSE = {"false", "0", "no", "n", "否"}
@@ -251,12 +252,7 @@ def list_stations(
     if medium is not None:
         query = query.where(Station.medium == Medium(medium).value)
     if within:
-        if within.endswith("0000"):
-            query = query.where(Station.division_code.startswith(within[:2]))
-        elif within.endswith("00"):
-            query = query.where(Station.division_code.startswith(within[:4]))
-        else:
-            query = query.where(Station.division_code == within)
+        query = query.where(Station.division_code.startswith(gbt2260.prefix(within)))
     return list(session.scalars(query).all())
 
 

@@ -30,6 +30,7 @@ from pioneer.registry.zones.choices import (
 )
 from pioneer.registry.zones.models import Zone, ZoneDivision, ZoneTransition
 from pioneer.registry.zones.schemas import QuotaWarning, ZoneCreate, ZonePublic, ZoneResult
+from pioneer.standards import divisions as gbt2260
 
 CST = ZoneInfo("Asia/Shanghai")
 
@@ -60,9 +61,7 @@ def list_zones(
         query = query.where(Zone.state == State(state).value)
     zones = list(session.scalars(query).all())
     if within:
-        from pioneer.registry.permissions import scope_covers
-
-        zones = [z for z in zones if any(scope_covers(within, c) for c in z.division_codes)]
+        zones = [z for z in zones if any(gbt2260.covers(within, c) for c in z.division_codes)]
     return zones
 
 

@@ -14,6 +14,7 @@ from pioneer.registry.stations import service as stations
 from pioneer.registry.stations.schemas import StationPublic
 from pioneer.registry.zones import service as zones
 from pioneer.registry.zones.schemas import TransitionPublic, ZoneCreate, ZonePublic, ZoneResult
+from pioneer.standards.divisions import covers
 from pioneer.web import services
 from pioneer.web.api.common import ErrorBody, Limit, Page, Paged, paged
 from pioneer.web.deps import DB, CurrentUser, check_csrf, request_id
@@ -74,12 +75,9 @@ def list_zones(session: DB, user: CurrentUser, page: Page = 1, limit: Limit = 10
                state: Annotated[str | None, Query(pattern="^[a-z_]{1,24}$")] = None,
                within: Annotated[str | None, Query(pattern=r"^\d{6}$", description="division subtree")] = None):  # fmt: skip
     """Zones visible to the caller (the public: published ones), filtered by tier, state and division subtree."""
-    from pioneer.lake.query import division_prefix
-
-    prefix = division_prefix(within) if within else None
     found = [z for z in services.visible_zones(session, user)
              if (tier is None or z.tier == tier) and (state is None or z.state == state)
-             and (prefix is None or any(c.startswith(prefix) for c in z.division_codes))]  # fmt: skip
+             and (not within or any(covers(within, c) for c in z.division_codes))]  # fmt: skip
     return paged([ZonePublic.model_validate(z) for z in found], page, limit)
 
 
