@@ -17,6 +17,9 @@ from typing import Any
 import yaml
 
 from pioneer.errors import InputError
+from pioneer.lake.cells import MISSING as DEFAULT_MISSING
+from pioneer.lake.cells import TIME_FORMATS as DEFAULT_TIME_FORMATS
+from pioneer.standards.noise import ZONE_CLASSES
 
 MEDIA = ("air", "water", "noise")
 
@@ -44,8 +47,8 @@ AIR_RANGES: dict[str, tuple[float, float]] = {
 
 #: Noise: equivalent continuous A-weighted level Leq in dB(A); plausibility screen (Pioneer's choice).
 NOISE_RANGE: tuple[float, float] = (20.0, 140.0)
-#: Acoustic environment functional zone classes, GB 3096-2008 §4 (0, 1, 2, 3, 4a, 4b).
-NOISE_ZONE_CLASSES: tuple[str, ...] = ("0", "1", "2", "3", "4a", "4b")
+#: Acoustic environment functional zone classes, GB 3096-2008 §4 (the one list, in pioneer.standards.noise).
+NOISE_ZONE_CLASSES: tuple[str, ...] = ZONE_CLASSES
 
 #: Accepted spellings of units → canonical spelling.
 UNIT_SPELLINGS: dict[str, str] = {
@@ -77,22 +80,8 @@ CONVERSIONS: dict[tuple[str, str], float] = {
     ("mg/L", "ug/L"): 1000.0,
 }
 
-DEFAULT_MISSING: tuple[str, ...] = ("", "NA", "N/A", "NaN", "nan", "null", "NULL", "-", "—", "/")
-
-#: Default time formats tried in order (DuckDB ``strptime`` syntax); a trailing zone (``Z``, ``+08:00``) is
-#: handled separately, and an hour ``24:00`` is read as 00:00 of the next day.
-DEFAULT_TIME_FORMATS: tuple[str, ...] = (
-    "%Y-%m-%dT%H:%M:%S",
-    "%Y-%m-%d %H:%M:%S",
-    "%Y-%m-%dT%H:%M",
-    "%Y-%m-%d %H:%M",
-    "%Y-%m-%dT%H%M",
-    "%Y/%m/%d %H:%M:%S",
-    "%Y/%m/%d %H:%M",
-    "%Y-%m-%d %H",
-    "%Y/%m/%d %H",
-    "%Y%m%d%H",
-)
+#: The default missing markers (``DEFAULT_MISSING``) and time formats (``DEFAULT_TIME_FORMATS``) are those of
+#: :mod:`pioneer.lake.cells`, the one home shared with the air calculator.
 
 ITEM_ALIASES: dict[str, str] = {
     "pm2.5": "pm2_5",

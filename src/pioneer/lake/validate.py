@@ -24,6 +24,7 @@ import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from pioneer.lake.cells import DATE_FORMATS, time_sql
 from pioneer.lake.layouts import (
     AIR_ITEMS,
     AIR_RANGES,
@@ -46,7 +47,6 @@ ERROR_SCHEMA = pa.schema(
     ]
 )
 
-DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y%m%d")
 
 
 @dataclass
@@ -161,17 +161,7 @@ class _Sql:
             return ts, raw, f"({hour} IS NULL OR {hour} < {lo} OR {hour} > {hi})"
         r = self.text("time")
         fmts = t.formats if t.hourly else (*t.formats, *DATE_FORMATS)
-        tz = f"regexp_extract({r}, '(Z|[+-]\\d\\d:?\\d\\d)$')"
-        body = f"(CASE WHEN {tz} <> '' THEN left({r}, length({r}) - length({tz})) ELSE {r} END)"
-        is24 = f"regexp_matches({body}, '[ T]24(:?00(:?00)?)?$')"
-        body2 = f"(CASE WHEN {is24} THEN regexp_replace({body}, '([ T])24', '\\100') ELSE {body} END)"
-        parsed = f"(try_strptime({body2}, {_list(fmts)}) + CASE WHEN {is24} THEN INTERVAL 1 DAY ELSE INTERVAL 0 DAY END)"
-        offset = (
-            f"(CASE WHEN {tz} = '' THEN {round(t.utc_offset * 60)} WHEN {tz} = 'Z' THEN 0 ELSE "
-            f"(CASE WHEN left({tz}, 1) = '-' THEN -1 ELSE 1 END) * "
-            f"(CAST(substr({tz}, 2, 2) AS INTEGER) * 60 + CAST(right({tz}, 2) AS INTEGER)) END)"
-        )
-        ts = f"({parsed} + to_minutes(480 - {offset}) + {start_shift})"
+        ts = f"({time_sql(r, fmts, utc_offset=t.utc_offset)} + {start_shift})"  # the one time reading (lake.cells)
         return ts, r, "FALSE"
 
 

@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 
 from pioneer.errors import InputError
+from pioneer.standards import divisions
 from pioneer.standards.common import read_table
 
 __all__ = [
@@ -245,8 +246,7 @@ def item_values(quantities: pd.DataFrame, *, edition: str, prices: str | None = 
     """Value of each input row: ``value = quantity × price`` [元], with the price and where it came from.
 
     Price order: the row's own price; the most specific override whose scope contains the division (a county's
-    over its province's; ``overrides`` as from :func:`read_overrides` plus ``scope_prefix``, the GB/T 2260 prefix
-    of the scope code that the caller takes from :func:`pioneer.lake.query.division_prefix`); the named price set ``prices``; components in 元 take price 1. Adds ``category, item,
+    over its province's; containment by :func:`pioneer.standards.divisions.within`); the named price set ``prices``; components in 元 take price 1. Adds ``category, item,
     item_cn, component_cn, quantity_unit, method_cn, price, price_source, confidence, value``.
 
     Raises
@@ -264,13 +264,12 @@ def item_values(quantities: pd.DataFrame, *, edition: str, prices: str | None = 
     )
     conf: Any = pd.Series(np.where(price.notna(), "as entered", ""), index=q.index, dtype=object)
     if overrides is not None and len(overrides):
-        o = overrides.assign(prefix=overrides["scope_prefix"].astype(str))
-        o = o.assign(length=o["prefix"].str.len()).sort_values("length", ascending=False)
+        o = overrides.assign(width=[len(divisions.prefix(str(c))) for c in overrides["scope_code"]])
+        o = o.sort_values("width", ascending=False, kind="stable")  # the most specific scope first
         for r in o.itertuples(index=False):  # a handful of specification rows, not data rows
+            scope = str(r.scope_code)
             hit = (
-                price.isna()
-                & (q["component"] == r.component)
-                & q["division_code"].str.startswith(str(r.prefix))
+                price.isna() & (q["component"] == r.component) & divisions.within(q["division_code"], [scope])
             )
             price = price.where(~hit, float(str(r.price)))
             src = src.where(~hit, f"provincial override: {r.document} (scope {r.scope_code})")

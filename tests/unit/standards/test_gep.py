@@ -89,7 +89,6 @@ def test_price_order_input_then_override_then_set():
     q = gep.read_quantities(rows, edition=ED)
     ov = gep.read_overrides(pd.DataFrame({"scope_code": ["330000"], "component": ["water_conservation"],
                                           "price": [8.5], "document": ["DB33/T 2274-2020"]}), edition=ED)  # fmt: skip
-    ov["scope_prefix"] = ["33"]
     v = gep.item_values(q, edition=ED, prices="garze-2010", overrides=ov)
     assert v["price"].tolist() == [8.5, 2000.0, 7.06]  # override (Zhejiang), input, price set (Anhui row)
     assert v["price_source"].iloc[0] == "provincial override: DB33/T 2274-2020 (scope 330000)"
@@ -126,3 +125,14 @@ def test_unknown_edition_names_the_table():
     with pytest.raises(KeyError, match=r"gep_editions\.csv"):
         gep.components("GB/T 0000")
     assert set(gep.editions()["edition"]) == {"GB/T 46869-2025", "NDRC-2022"}
+
+
+def test_the_most_specific_override_wins():
+    # a county's own specification (330102) beats its province's (330000); a sibling county keeps the province's
+    q = gep.read_quantities(pd.DataFrame({"division_code": ["330102", "330105"], "year": [2024, 2024],
+                                          "component": ["oxygen_release"] * 2, "quantity": [2, 2]}), edition=ED)  # fmt: skip
+    ov = gep.read_overrides(pd.DataFrame({"scope_code": ["330000", "330102"], "component": ["oxygen_release"] * 2,
+                                          "price": [1000, 1500], "document": ["DB33/T 2274-2020", "county note"]}),
+                            edition=ED)  # fmt: skip
+    v = gep.item_values(q, edition=ED, overrides=ov)
+    assert v["price"].tolist() == [1500.0, 1000.0] and v["value"].tolist() == [3000.0, 2000.0]
