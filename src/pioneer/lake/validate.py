@@ -48,7 +48,6 @@ ERROR_SCHEMA = pa.schema(
 )
 
 
-
 @dataclass
 class Checked:
     """Normalised rows (lake schema without ``status``/``import_id``) and located errors."""
