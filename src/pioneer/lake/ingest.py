@@ -27,7 +27,7 @@ import pyarrow.compute as pc
 
 from pioneer.errors import InputError
 from pioneer.lake.fast import FastResult, applicable_encoding, try_fast
-from pioneer.lake.layouts import BUILTIN, Layout, read_mapping, sniff_layout, with_options
+from pioneer.lake.layouts import BUILTIN, Layout, read_mapping, sniff_layout, time_from_name, with_options
 from pioneer.lake.readers import read_file
 from pioneer.lake.storage import Lake
 from pioneer.lake.validate import ERROR_SCHEMA, check
@@ -242,7 +242,16 @@ def ingest_file(
         if status:
             lay = with_options(lay, status=status)
         used.append(lay)
-        checked = check(sh.table, lay, known_stations=known_stations, bad_rows=sh.bad_rows)
+        table = sh.table
+        if lay.time.from_name:  # the time is the file name's (CNEMC T00 files); a bad name rejects the file
+            try:
+                stamp = time_from_name(lay, name)
+            except InputError as exc:
+                error_parts.append(_one_error(exc, name, sh.name))
+                rows_read += sh.table.num_rows
+                continue
+            table = table.append_column(lay.columns["time"], _repeat(stamp, table.num_rows))
+        checked = check(table, lay, known_stations=known_stations, bad_rows=sh.bad_rows)
         rows_read += checked.n_source_rows + len(sh.bad_rows)
         if checked.errors.num_rows:
             e = checked.errors
@@ -427,12 +436,13 @@ def _with_constants(rows: pa.Table, status: str, import_id: str, sheet: str) -> 
 def _by_year(table: pa.Table, medium: str) -> list[tuple[int, pa.Table]]:
     """Split normalised rows by partition year, each part in source-row order.
 
-    Air: the year of the data day, ``year(time − 1 h)`` (the hour-end label 2014-01-01 00:00 belongs to 2013);
+    Air (hours and station-days, both labelled by the hour they end): the year of the data day,
+    ``year(time − 1 h)`` (the hour-end label 2014-01-01 00:00 belongs to 2013);
     water and noise: the year of the time. Rows are put in source-row order (validation already delivers them
     so; the sort is skipped then) and each year is one boolean filter, in Arrow.
     """
     time = table["time"]
-    if medium == "air":
+    if medium in ("air", "air_daily"):
         time = pc.subtract(time, pa.scalar(dt.timedelta(hours=1), pa.duration(time.type.unit)))
     years = pc.year(time).combine_chunks()
     if years.null_count:  # no partition for a row without a time (validation refuses those anyway)

@@ -21,7 +21,8 @@ from pioneer.lake.cells import MISSING as DEFAULT_MISSING
 from pioneer.lake.cells import TIME_FORMATS as DEFAULT_TIME_FORMATS
 from pioneer.standards.noise import ZONE_CLASSES
 
-MEDIA = ("air", "water", "noise")
+MEDIA = ("air", "water", "noise", "air_daily")
+"""``air_daily``: station-day values as published (24-h means and the O3 daily maximum 8-h value), not hours."""
 
 #: Air glossary items (1-h values), in the unit each is stored in.
 AIR_ITEMS: dict[str, str] = {
@@ -31,6 +32,17 @@ AIR_ITEMS: dict[str, str] = {
     "o3": "ug/m3",
     "pm10": "ug/m3",
     "pm2_5": "ug/m3",
+}
+
+#: Station-day items (``air_daily``): the daily means of five items and the O3 daily maximum 8-h mean, in the unit
+#: each is stored in (the names of the daily values of ``pioneer.standards.air.evaluation.daily_values``).
+AIR_DAILY_ITEMS: dict[str, str] = {
+    "so2": "ug/m3",
+    "no2": "ug/m3",
+    "co": "mg/m3",
+    "pm10": "ug/m3",
+    "pm2_5": "ug/m3",
+    "o3_8h_max": "ug/m3",
 }
 
 #: Plausibility screens per air item, in the stored unit: [low, high]. These are Pioneer's own screens (chosen
@@ -43,6 +55,11 @@ AIR_RANGES: dict[str, tuple[float, float]] = {
     "o3": (0.0, 2000.0),
     "pm10": (0.0, 10000.0),
     "pm2_5": (0.0, 5000.0),
+}
+#: The same screens for station-day values (a daily mean cannot exceed the largest plausible hour).
+AIR_DAILY_RANGES: dict[str, tuple[float, float]] = {
+    **{k: v for k, v in AIR_RANGES.items() if k in AIR_DAILY_ITEMS},
+    "o3_8h_max": AIR_RANGES["o3"],
 }
 
 #: Noise: equivalent continuous A-weighted level Leq in dB(A); plausibility screen (Pioneer's choice).
@@ -115,6 +132,8 @@ class TimeSpec:
     ``label``: ``end`` (the source labels an hourly value by the hour it ends, the CNEMC convention) or ``start``
     (label = start of the hour; Pioneer adds one hour). ``hours``: ``0-23`` or ``1-24`` for the hour part.
     ``utc_offset``: the zone of times written without one, in hours east of UTC (China Standard Time = 8).
+    ``from_name``: the time is not in the file but in its name — a ``strptime`` format matched against the file
+    name's stem (``%Y-%m-%dT%H`` for ``2025-01-02T00.csv``); the time column is then added at read time.
     """
 
     column: str | None = "time"
@@ -124,6 +143,7 @@ class TimeSpec:
     hours: str = "0-23"
     utc_offset: float = 8.0
     hourly: bool = True
+    from_name: str | None = None
 
 
 @dataclass(frozen=True)
@@ -149,7 +169,7 @@ class Layout:
 
     @property
     def key_column(self) -> str:
-        return {"air": "station", "water": "section", "noise": "point"}[self.medium]
+        return {"air": "station", "air_daily": "station", "water": "section", "noise": "point"}[self.medium]
 
     def item_columns(self) -> dict[str, str]:
         """Wide layouts: glossary item → source column."""
@@ -192,6 +212,15 @@ _CNEMC_COLUMNS = {
 }
 """CNEMC real-time archive columns (glossary name → archive column)."""
 
+_CNEMC_DAILY_COLUMNS = {
+    "station": "stationcode",
+    "time": "timepoint",
+    **{item: f"{item}_24h" for item in ("so2", "no2", "co", "pm10", "pm2_5")},
+    "o3_8h_max": "o3_8h",
+}
+"""CNEMC T00 files as station-day values: the 24-h means ending at T00 and ``o3_8h`` (the highest 8-h moving mean
+of the 24 h ending at T00 — the day's O3 daily maximum 8-h value; checked on the data, docs/standards/air.md)."""
+
 BUILTIN: dict[str, Layout] = {
     "long": Layout(
         name="long",
@@ -227,6 +256,18 @@ BUILTIN: dict[str, Layout] = {
         source="CNEMC national real-time release (archive layout, 2022 files)",
         description="As `cnemc`, but in the 2022 archive files the O3 columns are swapped: the current 1-h O3 "
         "is in `o3_24h`. The date the archive changed is not confirmed: choose this layout explicitly.",
+    ),
+    "cnemc-daily": Layout(
+        name="cnemc-daily",
+        medium="air_daily",
+        shape="wide",
+        columns=_CNEMC_DAILY_COLUMNS,
+        time=TimeSpec(column="timepoint", formats=("%Y-%m-%dT%H",), from_name="%Y-%m-%dT%H"),
+        status="preliminary",
+        source="China National Environmental Monitoring Centre real-time release (via the HeQinWill/CNEMC archive)",
+        description="CNEMC T00 files, one per day (YYYY-MM-DDT00.csv): the time is the file name's hour-end "
+        "label, so the values belong to the previous natural day; station-day values = so2_24h … pm2_5_24h "
+        "(24-h means) and o3_8h (O3 daily max 8-h); the 1-h columns of the T00 hour are not stored.",
     ),
     "uci": Layout(
         name="uci",
@@ -292,6 +333,8 @@ def sniff_layout(header: Sequence[str]) -> Layout | None:
     cols = {c.strip() for c in header}
     if {"timepoint", "stationcode", "o3_24h"} <= cols:
         return BUILTIN["cnemc"]
+    if {"stationcode", "o3_8h", "o3_8h_24h", "pm2_5_24h"} <= cols and "timepoint" not in cols:
+        return BUILTIN["cnemc-daily"]
     if {"year", "month", "day", "hour", "PM2.5", "station"} <= cols:
         return BUILTIN["uci"]
     if {"point", "zone_class", "time", "leq"} <= cols:
@@ -459,3 +502,23 @@ def _utc_offset(tz: object, where: str) -> float:
         sign = 1 if m.group(1) == "+" else -1
         return sign * (int(m.group(2)) + int(m.group(3) or 0) / 60)
     raise InputError("无法识别的时区", "unrecognised time zone", file=where, column="time.timezone", value=tz)
+
+
+def time_from_name(layout: Layout, file_name: str) -> str:
+    """The time a layout with ``time.from_name`` reads from a file name (its stem parsed with that format),
+    written in the layout's first time format. Raises a located ``InputError`` when the name does not fit."""
+    import datetime as dt
+
+    fmt = layout.time.from_name or ""
+    stem = Path(file_name).stem
+    try:
+        stamp = dt.datetime.strptime(stem, fmt)
+    except ValueError:
+        raise InputError(
+            f"文件名应为时间 {fmt}（如 2025-01-02T00.csv），数据时间取自文件名",
+            f"the file name must be a time {fmt} (e.g. 2025-01-02T00.csv): this layout takes the time from it",
+            file=file_name,
+            column=layout.columns.get("time", "time"),
+            value=stem,
+        ) from None
+    return stamp.strftime(layout.time.formats[0])

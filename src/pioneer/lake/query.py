@@ -13,7 +13,7 @@ import ibis
 import ibis.expr.types as ir
 import pyarrow as pa
 
-from pioneer.lake.layouts import AIR_ITEMS
+from pioneer.lake.layouts import AIR_DAILY_ITEMS, AIR_ITEMS
 from pioneer.lake.storage import Lake
 from pioneer.standards.divisions import prefix
 
@@ -30,6 +30,21 @@ AIR_SCHEMA = pa.schema(
         ("sheet", pa.string()),
     ]
 )
+AIR_DAILY_SCHEMA = pa.schema(
+    [
+        ("station", pa.string()),
+        ("city", pa.string()),
+        ("city_name", pa.string()),
+        ("time", pa.timestamp("us")),
+        *[(i, pa.float64()) for i in AIR_DAILY_ITEMS],
+        ("row", pa.int64()),
+        ("status", pa.string()),
+        ("import_id", pa.string()),
+        ("sheet", pa.string()),
+    ]
+)
+"""Station-day values (layout ``cnemc-daily``): ``time`` is the hour-end label that closes the day (T00 of the
+next day), as for hours."""
 WATER_SCHEMA = pa.schema(
     [
         ("section", pa.string()),
@@ -59,8 +74,9 @@ NOISE_SCHEMA = pa.schema(
         ("sheet", pa.string()),
     ]
 )
-SCHEMAS = {"air": AIR_SCHEMA, "water": WATER_SCHEMA, "noise": NOISE_SCHEMA}
-KEYS = {"air": ["station", "time"], "water": ["section", "time", "item"], "noise": ["point", "time"]}
+SCHEMAS = {"air": AIR_SCHEMA, "air_daily": AIR_DAILY_SCHEMA, "water": WATER_SCHEMA, "noise": NOISE_SCHEMA}
+KEYS = {"air": ["station", "time"], "air_daily": ["station", "time"], "water": ["section", "time", "item"],
+        "noise": ["point", "time"]}  # fmt: skip
 STATUSES = ("best", "validated", "preliminary", "all")
 
 
@@ -139,6 +155,29 @@ def air_hourly(
     if stations is not None:
         t = t.filter(t.station.isin(list(stations)))
     return t.select("station", "city", "time", *AIR_ITEMS)
+
+
+def air_station_days(
+    lake: Lake | None = None,
+    *,
+    start: dt.date | str | None = None,
+    end: dt.date | str | None = None,
+    status: str = "best",
+    con: Any = None,
+) -> ir.Table:
+    """Station-day values for the period evaluation (``pioneer.standards.air.period``).
+
+    Columns: ``station``, ``city`` (6-digit code, str; as registered at import), ``date`` (the natural day: the
+    hour-end label closing it minus one hour), ``so2, no2, co, pm10, pm2_5, o3_8h_max`` (float64; µg/m³, CO
+    mg/m³; null = not published). ``start``/``end`` bound the dates inclusively; ``status`` as in :func:`versions`.
+    """
+    t = versions(lake, "air_daily", status=status, con=con)
+    t = t.mutate(date=(t.time - ibis.interval(hours=1)).date())
+    if start is not None:
+        t = t.filter(t.date >= ibis.date(str(start)))
+    if end is not None:
+        t = t.filter(t.date <= ibis.date(str(end)))
+    return t.select("station", "city", "date", *AIR_DAILY_ITEMS)
 
 
 def water_samples(lake: Lake | None = None, *, status: str = "best", **kw: Any) -> ir.Table:

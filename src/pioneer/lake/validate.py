@@ -26,6 +26,8 @@ import pyarrow.compute as pc
 
 from pioneer.lake.cells import DATE_FORMATS, time_sql
 from pioneer.lake.layouts import (
+    AIR_DAILY_ITEMS,
+    AIR_DAILY_RANGES,
     AIR_ITEMS,
     AIR_RANGES,
     CONVERSIONS,
@@ -46,6 +48,9 @@ ERROR_SCHEMA = pa.schema(
         ("reason_en", pa.string()),
     ]
 )
+
+AIR_MEDIA = ("air", "air_daily")
+"""Media keyed by station and time with one column per item: hourly values and station-day values."""
 
 
 @dataclass
@@ -232,7 +237,7 @@ def _check(
     key_raw = sql.text(key)
     key_expr = "names.code" if layout.station_names else f"NULLIF({key_raw}, '')"
     extra = []
-    if layout.medium == "air":
+    if layout.medium in AIR_MEDIA:
         city = (
             lit(layout.constants["city"])
             if "city" in layout.constants
@@ -266,7 +271,7 @@ def _check(
             if "unit" in layout.columns and "unit" in columns
             else "'' AS unit_raw"
         )
-    elif layout.medium in ("air", "water"):
+    elif layout.medium in (*AIR_MEDIA, "water"):
         for g, s in item_cols.items():
             extra.append(f"{sql.trimmed(s)} AS {q(g + '__raw')}")
     # Numbers are parsed once here (``<name>__num``, NULL for a missing marker or an unparsable text); every rule
@@ -276,14 +281,14 @@ def _check(
     elif layout.shape == "long":
         num_of = ["value"] if layout.medium == "air" else []
     else:
-        num_of = list(item_cols) if layout.medium == "air" else []
+        num_of = list(item_cols) if layout.medium in AIR_MEDIA else []
     nums = "".join(f", {sql.number(q(g + '__raw'))} AS {q(g + '__num')}" for g in num_of)
     full = (
         f"SELECT _row, {key_raw} AS key_raw, {key_expr} AS key, {time_raw} AS time_raw, {ts} AS time, "
         f"{hour_bad} AS hour_bad, {', '.join(extra)} FROM src"
         + (f" LEFT JOIN names ON names.name = {key_raw}" if layout.station_names else "")
     )
-    if layout.medium == "air" and layout.shape == "wide":
+    if layout.medium in AIR_MEDIA and layout.shape == "wide":
         # Lean working table: no source texts are stored (each item becomes its parsed number and a
         # missing-marker flag); the texts quoted in error messages come from the view ``pfull``.
         sql.lean = True
@@ -381,7 +386,7 @@ def _check(
     else:
         city_final = "city_src"
     # --- values --------------------------------------------------------------------------------------------
-    if layout.medium == "air" and layout.shape == "wide":
+    if layout.medium in AIR_MEDIA and layout.shape == "wide":
         select = _air_wide(sql, item_cols)
     elif layout.medium == "air":
         select = _air_long(sql)
@@ -402,10 +407,12 @@ def _check(
 
 def _air_wide(sql: _Sql, item_cols: dict[str, str]):  # type: ignore[no-untyped-def]
     layout = sql.layout
+    daily = layout.medium == "air_daily"  # station-day values: their own items and screens
+    glossary, screens = (AIR_DAILY_ITEMS, AIR_DAILY_RANGES) if daily else (AIR_ITEMS, AIR_RANGES)
     exprs = []
     for g, s in item_cols.items():
         raw = q(g + "__raw")
-        target = AIR_ITEMS[g]
+        target = glossary[g]
         source = layout.units.get(g, target)
         factor = 1.0 if source == target else CONVERSIONS[(source, target)]
         num = q(g + "__num")
@@ -417,7 +424,7 @@ def _air_wide(sql: _Sql, item_cols: dict[str, str]):  # type: ignore[no-untyped-
             "不是数值",
             "not a number",
         )
-        lo, hi = layout.ranges.get(g, AIR_RANGES[g])
+        lo, hi = layout.ranges.get(g, screens[g])
         val = f"({num} * {factor!r})"
         unit_note = f" {target}" + (f"（由 {source} 换算）" if factor != 1 else "")
         sql.error(
@@ -430,7 +437,7 @@ def _air_wide(sql: _Sql, item_cols: dict[str, str]):  # type: ignore[no-untyped-
             + (f" (converted from {source})" if factor != 1 else ""),
         )
         exprs.append(f"CASE WHEN isfinite({num}) THEN {val} END AS {g}")
-    for g in AIR_ITEMS:
+    for g in glossary:
         if g not in item_cols:
             exprs.append(f"CAST(NULL AS DOUBLE) AS {g}")
 
@@ -440,7 +447,7 @@ def _air_wide(sql: _Sql, item_cols: dict[str, str]):  # type: ignore[no-untyped-
             f"CREATE TEMP VIEW v AS SELECT _row, key AS station, {city} AS city, city_name, time, "
             f"{', '.join(exprs)} FROM p" + (" WHERE _row NOT IN (SELECT row FROM bad)" if sql.any_bad else "")
         )
-        return _dedupe(con, sql, ["station", "time"], list(AIR_ITEMS), layout.columns["station"])
+        return _dedupe(con, sql, ["station", "time"], list(glossary), layout.columns["station"])
 
     return select
 

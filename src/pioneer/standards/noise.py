@@ -10,6 +10,11 @@ Glossary (columns and units):
 ``leq``             equivalent continuous A-weighted sound level L_Aeq [dB(A)]
 ``ld`` / ``ln``     day (06:00–22:00) / night (22:00–06:00) L_Aeq [dB(A)] (GB 3096-2008 §3.5–3.7)
 ``date``            the day a day/night period belongs to; a night belongs to the date on which it starts
+``lmax``            (optional) maximum A-weighted sound level L_Amax of the hour [dB(A)], for the night-time
+                    sudden-noise rule (GB 3096-2008 §5.4)
+``existing_railway`` (optional, 4b points) True when the point lies by an existing railway trunk line crossing
+                    a town (built or EIA-approved by 2010-12-31) and ``leq`` is the background level without
+                    trains: limits 70/55 instead of 70/60 (GB 3096-2008 §5.3)
 ==================  ==============================================================================
 
 Functions take a scalar, numpy array, pandas Series or Ibis column (and return the same kind); table
@@ -36,6 +41,7 @@ __all__ = [
     "compliance_rates",
     "energy_mean",
     "hj640_level",
+    "night_sudden_ok",
     "point_compliance",
     "point_period_levels",
     "read_points",
@@ -59,6 +65,23 @@ def _limits() -> pd.DataFrame:
 #: GB 3096-2008 Table 1: zone class → day / night L_Aeq limits [dB(A)] (``noise_gb3096_limits.csv``).
 GB3096_LIMITS: pd.DataFrame = _limits()
 
+
+@cache
+def _clauses() -> pd.DataFrame:
+    return read_table("noise_gb3096_clauses.csv").set_index("rule")
+
+
+#: GB 3096-2008 §5.3 and §5.4 (``noise_gb3096_clauses.csv``): the background limits by existing railway trunk
+#: lines and the allowed excess of a night-time sudden noise's maximum level.
+GB3096_CLAUSES: pd.DataFrame = _clauses()
+_RAIL = {str(k): str(v) for k, v in GB3096_CLAUSES.loc["existing_railway_background"].items()}
+EXISTING_RAILWAY_LIMITS: dict[str, float] = {
+    "day": float(_RAIL["day_dBA"]),
+    "night": float(_RAIL["night_dBA"]),
+}
+"""Day/night background limits [dB(A)] by existing railway trunk lines crossing towns (GB 3096-2008 §5.3)."""
+NIGHT_SUDDEN_EXCESS: float = float(str(GB3096_CLAUSES.at["night_sudden_excess", "night_dBA"]))
+"""Most a night-time sudden noise's L_Amax may exceed the zone's night limit [dB(A)] (GB 3096-2008 §5.4)."""
 
 @cache
 def _grades() -> pd.DataFrame:
@@ -95,22 +118,46 @@ def _round_half_even(x: Any, decimals: int) -> Any:
     return np.where(d > 0.5 + eps, f + 1, np.where(d < 0.5 - eps, f, np.where(f % 2 == 0, f, f + 1))) / s
 
 
-def zone_limit(zone_class: Any, period: str) -> Any:
+def zone_limit(zone_class: Any, period: str, *, existing_railway: Any = False) -> Any:
     """L_Aeq limit [dB(A)] of a functional-zone class for ``period`` "day" or "night" (GB 3096-2008 Table 1).
 
-    0: 50/40; 1: 55/45; 2: 60/50; 3: 65/55; 4a: 70/55; 4b: 70/60. The 4b values apply to railway trunk
-    lines approved from 2011-01-01; older lines crossing towns use 70/55 (GB 3096-2008 §5.2, not modelled).
+    0: 50/40; 1: 55/45; 2: 60/50; 3: 65/55; 4a: 70/55; 4b: 70/60. The 4b values apply to railway trunk lines
+    whose EIA was approved from 2011-01-01 (§5.2). With ``existing_railway`` (bool, or a column/array of
+    them) a 4b point by an existing line crossing a town gets the §5.3 background limits 70/55
+    (:data:`EXISTING_RAILWAY_LIMITS`); the flag has no effect on other classes.
     """
     col = {"day": "day_LAeq_dBA", "night": "night_LAeq_dBA"}[period]
     m = GB3096_LIMITS[col].to_dict()
+    old = EXISTING_RAILWAY_LIMITS[period]
     if isinstance(zone_class, ir.Value):
-        return zone_class.cases(*m.items(), else_=None)
+        base = zone_class.cases(*m.items(), else_=None)
+        if isinstance(existing_railway, ir.Value):
+            return ibis.ifelse((zone_class == "4b") & existing_railway.fill_null(False), old, base)
+        return ibis.ifelse(zone_class == "4b", old, base) if existing_railway else base
     if np.ndim(zone_class) == 0:
         if str(zone_class) not in m:
             raise KeyError(f"unknown zone class {zone_class!r} (GB3096_LIMITS, noise_gb3096_limits.csv)")
-        return m[str(zone_class)]
-    s = pd.Series(zone_class).astype(str).map(m)
-    return s.set_axis(zone_class.index) if isinstance(zone_class, pd.Series) else s.to_numpy()
+        return old if (str(zone_class) == "4b" and bool(existing_railway)) else m[str(zone_class)]
+    z = pd.Series(np.asarray(zone_class)).astype(str)
+    s = z.map(m).to_numpy(dtype=float)
+    s = np.where(
+        (z == "4b").to_numpy() & np.broadcast_to(np.asarray(existing_railway, dtype=bool), s.shape), old, s
+    )
+    return pd.Series(s, index=zone_class.index) if isinstance(zone_class, pd.Series) else s
+
+
+def night_sudden_ok(lmax: Any, night_limit: Any) -> Any:
+    """Whether a night-time sudden noise meets GB 3096-2008 §5.4: L_Amax − night limit ≤ 15 dB(A).
+
+    ``lmax`` and ``night_limit`` in dB(A) (scalars, arrays or Ibis columns). NaN/NULL where ``lmax`` is
+    missing. An excess of exactly 15 dB(A) complies ("不得高于15 dB(A)").
+    """
+    if isinstance(lmax, ir.Value):
+        return lmax - night_limit <= NIGHT_SUDDEN_EXCESS
+    lm = np.asarray(lmax, dtype=float)
+    ok = (lm - np.asarray(night_limit, dtype=float)) <= NIGHT_SUDDEN_EXCESS + 1e-9
+    out = np.asarray(np.where(np.isnan(lm), None, ok), dtype=object)
+    return out.item() if out.ndim == 0 else out
 
 
 def energy_mean(leq: ir.NumericColumn) -> ir.NumericScalar:
@@ -129,7 +176,8 @@ def point_period_levels(t: ir.Table, *, hour_label: str = "end", keys: tuple[str
     Returns
     -------
     ``point, zone_class, date, ld, ln, n_day_hours, n_night_hours``; ld/ln are energy means over the day
-    (06–22, 16 h) and the following night (22–06, 8 h), rounded half-even to 0.1 dB.
+    (06–22, 16 h) and the following night (22–06, 8 h), rounded half-even to 0.1 dB. With an ``lmax`` column
+    also ``lmax_night`` (highest hourly L_Amax of the night); an ``existing_railway`` column is carried.
     """
     start = t.time - ibis.interval(hours=1) if hour_label == "end" else t.time
     h = start.hour()
@@ -137,14 +185,17 @@ def point_period_levels(t: ir.Table, *, hour_label: str = "end", keys: tuple[str
     # a night starting at 22:00 on date D runs to 06:00 on D+1 and belongs to D
     date = ibis.ifelse(h < 6, (start - ibis.interval(days=1)).date(), start.date())
     t = t.mutate(_day=is_day, date=date)
-    g = ["point", "zone_class", *keys, "date"]
+    extra = [c for c in ("existing_railway",) if c in t.columns]
+    g = ["point", "zone_class", *extra, *keys, "date"]
     e = ibis.literal(10.0) ** (t.leq * 0.1)
+    lmax = {"lmax_night": t.lmax.max(where=~t._day)} if "lmax" in t.columns else {}
     r = t.group_by(g).aggregate(
         _ed=e.mean(where=t._day), _en=e.mean(where=~t._day),
-        n_day_hours=t._day.sum(), n_night_hours=(~t._day).sum(),
+        n_day_hours=t._day.sum(), n_night_hours=(~t._day).sum(), **lmax,
     )  # fmt: skip
     return r.select(
         *g,
+        *(["lmax_night"] if lmax else []),
         ld=_round_half_even(r._ed.log10() * 10, 1),
         ln=_round_half_even(r._en.log10() * 10, 1),
         n_day_hours=r.n_day_hours,
@@ -153,13 +204,22 @@ def point_period_levels(t: ir.Table, *, hour_label: str = "end", keys: tuple[str
 
 
 def point_compliance(levels: ir.Table) -> ir.Table:
-    """Day/night compliance of each point-time: L ≤ zone limit (GB 3096-2008 §5.1, Table 1).
+    """Day/night compliance of each point-time: L ≤ zone limit (GB 3096-2008 §5.1, Table 1; §5.3 for 4b points
+    by existing railways when ``existing_railway`` is given).
 
-    Adds ``day_limit``, ``night_limit``, ``day_ok``, ``night_ok`` (NULL where the period has no data).
+    Adds ``day_limit``, ``night_limit``, ``day_ok``, ``night_ok`` (NULL where the period has no data). With
+    ``lmax_night`` also ``night_sudden_limit`` (night limit + 15 dB(A)) and ``night_sudden_ok`` (§5.4). The
+    sudden-noise result is reported beside ``night_ok``, which stays the L_Aeq judgement that HJ 640-2012
+    compliance rates count.
     """
-    dl = zone_limit(levels.zone_class, "day")
-    nl = zone_limit(levels.zone_class, "night")
-    return levels.mutate(day_limit=dl, night_limit=nl, day_ok=levels.ld <= dl, night_ok=levels.ln <= nl)
+    rail = levels.existing_railway if "existing_railway" in levels.columns else False
+    dl = zone_limit(levels.zone_class, "day", existing_railway=rail)
+    nl = zone_limit(levels.zone_class, "night", existing_railway=rail)
+    out = levels.mutate(day_limit=dl, night_limit=nl, day_ok=levels.ld <= dl, night_ok=levels.ln <= nl)
+    if "lmax_night" in out.columns:
+        out = out.mutate(night_sudden_limit=out.night_limit + NIGHT_SUDDEN_EXCESS,
+                         night_sudden_ok=night_sudden_ok(out.lmax_night, out.night_limit))  # fmt: skip
+    return out
 
 
 def compliance_rates(results: ir.Table, *, by: tuple[str, ...] = ()) -> ir.Table:
@@ -251,11 +311,15 @@ def traffic_mean(t: ir.Table, *, by: tuple[str, ...] = ()) -> ir.Table:
 def read_points(df: pd.DataFrame, *, file: str | None = None) -> pd.DataFrame:
     """Validate the hourly noise layout ``point, zone_class, time, leq`` (+ extra columns carried through).
 
+    Optional columns: ``lmax`` [dB(A)] (empty = not measured) and ``existing_railway`` (是/否, yes/no,
+    true/false, 1/0, empty = no; only 4b points may say yes).
+
     Raises
     ------
     InputError
-        located at file/row/column: missing column, unknown zone class, unparseable time, L_Aeq not a
-        number or outside 0–200 dB(A), duplicate point-hour with different values.
+        located at file/row/column: missing column, unknown zone class, unparseable time, L_Aeq (or L_Amax)
+        not a number or outside 0–200 dB(A), L_Amax below L_Aeq, existing_railway not a yes/no value or set
+        on a point that is not 4b, duplicate point-hour with different values.
     """
     df = df.copy()
     df.columns = [str(c).strip() for c in df.columns]
@@ -288,6 +352,28 @@ def read_points(df: pd.DataFrame, *, file: str | None = None) -> pd.DataFrame:
         "leq",
     )
     df["leq"] = leq.astype(float)
+    if "lmax" in df.columns:
+        raw = df["lmax"].astype("string").str.strip().fillna("")
+        lmax = pd.to_numeric(raw.where(raw != ""), errors="coerce").astype("float64")
+        bad((raw != "") & lmax.isna(), "无法解析的最大声级", "L_Amax cannot be parsed", "lmax")
+        bad((lmax < 0) | (lmax > 200), "最大声级应在 0～200 dB(A) 之间", "L_Amax must lie between 0 and 200 dB(A)",
+            "lmax")  # fmt: skip
+        bad(lmax < leq, "最大声级不能低于等效声级", "L_Amax cannot be below L_Aeq", "lmax")
+        df["lmax"] = lmax.astype(float)
+    if "existing_railway" in df.columns:
+        yes = {"是", "yes", "y", "true", "1", "既有"}
+        no = {"否", "no", "n", "false", "0", "新建", ""}
+        raw = df["existing_railway"].astype("string").str.strip().str.lower().fillna("")
+        bad(
+            ~raw.isin(yes | no),
+            "既有铁路标记应为 是/否",
+            "existing_railway must be yes or no",
+            "existing_railway",
+        )
+        flag = raw.isin(yes)
+        bad(flag & (z != "4b"), "仅 4b 类点位可标记既有铁路（GB 3096-2008 第5.3条）",
+            "only 4b points can be marked as by an existing railway (GB 3096-2008 §5.3)", "existing_railway")  # fmt: skip
+        df["existing_railway"] = flag.astype(bool)
     tt = pd.to_datetime(df["time"].astype("string").str.strip(), errors="coerce", format="mixed")
     bad(tt.isna(), "无法解析的时间", "time cannot be parsed", "time")
     df["time"] = tt.astype("datetime64[us]")

@@ -27,9 +27,9 @@ import ibis
 import ibis.expr.types as ir
 
 from pioneer.standards.air.aqi import report as aqi_report
-from pioneer.standards.air.editions import FINAL_LIMITS_DATE, SWITCH_DATE, edition
-from pioneer.standards.air.exact import DECIMALS, SCALE, round_half_even_div, round_scaled, scaled
-from pioneer.standards.air.tables import ITEMS, categories, limits
+from pioneer.standards.air.editions import SWITCH_DATE
+from pioneer.standards.air.exact import DECIMALS, SCALE, round_scaled, scaled
+from pioneer.standards.air.tables import ITEMS
 
 DAILY_MEAN_ITEMS = ("so2", "no2", "co", "pm10", "pm2_5")
 MIN_HOURS_PER_DAY = 20
@@ -213,10 +213,11 @@ def aqi_day_valid(reported: ir.Table) -> ir.BooleanValue:
 
 def annual_limits_phase(year: int, edition_key: str) -> tuple[str, str]:
     """(edition, GB 3095 limit phase) for an annual evaluation: ``"auto"`` uses the edition in force at the end
-    of the year (a year's verdict is given after it closes); the 2026 edition's phase follows GB 3095-2026 §4.4."""
-    end = dt.date(year, 12, 31)
-    ed = edition("2026" if end >= SWITCH_DATE else "2012") if edition_key == "auto" else edition(edition_key)
-    return ed.key, ed.limits_phase(end if end < FINAL_LIMITS_DATE else FINAL_LIMITS_DATE)
+    of the year (a year's verdict is given after it closes); the 2026 edition's phase follows GB 3095-2026 §4.4.
+    The rule of any period (``period.period_limits_phase``) applied to 31 December."""
+    from pioneer.standards.air.period import period_limits_phase  # period builds on this module
+
+    return period_limits_phase(dt.date(year, 12, 31), edition_key)
 
 
 def percentile(values: ir.Table, *, by: list[str], value: str, p: str) -> ir.Table:
@@ -244,8 +245,9 @@ def annual_statistics(
     limit_class: int = 2,
     reported: ir.Table | None = None,
 ) -> ir.Table:
-    """Annual evaluation per site (HJ 663 annual items; GB 3095 Table 4 validity; compliance against GB 3095
-    Table 1 of the edition and phase; composite index; good-day ratio; days per AQI category).
+    """Annual evaluation per site (HJ 663 annual items; GB 3095 Table 4 validity: ≥324 days and every month ≥27,
+    February ≥25; compliance against GB 3095 Table 1 of the edition and phase; composite index; good-day ratio;
+    days per AQI category) — ``period.period_statistics`` for the calendar year ``year``.
 
     ``daily`` is the output of ``daily_values`` (with rounded daily values). Returns one row per ``site_level, id``.
     The whole year is judged under one edition (``annual_limits_phase``): its limits, and its AQI for every day's
@@ -253,80 +255,13 @@ def annual_statistics(
     ``daily`` under that edition (``daily_report(daily, edition_key=annual_limits_phase(year, key)[0])``), to
     avoid computing it twice; by default it is computed here.
     """
-    ed, phase = annual_limits_phase(year, edition_key)
-    d = daily.filter(daily.date.year() == year)
-    if reported is None:
-        reported = daily_report(d, edition_key=ed)  # one edition for the whole year, so years compare
-    else:
-        reported = reported.filter(reported.date.year() == year)
-    items = (*ANNUAL_MEAN_ITEMS, "o3_8h_max")
-    long = ibis.union(*[
-        d.select("site_level", "id", month=d.date.month(), item=ibis.literal(i), v=scaled(d[i]))
-        .filter(lambda t: t.v.notnull()) for i in items
-    ])  # fmt: skip
-    per_month = long.group_by(["site_level", "id", "item", "month"]).aggregate(n=long.v.count())
-    enough = ibis.ifelse(
-        per_month.month == 2, per_month.n >= MIN_DAYS_FEBRUARY, per_month.n >= MIN_DAYS_PER_MONTH
-    )
-    months_ok = per_month.group_by(["site_level", "id", "item"]).aggregate(
-        good_months=enough.cast("int64").sum())  # fmt: skip
-    stats = long.group_by(["site_level", "id", "item"]).aggregate(days=long.v.count(), total=long.v.sum())
-    p = long.item.cases(*[(k, v) for k, v in PERCENTILES.items()])
-    pct = percentile(long.mutate(p=p), by=["site_level", "id", "item", "p"], value="v", p="p")
-    stats = stats.left_join(months_ok, ["site_level", "id", "item"]).select(
-        "site_level", "id", "item", "days", "total", "good_months"
-    )
-    stats = stats.left_join(pct, ["site_level", "id", "item"]).select(
-        "site_level", "id", "item", "days", "total", "good_months", "p100"
-    )
-    valid = (stats.days >= MIN_DAYS_PER_YEAR) & (stats.good_months.fill_null(0) == 12)
-    dec = stats.item.cases(*[(i, _decimals(i)) for i in items])
-    unit = ibis.literal(SCALE) // ibis.literal(10) ** dec.cast("int64")
-    mean = round_half_even_div(stats.total, stats.days * unit) * unit
-    pval = round_half_even_div(stats.p100, unit * 100) * unit
-    stats = stats.mutate(valid=valid, mean=mean, pval=pval)
+    from pioneer.standards.air.period import period_statistics  # period builds on this module
 
-    wide_aggs: dict[str, Any] = {}
-    for i in items:
-        sel = stats.item == i
-        key = "o3_8h" if i == "o3_8h_max" else i
-        if i in ANNUAL_MEAN_ITEMS:
-            wide_aggs[f"{i}_annual_mean"] = ibis.ifelse(sel & stats.valid, stats.mean, None).max()
-        wide_aggs[f"{key}_valid_days"] = ibis.ifelse(sel, stats.days, None).max()
-        wide_aggs[f"{key}_p{PERCENTILES[i]}"] = ibis.ifelse(sel & stats.valid, stats.pval, None).max()
-    wide = stats.group_by(["site_level", "id"]).aggregate(**wide_aggs)
-    wide = wide.mutate(**{c: wide[c].cast("float64") / SCALE for c in wide.columns
-                          if c.endswith("_annual_mean") or "_p9" in c})  # fmt: skip
-
-    def limit(item: str, period: str, cls: int) -> float:
-        return float(limits(phase, item, period)[cls - 1])
-
-    checks = {
-        item: [wide[column] <= limit(item, period, limit_class) for column, period in statistics]
-        for item, statistics in ANNUAL_CHECKS.items()
-    }
-    compliant = {f"{item}_compliant": ibis.and_(*conds) for item, conds in checks.items()}
-    wide = wide.mutate(**compliant)
-    all_ok = ibis.and_(*[wide[c] for c in compliant])
-    # composite index (城市环境空气质量排名技术规定): Σ C_i / S_i with class-2 limits, rounded once to 0.01
-    total = ibis.literal(0.0)
-    for column, item, period in COMPOSITE_TERMS:
-        total = total + wide[column] / limit(item, period, 2)
-    composite = round_half_even_div(scaled(total), SCALE // 100).cast("float64") / 100
-    wide = wide.mutate(compliant=all_ok, composite_index=composite)
-
-    valid_day = aqi_day_valid(reported)
-    r = reported.mutate(_valid=valid_day)
-    day_aggs: dict[str, Any] = {"aqi_valid_days": r._valid.cast("int64").sum(),
-                                "_good": (r._valid & (r.aqi <= 100)).cast("int64").sum()}  # fmt: skip
-    for c in categories(ed):
-        day_aggs[f"days_{c.name_zh}"] = (r._valid & (r.level == c.level)).cast("int64").sum()
-    days = r.group_by(["site_level", "id"]).aggregate(**day_aggs)
-    ratio = ibis.ifelse(days.aqi_valid_days > 0,
-                        round_half_even_div(days._good * 1000, days.aqi_valid_days).cast("float64") / 10, None)  # fmt: skip
-    days = days.mutate(good_day_ratio=ratio).drop("_good")
-    out = wide.left_join(days, ["site_level", "id"]).drop("site_level_right", "id_right")
-    return out.mutate(year=ibis.literal(year), edition=ibis.literal(ed), limits=ibis.literal(phase))
+    out = period_statistics(daily, start=dt.date(year, 1, 1), end=dt.date(year, 12, 31), edition_key=edition_key,
+                            limit_class=limit_class, reported=reported, pollutant_days=False)  # fmt: skip
+    out = out.mutate(year=ibis.literal(year))
+    head = [c for c in out.columns if c not in ("period_start", "period_end", "year", "edition", "limits")]
+    return out.select(*head, "year", "edition", "limits")
 
 
 __all__ = [
