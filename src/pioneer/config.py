@@ -15,6 +15,18 @@ class Settings(BaseSettings):
     lake_url: str | None = None
     duckdb_memory_limit: str = "1000MB"
     """DuckDB's working-memory cap for batch computations; beyond it DuckDB spills to disk (the national-year calculator peaks at ≈1.5 GB)."""
+    behind_proxy: bool = False
+    """``PIONEER_BEHIND_PROXY=1``: served through a declared TLS-terminating reverse proxy — cookies get ``Secure``
+    and answers ``Strict-Transport-Security`` (as they do whenever the request itself came over TLS)."""
+    secure_cookies: bool = False
+    """``PIONEER_SECURE_COOKIES=1``: ``Secure`` cookies and HSTS even when neither TLS nor a proxy is seen."""
+    max_body_kb: int = 1024
+    """Request body limit of every route without its own (JSON, forms) [KiB]; refused before reading."""
+    max_upload_mb: int = 50
+    """Size limit of a measurement or reporting-template upload (``/upload``, ``POST /api/v1/imports``) [MiB]."""
+    upload_expiry_hours: int = 24
+    """Checked but unconfirmed uploads older than this are removed (``pioneer backup prune-uploads``, and at
+    every new upload) [h]."""
 
     @property
     def database(self) -> str:

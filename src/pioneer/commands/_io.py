@@ -19,6 +19,7 @@ import typer
 from rich.console import Console
 
 from pioneer.errors import PioneerError
+from pioneer.guard.cells import neutral_frame, neutral_ibis
 
 err = Console(stderr=True, soft_wrap=True)
 
@@ -65,19 +66,21 @@ def atomic_file(path: Path) -> Iterator[str]:
 
 
 def write_csv_atomic(df: pd.DataFrame, path: Path) -> None:
-    """Write ``df`` as UTF-8 CSV to ``path`` atomically (``atomic_file``)."""
+    """Write ``df`` as UTF-8 CSV to ``path`` atomically (``atomic_file``); text a spreadsheet would take for a
+    formula gets a leading ``'`` (``pioneer.guard.cells``)."""
     with atomic_file(path) as tmp, open(tmp, "w", encoding="utf-8", newline="") as fh:
-        df.to_csv(fh, index=False)
+        neutral_frame(df).to_csv(fh, index=False)
 
 
 def _as_text(t: ir.Table) -> ir.Table:
-    """CSV cells as Pioneer writes them: flags ``True``/``False``, empty text and missing values empty."""
+    """CSV cells as Pioneer writes them: flags ``True``/``False``, empty text and missing values empty, text a
+    spreadsheet would take for a formula with a leading ``'`` (``pioneer.guard.cells``)."""
 
     def cell(c: str) -> ir.Value:
         v, dtype = t[c], t.schema()[c]
         if dtype.is_boolean():
             return ibis.cases((v.isnull(), ibis.null("string")), (v, "True"), else_="False")
-        return v.nullif("") if dtype.is_string() else v
+        return neutral_ibis(v.nullif("")) if dtype.is_string() else v
 
     return t.select(**{c: cell(c) for c in t.columns})
 

@@ -17,6 +17,7 @@ from rich.console import Console
 from rich.table import Table
 
 from pioneer.errors import PioneerError
+from pioneer.guard.cells import neutral_frame
 
 out = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)
@@ -37,6 +38,7 @@ def _write(frame: pd.DataFrame, path: Path) -> None:
         raise typer.BadParameter("--out must end in .csv or .xlsx")
     tmp = path.with_name(path.name + ".part")
     try:
+        frame = neutral_frame(frame)  # no formula injection (pioneer.guard.cells)
         if path.suffix.lower() == ".csv":
             frame.to_csv(tmp, index=False, encoding="utf-8-sig")
         else:

@@ -13,6 +13,7 @@ import pandas as pd
 from openpyxl.styles import Font, PatternFill
 
 from pioneer.errors import InputError
+from pioneer.guard.cells import neutral_row
 from pioneer.indicators.catalogue import Catalogue, default_catalogue
 from pioneer.indicators.choices import SourceKind
 
@@ -52,7 +53,7 @@ def write_template(path: str | Path, division_code: str, year: int, *, tier: str
         c.font = Font(bold=True)
         c.fill = PatternFill("solid", fgColor="DDEBF7")
     for i in inds:
-        ws.append([division_code, year, i.code, i.name_zh, i.unit, None, None, None])
+        ws.append(neutral_row([division_code, year, i.code, i.name_zh, i.unit, None, None, None]))
     for col, width in zip("ABCDEFGH", (14, 8, 36, 40, 10, 12, 50, 30), strict=True):
         ws.column_dimensions[col].width = width
     info = wb.create_sheet("说明")

@@ -15,6 +15,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
+from pioneer.guard.cells import neutral, neutral_table
 from pioneer.lake.query import division_prefix, versions
 from pioneer.lake.storage import Lake
 
@@ -194,28 +195,30 @@ def export(
             b"pioneer.licence": note.encode(),
         }
         atomic(out, lambda p: pq.write_table(table.replace_schema_metadata(meta), p))
-    atomic(dict_path, lambda p: pacsv.write_csv(dictionary, p))
+    atomic(dict_path, lambda p: pacsv.write_csv(neutral_table(dictionary), p))
     atomic(licence_path, lambda p: Path(p).write_text(note, encoding="utf-8"))
     return written
 
 
 def _csv_ready(table: pa.Table) -> pa.Table:
+    """Times as text, and text a spreadsheet would take for a formula with a leading ``'``
+    (``pioneer.guard.cells``: station names and sources are user data)."""
     i = table.schema.get_field_index("time")
-    return table.set_column(
+    return neutral_table(table.set_column(
         i, "time", pc.strftime(table["time"].cast(pa.timestamp("s")), "%Y-%m-%d %H:%M:%S")
-    )
+    ))  # fmt: skip
 
 
 def _write_xlsx(path: str, table: pa.Table, dictionary: pa.Table, note: str) -> None:
     import openpyxl
 
     wb = openpyxl.Workbook(write_only=True)
-    for title, t in (("data", _csv_ready(table)), ("dictionary", dictionary)):
+    for title, t in (("data", _csv_ready(table)), ("dictionary", neutral_table(dictionary))):
         ws = wb.create_sheet(title)
         ws.append(t.column_names)
         for row in zip(*[c.to_pylist() for c in t.columns], strict=True):
             ws.append(list(row))
     ws = wb.create_sheet("licence")
     for line in note.splitlines():
-        ws.append([line])
+        ws.append([neutral(line)])
     wb.save(path)

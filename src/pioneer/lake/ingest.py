@@ -26,6 +26,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from pioneer.errors import InputError
+from pioneer.guard.cells import neutral
 from pioneer.lake.fast import FastResult, applicable_encoding, try_fast
 from pioneer.lake.layouts import BUILTIN, Layout, read_mapping, sniff_layout, time_from_name, with_options
 from pioneer.lake.readers import read_file
@@ -77,7 +78,7 @@ def report_csv(errors: pa.Table) -> bytes:
     for col_values in zip(
         *[c.to_pylist() for c in errors.columns], strict=True
     ):  # report rows, not data rows
-        w.writerow(["" if v is None else v for v in col_values])
+        w.writerow(["" if v is None else neutral(v) for v in col_values])
     return ("\ufeff" + buf.getvalue()).encode("utf-8")
 
 

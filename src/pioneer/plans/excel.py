@@ -19,6 +19,7 @@ from openpyxl.styles import Font, PatternFill
 from sqlalchemy.orm import Session
 
 from pioneer.errors import InputError
+from pioneer.guard.cells import neutral_row
 from pioneer.plans import service
 from pioneer.plans.choices import Category, FundingSource, ProjectStatus, name
 from pioneer.plans.errors import ValidationErrors
@@ -44,7 +45,7 @@ def _sheet(
         c.font = Font(color="808080", size=8)
         c.fill = PatternFill("solid", fgColor="EEEEEE")
     for r in rows:
-        ws.append([r.get(k) for k in columns])
+        ws.append(neutral_row([r.get(k) for k in columns]))  # a name "=…" stays text (pioneer.guard.cells)
     for i, (zh, _) in enumerate(columns.values(), start=1):
         ws.column_dimensions[openpyxl.utils.get_column_letter(i)].width = max(12, 2 * len(zh) + 2)
     ws.freeze_panes = "A3"
@@ -77,10 +78,14 @@ def write_template(path: str | Path) -> Path:
     return path
 
 
-def export_projects(session: Session, path: str | Path, *, zone_code: str | None = None) -> int:
-    """Stored projects (of one zone, or all) in the template's layout; re-importing the file changes nothing."""
+def export_projects(session: Session, path: str | Path, *, zone_code: str | None = None,
+                    zone_codes: set[str] | None = None) -> int:  # fmt: skip
+    """Stored projects (of one zone, or all; only of ``zone_codes`` when given — the zones the reader may see)
+    in the template's layout; re-importing the file changes nothing."""
     path = Path(path)
     items = service.list_projects(session, zone_code=zone_code)
+    if zone_codes is not None:
+        items = [p for p in items if p.zone_code in zone_codes]
     prows, irows, mrows = [], [], []
     for p in items:
         row = {f: getattr(p, f) for f in service.PROJECT_COLUMNS if hasattr(Project, f)}

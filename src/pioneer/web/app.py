@@ -3,52 +3,30 @@ htmx, China map GeoJSON). Every asset is served by the app; no request leaves th
 
 from __future__ import annotations
 
-import os
-import uuid
 from pathlib import Path
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.gzip import GZipMiddleware
-from fastapi.responses import JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from pioneer.config import settings
 from pioneer.db import make_engine, make_session_factory, upgrade
 from pioneer.errors import PioneerError
 from pioneer.web import api, pages
 from pioneer.web.cache import CachedStaticFiles, PublicCache, data_version_of
 from pioneer.web.deps import status_of
+from pioneer.web.security import BodyLimit, SecurityHeaders
 
 STATIC = Path(__file__).parent / "static"
 
 
 def secure_cookies() -> bool:
-    """``PIONEER_SECURE_COOKIES=1`` sets the Secure flag (behind HTTPS)."""
-    return os.environ.get("PIONEER_SECURE_COOKIES", "0") == "1"
-
-
-class SecurityHeaders:
-    """Pure ASGI middleware (cheaper than ``@app.middleware("http")``): a request id on ``request.state`` and
-    the response headers ``X-Request-Id``, ``X-Content-Type-Options``, ``X-Frame-Options``, ``Referrer-Policy``."""
-
-    def __init__(self, app) -> None:
-        self.app = app
-
-    async def __call__(self, scope, receive, send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        rid = uuid.uuid4().hex[:16]
-        scope.setdefault("state", {})["request_id"] = rid
-        extra = [(b"x-request-id", rid.encode()), (b"x-content-type-options", b"nosniff"),
-                 (b"x-frame-options", b"DENY"), (b"referrer-policy", b"same-origin")]  # fmt: skip
-
-        async def send_with_headers(message) -> None:
-            if message["type"] == "http.response.start":
-                message = {**message, "headers": [*message.get("headers", []), *extra]}
-            await send(message)
-
-        await self.app(scope, receive, send_with_headers)
+    """``Secure`` on the cookies a page sets when declared (``PIONEER_SECURE_COOKIES=1``) or behind the declared
+    TLS proxy (``PIONEER_BEHIND_PROXY=1``); ``SecurityHeaders`` also adds it to every cookie of a TLS request."""
+    config = settings()
+    return config.secure_cookies or config.behind_proxy
 
 
 def openapi_schema(app: FastAPI) -> dict:
@@ -82,6 +60,15 @@ def openapi_schema(app: FastAPI) -> dict:
     app.openapi_schema = schema
     return schema
 
+
+SWAGGER_PAGE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Pioneer API</title>
+<link rel="stylesheet" href="/static/vendor/swagger-ui/swagger-ui.css">
+<link rel="icon" href="/static/vendor/swagger-ui/favicon-32x32.png"></head>
+<body><div id="swagger-ui" data-url="/api/v1/openapi.json"></div>
+<script src="/static/vendor/swagger-ui/swagger-ui-bundle.js"></script>
+<script src="/static/swagger-init.js"></script></body></html>
+"""
 
 HTTP_MESSAGES = {
     404: {"message_zh": "找不到该页面或资源", "message_en": "no such page or resource"},
@@ -138,19 +125,15 @@ def create_app(*, migrate: bool = True, database_url: str | None = None) -> Fast
 
     @app.get("/api/v1/docs", include_in_schema=False)
     def api_docs():
-        from fastapi.openapi.docs import get_swagger_ui_html
-
-        return get_swagger_ui_html(
-            openapi_url="/api/v1/openapi.json", title="Pioneer API",
-            swagger_js_url="/static/vendor/swagger-ui/swagger-ui-bundle.js",
-            swagger_css_url="/static/vendor/swagger-ui/swagger-ui.css",
-            swagger_favicon_url="/static/vendor/swagger-ui/favicon-32x32.png",
-            swagger_ui_parameters={"validatorUrl": None},  # no badge fetched from validator.swagger.io
-        )  # fmt: skip
+        """The vendored Swagger UI, started by ``static/swagger-init.js`` (FastAPI's page loads a CDN and starts
+        Swagger UI with an inline script, which the CSP forbids)."""
+        return HTMLResponse(SWAGGER_PAGE)
 
     app.add_middleware(GZipMiddleware, minimum_size=2048)
     app.add_middleware(PublicCache, version=data_version_of(engine))  # outside gzip: a hit skips compression
-    app.add_middleware(SecurityHeaders)
+    config = settings()
+    app.add_middleware(BodyLimit, config=config)  # outside the cache: a body is refused before anything runs
+    app.add_middleware(SecurityHeaders, config=config)  # outermost: every answer gets the headers
     app.include_router(api.router)
     app.include_router(pages.router)
     app.include_router(api.plans.pages_router)

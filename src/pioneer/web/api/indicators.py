@@ -16,6 +16,7 @@ from pydantic import BaseModel
 
 from pioneer.assessment import service as assessment
 from pioneer.assessment.standing import hide_ranks_default
+from pioneer.guard.cells import neutral_frame
 from pioneer.indicators import store
 from pioneer.indicators.choices import Domain
 from pioneer.standards.air.tables import categories
@@ -240,7 +241,7 @@ def download(rows: list[dict[str, Any]], stem: str, fmt: str, hide: bool) -> Res
             "n_peers", "target", "attained"]  # fmt: skip
     if hide:
         cols.remove("rank")
-    frame = pd.DataFrame(rows, columns=cols)
+    frame = neutral_frame(pd.DataFrame(rows, columns=cols))  # names are user data (pioneer.guard.cells)
     if fmt == "csv":
         body = ("\ufeff" + frame.to_csv(index=False)).encode("utf-8")
         media = MEDIA["csv"]

@@ -13,6 +13,7 @@ import pyarrow.parquet as pq
 from fastapi import APIRouter, Path, Query
 from fastapi.responses import Response
 
+from pioneer.guard.cells import neutral_table
 from pioneer.lake import query
 from pioneer.web import auth
 from pioneer.web.api.common import MEDIA, ErrorBody, Limit, Page, files
@@ -89,7 +90,7 @@ def lake_export(
         media = MEDIA["parquet"]
     else:
         buf.write(b"\xef\xbb\xbf")
-        buf.write(table.to_pandas().to_csv(index=False).encode("utf-8"))
+        buf.write(neutral_table(table).to_pandas().to_csv(index=False).encode("utf-8"))
         media = MEDIA["csv"]
     name = f"{medium}-{division or 'all'}.{format}"
     return Response(

@@ -174,7 +174,8 @@ def export_projects(session: DB, user: CurrentUser, zone: Annotated[str | None, 
     auth.restrict(user, auth.Action.VIEW)
     with tempfile.TemporaryDirectory() as d:
         path = Path(d) / "p.xlsx"
-        excel.export_projects(session, path, zone_code=zone)
+        # object-level check: only projects of zones this user may see (as the list and detail endpoints)
+        excel.export_projects(session, path, zone_code=zone, zone_codes=_visible_codes(session, user))
         data = path.read_bytes()
     return Response(data, media_type=MEDIA["xlsx"],
                     headers={"Content-Disposition": 'attachment; filename="projects.xlsx"'})  # fmt: skip

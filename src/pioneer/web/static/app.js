@@ -4,6 +4,14 @@
   var lang = document.body.dataset.lang || "zh-CN";
   var en = lang === "en";
 
+  // Every value a tooltip formatter returns is HTML to ECharts: names (zone and division names are user data)
+  // go through esc(), so that a stored "<img onerror=...>" shows as text and never runs.
+  function esc(v) {
+    return String(v === null || v === undefined ? "" : v).replace(/[&<>"']/g, function (c) {
+      return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c];
+    });
+  }
+
   function getJSON(url) {
     return fetch(url, { credentials: "same-origin" }).then(function (r) {
       if (!r.ok) { throw new Error(url + " " + r.status); }
@@ -17,10 +25,12 @@
     var level = mapEl.dataset.level === "city" ? "city" : "province";
     var geoUrl = level === "city" ? "/static/maps/china-cities.geojson" : "/static/maps/china.geojson";
     var q = "indicator=" + encodeURIComponent(mapEl.dataset.indicator) + (mapEl.dataset.year ? "&year=" + mapEl.dataset.year : "");
-    Promise.all([getJSON(geoUrl), getJSON("/api/v1/overview?" + q), getJSON("/static/maps/centroids.json")]).then(function (res) {
-      var geo = res[0], ov = res[1], cps = res[2];
+    Promise.all([getJSON(geoUrl), getJSON("/api/v1/overview?" + q), getJSON("/static/maps/centroids.json"),
+                 getJSON("/static/maps/south-china-sea.geojson")]).then(function (res) {
+      var geo = res[0], ov = res[1], cps = res[2], nanhai = res[3];
       var mapName = "china-" + level;
       echarts.registerMap(mapName, geo);
+      var inset = nanhaiInset(nanhai);
       var tiers = JSON.parse(mapEl.dataset.tiers);
       var values = {};
       (level === "city" ? ov.cities : ov.provinces).forEach(function (p) { values[p.code] = p.value; });
@@ -61,13 +71,14 @@
       var chart = echarts.init(mapEl, null, { renderer: "canvas" });
       chart.setOption({
         tooltip: { trigger: "item", formatter: function (p) {
-          if (p.seriesType === "scatter") { return p.seriesName + ": " + p.name; }
-          return p.name + ": " + (p.value === null || p.value === undefined || isNaN(p.value) ? mapEl.dataset.nodata : p.value + " " + ov.unit);
+          if (p.seriesType === "scatter") { return esc(p.seriesName) + ": " + esc(p.name); }
+          return esc(p.name) + ": " + esc(p.value === null || p.value === undefined || isNaN(p.value) ? mapEl.dataset.nodata : p.value + " " + ov.unit);
         } },
         legend: { bottom: 0, data: Object.keys(tierSymbol).map(function (t) { return tiers[t]; }) },
         visualMap: visualMap,
-        geo: { map: mapName, roam: true, itemStyle: { areaColor: "#eee", borderColor: "#999" }, label: { show: false } },
-        series: series,
+        geo: [Object.assign({ map: mapName, roam: true, itemStyle: { areaColor: "#eee", borderColor: "#999" }, label: { show: false } },
+                            mapLayout(mapEl.clientWidth)[0]), Object.assign(inset.geo, mapLayout(mapEl.clientWidth)[1])],
+        series: series.concat(inset.series),
       });
       var note = document.getElementById("legend-note");
       if (note) { note.textContent = (en ? lg.note_en : lg.note_zh) || ""; if (lg.source) { note.textContent += " [" + lg.source + "]"; } }
@@ -79,11 +90,50 @@
       });
       var focus = mapEl.dataset.focus && cps[mapEl.dataset.focus];
       if (focus && level === "city") {
-        chart.setOption({ geo: { center: focus.cp, zoom: 4 } });
+        chart.setOption({ geo: [{ center: focus.cp, zoom: 4 }] });
       }
       mapEl.dataset.rendered = "1";
-      window.addEventListener("resize", function () { chart.resize(); });
+      window.addEventListener("resize", function () {
+        var lay = mapLayout(mapEl.clientWidth);
+        chart.setOption({ geo: [{ layoutCenter: lay[0].layoutCenter, layoutSize: lay[0].layoutSize }, lay[1]] });
+        chart.resize();
+      });
     }).catch(function (e) { mapEl.textContent = String(e); });
+  }
+
+  // Where the main map and the 南海诸岛 inset sit: side by side on a wide chart; on a phone the main map at the
+  // top, the inset below it at the right (the colour legend takes the bottom left).
+  function mapLayout(width) {
+    if (width < 640) {
+      return [{ layoutCenter: ["50%", "32%"], layoutSize: "96%" }, { layoutCenter: ["80%", "76%"], layoutSize: "42%" }];
+    }
+    return [{ layoutCenter: ["45%", "47%"], layoutSize: "122%" }, { layoutCenter: ["88%", "70%"], layoutSize: "42%" }];
+  }
+
+  // 南海诸岛 inset (second geo, bottom right, not roamable) and the 十段线: every dash in the inset, and in the main
+  // map the dashes that lie inside its extent (the one east of Taiwan). Geometry: static/maps/south-china-sea.geojson.
+  function nanhaiInset(fc) {
+    var land = fc.features.filter(function (f) { return f.properties.kind !== "dash"; });
+    var dashes = fc.features.filter(function (f) { return f.properties.kind === "dash"; });
+    echarts.registerMap("china-south-sea", { type: "FeatureCollection", features: land });
+    var b = fc.bbox, frame = [[b[0], b[1]], [b[2], b[1]], [b[2], b[3]], [b[0], b[3]], [b[0], b[1]]];
+    var dashStyle = { color: "#555", width: 2, opacity: 1 };
+    function lines(geoIndex, list, style) {
+      return { type: "lines", coordinateSystem: "geo", geoIndex: geoIndex, polyline: true, silent: true,
+        lineStyle: style, data: list.map(function (c) { return { coords: c }; }) };
+    }
+    return {
+      geo: { map: "china-south-sea", roam: false, silent: true,
+        itemStyle: { areaColor: "#eee", borderColor: "#999" }, label: { show: false }, emphasis: { disabled: true } },
+      series: [
+        lines(1, dashes.map(function (f) { return f.geometry.coordinates; }), dashStyle),
+        lines(0, dashes.filter(function (f) { return f.properties.main; }).map(function (f) { return f.geometry.coordinates; }), dashStyle),
+        lines(1, [frame], { color: "#777", width: 1, opacity: 1 }),
+        { type: "scatter", coordinateSystem: "geo", geoIndex: 1, silent: true, symbolSize: 0,
+          label: { show: true, position: "left", color: "#333", fontSize: 11, formatter: en ? "South China Sea Islands" : "南海诸岛" },
+          data: [{ value: [b[2] - 0.5, b[1] + 1.2] }] },
+      ],
+    };
   }
 
   // --- zone page: domain scorecards and indicator trends --------------------------------------------------------
@@ -97,7 +147,7 @@
       var c1 = echarts.init(sc);
       c1.setOption({
         title: { text: card.division_code + " · " + card.year, textStyle: { fontSize: 13 } },
-        tooltip: { formatter: function (p) { var d = doms[p.dataIndex]; return p.name + ": " + (d.domain_score === null ? d.domain_status : d.domain_score.toFixed(1)) + " (" + d.n_scored + "/" + d.n_indicators + ")"; } },
+        tooltip: { formatter: function (p) { var d = doms[p.dataIndex]; return esc(p.name) + ": " + esc(d.domain_score === null ? d.domain_status : d.domain_score.toFixed(1)) + " (" + esc(d.n_scored) + "/" + esc(d.n_indicators) + ")"; } },
         grid: { left: 190, right: 40 },
         legend: { top: 0, right: 10, data: [sc.dataset.score, sc.dataset.coverage] },
         xAxis: { type: "value", min: 0, max: 100 },
@@ -136,10 +186,15 @@
     }
   }
 
+  // --- forms that submit when a choice changes (data-autosubmit; no inline handlers under the CSP) -------------
+  document.querySelectorAll("[data-autosubmit]").forEach(function (el) {
+    el.addEventListener("change", function () { el.form.submit(); });
+  });
+
   // --- sortable tables ------------------------------------------------------------------------------------------
   document.querySelectorAll("table.sortable").forEach(function (table) {
     table.querySelectorAll("th").forEach(function (th, i) {
-      th.style.cursor = "pointer";
+      th.classList.add("sortable-head");
       th.addEventListener("click", function () {
         var body = table.tBodies[0], asc = th.dataset.dir !== "asc";
         th.dataset.dir = asc ? "asc" : "desc";
