@@ -1,0 +1,1 @@
+"""Compensation area: agreements as data, statements (:mod:`pioneer.compensation.service`)."""
