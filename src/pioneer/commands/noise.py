@@ -52,7 +52,8 @@ def assess(
 ) -> None:
     """功能区声环境质量：各点次昼夜等效声级、达标情况及昼间/夜间达标率 / point results and compliance rates.
 
-    输入列 / input: point, zone_class (0|1|2|3|4a|4b), time, leq [dB(A), hourly] (+ the --by column).
+    输入列 / input: point, zone_class (0|1|2|3|4a|4b), time, leq [dB(A), hourly] (+ the --by column);
+    optional lmax [dB(A)] (夜间突发噪声 GB 3096-2008 §5.4) and existing_railway 是/否 (4b 既有铁路 §5.3).
 
     输出 / output: record=point rows (point, zone_class, date, ld, ln, limits, day_ok, night_ok, hours) and
     record=rate rows (per --by group and zone class, plus zone_class=all: point-times and rates in %).
