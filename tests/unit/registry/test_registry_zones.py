@@ -245,6 +245,7 @@ def test_soft_quota_warns_not_errors(session):
                 name_zh=code,
                 tier=Tier.PROVINCE,
                 division_codes=[code],
+                theme=f"特色 {code}",  # 一省域一特色: each province zone states its own theme
                 as_of=dt.date(2025, 1, 1),
             ),
             actor=OFFICE,

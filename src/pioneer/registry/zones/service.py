@@ -4,6 +4,7 @@ soft quotas. Writes happen inside a savepoint: on any error nothing is written."
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
@@ -70,7 +71,8 @@ def create_zone(
 ) -> ZoneResult:
     """Register a zone in state ``draft`` (申报). The applicant is the zone itself, its province or the
     programme office, with scope over every division. Division codes must be in force at ``as_of`` and of a
-    level that fits the tier; a region zone spans at least two divisions."""
+    level that fits the tier; a region zone spans at least two divisions; province zones follow
+    一省域一特色 (:func:`_one_province_one_theme`)."""
     tier = Tier(data.tier)
     as_of = data.as_of or _now().date()
     require(
@@ -97,6 +99,8 @@ def create_zone(
             "省、市、县级先行区只对应一个行政区划",
             "a province-, city- or county-tier zone has exactly one division",
         )
+    if tier is Tier.PROVINCE:
+        _one_province_one_theme(session, codes[0], data.theme)
     if data.strategy_code is not None and session.get(Strategy, data.strategy_code) is None:
         raise ZoneError(
             f"未知的区域战略 “{data.strategy_code}”", f"unknown regional strategy '{data.strategy_code}'"
@@ -135,6 +139,35 @@ def create_zone(
         )
         session.flush()
     return ZoneResult(zone=public(zone_), warnings=quota_warnings(session, tier=tier, states=None))
+
+
+def theme_key(theme: str) -> str:
+    """A theme as compared for 一省域一特色: NFKC (full-width = half-width), blanks removed, case folded."""
+    return "".join(unicodedata.normalize("NFKC", theme).split()).casefold()
+
+
+def _one_province_one_theme(session: Session, province: str, theme: str) -> None:
+    """一省域一特色: a province-tier zone states its theme; a province has at most one province-tier zone, and no
+    two province-tier zones share a theme (zones withdrawn do not count). Raises :class:`ZoneError`."""
+    key = theme_key(theme)
+    if not key:
+        raise ZoneError(
+            "省域先行区须写明特色（一省域一特色）", "a province-tier zone must state its theme (一省域一特色)"
+        )
+    others = session.scalars(
+        select(Zone).where(Zone.tier == Tier.PROVINCE.value, Zone.state != State.WITHDRAWN.value)
+    ).all()
+    for other in others:
+        if province in other.division_codes:
+            raise ZoneError(
+                f"该省已有省域先行区 “{other.code}”（一省域一特色：每省一个）",
+                f"this province already has the province-tier zone '{other.code}' (one per province)",
+            )
+        if theme_key(other.theme) == key:
+            raise ZoneError(
+                f"省域先行区 “{other.code}” 已采用特色 “{other.theme}”（一省域一特色：特色不重复）",
+                f"the province-tier zone '{other.code}' already has the theme '{other.theme}' (themes differ)",
+            )
 
 
 def allowed_roles(zone_: Zone, source: State, target: State) -> frozenset[Role]:
