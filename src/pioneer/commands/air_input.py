@@ -17,11 +17,9 @@ import ibis.expr.types as ir
 import pandas as pd
 
 from pioneer.errors import InputError, PioneerError
+from pioneer.lake.cells import DATE_FORMATS, MISSING, TIME_FORMATS, sql_list, time_sql
 
-MISSING_MARKERS = ("", "NA", "N/A", "/", "—", "-", "NaN", "nan")
-"""Cells meaning "no value" (CNEMC uses ``NA`` and ``/``; users write empty cells and dashes)."""
-TIME_FORMATS = ("%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H%M")
-DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d")
+# Missing markers, time and date formats are the lake's (pioneer.lake.cells), so both read a cell alike.
 CITY_CODE = r"^\d{6}$"
 """A city is named by its 6-digit administrative division code (GB/T 2260)."""
 CO_MAX_MG = 150
@@ -51,10 +49,6 @@ class Layout:
 HOURLY = Layout(("station",), HOURLY_ITEMS, (*HOURLY_LITERAL_EXTRAS, "city"), time_is_date=False)
 HOURLY_WITH_CITY = Layout(("station", "city"), HOURLY_ITEMS, (), time_is_date=False)
 DAILY = Layout(("station",), DAILY_ITEMS[:-1], ("o3_1h_max", "city"), time_is_date=True)
-
-
-def _sql_list(values: tuple[str, ...]) -> str:
-    return "[" + ", ".join("'" + v.replace("'", "''") + "'" for v in values) + "]"
 
 
 def read_table(path: Path, layout: Layout, *, con: ibis.BaseBackend, max_errors: int = 200) -> ir.Table:
@@ -88,7 +82,7 @@ def read_table(path: Path, layout: Layout, *, con: ibis.BaseBackend, max_errors:
     formats = DATE_FORMATS if layout.time_is_date else TIME_FORMATS
     tname = f"air_input_{abs(hash(str(path)))}"
     con.create_view(tname, raw.mutate(row=ibis.row_number() + 2), overwrite=True)  # file row (header = 1)
-    missing = _sql_list(MISSING_MARKERS)
+    missing = sql_list(MISSING)
 
     def cell(c: str) -> str:
         return f'CASE WHEN trim(coalesce("{c}", \'\')) IN (SELECT unnest({missing})) THEN NULL ELSE trim("{c}") END'
@@ -100,20 +94,15 @@ def read_table(path: Path, layout: Layout, *, con: ibis.BaseBackend, max_errors:
         for c in items
     )
     key_sql = ", ".join(f'trim("{k}") AS "{k}"' for k in keys)
-    time_sql = f'try_strptime(trim("time"), {_sql_list(formats)})'
     if layout.time_is_date:
-        time_sql = f"CAST({time_sql} AS DATE)"
-    else:  # the 24th hour-end label of a day ("…T24:00") is 00:00 of the next day
-        time_sql = (
-            "CASE WHEN regexp_matches(trim(\"time\"), '^\\d{4}-\\d{2}-\\d{2}[T ]24:?00(:00)?$') "
-            "THEN CAST(try_strptime(left(trim(\"time\"), 10), '%Y-%m-%d') AS TIMESTAMP) + INTERVAL 1 DAY "
-            f"ELSE {time_sql} END"
-        )
+        when = f'CAST(try_strptime(trim("time"), {sql_list(formats)}) AS DATE)'
+    else:  # as the lake reads it: a trailing zone honoured, "…T24:00" is 00:00 of the next day
+        when = time_sql('trim("time")', formats)
     # parsed once, in one pass over the file, into a temporary table that the checks and the computation read
     typed = con.create_table(
         f"{tname}_typed",
         con.sql(
-            f'SELECT row, {key_sql}, {time_sql} AS time, {value_sql}, trim("time") AS _time_text FROM "{tname}"'
+            f'SELECT row, {key_sql}, {when} AS time, {value_sql}, trim("time") AS _time_text FROM "{tname}"'
         )
         .mutate(time__raw=ibis.ifelse(ibis._.time.isnull(), ibis._._time_text, None))
         .drop("_time_text"),
@@ -214,7 +203,7 @@ def read_hourly_fast(path: Path, layout: Layout, *, con: ibis.BaseBackend) -> ir
     name = f"air_fast_{uuid.uuid4().hex}"
     try:
         src = con.read_csv(str(path), columns=types, header=True, auto_detect=False, delim=",", quote='"',
-                           escape='"', timestampformat=FAST_TIME_FORMAT, nullstr=list(MISSING_MARKERS))  # fmt: skip
+                           escape='"', timestampformat=FAST_TIME_FORMAT, nullstr=list(MISSING))  # fmt: skip
         t = con.create_table(name, src.select(*keys, "time", *items), temp=True)  # (overwrite= would copy it)
     except Exception:  # any cell the typed read cannot hold: the general path reports it
         return None

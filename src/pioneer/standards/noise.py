@@ -50,9 +50,6 @@ __all__ = [
     "zone_limit",
 ]
 
-ZONE_CLASSES: tuple[str, ...] = ("0", "1", "2", "3", "4a", "4b")
-"""GB 3096-2008 §4 functional-zone classes."""
-
 
 @cache
 def _limits() -> pd.DataFrame:
@@ -82,6 +79,11 @@ EXISTING_RAILWAY_LIMITS: dict[str, float] = {
 """Day/night background limits [dB(A)] by existing railway trunk lines crossing towns (GB 3096-2008 §5.3)."""
 NIGHT_SUDDEN_EXCESS: float = float(str(GB3096_CLAUSES.at["night_sudden_excess", "night_dBA"]))
 """Most a night-time sudden noise's L_Amax may exceed the zone's night limit [dB(A)] (GB 3096-2008 §5.4)."""
+
+ZONE_CLASSES: tuple[str, ...] = tuple(str(z) for z in GB3096_LIMITS.index)
+"""GB 3096-2008 §4 functional-zone classes (0, 1, 2, 3, 4a, 4b), the rows of Table 1 — the one list the lake,
+the registry and the calculators check against."""
+
 
 @cache
 def _grades() -> pd.DataFrame:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from pioneer.standards.noise import ZONE_CLASSES
+
 
 class Medium(StrEnum):
     AIR = "air"
@@ -23,15 +25,8 @@ class WaterBody(StrEnum):
     RESERVOIR = "reservoir"
 
 
-class NoiseZoneClass(StrEnum):
-    """GB 3096-2008 §4 acoustic functional-zone classes."""
-
-    C0 = "0"
-    C1 = "1"
-    C2 = "2"
-    C3 = "3"
-    C4A = "4a"
-    C4B = "4b"
+#: GB 3096-2008 §4 acoustic functional-zone classes (members C0 … C4B), from the one list in standards/noise.
+NoiseZoneClass = StrEnum("NoiseZoneClass", {f"C{z.upper()}": z for z in ZONE_CLASSES})  # type: ignore[misc]
 
 
 class Datum(StrEnum):

@@ -1,0 +1,69 @@
+"""How a cell of an input table is read: the missing-value markers, the time and date formats, and the DuckDB SQL
+that turns a time text into China Standard Time.
+
+The one home of these rules: the lake's checker (:mod:`pioneer.lake.validate`, through the layouts' defaults),
+its one-pass and fast readers, and the air calculator's input reader (:mod:`pioneer.commands.air_input`) all
+import them, so a cell is missing, or a time readable, for every one of them alike. The choices (``null`` is
+missing, ``2025/03/01 02:00`` is a time, a trailing zone is honoured) are stated in docs/lake.md, "Cells".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+MISSING: tuple[str, ...] = ("", "NA", "N/A", "NaN", "nan", "null", "NULL", "-", "—", "/")
+"""Cells meaning "no value": empty cells and dashes (users), ``NA`` and ``/`` (CNEMC), ``null`` (database
+exports), ``NaN`` (pandas). Compared after trimming blanks."""
+
+TIME_FORMATS: tuple[str, ...] = (
+    "%Y-%m-%dT%H:%M:%S",
+    "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%dT%H:%M",
+    "%Y-%m-%d %H:%M",
+    "%Y-%m-%dT%H%M",
+    "%Y/%m/%d %H:%M:%S",
+    "%Y/%m/%d %H:%M",
+    "%Y-%m-%d %H",
+    "%Y/%m/%d %H",
+    "%Y%m%d%H",
+)
+"""Time formats tried in order (DuckDB ``strptime`` syntax), all year first so none is ambiguous. A trailing
+zone (``Z``, ``+08:00``, ``+0800``) is read separately, and an hour ``24`` is 00 of the next day."""
+
+DATE_FORMATS: tuple[str, ...] = ("%Y-%m-%d", "%Y/%m/%d", "%Y%m%d")
+"""Date formats (daily values), tried in order."""
+
+
+def sql_text(value: object) -> str:
+    """A DuckDB string literal."""
+    return "'" + str(value).replace("'", "''") + "'"
+
+
+def sql_list(values: Iterable[object]) -> str:
+    """A DuckDB list literal of strings (for ``IN (SELECT unnest(…))``, ``try_strptime`` format lists)."""
+    return "[" + ", ".join(sql_text(v) for v in values) + "]"
+
+
+def is_missing_sql(text: str, missing: Iterable[str] = MISSING) -> str:
+    """SQL: whether the (trimmed) text expression ``text`` is NULL or a missing marker."""
+    return f"({text} IS NULL OR {text} IN ({', '.join(sql_text(m) for m in missing)}))"
+
+
+def time_sql(text: str, formats: Iterable[str] = TIME_FORMATS, *, utc_offset: float = 8.0) -> str:
+    """SQL: the trimmed time text ``text`` as a China Standard Time ``TIMESTAMP`` (NULL when unreadable).
+
+    ``formats`` are tried in order on the text without its trailing zone; a text without zone is in
+    ``utc_offset`` hours east of UTC (China Standard Time = 8); an hour ``24`` (``… 24``, ``…T24:00``) is read
+    as 00:00 of the next day. Times stay as labelled (no hour-start/hour-end shift here).
+    """
+    tz = f"regexp_extract({text}, '(Z|[+-]\\d\\d:?\\d\\d)$')"
+    body = f"(CASE WHEN {tz} <> '' THEN left({text}, length({text}) - length({tz})) ELSE {text} END)"
+    is24 = f"regexp_matches({body}, '[ T]24(:?00(:?00)?)?$')"
+    body24 = f"(CASE WHEN {is24} THEN regexp_replace({body}, '([ T])24', '\\100') ELSE {body} END)"
+    parsed = f"(try_strptime({body24}, {sql_list(formats)}) + CASE WHEN {is24} THEN INTERVAL 1 DAY ELSE INTERVAL 0 DAY END)"
+    offset = (
+        f"(CASE WHEN {tz} = '' THEN {round(utc_offset * 60)} WHEN {tz} = 'Z' THEN 0 ELSE "
+        f"(CASE WHEN left({tz}, 1) = '-' THEN -1 ELSE 1 END) * "
+        f"(CAST(substr({tz}, 2, 2) AS INTEGER) * 60 + CAST(right({tz}, 2) AS INTEGER)) END)"
+    )
+    return f"({parsed} + to_minutes(480 - {offset}))"
