@@ -227,11 +227,30 @@ def _cell_text(v: object) -> str:
     return str(v)
 
 
+def _as_text(column: pa.ChunkedArray) -> pa.ChunkedArray:
+    """A Parquet column as the text the validation reads. Timestamps are written in a time format the layouts
+    accept: ``YYYY-MM-DD HH:MM:SS`` (zone-less, taken as written) or ``YYYY-MM-DDTHH:MM:SSZ`` (with a zone,
+    converted to UTC). Arrow's own cast gives ``2013-03-01 01:00:00.000000``, which no format matches; values
+    with a fraction of a second keep that form and are rejected, located, rather than silently truncated."""
+    t = column.type
+    if pa.types.is_timestamp(t):
+        try:
+            whole = pa.compute.cast(column, pa.timestamp("s", tz=t.tz), safe=True)
+        except pa.ArrowInvalid:
+            return pa.compute.cast(column, pa.string())
+        if t.tz is None:
+            return pa.compute.strftime(whole, "%Y-%m-%d %H:%M:%S")
+        utc = pa.compute.cast(whole, pa.timestamp("s", tz="UTC"))
+        return pa.compute.strftime(utc, "%Y-%m-%dT%H:%M:%SZ")
+    return column if t == pa.string() else pa.compute.cast(column, pa.string())
+
+
 def read_parquet(data: bytes, *, file: str) -> ReadResult:
-    """Read a Parquet file; every column is cast to text so the same validation applies."""
+    """Read a Parquet file; every column is cast to text (timestamps: :func:`_as_text`) so the same validation
+    applies."""
     try:
         table = pq.read_table(io.BytesIO(data))
-        cols = [pa.compute.cast(c, pa.string()) if c.type != pa.string() else c for c in table.columns]
+        cols = [_as_text(c) for c in table.columns]
     except Exception as exc:
         raise InputError("不是有效的 Parquet 文件", f"not a valid Parquet file: {exc}", file=file) from None
     table = pa.Table.from_arrays(cols, names=table.column_names)
