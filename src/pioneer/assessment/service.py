@@ -229,26 +229,35 @@ def ranking(session: Session, indicator: str, level: str, year: int, *, hide_ran
     return f[[c for c in cols if c in f.columns]].reset_index(drop=True)
 
 
-def explain(session: Session, value_id: int, *, catalogue: Catalogue | None = None) -> dict[str, Any]:
+def explain(session: Session, value_id: int, *, catalogue: Catalogue | None = None,
+            lake: Any = None) -> dict[str, Any]:  # fmt: skip
     """The chain of one stored value: indicator definition and its sources, the value, the standard edition,
-    the method, counts and inputs (lineage), and the import records it came from."""
+    the method, counts and inputs (lineage), ``import_ids`` — every import its lineage names (the reported
+    template's ``import_id`` and the lake imports of ``lineage.inputs.lake_imports``) — and ``imports``, one
+    record per id: template uploads from the app database (``kind`` = ``template``), lake imports from the
+    lake's provenance (``kind`` = ``lake``: file, sha256, who, when, rows, status), ``kind`` = ``missing`` for
+    an id found in neither (e.g. a lake since rebuilt)."""
     cat = catalogue or default_catalogue()
     row = session.get(IndicatorValue, value_id)
     if row is None:
         raise KeyError(value_id)
     ind = cat.get(row.indicator)
-    imports: list[dict[str, Any]] = []
-    ids = [row.import_id] if row.import_id else []
-    ids += [str(i) for i in (row.lineage or {}).get("inputs", {}).get("lake_imports", [])]
+    lake_ids = [str(i) for i in (row.lineage or {}).get("inputs", {}).get("lake_imports", [])]
+    ids = sorted({*([row.import_id] if row.import_id else []), *lake_ids})
+    found: dict[str, dict[str, Any]] = {}
     if ids:
         for imp in session.execute(select(IndicatorImport).where(IndicatorImport.id.in_(ids))).scalars():
-            imports.append({"id": imp.id, "file_name": imp.file_name, "sha256": imp.sha256, "n_rows": imp.n_rows,
-                            "submitted_by": imp.submitted_by, "created_at": str(imp.created_at)})  # fmt: skip
+            found[imp.id] = {"id": imp.id, "kind": "template", "file_name": imp.file_name, "sha256": imp.sha256,
+                             "n_rows": imp.n_rows, "submitted_by": imp.submitted_by,
+                             "created_at": str(imp.created_at)}  # fmt: skip
+    if lake_ids:
+        found.update(_lake_imports(lake, set(lake_ids) - set(found)))
+    imports = [found.get(i, {"id": i, "kind": "missing"}) for i in ids]
     return _jsonable({
         "value_id": row.id, "division_code": row.division_code, "indicator": row.indicator, "year": row.year,
         "value": row.value, "unit": row.unit, "edition": row.edition or None, "source_kind": row.source_kind,
         "method": row.method, "source_document": row.source_document, "import_id": row.import_id,
-        "lineage": row.lineage, "imports": imports,
+        "lineage": row.lineage, "import_ids": ids, "imports": imports,
         "definition": None if ind is None else {
             "name_zh": ind.name_zh, "name_en": ind.name_en, "domain": str(ind.domain), "direction": str(ind.direction),
             "source": ind.source.model_dump(mode="json"), "confidence": str(ind.confidence),
@@ -256,6 +265,26 @@ def explain(session: Session, value_id: int, *, catalogue: Catalogue | None = No
             "targets": [t.model_dump(mode="json") for t in ind.targets],
         },
     })  # fmt: skip
+
+
+def _lake_imports(lake: Any, ids: set[str]) -> dict[str, dict[str, Any]]:
+    """Provenance of the lake imports ``ids`` (the configured lake unless ``lake`` is given); {} without a lake."""
+    if not ids:
+        return {}
+    from pioneer.lake.storage import Lake
+
+    try:
+        records = (lake or Lake()).records()
+    except (OSError, ValueError):
+        return {}
+    return {
+        str(r["import_id"]): {
+            "id": str(r["import_id"]), "kind": "lake", "file_name": r.get("file"), "sha256": r.get("sha256"),
+            "n_rows": r.get("rows_accepted"), "submitted_by": r.get("who"), "created_at": r.get("finished_at"),
+            "status": r.get("status"),
+        }
+        for r in records if str(r.get("import_id")) in ids
+    }  # fmt: skip
 
 
 def explain_indicator(session: Session, division_code: str, indicator: str, year: int, *,
