@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from pioneer.db import stored_time
 from pioneer.plans.choices import CaseStatus, Category, FundingSource, PlanStatus, ProjectStatus, TaskStatus
@@ -115,6 +115,19 @@ class ProjectUpdate(BaseModel):
     description: str | None = Field(default=None, max_length=5000)
     milestones: list[MilestoneIn] | None = None
     indicators: list[ProjectIndicatorIn] | None = None
+
+    @model_validator(mode="after")
+    def _no_null_for_required(self) -> ProjectUpdate:
+        """An explicit ``null`` clears only what a project may lack (its coordinates); ``{"funding": null}`` and
+        the like are refused (422) instead of failing later in the merge (500)."""
+        bad = sorted(
+            k
+            for k in self.model_fields_set
+            if getattr(self, k) is None and k not in ("longitude", "latitude")
+        )
+        if bad:
+            raise ValueError(f"may not be null: {', '.join(bad)}")
+        return self
 
 
 class EvidenceFile(BaseModel):

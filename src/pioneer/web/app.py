@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pydantic
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.gzip import GZipMiddleware
@@ -99,6 +100,16 @@ def create_app(*, migrate: bool = True, database_url: str | None = None) -> Fast
                 {"detail": {"message_zh": exc.message_zh, "message_en": exc.message_en}}, status
             )
         return pages.error_page(request, exc, status)
+
+    @app.exception_handler(pydantic.ValidationError)
+    async def invalid_data(request: Request, exc: pydantic.ValidationError):
+        """A model built inside a handler or service from merged data (not the request's own body) that does not
+        validate: the request was wrong (422 with the fields), never a 500."""
+        where = "; ".join(".".join(str(p) for p in e["loc"]) + ": " + e["msg"] for e in exc.errors()[:10])
+        body = {"message_zh": f"数据有误：{where}", "message_en": f"invalid data: {where}"}
+        if request.url.path.startswith("/api/"):
+            return JSONResponse({"detail": body}, 422)
+        return pages.error_page(request, PioneerError(body["message_zh"], body["message_en"]), 422)
 
     @app.exception_handler(RequestValidationError)
     async def bad_request(request: Request, exc: RequestValidationError):

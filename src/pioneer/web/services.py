@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from pioneer.config import settings
 from pioneer.errors import InputError, PioneerError
+from pioneer.guard.files import upload_name
 from pioneer.lake.ingest import ingest
 from pioneer.lake.layouts import sniff_layout
 from pioneer.lake.readers import read_file
@@ -158,7 +159,7 @@ def validate_upload(session: Session, user: User | None, name: str, data: bytes)
         raise InputError("文件为空", "the file is empty", file=name)
     if len(data) > MAX_UPLOAD_BYTES:
         raise InputError("文件过大（最多 50 MB）", "file too large (at most 50 MB)", file=name)
-    safe = Path(name).name or "upload.csv"
+    safe = upload_name(name)
     if is_indicator_template(safe, data):
         return validate_reported(user, safe, data)
     errors: list[pa.Table] = []

@@ -4,9 +4,10 @@ several), and the successor edges of the history."""
 from __future__ import annotations
 
 from sqlalchemy import Boolean, ForeignKey, Integer, SmallInteger, String, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, validates
 
 from pioneer.db.base import Base
+from pioneer.registry import codes
 
 
 class Division(Base):
@@ -24,6 +25,10 @@ class Division(Base):
     parent_code: Mapped[str | None] = mapped_column(String(6), index=True)
     province_code: Mapped[str] = mapped_column(String(6))
     source_parent_name: Mapped[str] = mapped_column(String(64))  # 二级行政区 as in the source ("直辖" …)
+
+    @validates("code", "parent_code", "province_code")
+    def _code_shape(self, key: str, value: str | None) -> str | None:
+        return value if value is None and key == "parent_code" else codes.division_code(value, column=key)  # type: ignore[arg-type]
 
 
 class DivisionSuccessor(Base):

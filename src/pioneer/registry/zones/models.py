@@ -8,9 +8,10 @@ from __future__ import annotations
 import datetime as dt
 
 from sqlalchemy import JSON, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint, event
-from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship, validates
 
 from pioneer.db.base import Base
+from pioneer.registry import codes
 from pioneer.registry.errors import HistoryImmutableError
 
 
@@ -41,6 +42,10 @@ class Zone(Base):
     def division_codes(self) -> list[str]:
         return [d.division_code for d in self.divisions]
 
+    @validates("code")
+    def _code_shape(self, _key: str, value: str) -> str:
+        return codes.zone_code(value)
+
 
 class ZoneDivision(Base):
     __tablename__ = "registry_zone_division"
@@ -50,6 +55,10 @@ class ZoneDivision(Base):
     zone_id: Mapped[int] = mapped_column(ForeignKey("registry_zone.id"), index=True)
     division_code: Mapped[str] = mapped_column(String(6), index=True)
     zone: Mapped[Zone] = relationship(back_populates="divisions")
+
+    @validates("division_code")
+    def _code_shape(self, _key: str, value: str) -> str:
+        return codes.division_code(value)
 
 
 class ZoneTransition(Base):

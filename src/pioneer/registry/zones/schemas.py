@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from pioneer.registry.codes import DIVISION_CODE_PATTERN, ZONE_CODE_PATTERN
 from pioneer.registry.zones.choices import Tier
 
 
 class ZoneCreate(BaseModel):
-    code: str = Field(min_length=1, max_length=32)
+    code: str = Field(min_length=1, max_length=32, pattern=ZONE_CODE_PATTERN)
     name_zh: str = Field(min_length=1, max_length=128)
     name_en: str = ""
     tier: Tier
-    division_codes: list[str] = Field(min_length=1)
+    division_codes: list[Annotated[str, Field(pattern=DIVISION_CODE_PATTERN)]] = Field(
+        min_length=1, max_length=500
+    )
     theme: str = ""
     seed_sections: list[str] = Field(default_factory=list)
     strategy_code: str | None = None

@@ -20,6 +20,7 @@ from fastapi.routing import APIRoute
 
 from pioneer.config import settings
 from pioneer.errors import InputError
+from pioneer.guard.files import upload_name
 from pioneer.plans import excel
 from pioneer.plans import service as plans
 from pioneer.plans.choices import CaseStatus
@@ -193,7 +194,7 @@ async def import_projects(
     if len(data) > MAX_EXCEL_BYTES:
         raise InputError("文件过大（上限 10 MB）", "file too large (limit 10 MB)", file=file.filename)
     with tempfile.TemporaryDirectory() as d:
-        path = Path(d) / Path(file.filename or "upload.xlsx").name
+        path = Path(d) / upload_name(file.filename, "upload.xlsx")
         path.write_bytes(data)
         saved = excel.import_projects(
             session, path, actor=auth.actor(user), record=_recorder(session, user, request)
@@ -241,7 +242,7 @@ async def upload_evidence(
         tmp = folder / f"{sha}.part"
         tmp.write_bytes(data)
         tmp.replace(target)
-    return EvidenceFile(file_name=Path(file.filename or "evidence").name[:255], sha256=sha, size=len(data))
+    return EvidenceFile(file_name=upload_name(file.filename, "evidence"), sha256=sha, size=len(data))
 
 
 @router.post("/projects/{code}/progress", response_model=ProgressPublic, status_code=201, responses=ERRORS)
@@ -351,7 +352,7 @@ async def plans_import(code: str, request: Request, session: DB, user: CurrentUs
     assert user is not None
     data = await file.read(MAX_EXCEL_BYTES + 1)
     with tempfile.TemporaryDirectory() as d:
-        path = Path(d) / Path(file.filename or "upload.xlsx").name
+        path = Path(d) / upload_name(file.filename, "upload.xlsx")
         path.write_bytes(data[: MAX_EXCEL_BYTES + 1])
         try:
             if len(data) > MAX_EXCEL_BYTES:
