@@ -27,8 +27,12 @@ CATALOGUE_FILE = "catalogue.yaml"
 BINDINGS = {
     "air.pm2_5_annual_mean", "air.pm10_annual_mean", "air.good_day_ratio", "air.composite_index",
     "air.o3_8h_p90", "water.good_share", "water.worse_v_share", "noise.night_rate", "noise.day_rate",
+    # computed from the ecology registers (pioneer.ecology.indicators)
+    "water.drinking_source_compliance", "ecology.hazardous_waste_coverage", "ecology.ei",
+    "ecology.tailings_rectification", "ecology.heavy_metal_change",
 }  # fmt: skip
-"""Bindings implemented in :mod:`pioneer.indicators.bindings` (a computed indicator must name one)."""
+"""Bindings implemented in :mod:`pioneer.indicators.bindings` or :mod:`pioneer.ecology.indicators` (a computed
+indicator must name one)."""
 
 
 class _Strict(BaseModel):
@@ -69,8 +73,8 @@ class Source(_Strict):
                 raise ValueError(
                     f"computed indicator needs a known binding ({sorted(BINDINGS)}), got {self.binding!r}"
                 )
-            if self.standard not in ("air", "water", "noise"):
-                raise ValueError("computed indicator needs standard: air | water | noise")
+            if self.standard not in ("air", "water", "noise", "ecology"):
+                raise ValueError("computed indicator needs standard: air | water | noise | ecology")
         elif self.binding is not None:
             raise ValueError("a reported indicator has no binding")
         return self
