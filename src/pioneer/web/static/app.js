@@ -68,6 +68,7 @@
         }), outOfRange: { color: "#ddd" },
       } : { min: lo, max: hi, calculable: true, left: 10, bottom: 40, seriesIndex: 0, text: [title, ""],
             inRange: { color: lg.colors }, outOfRange: { color: "#ddd" } };
+      if (mapEl.clientWidth < 640) { visualMap.text = [ov.unit || "", ""]; }  // phone: the indicator is in the select above
       var chart = echarts.init(mapEl, null, { renderer: "canvas" });
       chart.setOption({
         tooltip: { trigger: "item", formatter: function (p) {
@@ -118,19 +119,19 @@
     echarts.registerMap("china-south-sea", { type: "FeatureCollection", features: land });
     var b = fc.bbox, frame = [[b[0], b[1]], [b[2], b[1]], [b[2], b[3]], [b[0], b[3]], [b[0], b[1]]];
     var dashStyle = { color: "#555", width: 2, opacity: 1 };
-    function lines(geoIndex, list, style) {
-      return { type: "lines", coordinateSystem: "geo", geoIndex: geoIndex, polyline: true, silent: true,
+    function lines(id, geoIndex, list, style) {
+      return { id: id, type: "lines", coordinateSystem: "geo", geoIndex: geoIndex, polyline: true, silent: true,
         lineStyle: style, data: list.map(function (c) { return { coords: c }; }) };
     }
     return {
       geo: { map: "china-south-sea", roam: false, silent: true,
         itemStyle: { areaColor: "#eee", borderColor: "#999" }, label: { show: false }, emphasis: { disabled: true } },
       series: [
-        lines(1, dashes.map(function (f) { return f.geometry.coordinates; }), dashStyle),
-        lines(0, dashes.filter(function (f) { return f.properties.main; }).map(function (f) { return f.geometry.coordinates; }), dashStyle),
-        lines(1, [frame], { color: "#777", width: 1, opacity: 1 }),
-        { type: "scatter", coordinateSystem: "geo", geoIndex: 1, silent: true, symbolSize: 0,
-          label: { show: true, position: "left", color: "#333", fontSize: 11, formatter: en ? "South China Sea Islands" : "南海诸岛" },
+        lines("nanhai-dashes", 1, dashes.map(function (f) { return f.geometry.coordinates; }), dashStyle),
+        lines("main-dashes", 0, dashes.filter(function (f) { return f.properties.main; }).map(function (f) { return f.geometry.coordinates; }), dashStyle),
+        lines("nanhai-frame", 1, [frame], { color: "#777", width: 1, opacity: 1 }),
+        { id: "nanhai-label", type: "scatter", coordinateSystem: "geo", geoIndex: 1, silent: true, symbolSize: 0,
+          label: { show: true, position: "left", color: "#333", fontSize: en ? 9 : 11, formatter: en ? "S. China Sea Is." : "南海诸岛" },
           data: [{ value: [b[2] - 0.5, b[1] + 1.2] }] },
       ],
     };
