@@ -47,3 +47,11 @@ class InputError(PioneerError):
         super().__init__(
             f"{where_zh}{reason_zh}{shown}", f"{where_en + ': ' if where_en else ''}{reason_en}{shown_en}"
         )
+
+
+class InputErrors(PioneerError):
+    """All the problems found in one input (each an ``InputError``, located); nothing was computed or written."""
+
+    def __init__(self, errors: list[InputError]) -> None:
+        self.errors = errors
+        super().__init__(f"输入有 {len(errors)} 处错误", f"the input has {len(errors)} error(s)")

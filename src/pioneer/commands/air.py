@@ -26,11 +26,11 @@ from pioneer.commands.air_input import (
     DAILY,
     HOURLY,
     HOURLY_WITH_CITY,
-    InputErrors,
     read_hourly_fast,
     read_table,
 )
 from pioneer.config import settings
+from pioneer.errors import InputErrors
 from pioneer.standards.air import annual_statistics, daily_values, report, sites_hourly
 from pioneer.standards.air.editions import SWITCH_DATE
 from pioneer.standards.air.evaluation import daily_report
@@ -246,6 +246,107 @@ def annual_command(
         step("写出 / writing")
         rows = copy_csv_atomic(con, result, output, order_by=["level", "id"])
     err.print(f"{rows} 行已写出 / rows written → {output}")
+
+
+PERIOD_FIRST = ["level", "id", "name", "from", "to", "year", "edition", "limits"]
+
+
+@app.command("period")
+def period_command(
+    input: Annotated[
+        Path | None,
+        typer.Argument(
+            help="小时数据CSV，或一个/一批站点日数据文件（文件夹）；省略则读数据湖 / hourly CSV, or station-day "
+            "file(s) (a folder); omitted: the lake"
+        ),  # fmt: skip
+    ] = None,
+    output: OutOpt = Path("period.csv"),
+    start: Annotated[str, typer.Option("--from", help="起始日期 / first day YYYY-MM-DD")] = "",
+    end: Annotated[str, typer.Option("--to", help="结束日期 / last day YYYY-MM-DD")] = "",
+    layout: Annotated[
+        str, typer.Option(help="输入格式：hourly（默认）| cnemc-daily / input layout")
+    ] = "hourly",
+    stations: Annotated[
+        Path | None,
+        typer.Option(help="cnemc-daily 的站点表（默认为文件夹或上级文件夹中的 stations.csv）/ station list"),
+    ] = None,
+    edition: EditionOpt = "auto",
+    limit_class: Annotated[int, typer.Option("--class", help="达标评价用的功能区类别 1|2 / limit class")] = 2,
+) -> None:
+    """时段评价（HJ 663 评价时段：月、季、半年、年或任意日期范围）/ evaluation of any period (HJ 663).
+
+    \b
+    输入 / input: --layout hourly: as `daily` (station, city, time, 1-h values);
+      --layout cnemc-daily: CNEMC T00 files YYYY-MM-DDT00.csv (a file or a folder; the values of the previous
+      day: *_24h daily means, o3_8h = O3 daily max 8-h) with stations.csv (area → GB/T 2260 city code);
+      no INPUT: the station-day values in the lake (PIONEER_HOME).
+    输出 / output: the columns of `annual` plus level, id, name (city's Chinese name), from, to, and
+      pm2_5_mean_1dp, primary_days_<item>, over_days_<item>, heavy_day_ratio (cnemc-daily / lake).
+    有效性 / validity: every month in the period ≥27 daily values (February ≥25; part months: the same number of
+      missing days), a calendar year also ≥324 (GB 3095 Table 4); edition: the one in force on the last day.
+    """
+    import datetime as dt
+
+    from pioneer.assessment.national import (
+        division_names,
+        period_table,
+        station_days_of_files,
+        station_days_of_lake,
+    )
+    from pioneer.standards.air.period import period_limits_phase, period_statistics
+
+    edition = _check_edition(edition)
+    try:
+        first, last = dt.date.fromisoformat(start), dt.date.fromisoformat(end)
+    except ValueError:
+        err.print("--from/--to 应为 YYYY-MM-DD / --from and --to must be YYYY-MM-DD dates")
+        raise typer.Exit(2) from None
+    if last < first:
+        err.print("--to 早于 --from / --to is before --from")
+        raise typer.Exit(2)
+    if layout not in ("hourly", "cnemc-daily"):
+        err.print(f"未知格式 / unknown layout: {layout!r} (hourly|cnemc-daily)")
+        raise typer.Exit(2)
+    con = _connect()
+    with _steps("时段评价 / period") as step:
+        step("读取与校验 / reading and validating")
+        if input is None or layout == "cnemc-daily":
+            try:
+                days = (station_days_of_lake(start=first, end=last, con=con) if input is None
+                        else station_days_of_files(input, stations=stations))  # fmt: skip
+            except InputErrors as exc:
+                _fail(exc)
+            step("计算 / computing")
+            result = period_table(
+                days, start=first, end=last, edition_key=edition, limit_class=limit_class, con=con
+            )
+        else:
+            hourly = _read_hourly_with_city(input, con)
+            step("计算 / computing")
+            daily = _daily_values(hourly, con)
+            ed, _ = period_limits_phase(last, edition)
+            stats = period_statistics(daily, start=first, end=last, edition_key=ed, limit_class=limit_class,
+                                      reported=daily_report(daily, edition_key=ed))  # fmt: skip
+            result = con.execute(stats).rename(columns={"site_level": "level"})
+            cities = con.execute(hourly.select("station", "city").distinct())
+            city = result["id"].where(result["level"] == "city", result["id"].map(dict(zip(cities["station"],
+                                                                                             cities["city"], strict=True))))  # fmt: skip
+            result.insert(2, "name", city.map(division_names()).fillna(""))
+        result = result.rename(columns={"period_start": "from", "period_end": "to"})
+        result = result.assign(year=first.year, **{"from": first.isoformat(), "to": last.isoformat()})
+        counts = [c for c in result.columns if c.endswith("_days") or c.startswith("days_")]
+        result[counts] = result[counts].astype("Int64")
+        result = result.drop(columns=["city"], errors="ignore")
+        result = result[[*PERIOD_FIRST, *[c for c in result.columns if c not in PERIOD_FIRST]]]
+        step("写出 / writing")
+        table = con.create_table("period_result", result, temp=True)
+        rows = copy_csv_atomic(con, _at_reporting_precision(table, _concentrations(result)), output,
+                               order_by=["level", "id"])  # fmt: skip
+    err.print(f"{rows} 行已写出 / rows written → {output}")
+
+
+def _concentrations(frame: Any) -> list[str]:
+    return [c for c in frame.columns if c.endswith("_annual_mean") or "_p9" in c]
 
 
 if __name__ == "__main__":  # pragma: no cover

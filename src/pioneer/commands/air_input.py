@@ -16,7 +16,7 @@ import ibis
 import ibis.expr.types as ir
 import pandas as pd
 
-from pioneer.errors import InputError, PioneerError
+from pioneer.errors import InputError, InputErrors
 from pioneer.lake.cells import DATE_FORMATS, MISSING, TIME_FORMATS, sql_list, time_sql
 
 # Missing markers, time and date formats are the lake's (pioneer.lake.cells), so both read a cell alike.
@@ -28,14 +28,6 @@ CO_MAX_MG = 150
 HOURLY_ITEMS = ("so2", "no2", "co", "o3", "pm10", "pm2_5")
 HOURLY_LITERAL_EXTRAS = ("so2_24h", "pm10_24h", "pm2_5_24h", "o3_8h")
 DAILY_ITEMS = ("so2", "no2", "co", "pm10", "pm2_5", "o3_8h_max", "o3_1h_max")
-
-
-class InputErrors(PioneerError):
-    """All the problems found in one input file (each an ``InputError``)."""
-
-    def __init__(self, errors: list[InputError]) -> None:
-        self.errors = errors
-        super().__init__(f"输入有 {len(errors)} 处错误", f"the input has {len(errors)} error(s)")
 
 
 @dataclass(frozen=True)

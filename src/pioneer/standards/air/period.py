@@ -27,6 +27,7 @@ import ibis
 import ibis.expr.types as ir
 import pandas as pd
 
+from pioneer.standards.air.aqi import POLLUTANT_NAMES_ZH
 from pioneer.standards.air.editions import resolve
 from pioneer.standards.air.evaluation import (
     ANNUAL_CHECKS,
@@ -265,7 +266,7 @@ def period_statistics(
     if pollutant_days:
         listed = ibis.literal(",") + r.primary_pollutant.fill_null("") + ibis.literal(",")
         for k in PRIMARY_KEYS:
-            named = r._valid & listed.contains(f",{k},")
+            named = r._valid & listed.contains(f",{POLLUTANT_NAMES_ZH[k]},")  # the report's names are Chinese
             day_aggs[f"primary_days_{k}"] = (named & (r.aqi > 50)).cast("int64").sum()
             day_aggs[f"over_days_{k}"] = (named & (r.aqi > 100)).cast("int64").sum()
     days = r.group_by(["site_level", "id"]).aggregate(**day_aggs)

@@ -1,0 +1,63 @@
+"""Files checked as the lake checks them, without writing to the lake (for calculators that read a folder).
+
+Each file is read (``readers.read_file``), given its time from the name where the layout says so
+(``layouts.time_from_name``), validated and normalised (``validate.check``) exactly as ``ingest`` does; the rows
+of every file are returned together with one table of located errors (file, row, column, value, code, reason).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import pyarrow as pa
+
+from pioneer.errors import InputError
+from pioneer.lake.ingest import _one_error, _repeat, _report_table, _with_place
+from pioneer.lake.layouts import Layout, time_from_name
+from pioneer.lake.readers import read_file
+from pioneer.lake.validate import check
+
+
+def folder_files(
+    path: Path, *, pattern: str = "*.csv", exclude: Sequence[str] = ("stations.csv",)
+) -> list[Path]:
+    """The data files of ``path``: the file itself, or every ``pattern`` file in the folder and its sub-folders
+    (sorted by path), without the ``exclude`` names (a station list kept beside the data)."""
+    if path.is_file():
+        return [path]
+    return sorted(p for p in path.rglob(pattern) if p.is_file() and p.name not in exclude)
+
+
+def checked_rows(paths: Sequence[Path], layout: Layout) -> tuple[pa.Table, pa.Table]:
+    """(normalised rows of every file with a ``file`` column, located errors of every file)."""
+    rows: list[pa.Table] = []
+    errors: list[pa.Table] = []
+    for path in paths:
+        name = path.name
+        try:
+            read = read_file(name, path.read_bytes(), encoding=layout.encoding, sheet=layout.sheet)
+        except OSError as exc:
+            errors.append(
+                _one_error(InputError("文件无法读取", f"file cannot be read: {exc.strerror}"), name)
+            )
+            continue
+        except InputError as exc:
+            errors.append(_one_error(exc, name))
+            continue
+        for sh in read.sheets:
+            table = sh.table
+            if layout.time.from_name:
+                try:
+                    stamp = time_from_name(layout, name)
+                except InputError as exc:
+                    errors.append(_one_error(exc, name, sh.name))
+                    continue
+                table = table.append_column(layout.columns["time"], _repeat(stamp, table.num_rows))
+            result = check(table, layout, bad_rows=sh.bad_rows)
+            if result.errors.num_rows:
+                errors.append(_with_place(result.errors, name, sh.name))
+            if result.rows.num_rows:
+                rows.append(result.rows.append_column("file", _repeat(name, result.rows.num_rows)))
+    table = pa.concat_tables(rows, promote_options="default") if rows else pa.table({})
+    return table, _report_table(errors)
