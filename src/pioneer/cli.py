@@ -6,7 +6,8 @@ import typer
 
 from pioneer.commands import air, noise, water
 from pioneer.commands import assess as assess_commands
-from pioneer.commands import ecology as ecology_commands
+from pioneer.commands import compensation as compensation_commands
+from pioneer.commands import gep as gep_commands
 from pioneer.commands import lake as lake_commands
 from pioneer.commands import plans as plans_commands
 from pioneer.commands import registry as registry_commands
@@ -21,12 +22,13 @@ app.add_typer(air.app, name="air")
 app.add_typer(lake_commands.app, name="lake")
 app.add_typer(water.app, name="water")
 app.add_typer(noise.app, name="noise")
-app.add_typer(ecology_commands.app, name="ecology")
 app.command("ingest")(lake_commands.ingest)
 app.command("export")(lake_commands.export)
 registry_commands.register(app)
 assess_commands.register(app)
 plans_commands.register(app)
+compensation_commands.register(app)
+gep_commands.register(app)
 app.command("serve")(web_commands.serve)
 app.command("demo")(web_commands.demo)
 app.add_typer(web_commands.users_app, name="users")

@@ -1,0 +1,124 @@
+"""``pioneer compensation …`` — horizontal eco-compensation agreements and their yearly statements.
+
+Every command exits non-zero on an error (Chinese and English, located: file, field or section and item) and
+writes nothing partial. Writes take the same role/scope check as the web app (``--as-role``, ``--as-user``,
+``--scope``) and go to the same audit log (username ``(system)``, the CLI user in the note).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from pioneer.commands._io import exit_on_error
+from pioneer.commands.plans import ROLE, SCOPE, USER, _actor, _record, _session
+
+out = Console(soft_wrap=True)
+app = typer.Typer(help="流域横向生态保护补偿协议与年度结算 / eco-compensation agreements and statements.",
+                  no_args_is_help=True)  # fmt: skip
+
+
+def register(root: typer.Typer) -> None:
+    root.add_typer(app, name="compensation")
+
+
+@app.command("template")
+@exit_on_error
+def template(
+    out_path: Annotated[Path, typer.Option("-o", "--out", help="输出 YAML / output YAML")],
+    example: Annotated[
+        str, typer.Option("--example", help="示例 / example name")
+    ] = "yellow-river-henan-shandong-2021",
+) -> None:
+    """写出协议模板（附公开资料中的条款与未找到的参数说明）/ write an agreement template (a shipped example)."""
+    from pioneer.compensation.template import example_text
+
+    text = example_text(example)
+    tmp = out_path.with_name(out_path.name + ".part")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(out_path)
+    out.print(f"已写出 / written: {out_path}")
+
+
+@app.command("import")
+@exit_on_error
+def import_agreement(
+    path: Path,
+    new_version: Annotated[
+        bool, typer.Option("--new-version", help="已有协议：写入新版本 / existing agreement")
+    ] = False,
+    note: Annotated[str, typer.Option("--note", help="版本说明 / why")] = "",
+    as_role: str = ROLE,
+    as_user: str = USER,
+    scope: list[str] | None = SCOPE,
+) -> None:
+    """录入协议（YAML），全部校验通过才写入 / enter an agreement from YAML (all or nothing)."""
+    from pioneer.compensation import service
+    from pioneer.compensation.template import read_agreement
+
+    data = read_agreement(path)
+    actor = _actor(as_user, as_role, scope)
+    with _session() as s:
+        if new_version:
+            a = service.update_agreement(s, data.code, data, actor=actor, record=_record(s, actor), note=note,
+                                         file=path.name)  # fmt: skip
+        else:
+            a = service.create_agreement(
+                s, data, actor=actor, record=_record(s, actor), note=note, file=path.name
+            )
+        out.print(f"协议 {a.code} 第 {a.version} 版已写入 / agreement {a.code} version {a.version} saved")
+
+
+@app.command("list")
+@exit_on_error
+def list_(
+    division: Annotated[str | None, typer.Option("--division", help="行政区划代码 / division")] = None,
+) -> None:
+    """列出协议 / list agreements (optionally of a division)."""
+    from pioneer.compensation import service
+
+    with _session() as s:
+        t = Table("code", "name", "upstream", "downstream", "period", "version")
+        for a in service.list_agreements(s, division_code=division):
+            t.add_row(a.code, a.name, a.upstream_division_code, a.downstream_division_code,
+                      f"{a.start_year}–{a.end_year}", str(a.version))  # fmt: skip
+        out.print(t)
+
+
+@app.command("show")
+@exit_on_error
+def show(code: str, version: Annotated[int | None, typer.Option("--version")] = None) -> None:
+    """显示协议某一版本（JSON）/ show a version of an agreement as JSON."""
+    from pioneer.compensation import service
+
+    with _session() as s:
+        v, data = service.version_data(s, code, version)
+        out.print_json(json.dumps({"version": v, **data}, ensure_ascii=False))
+
+
+@app.command("statement")
+@exit_on_error
+def statement(
+    code: str,
+    year: Annotated[int, typer.Option("--year", help="结算年份 / year")],
+    out_path: Annotated[Path, typer.Option("-o", "--out", help="docx | pdf | html | json")],
+    version: Annotated[int | None, typer.Option("--version", help="协议版本（默认当前）/ version")] = None,
+    fmt: Annotated[str | None, typer.Option("--format", "-f", help="docx | pdf | html | json")] = None,
+) -> None:
+    """计算某年的补偿结算单 / compute the statement of a year (from the lake's water data)."""
+    from pioneer.compensation import service
+    from pioneer.compensation import statement as doc
+
+    chosen = (fmt or out_path.suffix.lstrip(".")).lower()
+    if chosen not in ("docx", "pdf", "html", "json"):
+        raise typer.BadParameter("--format 须为 docx、pdf、html 或 json / must be docx, pdf, html or json")
+    with _session() as s:
+        st = service.statement(s, code, year, version=version)
+    doc.write(st, out_path, chosen)
+    out.print(f"{st['net']['text_zh']} / {st['net']['text_en']}")
+    out.print(f"已写出 / written: {out_path}")

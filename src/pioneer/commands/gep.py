@@ -1,0 +1,124 @@
+"""``pioneer gep …`` — gross ecosystem product accounts (GB/T 46869-2025; NDRC 2022 试行 spec) from an input table of
+physical quantities per county: values per item, per county and per city, GEP/GDP and the "两山" indicators.
+
+Bad input gets a located bilingual error (file, row, column) and no output file.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import pandas as pd
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from pioneer.commands._io import exit_on_error
+from pioneer.errors import InputError
+
+out = Console(soft_wrap=True)
+app = typer.Typer(help="生态产品总值（GEP）核算 / gross ecosystem product accounts.", no_args_is_help=True)
+EDITION = typer.Option("GB/T 46869-2025", "--edition", help="GB/T 46869-2025 | NDRC-2022")
+
+
+def register(root: typer.Typer) -> None:
+    root.add_typer(app, name="gep")
+
+
+def _read(path: Path) -> pd.DataFrame:
+    try:
+        if path.suffix.lower() in (".xlsx", ".xls"):
+            return pd.read_excel(path, dtype=str)
+        return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    except (OSError, ValueError, UnicodeDecodeError) as exc:
+        raise InputError("无法读取文件", f"cannot read the file: {exc}", file=path.name) from None
+
+
+def _atomic_csv(frame: pd.DataFrame, path: Path) -> None:
+    from pioneer.commands._io import atomic_file
+
+    with atomic_file(path) as tmp:
+        frame.to_csv(tmp, index=False, encoding="utf-8")
+
+
+@app.command("editions")
+def editions() -> None:
+    """版本与核算指标 / editions and their components (with source and confidence)."""
+    from pioneer.standards import gep
+
+    t = Table("edition", "title", "document", "confidence", "item list")
+    for r in gep.editions().itertuples(index=False):
+        t.add_row(r.edition, r.title, r.document_no, r.confidence, r.item_list_confidence)
+    out.print(t)
+
+
+@app.command("template")
+@exit_on_error
+def template(out_path: Annotated[Path, typer.Option("-o", "--out")], edition: str = EDITION) -> None:
+    """写出输入模板：每个核算指标一行及其单位 / write the input template (one row per component, with units)."""
+    from pioneer.standards import gep
+
+    c = gep.components(edition)
+    frame = pd.DataFrame({"division_code": "", "year": "", "component": c["component"], "quantity": "",
+                          "unit": c["quantity_unit"], "price": "", "price_source": "",
+                          "category": c["category"], "item_cn": c["item_cn"], "component_cn": c["component_cn"],
+                          "method_cn": c["method_cn"]})  # fmt: skip
+    _atomic_csv(frame, out_path)
+    out.print(f"已写出 / written: {out_path}")
+
+
+@app.command("account")
+@exit_on_error
+def account(
+    input_path: Annotated[Path, typer.Argument(help="实物量输入表 CSV/Excel / quantities")],
+    out_path: Annotated[Path, typer.Option("-o", "--out", help="各区划核算结果 CSV / accounts per division")],
+    edition: str = EDITION,
+    prices: Annotated[str | None, typer.Option("--prices", help="价格集 / price set (garze-2010)")] = None,
+    overrides: Annotated[
+        Path | None, typer.Option("--overrides", help="省级参数 / provincial prices CSV")
+    ] = None,
+    gdp: Annotated[Path | None, typer.Option("--gdp", help="GDP CSV: division_code, year, gdp [元]")] = None,
+    items_path: Annotated[Path | None, typer.Option("--items", help="逐项价值 CSV / item values CSV")] = None,
+) -> None:
+    """核算 GEP：逐项 实物量×价格，按县（输入区划）和市汇总 / GEP per county and city."""
+    from pioneer.standards import divisions, gep
+
+    try:
+        gep.components(edition)
+    except KeyError as exc:
+        raise typer.BadParameter(str(exc)) from None
+    q = gep.read_quantities(_read(input_path), edition=edition, file=input_path.name)
+    ov = gep.read_overrides(_read(overrides), edition=edition, file=overrides.name) if overrides else None
+    if prices is not None and prices not in gep.PRICE_SETS:
+        raise typer.BadParameter(f"--prices: {', '.join(gep.PRICE_SETS)}")
+    values = gep.item_values(q, edition=edition, prices=prices, overrides=ov)
+    g = None
+    if gdp is not None:
+        raw = _read(gdp)
+        for col in ("division_code", "year", "gdp"):
+            if col not in raw.columns:
+                raise InputError(f"缺少必需列 “{col}”", f"required column '{col}' is missing", file=gdp.name,
+                                 column=col)  # fmt: skip
+        num = pd.to_numeric(raw["gdp"], errors="coerce")
+        bad = num.isna() | (num <= 0)
+        if bad.any():
+            i = int(bad.to_numpy().nonzero()[0][0])
+            raise InputError("GDP 须为正数（元）", "GDP must be a positive number (yuan)", file=gdp.name, row=i + 2,
+                             column="gdp", value=raw["gdp"].iloc[i])  # fmt: skip
+        g = pd.Series(num.to_numpy(), index=pd.MultiIndex.from_arrays(
+            [raw["division_code"].astype(str).str.strip(), pd.to_numeric(raw["year"]).astype(int)]))  # fmt: skip
+    county = gep.account(values).assign(level="input")
+    city = gep.account(values.assign(division_code=divisions.rollup(values["division_code"], "city")))
+    city = city.assign(level="city")
+    res = pd.concat([gep.two_mountains_indicators(county, g), gep.two_mountains_indicators(city, g)],
+                    ignore_index=True).assign(edition=edition, unit="元")  # fmt: skip
+    if items_path is not None:
+        _atomic_csv(values, items_path)
+    _atomic_csv(res, out_path)
+    t = Table("level", "division", "year", "GEP (亿元)", "物质/调节/文化 (亿元)")
+    for r in res.itertuples(index=False):
+        t.add_row(r.level, r.division_code, str(r.year), f"{r.gep / 1e8:.4f}",
+                  f"{r.material / 1e8:.4f} / {r.regulating / 1e8:.4f} / {r.cultural / 1e8:.4f}")  # fmt: skip
+    out.print(t)
+    out.print(f"已写出 / written: {out_path}")
