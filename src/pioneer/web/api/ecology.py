@@ -1,0 +1,153 @@
+"""Ecology registers and their indicators — API under ``/api/v1/ecology``.
+
+Reads need ``auth.restrict(user, VIEW)``; every write: CSRF, ``auth.restrict(user, EDIT)`` for the role, then the
+ecology service with the user's registry actor, which checks the division scope of every row (a child row
+takes its parent's division) and writes the audit entries — all in the request's transaction, nothing written
+on error (422 listing every located error)."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import APIRouter, File, Query, Request, UploadFile
+from fastapi.responses import Response
+
+from pioneer.ecology import excel, service
+from pioneer.ecology import indicators as ind
+from pioneer.ecology.registers import REGISTERS, register
+from pioneer.errors import InputError
+from pioneer.guard.files import upload_name
+from pioneer.web import auth
+from pioneer.web.api.common import MEDIA, ErrorBody, Limit, Page, files, paged
+from pioneer.web.deps import DB, CurrentUser, check_csrf, request_id
+
+router = APIRouter(prefix="/ecology", tags=["ecology"])
+ERRORS = {401: {"model": ErrorBody}, 403: {"model": ErrorBody}, 404: {"model": ErrorBody},
+          422: {"model": ErrorBody}}  # fmt: skip
+MAX_EXCEL_BYTES = 10 * 1024 * 1024
+Division = Annotated[str | None, Query(pattern=r"^\d{6}$")]
+Level = Annotated[str, Query(pattern="^(province|city|county)$")]
+
+
+def _writer(session, user, request: Request) -> dict[str, Any]:
+    check_csrf(request, None)
+    auth.restrict(user, auth.Action.EDIT)  # role; the division scope of every row is checked by the service
+    assert user is not None
+    rid = request_id(request)
+
+    def record(action, object_type, key, division_code, before, after):
+        auth.audit(session, user, action, object_type, key, division_code, before, after, request_id=rid)
+
+    return {"actor": auth.actor(user), "record": record}
+
+
+def _records(frame) -> list[dict[str, Any]]:
+    f = frame.astype(object).where(frame.notna(), None)
+    return [
+        {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in r.items()}
+        for r in f.to_dict("records")
+    ]
+
+
+@router.get("/registers", responses=ERRORS)
+def list_registers() -> list[dict[str, Any]]:
+    """The registers with their fields (key, Chinese and English header, kind, required, allowed values)."""
+    return [{"name": r.name, "sheet": r.sheet, "title_en": r.title_en, "key": list(r.key),
+             "fields": [{"key": f.key, "zh": f.zh, "en": f.en, "kind": f.kind, "required": f.required,
+                         "choices": f.choices} for f in r.fields]} for r in REGISTERS.values()]  # fmt: skip
+
+
+@router.get("/template.xlsx", responses={**ERRORS, **files("xlsx")})
+def template() -> Response:
+    with tempfile.TemporaryDirectory() as d:
+        data = excel.write_template(Path(d) / "t.xlsx").read_bytes()
+    return Response(data, media_type=MEDIA["xlsx"],
+                    headers={"Content-Disposition": 'attachment; filename="ecology-registers.xlsx"'})  # fmt: skip
+
+
+@router.get("/export.xlsx", responses={**ERRORS, **files("xlsx")})
+def export(session: DB, user: CurrentUser, division: Division = None) -> Response:
+    auth.restrict(user, auth.Action.VIEW)
+    with tempfile.TemporaryDirectory() as d:
+        path = Path(d) / "e.xlsx"
+        excel.export_registers(session, path, division=division)
+        data = path.read_bytes()
+    return Response(data, media_type=MEDIA["xlsx"],
+                    headers={"Content-Disposition": 'attachment; filename="ecology-registers.xlsx"'})  # fmt: skip
+
+
+@router.post("/import", responses=ERRORS)
+async def import_workbook(
+    request: Request, session: DB, user: CurrentUser, file: UploadFile = File(...)
+) -> dict:
+    """Import a filled workbook, all or nothing: 422 with every located error, or rows saved per register."""
+    w = _writer(session, user, request)
+    data = await file.read(MAX_EXCEL_BYTES + 1)
+    if len(data) > MAX_EXCEL_BYTES:
+        raise InputError("文件过大（上限 10 MB）", "file too large (limit 10 MB)", file=file.filename)
+    with tempfile.TemporaryDirectory() as d:
+        path = Path(d) / upload_name(file.filename, "upload.xlsx")
+        path.write_bytes(data)
+        return {"saved": excel.import_workbook(session, path, **w)}
+
+
+@router.get("/indicators/{name}", responses=ERRORS)
+def indicator(name: str, session: DB, user: CurrentUser, year: Annotated[int, Query(ge=2000, le=2100)],
+              level: Level = "city", division: Division = None,
+              base_year: Annotated[int | None, Query(ge=2000, le=2100)] = None) -> dict[str, Any]:  # fmt: skip
+    """An indicator computed from the registers: ``hazardous-waste``, ``tailings``, ``heavy-metals`` (needs
+    ``base_year``) or ``drinking`` (with the lake's water data); values and details."""
+    auth.restrict(user, auth.Action.VIEW)
+    if name == "hazardous-waste":
+        values, details = ind.hazardous_waste_coverage(session, year, level=level, division=division)
+    elif name == "tailings":
+        values, details = ind.tailings_status(session, year, level=level, division=division)
+    elif name == "heavy-metals":
+        if base_year is None:
+            raise InputError("须给出 base_year", "base_year is required", column="base_year")
+        values, details = ind.heavy_metal_change(session, year, base_year, level=level, division=division)
+    elif name == "drinking":
+        values, details = ind.drinking_source_compliance_from_lake(
+            session, year, level=level, division=division
+        )
+    else:
+        raise InputError("未知指标（hazardous-waste、tailings、heavy-metals、drinking）",
+                         "unknown indicator (hazardous-waste, tailings, heavy-metals, drinking)", value=name)  # fmt: skip
+    return {"values": _records(values), "details": _records(details)}
+
+
+@router.get("/{name}", responses=ERRORS)
+def list_rows(name: str, session: DB, user: CurrentUser, page: Page = 1, limit: Limit = 100,
+              division: Division = None) -> dict[str, Any]:  # fmt: skip
+    """Rows of a register (``division``: only those within it, GB/T 2260 containment), paged."""
+    auth.restrict(user, auth.Action.VIEW)
+    register(name)
+    rows = service.list_rows(session, name, division=division).rename(columns={"_division": "division"})
+    return paged(_records(rows), page, limit)
+
+
+@router.post("/{name}", status_code=201, responses=ERRORS)
+def save_rows(
+    name: str, rows: list[dict[str, Any]], request: Request, session: DB, user: CurrentUser
+) -> dict:
+    """Create or replace rows (by natural key) of a register, all or nothing; fields as in ``/registers``."""
+    register(name)
+    w = _writer(session, user, request)
+    return {"saved": service.save_rows(session, name, rows, file="request", **w)}
+
+
+@router.delete("/{name}", status_code=204, responses=ERRORS)
+def delete_row(name: str, request: Request, session: DB, user: CurrentUser,
+               key: Annotated[list[str], Query(min_length=1, max_length=3)]) -> Response:  # fmt: skip
+    """Delete one row by its natural key (``key`` repeated in the register's key order)."""
+    reg = register(name)
+    if len(key) != len(reg.key):
+        raise InputError(f"主键须为 {len(reg.key)} 个值（{', '.join(reg.key)}）",
+                         f"the key has {len(reg.key)} part(s): {', '.join(reg.key)}", column="key")  # fmt: skip
+    typed = tuple(int(k) if reg.field(f).kind == "int" and k.isdigit() else k for k, f in zip(key, reg.key,
+                                                                                                strict=True))  # fmt: skip
+    w = _writer(session, user, request)
+    service.delete(session, name, typed, **w)
+    return Response(status_code=204)
