@@ -7,6 +7,7 @@ import typer
 from pioneer.commands import air, noise, water
 from pioneer.commands import assess as assess_commands
 from pioneer.commands import compensation as compensation_commands
+from pioneer.commands import ecology as ecology_commands
 from pioneer.commands import gep as gep_commands
 from pioneer.commands import lake as lake_commands
 from pioneer.commands import plans as plans_commands
@@ -22,6 +23,7 @@ app.add_typer(air.app, name="air")
 app.add_typer(lake_commands.app, name="lake")
 app.add_typer(water.app, name="water")
 app.add_typer(noise.app, name="noise")
+app.add_typer(ecology_commands.app, name="ecology")
 app.command("ingest")(lake_commands.ingest)
 app.command("export")(lake_commands.export)
 registry_commands.register(app)
