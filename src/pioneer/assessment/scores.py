@@ -10,6 +10,13 @@ or the best 2.5 % value (97.5th percentile in the better direction) of the divis
 year; floor = the worst 2.5 % value of that distribution (SDG Index: censoring the bottom 2.5 % of observations).
 Distribution-based bounds need at least ``MIN_DISTRIBUTION`` values; otherwise the score is missing, with the
 reason stated. Percentiles are linear (numpy "linear", Hyndman–Fan type 7).
+
+Scores cannot invert (a better value never scores lower): the floor must lie strictly on the worse side of the
+target. Where it does not — a national target that every peer already beats, say forest cover 66–90 % against a
+target of 26 % — the floor becomes the worst observed value of the distribution if that is worse than the target,
+and otherwise there is no floor at all: every value that reaches the target scores 100 (a value short of it,
+e.g. a zone scored against such peers, gets no score, ``no-bounds``). Property-tested in
+``tests/unit/assessment/test_scores_monotone.py``.
 """
 
 from __future__ import annotations
@@ -139,6 +146,8 @@ def score_bounds(
         "n_distribution": g.size(),
         "p_lo": g.quantile(CENSOR_SHARE / 100),
         "p_hi": g.quantile(1 - CENSOR_SHARE / 100),
+        "v_min": g.min(),
+        "v_max": g.max(),
     }).reset_index()  # fmt: skip
     keys = values[["indicator", "level", "year"]].drop_duplicates()
     b = keys.merge(dist, on=["indicator", "level", "year"], how="left").merge(cat, on="indicator", how="left")
@@ -165,12 +174,20 @@ def score_bounds(
     b["target_basis"] = np.where(has_cat, "catalogue: " + b["cat_basis"].fillna(""),
                                  np.where(has_nat, nat_txt, np.where(enough, "best " + dist_txt,
                                           f"undetermined: no target and fewer than {MIN_DISTRIBUTION} values")))  # fmt: skip
-    # a distribution-based floor equal to a national target leaves no scale
-    bad = b["floor"] == b["target_bound"]
-    b.loc[bad, ["floor", "target_bound"]] = np.nan
-    b.loc[bad, "floor_basis"] = "undetermined: floor equals target"
+    # no inversion: the floor must be strictly worse than the target (module docstring)
+    sign = np.where(higher, 1.0, -1.0)
+    inverted = b["floor"].notna() & b["target_bound"].notna() & (sign * (b["target_bound"] - b["floor"]) <= 0)
+    observed_worst = pd.Series(np.where(higher, b["v_min"], b["v_max"]), index=b.index)
+    usable = inverted & observed_worst.notna() & (sign * (b["target_bound"] - observed_worst) > 0)
+    b.loc[usable, "floor"] = observed_worst[usable]
+    b.loc[usable, "floor_basis"] = "worst observed value of " + b["level"].astype(str) + "-level values in " + \
+        b["year"].astype(str) + " (the floor first found was not worse than the target)"  # fmt: skip
+    none = inverted & ~usable
+    b.loc[none, "floor"] = np.nan
+    b.loc[none, "floor_basis"] = "none: every value meets the target, which scores 100"
+    b["all_meet_target"] = none
     return b[["indicator", "level", "year", "floor", "target_bound", "floor_basis", "target_basis",
-              "n_distribution"]]  # fmt: skip
+              "n_distribution", "all_meet_target", "direction"]]  # fmt: skip
 
 
 def scores(values: pd.DataFrame, catalogue: Catalogue, targets: pd.DataFrame | None = None, *,
@@ -187,15 +204,21 @@ def scores(values: pd.DataFrame, catalogue: Catalogue, targets: pd.DataFrame | N
 def scores_with_bounds(values: pd.DataFrame, bounds: pd.DataFrame) -> pd.DataFrame:
     """0–100 scores of ``values`` (``indicator, level, year, value``) against given ``bounds`` (the output of
     :func:`score_bounds`, e.g. taken from a peer group the scored rows do not belong to, as for zones)."""
-    m = values.merge(bounds, on=["indicator", "level", "year"], how="left")
+    m = values.merge(bounds.drop(columns=[c for c in ("direction",) if c in values.columns]),
+                     on=["indicator", "level", "year"], how="left")  # fmt: skip
     raw = 100 * (m["value"] - m["floor"]) / (m["target_bound"] - m["floor"])
     m["score"] = raw.clip(0, 100)
+    # no floor because every peer meets the target: reaching the target scores 100, falling short has no score
+    sign = np.where(m["direction"] == Direction.LOWER.value, -1.0, 1.0)
+    meets = sign * (m["value"] - m["target_bound"]) >= 0
+    full = m["all_meet_target"].fillna(False).astype(bool) & m["value"].notna()
+    m.loc[full & meets, "score"] = 100.0
     m["score_status"] = np.select(
-        [m["value"].isna(), m["floor"].isna() | m["target_bound"].isna()],
-        ["missing-value", "no-bounds"],
+        [m["value"].isna(), full & meets, m["floor"].isna() | m["target_bound"].isna()],
+        ["missing-value", "ok", "no-bounds"],
         default="ok",
     )
-    return m
+    return m.drop(columns=["all_meet_target"])
 
 
 def domain_scores(scored: pd.DataFrame, catalogue: Catalogue, *,
