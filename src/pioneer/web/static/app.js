@@ -12,6 +12,16 @@
     });
   }
 
+  // ECharts' own tooltip markup carries style attributes (colour dots, an arrow) that the CSP refuses: every
+  // tooltip here has its own formatter (escaped text, no style) and `confine: true` (no arrow element).
+  function axisTip(params) {
+    var rows = params.map(function (p) {
+      var v = Array.isArray(p.value) ? p.value[1] : p.value;
+      return esc(p.seriesName) + ": " + esc(v === null || v === undefined ? "—" : v);
+    });
+    return [esc(params.length ? params[0].axisValueLabel : "")].concat(rows).join("<br>");
+  }
+
   function getJSON(url) {
     return fetch(url, { credentials: "same-origin" }).then(function (r) {
       if (!r.ok) { throw new Error(url + " " + r.status); }
@@ -24,7 +34,8 @@
   if (mapEl && window.echarts) {
     var level = mapEl.dataset.level === "city" ? "city" : "province";
     var geoUrl = level === "city" ? "/static/maps/china-cities.geojson" : "/static/maps/china.geojson";
-    var q = "indicator=" + encodeURIComponent(mapEl.dataset.indicator) + (mapEl.dataset.year ? "&year=" + mapEl.dataset.year : "");
+    var q = "indicator=" + encodeURIComponent(mapEl.dataset.indicator) + (mapEl.dataset.year ? "&year=" + mapEl.dataset.year : "") +
+      (mapEl.dataset.period ? "&period=" + encodeURIComponent(mapEl.dataset.period) : "");
     Promise.all([getJSON(geoUrl), getJSON("/api/v1/overview?" + q), getJSON("/static/maps/centroids.json"),
                  getJSON("/static/maps/south-china-sea.geojson")]).then(function (res) {
       var geo = res[0], ov = res[1], cps = res[2], nanhai = res[3];
@@ -71,7 +82,7 @@
       if (mapEl.clientWidth < 640) { visualMap.text = [ov.unit || "", ""]; }  // phone: the indicator is in the select above
       var chart = echarts.init(mapEl, null, { renderer: "canvas" });
       chart.setOption({
-        tooltip: { trigger: "item", formatter: function (p) {
+        tooltip: { trigger: "item", confine: true, formatter: function (p) {
           if (p.seriesType === "scatter") { return esc(p.seriesName) + ": " + esc(p.name); }
           return esc(p.name) + ": " + esc(p.value === null || p.value === undefined || isNaN(p.value) ? mapEl.dataset.nodata : p.value + " " + ov.unit);
         } },
@@ -148,7 +159,7 @@
       var c1 = echarts.init(sc);
       c1.setOption({
         title: { text: card.division_code + " · " + card.year, textStyle: { fontSize: 13 } },
-        tooltip: { formatter: function (p) { var d = doms[p.dataIndex]; return esc(p.name) + ": " + esc(d.domain_score === null ? d.domain_status : d.domain_score.toFixed(1)) + " (" + esc(d.n_scored) + "/" + esc(d.n_indicators) + ")"; } },
+        tooltip: { confine: true, formatter: function (p) { var d = doms[p.dataIndex]; return esc(p.name) + ": " + esc(d.domain_score === null ? d.domain_status : d.domain_score.toFixed(1)) + " (" + esc(d.n_scored) + "/" + esc(d.n_indicators) + ")"; } },
         grid: { left: 190, right: 40 },
         legend: { top: 0, right: 10, data: [sc.dataset.score, sc.dataset.coverage] },
         xAxis: { type: "value", min: 0, max: 100 },
@@ -173,7 +184,7 @@
           names.forEach(function (n, i) { selected[n] = i === 0; });
           var c2 = echarts.init(el);
           c2.setOption({
-            tooltip: { trigger: "axis" }, legend: { type: "scroll", selectedMode: "single", selected: selected },
+            tooltip: { trigger: "axis", confine: true, formatter: axisTip }, legend: { type: "scroll", selectedMode: "single", selected: selected },
             xAxis: { type: "category" }, yAxis: { type: "value", scale: true },
             series: div.series.map(function (s, i) {
               var t = s.targets.filter(function (x) { return x.scope === "national"; })[0];
