@@ -32,7 +32,7 @@ import numpy as np
 import pandas as pd
 
 from pioneer.errors import InputError
-from pioneer.standards.common import read_table, select_obj
+from pioneer.standards.common import read_table, round_half_even, select_obj
 
 __all__ = [
     "GB3096_LIMITS",
@@ -102,22 +102,7 @@ _GRADES = ("一级", "二级", "三级", "四级", "五级")
 _GRADE_WORDS = {"一级": "好", "二级": "较好", "三级": "一般", "四级": "较差", "五级": "差"}
 
 
-def _round_half_even(x: Any, decimals: int) -> Any:
-    """Round half to even on the decimal representation (GB/T 8170)."""
-    eps = 1e-7
-    s = 10.0**decimals
-    if isinstance(x, ir.Value):
-        y = x * s
-        f = y.floor()
-        d = y - f
-        return (
-            ibis.cases((d > 0.5 + eps, f + 1), (d < 0.5 - eps, f), else_=ibis.ifelse(f % 2 == 0, f, f + 1))
-            / s
-        )
-    y = np.asarray(x, dtype=float) * s
-    f = np.floor(y)
-    d = y - f
-    return np.where(d > 0.5 + eps, f + 1, np.where(d < 0.5 - eps, f, np.where(f % 2 == 0, f, f + 1))) / s
+_round_half_even = round_half_even  # GB/T 8170, exact (pioneer.standards.common)
 
 
 def zone_limit(zone_class: Any, period: str, *, existing_railway: Any = False) -> Any:

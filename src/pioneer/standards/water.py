@@ -41,7 +41,7 @@ import numpy as np
 import pandas as pd
 
 from pioneer.errors import InputError
-from pioneer.standards.common import read_table, select_obj
+from pioneer.standards.common import read_table, round_half_even, select_obj
 
 __all__ = [
     "CLASS_LABELS",
@@ -168,27 +168,9 @@ def parameter_code(name: str) -> str:
     return code
 
 
-# --------------------------------------------------------------------------------------------------------
-# rounding (GB/T 8170 as required by the 2020 rule), for numpy and Ibis
-# --------------------------------------------------------------------------------------------------------
-_EPS = 1e-7
-
-
-def _round_half_even(x: Any, decimals: Any) -> Any:
-    """Round half to even on the decimal representation (GB/T 8170 "四舍六入五成双")."""
-    if isinstance(x, ir.Value):
-        s = ibis.literal(10.0) ** decimals
-        y = x * s
-        f = y.floor()
-        d = y - f
-        r = ibis.cases((d > 0.5 + _EPS, f + 1), (d < 0.5 - _EPS, f), else_=ibis.ifelse(f % 2 == 0, f, f + 1))
-        return r / s
-    s = np.power(10.0, decimals)
-    y = np.asarray(x, dtype=float) * s
-    f = np.floor(y)
-    d = y - f
-    r = np.where(d > 0.5 + _EPS, f + 1, np.where(d < 0.5 - _EPS, f, np.where(f % 2 == 0, f, f + 1)))
-    return r / s
+# rounding (GB/T 8170 as required by the 2020 rule): the exact rule of pioneer.standards.common, under the name
+# this module's callers use
+_round_half_even = round_half_even
 
 
 # --------------------------------------------------------------------------------------------------------
