@@ -173,3 +173,28 @@ def test_ei_table_with_change_and_missing_a_veg():
     assert (
         v["indicator"].unique().tolist() == ["ecological_status_index"] and v["lineage"][0]["a_veg"] == 125.0
     )
+
+
+def test_drinking_source_compliance_from_the_lake(session, tmp_path):
+    # Through the measurement lake (water-long layout): W1 NH3-N 0.6 and "<0.2" → half the limit, 0.1 → mean 0.35
+    # (class II) → complies; W2 TP 0.06 in a reservoir → the lake limit III 0.05 is exceeded → fails (as a river,
+    # 0.06 would be class II and pass). Huzhou: 1 / 2 → 50.0 %.
+    from pioneer.lake.ingest import ingest
+    from pioneer.lake.storage import Lake
+
+    save(session, "water_sources", [
+        {"code": "W1", "name": "甲水厂取水口", "source_type": "river", "tier": "city", "division_code": "330502",
+         "section_code": "SEC-1"},
+        {"code": "W2", "name": "老虎潭水库", "source_type": "reservoir", "tier": "city", "division_code": "330502",
+         "section_code": "SEC-2"},
+    ])  # fmt: skip
+    lake = Lake(tmp_path / "lake")
+    csv = tmp_path / "w.csv"
+    csv.write_text("section,time,item,value,unit\nSEC-1,2025-03-05,氨氮,0.6,mg/L\nSEC-1,2025-09-05,氨氮,<0.2,mg/L\n"
+                   "SEC-2,2025-05-10,总磷,0.06,mg/L\n", encoding="utf-8")  # fmt: skip
+    assert ingest([csv], lake=lake, layout="water-long")[0].rows_rejected == 0
+    values, details = ind.drinking_source_compliance_from_lake(session, 2025, lake=lake)
+    row = values.set_index("division_code").loc["330500"]
+    assert row["value"] == 50.0 and len(row["lineage"]["lake_imports"]) == 1
+    d = details.set_index("code")
+    assert bool(d.at["W1", "compliant"]) and not bool(d.at["W2", "compliant"])
