@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from pioneer.commands import air, noise, water
+from pioneer.commands import air, carbon, noise, water
 from pioneer.commands import assess as assess_commands
 from pioneer.commands import compensation as compensation_commands
 from pioneer.commands import ecology as ecology_commands
@@ -24,6 +24,7 @@ app.add_typer(lake_commands.app, name="lake")
 app.add_typer(water.app, name="water")
 app.add_typer(noise.app, name="noise")
 app.add_typer(ecology_commands.app, name="ecology")
+app.add_typer(carbon.app, name="carbon")
 app.command("ingest")(lake_commands.ingest)
 app.command("export")(lake_commands.export)
 registry_commands.register(app)

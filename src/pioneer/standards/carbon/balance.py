@@ -76,7 +76,7 @@ def to_long(df: pd.DataFrame, *, file: str | None = None, first_row: int = 2) ->
         (cells.notna() & nums.isna(), "不是数字", "not a number"),
         (nums < 0, "消费量不能为负", "consumption must not be negative"),
     ):
-        hit = mask.to_numpy()
+        hit = mask.fillna(False).to_numpy(dtype=bool)
         if hit.any():
             i, j = (int(x[0]) for x in np.nonzero(hit))
             raise InputError(zh, en, file=file, row=int(w["_row"].iloc[i]), column=sectors[j],

@@ -31,6 +31,7 @@ import numpy as np
 import pandas as pd
 
 from pioneer.errors import InputError
+from pioneer.standards.carbon.checks import first_bad as _first
 from pioneer.standards.carbon.factors import FYP_TARGETS, GJ_PER_TCE, unit_conversion
 
 __all__ = ["QUANTITIES", "intensity", "intensity_table", "read_series", "reduction_rate", "target_intensity",
@@ -90,14 +91,6 @@ def target_intensity(base_intensity: Any, reduction_pct: Any) -> Any:
     return base_intensity * (1.0 - np.asarray(reduction_pct, dtype=float) / 100.0)
 
 
-def _first(df: pd.DataFrame, mask: Any, column: str, zh: str, en: str, file: str | None) -> None:
-    idx = np.flatnonzero(np.asarray(mask, dtype=bool))
-    if idx.size:
-        i = int(idx[0])
-        v = df[column].iloc[i] if column in df.columns else None
-        raise InputError(zh, en, file=file, row=int(df["_row"].iloc[i]), column=column, value=v)
-
-
 def _to_base(df: pd.DataFrame, col: str, default: str, dimension: str, file: str | None) -> pd.Series:
     """The values of ``col`` in the base unit of ``dimension``; units by ``<col>_unit`` (declared units only)."""
     unit = df[f"{col}_unit"] if f"{col}_unit" in df.columns else pd.Series(default, index=df.index)
@@ -144,7 +137,7 @@ def read_series(df: pd.DataFrame, *, file: str | None = None) -> pd.DataFrame:
     _first(df, base.isna() | (base == ""), "price_base", "须注明可比价基年（如 2020）",
            "the comparable-price base year is required (e.g. 2020)", file)  # fmt: skip
     df["price_base"] = base.astype(str)
-    mixed = df.groupby("division_code")["price_base"].transform("nunique") > 1
+    mixed = df["price_base"] != df.groupby("division_code")["price_base"].transform("first")
     _first(df, mixed, "price_base", "同一地区的 GDP 序列使用了不同的可比价基年", "one division's GDP series mixes "
            "price bases", file)  # fmt: skip
     out = pd.DataFrame({"division_code": df["division_code"], "year": df["year"], "price_base": df["price_base"],

@@ -26,14 +26,13 @@ Glossary (input columns, long layout; the fuel × sector Excel layout is read by
 
 from __future__ import annotations
 
-from typing import Any
-
 import ibis
 import ibis.expr.types as ir
 import numpy as np
 import pandas as pd
 
 from pioneer.errors import InputError
+from pioneer.standards.carbon.checks import first_bad as _bad
 from pioneer.standards.carbon.editions import DEFAULT_EDITION
 from pioneer.standards.carbon.editions import edition as edition_of
 from pioneer.standards.carbon.factors import (
@@ -70,16 +69,6 @@ GRID_KINDS = ("average", "excl_market_nonfossil", "fossil")
 FACTOR_COLUMNS = ["factor_key", "fuel", "edition", "physical_unit", "ncv_gj_per_unit", "carbon_content_tc_per_tj",
                   "oxidation", "co2_factor", "co2_per_gj", "factor_year", "factor_source", "factor_confidence",
                   "factor_origin"]  # fmt: skip
-
-
-def _bad(df: pd.DataFrame, mask: Any, column: str, zh: str, en: str, file: str | None, *,
-         value_col: str | None = None) -> None:  # fmt: skip
-    """Raise an :class:`InputError` at the first row where ``mask`` is true (row numbers from ``_row``)."""
-    idx = np.flatnonzero(np.asarray(mask, dtype=bool))
-    if idx.size:
-        i = int(idx[0])
-        v = df[value_col or column].iloc[i] if (value_col or column) in df.columns else None
-        raise InputError(zh, en, file=file, row=int(df["_row"].iloc[i]), column=column, value=v)
 
 
 def read_activity(df: pd.DataFrame, *, file: str | None = None) -> pd.DataFrame:
