@@ -100,3 +100,26 @@ def test_command_csv_neutral(tmp_path):
         back = pd.read_csv(tmp_path / name, dtype=str).sort_values("value").reset_index(drop=True)
         assert set(back["station"]) == {"'" + EVIL, "1001A"}, name
         assert set(back["note"]) == {"-2", "'@x"} and set(back["value"]) == {"-3.5", "2.0"}, name
+
+
+MATRIX = [  # (export, {who: status}); "anon" = no credentials
+    ("/api/v1/projects/export.xlsx", {"anon": 401, "viewer": 200, "huzhou": 200, "admin": 200}),
+    ("/api/v1/pipeline", {"anon": 401, "viewer": 200, "reviewer": 200, "huzhou": 403, "zhejiang": 403, "admin": 200}),
+    ("/api/v1/reports/national?year=2025&format=html", {"anon": 401, "viewer": 200, "huzhou": 403, "admin": 200}),
+    ("/pipeline", {"anon": 401, "viewer": 200, "huzhou": 403}),
+    ("/api/v1/zones/BJ-110108/reports/self-assessment?year=2025&format=html",
+     {"anon": 404, "huzhou": 404, "zhejiang": 404, "viewer": 200, "admin": 200}),
+    ("/api/v1/zones/ZJ-330500/reports/self-assessment?year=2025&format=html", {"anon": 200, "huzhou": 200}),
+    ("/api/v1/lake/air/export?format=csv", {"anon": 401, "viewer": 200, "huzhou": 200}),
+    ("/api/v1/rankings?indicator=air_pm2_5&level=city&year=2015&format=csv", {"anon": 200, "huzhou": 200}),
+    ("/api/v1/rankings?indicator=air_pm2_5&level=city&year=2015&format=xlsx", {"anon": 200}),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("path", "expected"), MATRIX, ids=[m[0].split("?")[0] for m in MATRIX])
+def test_export_authorisation_matrix(client, tokens, path, expected):
+    """Every export for anonymous, viewer, reviewer, editors out of and in scope, admin: an unpublished zone's
+    data reaches only those who may see the zone."""
+    for who, status in expected.items():
+        r = client.get(path, headers={} if who == "anon" else tokens(who))
+        assert r.status_code == status, (who, r.status_code, r.text[:200])

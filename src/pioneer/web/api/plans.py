@@ -144,6 +144,17 @@ def _visible_codes(session, user) -> set[str]:
     return {z.code for z in services.visible_zones(session, user)}
 
 
+def _national_view(user: User | None) -> None:
+    """National summaries (pipeline, national report) cover every zone, published or not: readers with national
+    scope only (admin, reviewer, viewer). An editor sees unpublished zones of their own scope only, so these
+    answer 403 for them rather than leak other provinces' drafts (object-level check, ASVS V4.2.1)."""
+    auth.restrict(user, auth.Action.VIEW)
+    assert user is not None
+    if auth.Role(user.role) in auth.EDITORS:
+        raise auth.ForbiddenError("全国汇总仅向项目办、评审和查看角色开放（含未公开的先行区）",
+                                  "national summaries (which include unpublished zones) are for national-scope roles")  # fmt: skip
+
+
 @router.get("/projects", response_model=Paged[ProjectPublic], responses=ERRORS)
 def list_projects(session: DB, user: CurrentUser, page: Page = 1, limit: Limit = 100,
                   zone: Annotated[str | None, Query(max_length=32)] = None):  # fmt: skip
@@ -253,8 +264,8 @@ def add_progress(code: str, data: ProgressCreate, request: Request, session: DB,
 
 @router.get("/pipeline", responses=ERRORS)
 def pipeline(session: DB, user: CurrentUser, as_of: dt.date | None = None) -> dict[str, Any]:
-    """The national pipeline (signed-in users): totals by tier, province, category, funding source; delays."""
-    auth.restrict(user, auth.Action.VIEW)
+    """The national pipeline (national-scope roles): totals by tier, province, category, funding source; delays."""
+    _national_view(user)
     return plans.pipeline(session, as_of=as_of)
 
 
@@ -312,10 +323,10 @@ def self_assessment_report(code: str, session: DB, user: CurrentUser,
 @router.get("/reports/national", responses={**ERRORS, **files("docx", "pdf", "html")})
 def national_report(session: DB, user: CurrentUser, year: Annotated[int, Query(ge=2000, le=2100)],
                     format: Format = "docx", lang: Lang = "zh") -> Response:  # fmt: skip
-    """The national progress report (signed-in users)."""
+    """The national progress report (national-scope roles: it lists unpublished zones)."""
     from pioneer.reports import national, render
 
-    auth.restrict(user, auth.Action.VIEW)
+    _national_view(user)
     rep = national.build(session, year, lang=lang)
     return _file(render.FORMATS[format](rep), format, f"national-{year}-{lang}")
 
@@ -371,7 +382,7 @@ async def plans_import(code: str, request: Request, session: DB, user: CurrentUs
 def pipeline_page(request: Request, session: DB, user: CurrentUser):
     from pioneer.web.pages import render
 
-    auth.restrict(user, auth.Action.VIEW)
+    _national_view(user)
     return render(request, "plans_pipeline.html", user, pipe=plans.pipeline(session, as_of=dt.date.today()))
 
 
