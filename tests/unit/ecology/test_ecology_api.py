@@ -78,3 +78,55 @@ def test_scope_validation_and_audit(app):
     )
     xlsx = c.get("/api/v1/ecology/template.xlsx")
     assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
+
+
+def _login(app, username):
+    """A browser session (cookie + CSRF token) through the login form."""
+    import re
+
+    c = TestClient(app, base_url="http://127.0.0.1")
+    page = c.get("/login")
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
+    from pioneer.web.demo import DEMO_PASSWORD
+
+    r = c.post("/login", data={"username": username, "password": DEMO_PASSWORD, "csrf_token": csrf},
+               follow_redirects=False)  # fmt: skip
+    assert r.status_code in (302, 303), r.text[:300]
+    return c
+
+
+def test_page_filters_import_and_languages(app, tmp_path):
+    import re
+
+    import openpyxl
+
+    from pioneer.ecology import excel
+
+    anonymous = TestClient(app, base_url="http://127.0.0.1")
+    assert anonymous.get("/ecology").status_code == 401
+    c = _login(app, "zhejiang")
+    page = c.get("/ecology", params={"register": "water_sources"})
+    assert page.status_code == 200 and "饮用水水源地" in page.text and "<script>" not in page.text
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
+    path = excel.write_template(tmp_path / "t.xlsx")
+    wb = openpyxl.load_workbook(path)
+    wb["饮用水水源地"].append(["ZJ-1", "<b>老虎潭水库</b>", "水库型", "city", "330502"])
+    wb["饮用水水源地"].append(["ZJ-2", "某地下水源", "groundwater", "county", "330599"])
+    wb.save(path)
+    bad = c.post("/ecology/import", data={"csrf_token": csrf, "register": "water_sources"},
+                 files={"file": ("t.xlsx", path.read_bytes())})  # fmt: skip
+    assert bad.status_code == 422 and "import-errors" in bad.text and "所在行政区划代码" in bad.text
+    wb["饮用水水源地"].delete_rows(3)
+    wb.save(path)
+    ok = c.post("/ecology/import", data={"csrf_token": csrf, "register": "water_sources"},
+                files={"file": ("t.xlsx", path.read_bytes())})  # fmt: skip
+    assert ok.status_code == 200 and "import-done" in ok.text
+    assert "&lt;b&gt;老虎潭水库&lt;/b&gt;" in ok.text  # stored names are escaped
+    kept = c.get(
+        "/ecology", params={"register": "water_sources", "source_type": "reservoir", "division": "330000"}
+    )
+    assert "ZJ-1" in kept.text and "水库型" in kept.text
+    none = c.get("/ecology", params={"register": "water_sources", "source_type": "river"})
+    assert "ZJ-1" not in none.text and "没有符合条件的记录" in none.text
+    en = c.get("/ecology", params={"register": "water_sources", "lang": "en"})
+    assert "Ecology registers" in en.text and "reservoir" in en.text

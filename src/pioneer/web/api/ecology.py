@@ -11,14 +11,15 @@ import tempfile
 from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import APIRouter, File, Query, Request, UploadFile
-from fastapi.responses import Response
+from fastapi import APIRouter, File, Form, Query, Request, UploadFile
+from fastapi.responses import HTMLResponse, Response
 
 from pioneer.ecology import excel, service
 from pioneer.ecology import indicators as ind
 from pioneer.ecology.registers import REGISTERS, register
 from pioneer.errors import InputError
 from pioneer.guard.files import upload_name
+from pioneer.registry.errors import ImportFailedError
 from pioneer.web import auth
 from pioneer.web.api.common import MEDIA, ErrorBody, Limit, Page, files, paged
 from pioneer.web.deps import DB, CurrentUser, check_csrf, request_id
@@ -31,16 +32,21 @@ Division = Annotated[str | None, Query(pattern=r"^\d{6}$")]
 Level = Annotated[str, Query(pattern="^(province|city|county)$")]
 
 
-def _writer(session, user, request: Request) -> dict[str, Any]:
-    check_csrf(request, None)
-    auth.restrict(user, auth.Action.EDIT)  # role; the division scope of every row is checked by the service
-    assert user is not None
+def _writer_record(session, user, request: Request):
+    """The audit writer of a request (``auth.audit`` with the user and the request id)."""
     rid = request_id(request)
 
     def record(action, object_type, key, division_code, before, after):
         auth.audit(session, user, action, object_type, key, division_code, before, after, request_id=rid)
 
-    return {"actor": auth.actor(user), "record": record}
+    return record
+
+
+def _writer(session, user, request: Request) -> dict[str, Any]:
+    check_csrf(request, None)
+    auth.restrict(user, auth.Action.EDIT)  # role; the division scope of every row is checked by the service
+    assert user is not None
+    return {"actor": auth.actor(user), "record": _writer_record(session, user, request)}
 
 
 def _records(frame) -> list[dict[str, Any]]:
@@ -151,3 +157,59 @@ def delete_row(name: str, request: Request, session: DB, user: CurrentUser,
     w = _writer(session, user, request)
     service.delete(session, name, typed, **w)
     return Response(status_code=204)
+
+
+# --- pages -------------------------------------------------------------------------------------------------
+
+pages_router = APIRouter(include_in_schema=False)
+
+
+def _page(request: Request, session, user, name: str, division: str | None, filters: dict[str, str], *,
+          status: int = 200, **extra: Any):  # fmt: skip
+    from pioneer.ecology.choices import LABELS_EN
+    from pioneer.web.pages import render
+
+    reg = register(name)
+    rows = service.list_rows(session, name, division=division, filters=filters)
+    return render(request, "ecology.html", user, status=status, reg=reg, registers=list(REGISTERS.values()),
+                  rows=_records(rows), division=division, filters=filters, labels_en=LABELS_EN,
+                  can_edit=auth.allowed(user, auth.Action.EDIT), **extra)  # fmt: skip
+
+
+@pages_router.get("/ecology", response_class=HTMLResponse)
+def ecology_page(request: Request, session: DB, user: CurrentUser, register_: Annotated[str, Query(
+        alias="register", max_length=32)] = "water_sources", division: Division = None):  # fmt: skip
+    """The registers with filters: division (GB/T 2260 containment) and every field with allowed values."""
+    auth.restrict(user, auth.Action.VIEW)
+    reg = register(register_)
+    choice = [f.key for f in reg.fields if f.kind == "choice"]
+    filters = {k: v for k, v in request.query_params.items() if k in choice and v}
+    return _page(request, session, user, register_, division or None, filters)
+
+
+@pages_router.post("/ecology/import", response_class=HTMLResponse)
+async def ecology_import_page(request: Request, session: DB, user: CurrentUser, file: UploadFile = File(...),
+                              csrf_token: Annotated[str, Form()] = "",
+                              register_: Annotated[str, Form(alias="register", max_length=32)] = "water_sources"):  # fmt: skip
+    """The page's import: all or nothing; the located errors are listed on the page (HTTP 422)."""
+    check_csrf(request, csrf_token)
+    auth.restrict(user, auth.Action.EDIT)
+    assert user is not None
+    register(register_)
+    w = {"actor": auth.actor(user), "record": _writer_record(session, user, request)}
+    data = await file.read(MAX_EXCEL_BYTES + 1)
+    with tempfile.TemporaryDirectory() as d:
+        path = Path(d) / upload_name(file.filename, "upload.xlsx")
+        path.write_bytes(data[: MAX_EXCEL_BYTES + 1])
+        try:
+            if len(data) > MAX_EXCEL_BYTES:
+                raise InputError("文件过大（上限 10 MB）", "file too large (limit 10 MB)", file=path.name)
+            saved = excel.import_workbook(session, path, **w)
+        except InputError as exc:
+            session.rollback()
+            errors = getattr(exc, "errors", None) or [exc]
+            return _page(request, session, user, register_, None, {}, status=422, import_errors=errors)
+        except ImportFailedError as exc:
+            session.rollback()
+            return _page(request, session, user, register_, None, {}, status=422, import_errors=exc.errors)
+    return _page(request, session, user, register_, None, {}, saved=saved)
