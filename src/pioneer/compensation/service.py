@@ -409,6 +409,14 @@ def statement(session: Session, code: str, year: int, *, version: int | None = N
                     elif not chosen:
                         problems.append(PioneerError(f"断面 {s} {year} 年没有可评价的项目", f"section {s}: no item to "
                                                      f"evaluate in {year}"))  # fmt: skip
+                if kind is not TermKind.CLASS_STEPS and chosen:
+                    a = cur[(cur["section"] == s) & cur["parameter"].isin(chosen)]
+                    n = int(a["n_months"].max()) if len(a) else 0
+                    if n < min_months:
+                        problems.append(PioneerError(
+                            f"断面 {s} {year} 年有数据的月份 {n} 个，少于协议要求的 {min_months} 个（逐月类别）",
+                            f"section {s}, {year}: {n} month(s) with data, fewer than the agreement's {min_months} "
+                            "(monthly classes)"))  # fmt: skip
                 class_items.setdefault(j, {})[s] = chosen
     if problems:
         raise StatementError(f"{year} 年数据不足，无法结算协议 {code}", f"{year}: not enough valid data to settle "

@@ -158,3 +158,16 @@ def test_a_year_without_valid_data_or_outside_the_period(world):
         service.statement(s, "YR-HEN-SHD-2021", 2019, lake=lake)
     with session_scope(eng) as s, pytest.raises(service.AgreementNotFoundError):
         service.statement(s, "NOPE", 2021, lake=lake)
+
+
+def test_monthly_scheme_needs_its_months(world):
+    eng, lake = world
+    data = parse_agreement(example_text("lushui-jiangxi-hunan-2019")).model_copy(update={"min_months": 12})
+    with session_scope(eng) as s:
+        service.create_agreement(s, data, actor=OFFICE)
+    # 金鱼石 has NH3-N in 11 months of 2020 (none in July) → fewer than 12: refused, the section named
+    with session_scope(eng) as s, pytest.raises(service.StatementError) as e:
+        service.statement(s, "LUSHUI-JX-HN-2019", 2020, lake=lake)
+    assert [x.message_en for x in e.value.errors] == [
+        "section 金鱼石, 2020: 11 month(s) with data, fewer than the agreement's 12 (monthly classes)"
+    ]

@@ -1,0 +1,147 @@
+"""Compensation agreements and yearly statements — API under ``/api/v1/compensation``.
+
+Reads need a login (``auth.restrict(user, VIEW)``); writes need ``EDIT`` over both parties' divisions (the same
+``auth.restrict``), then the compensation service checks the user's registry actor again and writes an audit entry
+with before/after snapshots — all in the request's transaction (nothing written on error). Unknown agreement or
+version → 404; a rejected agreement or a year that cannot be settled → 422 listing every located problem."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import APIRouter, File, HTTPException, Query, Request, UploadFile
+from fastapi.responses import Response
+from fastapi.routing import APIRoute
+
+from pioneer.compensation import service
+from pioneer.compensation import statement as doc
+from pioneer.compensation.schemas import AgreementCreate, AgreementPublic, VersionPublic
+from pioneer.compensation.template import parse_agreement
+from pioneer.errors import InputError
+from pioneer.registry.errors import ImportFailedError
+from pioneer.web import auth
+from pioneer.web.api.common import MEDIA, ErrorBody, Limit, Page, Paged, files, paged
+from pioneer.web.deps import DB, CurrentUser, check_csrf, request_id
+from pioneer.web.models import User
+
+MAX_YAML_BYTES = 256 * 1024
+Code = Annotated[str, Query(min_length=1, max_length=64)]
+
+
+def _errors(exc: Any) -> list[dict[str, Any]]:
+    return [{"message_zh": e.message_zh, "message_en": e.message_en, "file": getattr(e, "file", None),
+             "row": getattr(e, "row", None), "column": getattr(e, "column", None),
+             "value": None if getattr(e, "value", None) is None else str(e.value)} for e in exc.errors]  # fmt: skip
+
+
+class CompensationRoute(APIRoute):
+    def get_route_handler(self):
+        handler = super().get_route_handler()
+
+        async def route(request: Request) -> Response:
+            try:
+                return await handler(request)
+            except service.AgreementNotFoundError as exc:
+                raise HTTPException(404, {"message_zh": exc.message_zh, "message_en": exc.message_en}) from None
+            except (ImportFailedError, service.StatementError) as exc:
+                raise HTTPException(422, {"message_zh": exc.message_zh, "message_en": exc.message_en,
+                                          "errors": _errors(exc)}) from None  # fmt: skip
+
+        return route
+
+
+router = APIRouter(prefix="/compensation", tags=["compensation"], route_class=CompensationRoute)
+ERRORS = {s: {"model": ErrorBody} for s in (401, 403, 404, 422)}
+
+
+def _writer(session, user: User | None, request: Request, codes: list[str]) -> dict[str, Any]:
+    check_csrf(request, None)
+    auth.restrict(user, auth.Action.EDIT, codes)
+    assert user is not None
+    rid = request_id(request)
+
+    def record(action, object_type, key, division_code, before, after):
+        auth.audit(session, user, action, object_type, key, division_code, before, after, request_id=rid)
+
+    return {"actor": auth.actor(user), "record": record}
+
+
+def _public(session, code: str, version: int | None = None) -> dict[str, Any]:
+    _, data = service.version_data(session, code, version)
+    return service.public(service.agreement(session, code), data)
+
+
+@router.get("/agreements", response_model=Paged[AgreementPublic], responses=ERRORS)
+def list_agreements(session: DB, user: CurrentUser, page: Page = 1, limit: Limit = 100,
+                    division: Annotated[str | None, Query(pattern=r"^\d{6}$")] = None):  # fmt: skip
+    """Agreements (current versions); ``division`` keeps those with a party within or above it."""
+    auth.restrict(user, auth.Action.VIEW)
+    found = [_public(session, a.code) for a in service.list_agreements(session, division_code=division)]
+    return paged(found, page, limit)
+
+
+@router.post("/agreements", response_model=AgreementPublic, status_code=201, responses=ERRORS)
+def create_agreement(data: AgreementCreate, request: Request, session: DB, user: CurrentUser):
+    a = service.create_agreement(session, data, **_writer(session, user, request, [data.upstream, data.downstream]))
+    return _public(session, a.code)
+
+
+@router.post("/agreements/import", response_model=AgreementPublic, status_code=201, responses=ERRORS)
+async def import_agreement(request: Request, session: DB, user: CurrentUser, file: UploadFile = File(...),
+                           new_version: bool = False, note: Annotated[str, Query(max_length=500)] = ""):  # fmt: skip
+    """Enter an agreement from the YAML template (all or nothing); ``new_version`` for an existing code."""
+    raw = await file.read(MAX_YAML_BYTES + 1)
+    name = Path(file.filename or "agreement.yaml").name
+    if len(raw) > MAX_YAML_BYTES:
+        raise InputError("文件过大（上限 256 KB）", "file too large (limit 256 KB)", file=name)
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise InputError("文件须为 UTF-8 编码", "the file must be UTF-8 text", file=name) from None
+    data = parse_agreement(text, file=name)
+    w = _writer(session, user, request, [data.upstream, data.downstream])
+    if new_version:
+        a = service.update_agreement(session, data.code, data, note=note, file=name, **w)
+    else:
+        a = service.create_agreement(session, data, note=note, file=name, **w)
+    return _public(session, a.code)
+
+
+@router.get("/agreements/{code}", response_model=AgreementPublic, responses=ERRORS)
+def read_agreement(code: str, session: DB, user: CurrentUser, version: Annotated[int | None, Query(ge=1)] = None):
+    auth.restrict(user, auth.Action.VIEW)
+    return _public(session, code, version)
+
+
+@router.put("/agreements/{code}", response_model=AgreementPublic, responses=ERRORS)
+def update_agreement(code: str, data: AgreementCreate, request: Request, session: DB, user: CurrentUser,
+                     note: Annotated[str, Query(max_length=500)] = ""):  # fmt: skip
+    """Write a new version (earlier versions stay readable with ``?version=``)."""
+    a = service.agreement(session, code)
+    codes = [a.upstream_division_code, a.downstream_division_code, data.upstream, data.downstream]
+    service.update_agreement(session, code, data, note=note, **_writer(session, user, request, codes))
+    return _public(session, code)
+
+
+@router.get("/agreements/{code}/versions", response_model=list[VersionPublic], responses=ERRORS)
+def list_versions(code: str, session: DB, user: CurrentUser):
+    auth.restrict(user, auth.Action.VIEW)
+    return [VersionPublic.model_validate(v, from_attributes=True) for v in service.versions(session, code)]
+
+
+@router.get("/agreements/{code}/statement", responses={**ERRORS, **files("docx", "pdf", "html")})
+def read_statement(code: str, session: DB, user: CurrentUser, year: Annotated[int, Query(ge=2000, le=2100)],
+                   version: Annotated[int | None, Query(ge=1)] = None,
+                   format: Annotated[str, Query(pattern="^(json|docx|pdf|html)$")] = "json"):  # fmt: skip
+    """The year's statement from the lake's water data: JSON (every number and its arithmetic) or a document."""
+    auth.restrict(user, auth.Action.VIEW)
+    st = service.statement(session, code, year, version=version)
+    if format == "json":
+        return st
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as d:
+        data = doc.write(st, Path(d) / f"statement.{format}", format).read_bytes()
+    return Response(data, media_type=MEDIA[format],
+                    headers={"Content-Disposition": f'attachment; filename="{code}-{year}.{format}"'})  # fmt: skip
