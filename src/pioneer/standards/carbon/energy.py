@@ -367,7 +367,12 @@ def emissions(activity: ir.Table, factors: ir.Table) -> ir.Table:
     """
     j = activity.inner_join(factors.drop("fuel"), "factor_key")
     ef = ibis.ifelse(j.basis == "energy", j.co2_per_gj, j.co2_factor)
-    energy = ibis.ifelse(j.basis == "energy", j.quantity, j.quantity * j.ncv_gj_per_unit)
+    # explicit null for electricity and heat: a NaN NCV would be NULL to DuckDB but NaN to Spark (NaN poisons sums)
+    energy = ibis.cases(
+        (j.scope != "direct", ibis.null("float64")), (j.basis == "energy", j.quantity),
+        (j.ncv_gj_per_unit.isnull() | j.ncv_gj_per_unit.isnan(), ibis.null("float64")),
+        else_=j.quantity * j.ncv_gj_per_unit,
+    )  # fmt: skip
     return j.mutate(co2_t=j.sign * j.quantity * ef, energy_gj=j.sign * energy)
 
 
