@@ -40,11 +40,19 @@ from pioneer.assessment.standing import (
     in_level,
     standing,
 )
+from pioneer.assessment.verdicts import (
+    VerdictRule,
+    default_rule,
+    division_verdicts,
+    improvement_verdicts,
+    standing_verdicts,
+    tier_verdicts,
+)
 from pioneer.indicators.catalogue import Catalogue, default_catalogue
 from pioneer.indicators.choices import DOMAIN_NAMES
 from pioneer.indicators.models import IndicatorImport, IndicatorValue
 from pioneer.indicators.store import read_targets, read_values
-from pioneer.standards.air import edition_in_force
+from pioneer.standards.air import resolve
 
 DEFAULT_HORIZON = 2027
 
@@ -53,7 +61,7 @@ def current_edition(standard: str | None, year: int) -> str | None:
     """The edition under which a year's value counts: air → the edition in force at the end of the year
     (``"2026"`` from 2026 on); other standards have a single edition here (``None`` = any)."""
     if standard == "air":
-        return edition_in_force(dt.date(year, 12, 31)).key
+        return resolve("auto", dt.date(year, 12, 31)).key  # a year is judged once it has closed
     return None
 
 
@@ -145,10 +153,12 @@ def zone_scorecard(
     weights: Mapping[str, float] | None = None,
     hide_ranks: bool | None = None,
     catalogue: Catalogue | None = None,
+    rule: VerdictRule | None = None,
 ) -> dict[str, Any]:
     """Scorecard of one division: every assessed indicator (the catalogue's indicators for the division's tier
     unless ``indicators`` is given) — missing ones listed as missing, never estimated — with domain and overall
-    scores and the notes a reader needs (ranks policy, values needing a source)."""
+    scores, the notes a reader needs (ranks policy, values needing a source) and ``verdicts`` (全国前列 /
+    改善幅度领先 among the divisions of its level, :func:`verdicts_of`)."""
     cat = catalogue or default_catalogue()
     lv = level or str(division_level(division_code))
     tier = "city" if lv == "city" else lv
@@ -163,7 +173,48 @@ def zone_scorecard(
     mine["data_status"] = np.where(mine["value"].isna(), "missing", "ok")
     header = {"division_code": division_code, "year": year, "level": lv, "baseline_year": baseline_year,
               "horizon": horizon}  # fmt: skip
-    return scorecard(mine, header, catalogue=cat, weights=weights, hide_ranks=hide_ranks)
+    card = scorecard(mine, header, catalogue=cat, weights=weights, hide_ranks=hide_ranks)
+    base = None
+    if baseline_year is not None:
+        base = assessment_frame(session, baseline_year, level=lv, horizon=horizon, indicators=wanted,
+                                hide_ranks=hide_ranks, catalogue=cat)  # fmt: skip
+    card["verdicts"] = verdicts_of(
+        tier_verdicts(frame, base, cat, rule=rule), division_code, hide_ranks=hide_ranks
+    )
+    return card
+
+
+def verdicts_of(
+    verdicts: pd.DataFrame, division_code: str, *, hide_ranks: bool | None = None
+) -> dict[str, Any]:
+    """A division's verdicts (:func:`pioneer.assessment.verdicts.division_verdicts`), rank numbers blanked when
+    ranks are hidden — the flags and the leading/lagging lists stay (they are the seed's requirement)."""
+    v = division_verdicts(verdicts, division_code)
+    if hide_ranks_default() if hide_ranks is None else hide_ranks:
+        for item in v["items"]:
+            for k in ("rank", "rank_from_worst", "improvement_rank", "worsening_rank"):
+                item[k] = None
+    return v
+
+
+def verdicts(session: Session, year: int, *, level: str, baseline_year: int | None = None,
+             horizon: int = DEFAULT_HORIZON, indicators: Iterable[str] | None = None, rule: VerdictRule | None = None,
+             catalogue: Catalogue | None = None, values: pd.DataFrame | None = None) -> pd.DataFrame:  # fmt: skip
+    """全国前列 and 改善幅度领先 for every division of ``level`` in ``year``, per indicator (the catalogue's
+    indicators of the tier unless ``indicators``), domain and overall
+    (:func:`pioneer.assessment.verdicts.tier_verdicts`; rule :func:`pioneer.assessment.verdicts.default_rule`)."""
+    cat = catalogue or default_catalogue()
+    tier = "city" if level == "city" else level
+    wanted = (
+        list(indicators) if indicators is not None else [i.code for i in cat.indicators if tier in i.tiers]
+    )
+    cur = assessment_frame(session, year, level=level, baseline_year=baseline_year, horizon=horizon,
+                           indicators=wanted, hide_ranks=False, catalogue=cat, values=values)  # fmt: skip
+    base = None
+    if baseline_year is not None:
+        base = assessment_frame(session, baseline_year, level=level, horizon=horizon, indicators=wanted,
+                                hide_ranks=False, catalogue=cat, values=values)  # fmt: skip
+    return tier_verdicts(cur, base, cat, rule=rule)
 
 
 def scorecard(
@@ -193,8 +244,8 @@ def scorecard(
         rows.append(_jsonable(r))
     notes = [{"zh": RANKS_NOTE_ZH, "en": RANKS_NOTE_EN}]
     if any(r["needs_source"] for r in rows):
-        notes.append({"zh": "标注 needs_source 的指标定义或目标值尚未核对原文，仅供参考",
-                      "en": "Indicators marked needs_source have a definition or target not yet checked against its source"})  # fmt: skip
+        notes.append({"zh": "标注 * 的指标定义或目标值尚未核对原文，仅供参考",
+                      "en": "Indicators marked * have a definition or target not yet checked against its source"})  # fmt: skip
     domains = [
         _jsonable(
             {
@@ -217,15 +268,22 @@ def scorecard(
 
 
 def ranking(session: Session, indicator: str, level: str, year: int, *, hide_ranks: bool | None = None,
-            catalogue: Catalogue | None = None, values: pd.DataFrame | None = None) -> pd.DataFrame:  # fmt: skip
+            catalogue: Catalogue | None = None, values: pd.DataFrame | None = None,
+            rule: VerdictRule | None = None) -> pd.DataFrame:  # fmt: skip
     """``indicator`` across the divisions of ``level`` in ``year``: value, score, rank (hideable), percentile,
-    peers; sorted best first. Divisions without a value are listed last with no rank."""
+    peers, ``leading`` (全国前列) and ``lagging`` under ``rule`` (:mod:`pioneer.assessment.verdicts`); sorted best
+    first. Divisions without a value are listed last with no rank."""
     f = assessment_frame(session, year, level=level, indicators=[indicator], hide_ranks=hide_ranks,
                          catalogue=catalogue, values=values)  # fmt: skip
     asc = f["direction"].iloc[0] == "lower" if len(f) else True
+    cat = catalogue or default_catalogue()
+    ind = cat.get(indicator)
+    v = standing_verdicts(f.drop(columns=["rank"]), better=f["direction"], rule=rule,
+                          decimals=ind.decimals if ind else None)  # fmt: skip
+    f = f.assign(leading=v["leading"], lagging=v["lagging"], verdict_rule=v["rule"])
     f = f.sort_values("value", ascending=asc, na_position="last")
     cols = ["division_code", "indicator", "year", "value", "unit", "edition", "id", "score", "rank", "percentile",
-            "n_peers", "ranks_hidden", "target", "attained"]  # fmt: skip
+            "n_peers", "ranks_hidden", "target", "attained", "leading", "lagging", "verdict_rule"]  # fmt: skip
     return f[[c for c in cols if c in f.columns]].reset_index(drop=True)
 
 
@@ -287,10 +345,48 @@ def _lake_imports(lake: Any, ids: set[str]) -> dict[str, dict[str, Any]]:
     }  # fmt: skip
 
 
+def _indicator_verdict(
+    frame: pd.DataFrame, division_code: str, *, rule: VerdictRule | None
+) -> dict[str, Any]:
+    """How the indicator's 全国前列 / 改善幅度领先 verdicts of ``division_code`` come about: the rule, the cut-off,
+    the rank among the divisions with a value and the leading/lagging lists (:mod:`pioneer.assessment.verdicts`)."""
+    rule = rule or default_rule()
+    f = frame.copy()
+    if "baseline_value" not in f.columns:
+        f["baseline_value"] = np.nan
+    ok = (
+        f["improvement_status"] == "ok"
+        if "improvement_status" in f.columns
+        else pd.Series(False, index=f.index)
+    )
+    f["baseline_value"] = f["baseline_value"].where(ok)
+    st = standing_verdicts(f, better=f["direction"], rule=rule)
+    pct = str(f["unit"].iloc[0]) == "%" if "unit" in f.columns and len(f) else False
+    imp = improvement_verdicts(f, better=f["direction"], rule=rule, measure="difference" if pct else "rate")
+    me = f["division_code"] == division_code
+    s, i = st[me].iloc[0], imp[me].iloc[0]
+
+    def val(x: Any) -> Any:
+        return None if x is pd.NA or (isinstance(x, float) and np.isnan(x)) else x
+
+    return _jsonable({
+        "rule": rule.text, "rule_zh": rule.describe()["zh"], "rule_en": rule.describe()["en"],
+        "n_ranked": val(s["n_ranked"]), "cutoff": val(s["cutoff"]), "rank": val(s["rank"]),
+        "leading": val(s["leading"]), "lagging": val(s["lagging"]),
+        "leading_list": [str(c) for c in st[st["leading"].fillna(False).astype(bool)].sort_values("rank")["division_code"]],
+        "improvement_measure": "difference" if pct else "rate", "improvement": val(i["improvement"]),
+        "improvement_rank": val(i["improvement_rank"]), "leads_improvement": val(i["leads_improvement"]),
+        "improvement_leading_list": [str(c) for c in imp[imp["leads_improvement"].fillna(False).astype(bool)]
+                                     .sort_values("improvement_rank")["division_code"]],
+    })  # fmt: skip
+
+
 def explain_indicator(session: Session, division_code: str, indicator: str, year: int, *,
-                      baseline_year: int | None = None, horizon: int = DEFAULT_HORIZON) -> dict[str, Any]:  # fmt: skip
+                      baseline_year: int | None = None, horizon: int = DEFAULT_HORIZON,
+                      rule: VerdictRule | None = None) -> dict[str, Any]:  # fmt: skip
     """Explain a division's indicator in a year: the stored value's chain (:func:`explain`) plus how its score,
-    target attainment, standing and (with ``baseline_year``) improvement and trajectory were computed."""
+    target attainment, standing, verdicts (全国前列 / 改善幅度领先 under ``rule``) and (with ``baseline_year``)
+    improvement and trajectory were computed."""
     lv = str(division_level(division_code))
     f = assessment_frame(
         session, year, level=lv, baseline_year=baseline_year, horizon=horizon, indicators=[indicator]
@@ -314,6 +410,7 @@ def explain_indicator(session: Session, division_code: str, indicator: str, year
         "improvement_status": r.get("improvement_status"), "trajectory": r.get("trajectory"),
         "actual_rate": r.get("actual_rate"), "required_rate": r.get("required_rate"),
     })  # fmt: skip
+    chain["assessment"]["verdict"] = _indicator_verdict(f, division_code, rule=rule)
     if r.get("improvement_status") == "edition-mismatch":
         chain["assessment"]["action"] = (
             f"pioneer compute --division {division_code} --year {baseline_year} --edition {r.get('edition')}"

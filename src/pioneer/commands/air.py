@@ -31,8 +31,7 @@ from pioneer.commands.air_input import (
 )
 from pioneer.config import settings
 from pioneer.errors import InputErrors
-from pioneer.standards.air import annual_statistics, daily_values, report, sites_hourly
-from pioneer.standards.air.editions import SWITCH_DATE
+from pioneer.standards.air import annual_statistics, daily_values, editions, report, sites_hourly
 from pioneer.standards.air.evaluation import daily_report
 from pioneer.standards.air.exact import DECIMALS
 
@@ -61,7 +60,7 @@ def _connect() -> ibis.BaseBackend:
 
 
 def _check_edition(edition: str) -> str:
-    if edition not in ("auto", "2012", "2026"):
+    if edition not in editions.KEYS:
         err.print(f"未知版本 / unknown edition: {edition!r} (auto|2012|2026)")
         raise typer.Exit(2)
     return edition
@@ -83,12 +82,6 @@ def _fail(exc: InputErrors) -> NoReturn:
     print_errors(exc)
     err.print(f"共 {len(exc.errors)} 处错误，未写出任何文件 / {len(exc.errors)} error(s); no file written.")
     raise typer.Exit(1)
-
-
-def _by_edition(t: ir.Table, edition: str, when: ir.Value) -> list[tuple[str, ir.Table]]:
-    if edition != "auto":
-        return [(edition, t)]
-    return [("2012", t.filter(when < SWITCH_DATE)), ("2026", t.filter(when >= SWITCH_DATE))]
 
 
 @app.command("aqi")
@@ -129,7 +122,7 @@ def aqi_command(
         when = t.time if report_kind == "daily" else (t.time - ibis.interval(hours=1)).date()
         step("计算 / computing")
         parts = []
-        for ed, part in _by_edition(t, edition, when):
+        for ed, part in editions.by_date(t, edition, when):
             if method == "literal" and ed == "2012" and report_kind == "hourly":
                 for c in ("so2_24h", "pm10_24h", "pm2_5_24h", "o3_8h"):
                     if c not in part.columns:

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 EditionKey = Literal["2012", "2026"]
 LimitsPhase = Literal["GB3095-2012", "GB3095-2026-transitional", "GB3095-2026-final"]
@@ -85,5 +85,20 @@ def edition_in_force(on: dt.date) -> Edition:
 
 
 def resolve(key: str, on: dt.date) -> Edition:
-    """``"auto"`` → the edition in force on ``on``; otherwise the edition named by ``key``."""
+    """``"auto"`` → the edition in force on ``on``; otherwise the edition named by ``key`` — the one place where
+    the edition of a date, or of a period (``on`` = its last day: a period is judged once it has closed), is
+    decided."""
     return edition_in_force(on) if key == "auto" else edition(key)
+
+
+KEYS: tuple[str, ...] = ("auto", *EDITIONS)
+"""Accepted ``edition_key`` values: ``auto`` (by date) and every key of ``EDITIONS``."""
+
+
+def by_date(rows: Any, key: str, when: Any) -> list[tuple[str, Any]]:
+    """``rows`` (an Ibis table) split by the edition that judges each row: ``"auto"`` → the edition in force on
+    ``when`` (a date or timestamp column of ``rows``), as :func:`resolve` decides for one date; another key →
+    every row under that edition. Returns ``[(edition key, rows), …]`` in the order of ``EDITIONS``."""
+    if key != "auto":
+        return [(edition(key).key, rows)]
+    return [("2012", rows.filter(when < SWITCH_DATE)), ("2026", rows.filter(when >= SWITCH_DATE))]

@@ -27,7 +27,7 @@ import ibis
 import ibis.expr.types as ir
 
 from pioneer.standards.air.aqi import report as aqi_report
-from pioneer.standards.air.editions import SWITCH_DATE
+from pioneer.standards.air.editions import by_date
 from pioneer.standards.air.exact import DECIMALS, SCALE, round_scaled, scaled
 from pioneer.standards.air.tables import ITEMS
 
@@ -187,13 +187,7 @@ def daily_report(daily: ir.Table, *, edition_key: str = "auto") -> ir.Table:
     """Daily AQI (``aqi.report(kind="daily")``) of daily values, under the edition in force on each date
     (``"auto"``, HJ 633-2026 from 2026-03-01) or a fixed edition."""
     parts = []
-    for key in ("2012", "2026"):
-        if edition_key not in ("auto", key):
-            continue
-        part = daily
-        if edition_key == "auto":
-            part = daily.filter(daily.date < SWITCH_DATE) if key == "2012" else daily.filter(
-                daily.date >= SWITCH_DATE)  # fmt: skip
+    for key, part in by_date(daily, edition_key, daily.date):
         reported = aqi_report(part, kind="daily", edition=key)
         parts.append(reported.mutate(iaqi_o3_1h_max=reported["iaqi_o3_1h_max"]) if key == "2012" else
                      reported.mutate(iaqi_o3_1h_max=ibis.null("int64")))  # fmt: skip
