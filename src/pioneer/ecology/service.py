@@ -352,6 +352,9 @@ def list_rows(session: Session, name: str, /, *, division: str | None = None,
     within ``division`` (GB/T 2260 containment) and matching ``filters`` (field → exact value)."""
     reg = REGISTERS[name]
     df = _stored(session, reg)
+    for f in reg.fields:
+        if f.kind == "int":  # whole numbers stay whole when a column has gaps
+            df[f.key] = df[f.key].astype("Int64")
     df["_division"] = row_divisions(session, reg, df) if len(df) else pd.Series(dtype=object)
     if division:
         df = df[gbt2260.within(df["_division"], [division])]
