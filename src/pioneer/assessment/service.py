@@ -52,7 +52,7 @@ from pioneer.indicators.catalogue import Catalogue, default_catalogue
 from pioneer.indicators.choices import DOMAIN_NAMES
 from pioneer.indicators.models import IndicatorImport, IndicatorValue
 from pioneer.indicators.store import read_targets, read_values
-from pioneer.standards.air import edition_in_force
+from pioneer.standards.air import resolve
 
 DEFAULT_HORIZON = 2027
 
@@ -61,7 +61,7 @@ def current_edition(standard: str | None, year: int) -> str | None:
     """The edition under which a year's value counts: air → the edition in force at the end of the year
     (``"2026"`` from 2026 on); other standards have a single edition here (``None`` = any)."""
     if standard == "air":
-        return edition_in_force(dt.date(year, 12, 31)).key
+        return resolve("auto", dt.date(year, 12, 31)).key  # a year is judged once it has closed
     return None
 
 
@@ -244,8 +244,8 @@ def scorecard(
         rows.append(_jsonable(r))
     notes = [{"zh": RANKS_NOTE_ZH, "en": RANKS_NOTE_EN}]
     if any(r["needs_source"] for r in rows):
-        notes.append({"zh": "标注 needs_source 的指标定义或目标值尚未核对原文，仅供参考",
-                      "en": "Indicators marked needs_source have a definition or target not yet checked against its source"})  # fmt: skip
+        notes.append({"zh": "标注 * 的指标定义或目标值尚未核对原文，仅供参考",
+                      "en": "Indicators marked * have a definition or target not yet checked against its source"})  # fmt: skip
     domains = [
         _jsonable(
             {
