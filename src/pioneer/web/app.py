@@ -148,6 +148,7 @@ def create_app(*, migrate: bool = True, database_url: str | None = None) -> Fast
     app.include_router(api.router)
     app.include_router(pages.router)
     app.include_router(api.plans.pages_router)
+    app.include_router(api.compensation.pages_router)
     app.include_router(api.ecology.pages_router)
     app.mount("/static", CachedStaticFiles(directory=STATIC), name="static")
     return app

@@ -91,3 +91,27 @@ def test_refusals_are_located_and_change_nothing(api):
     assert old["data"]["terms"][0]["amount_per_class"] == 6000
     assert [v["version"] for v in client.get("/api/v1/compensation/agreements/X1/versions",
                                               headers=h["viewer"]).json()] == [1, 2]  # fmt: skip
+
+
+def test_pages_of_the_divisions_the_basin_and_the_statement(api):
+    client, h, _ = api
+    files = {
+        "file": ("yr.yaml", example_text("yellow-river-henan-shandong-2021").encode(), "application/x-yaml")
+    }
+    assert (
+        client.post("/api/v1/compensation/agreements/import", files=files, headers=h["admin"]).status_code
+        == 201
+    )
+    assert client.get("/compensation").status_code == 401  # anonymous
+    for query in ("division=410000", "division=370000", "division=371700", "basin=黄河"):
+        page = client.get(f"/compensation?{query}", headers=h["viewer"])
+        assert page.status_code == 200 and "/compensation/YR-HEN-SHD-2021" in page.text, query
+    assert (
+        "/compensation/YR-HEN-SHD-2021"
+        not in client.get("/compensation?division=330000", headers=h["viewer"]).text
+    )
+    page = client.get("/compensation/YR-HEN-SHD-2021?year=2021&lang=en", headers=h["viewer"])
+    assert page.status_code == 200 and "annual class II, target III: 1 step(s) × 6000 万元" in page.text
+    assert "370000 pays 410000" in page.text
+    bad = client.get("/compensation/YR-HEN-SHD-2021?year=2022&lang=zh-CN", headers=h["viewer"])
+    assert bad.status_code == 422 and "刘庄" in bad.text and "3 个" in bad.text

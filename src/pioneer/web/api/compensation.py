@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, File, HTTPException, Query, Request, UploadFile
-from fastapi.responses import Response
+from fastapi.responses import HTMLResponse, Response
 from fastapi.routing import APIRoute
 
 from pioneer.compensation import service
@@ -43,7 +43,9 @@ class CompensationRoute(APIRoute):
             try:
                 return await handler(request)
             except service.AgreementNotFoundError as exc:
-                raise HTTPException(404, {"message_zh": exc.message_zh, "message_en": exc.message_en}) from None
+                raise HTTPException(
+                    404, {"message_zh": exc.message_zh, "message_en": exc.message_en}
+                ) from None
             except (ImportFailedError, service.StatementError) as exc:
                 raise HTTPException(422, {"message_zh": exc.message_zh, "message_en": exc.message_en,
                                           "errors": _errors(exc)}) from None  # fmt: skip
@@ -83,7 +85,9 @@ def list_agreements(session: DB, user: CurrentUser, page: Page = 1, limit: Limit
 
 @router.post("/agreements", response_model=AgreementPublic, status_code=201, responses=ERRORS)
 def create_agreement(data: AgreementCreate, request: Request, session: DB, user: CurrentUser):
-    a = service.create_agreement(session, data, **_writer(session, user, request, [data.upstream, data.downstream]))
+    a = service.create_agreement(
+        session, data, **_writer(session, user, request, [data.upstream, data.downstream])
+    )
     return _public(session, a.code)
 
 
@@ -109,7 +113,9 @@ async def import_agreement(request: Request, session: DB, user: CurrentUser, fil
 
 
 @router.get("/agreements/{code}", response_model=AgreementPublic, responses=ERRORS)
-def read_agreement(code: str, session: DB, user: CurrentUser, version: Annotated[int | None, Query(ge=1)] = None):
+def read_agreement(
+    code: str, session: DB, user: CurrentUser, version: Annotated[int | None, Query(ge=1)] = None
+):
     auth.restrict(user, auth.Action.VIEW)
     return _public(session, code, version)
 
@@ -145,3 +151,43 @@ def read_statement(code: str, session: DB, user: CurrentUser, year: Annotated[in
         data = doc.write(st, Path(d) / f"statement.{format}", format).read_bytes()
     return Response(data, media_type=MEDIA[format],
                     headers={"Content-Disposition": f'attachment; filename="{code}-{year}.{format}"'})  # fmt: skip
+
+
+# --- pages: the agreements of a division or a basin, one agreement with a year's statement -----------------------
+pages_router = APIRouter(include_in_schema=False)
+
+
+@pages_router.get("/compensation", response_class=HTMLResponse)
+def agreements_page(request: Request, session: DB, user: CurrentUser,
+                    division: Annotated[str | None, Query(pattern=r"^\d{6}$")] = None,
+                    basin: Annotated[str | None, Query(max_length=64)] = None):  # fmt: skip
+    """The agreements where ``division`` is (or contains) a party, or of one ``basin`` — the page both parties'
+    divisions and the basin link to."""
+    from pioneer.web.pages import render
+
+    auth.restrict(user, auth.Action.VIEW)
+    found = [
+        a for a in service.list_agreements(session, division_code=division) if not basin or a.basin == basin
+    ]
+    return render(request, "compensation.html", user, agreements=found, division=division, basin=basin)
+
+
+@pages_router.get("/compensation/{code}", response_class=HTMLResponse)
+def agreement_page(code: str, request: Request, session: DB, user: CurrentUser,
+                   year: Annotated[int | None, Query(ge=2000, le=2100)] = None,
+                   version: Annotated[int | None, Query(ge=1)] = None):  # fmt: skip
+    """One agreement (a version of its terms) and, with ``year``, that year's statement — or why it cannot be
+    settled (HTTP 422, every section and item listed)."""
+    from pioneer.web.pages import render
+
+    auth.restrict(user, auth.Action.VIEW)
+    a = service.agreement(session, code)
+    v, data = service.version_data(session, code, version)
+    st, problem, status = None, None, 200
+    if year is not None:
+        try:
+            st = service.statement(session, code, year, version=v)
+        except service.StatementError as exc:
+            problem, status = exc, 422
+    return render(request, "compensation_agreement.html", user, status=status, a=a, data=data, version=v,
+                  versions=service.versions(session, code), year=year, st=st, problem=problem)  # fmt: skip
