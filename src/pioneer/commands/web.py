@@ -53,7 +53,7 @@ def demo(host: HostOpt = "127.0.0.1", port: PortOpt = 8000, workers: WorkersOpt 
     from pioneer.config import settings
     from pioneer.db import make_engine, session_scope, upgrade
     from pioneer.web import assess
-    from pioneer.web.demo import DEMO_PASSWORD, seed_accounts, seed_zones
+    from pioneer.web.demo import DEMO_PASSWORD, seed_accounts, seed_national, seed_zones
 
     started = time.monotonic()
     home = settings().home
@@ -72,7 +72,16 @@ def demo(host: HostOpt = "127.0.0.1", port: PortOpt = 8000, workers: WorkersOpt 
     step = time.monotonic()
     with session_scope(engine) as session:
         info = assess.ensure_sample_values(session)
+    national_step = time.monotonic()
+    with session_scope(engine) as session:
+        nat = seed_national(session)
     engine.dispose()
+    console.print(
+        f"全国样例 2025年1月（CNEMC 站点日数据）/ national sample January 2025: {nat['stations']} stations "
+        f"({nat['registered']} registered now, {nat['no_city']} in areas that are no GB/T 2260 division), "
+        f"{nat['imported']}/{nat['files']} files imported now ({nat['rows_accepted']} rows, {nat['rows_refused']} "
+        f"refused), {time.monotonic() - national_step:.1f} s"
+    )
     how = (
         "已存储，跳过计算 / stored, not recomputed"
         if info["cached"]

@@ -107,8 +107,10 @@ def in_level(codes: pd.Series, level_: str) -> pd.Series:
 
 def rollup(codes: Any, level_: str) -> Any:
     """The division of ``level_`` containing each code: ``province`` xx0000; ``city`` xxxx00, or xx0000 for the
-    districts of the four municipalities; ``county`` the code itself. Takes one code or a Series; a missing
-    code stays missing.
+    districts of the four municipalities, or the code itself for a county-level unit administered directly by
+    its province (GB/T 2260 prefecture digits ``90``, 省直辖县级行政区划 — e.g. 659001 石河子市, which CNEMC and
+    the national city statistics count as a city of its own; there is no prefecture ``xx9000``); ``county`` the
+    code itself. Takes one code or a Series; a missing code stays missing.
 
     Raises
     ------
@@ -124,6 +126,7 @@ def rollup(codes: Any, level_: str) -> Any:
     elif level_ == "city":
         province = c.str[:2] + "0000"
         r = (c.str[:4] + "00").where(~province.isin(MUNICIPALITIES), province)
+        r = r.where(c.str[2:4] != "90", c)  # 省直辖县级: no prefecture above it
     else:
         r = c
     r = r.where(given.notna(), None)

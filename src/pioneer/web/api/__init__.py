@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from pioneer.web.api import accounts, ecology, imports, indicators, lake, plans, registry
+from pioneer.web.api import accounts, ecology, imports, indicators, lake, national, plans, registry
 from pioneer.web.api import compensation as compensation_api
 
 router = APIRouter(prefix="/api/v1")
@@ -20,3 +20,4 @@ router.include_router(accounts.router)
 router.include_router(plans.router)
 router.include_router(ecology.router)
 router.include_router(compensation_api.router)
+router.include_router(national.router)

@@ -260,17 +260,24 @@ def download(rows: list[dict[str, Any]], stem: str, fmt: str, hide: bool) -> Res
 
 @router.get("/overview", tags=["indicators"], responses=ERRORS)
 def overview(session: DB, user: CurrentUser, indicator: IndicatorCode = assess.DEFAULT_INDICATOR,
-             year: Year = None) -> dict[str, Any]:  # fmt: skip
-    """Map data: the indicator's values of provinces and prefecture-level cities in a year, the visible zones
-    with tier and state, and the AQI categories of HJ 633 for the legend."""
+             year: Year = None, period: Annotated[str | None, Query(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")] = None,
+             ) -> dict[str, Any]:  # fmt: skip
+    """Map data: the indicator's values of provinces and prefecture-level cities in a year — or, with
+    ``period=YYYY-MM``, of every city in that month from the lake's station-day values (``web.national``) — the
+    visible zones with tier and state, and the AQI categories of HJ 633 for the legend."""
+    from pioneer.web import national
+
     ind = assess.catalogue().indicator(indicator)
     have = assess.years(session, indicator=indicator)
     y = year if year is not None else (have[-1] if have else None)
     values = assess.map_values(session, indicator, y) if y is not None else {"provinces": [], "cities": []}
+    if period is not None and period in national.months():
+        y = int(period[:4])
+        values = national.map_values(indicator, period)
     zones = [{"code": z.code, "name_zh": z.name_zh, "name_en": z.name_en, "tier": z.tier, "state": z.state,
               "division_codes": z.division_codes} for z in services.visible_zones(session, user)]  # fmt: skip
     return {"indicator": indicator, "name_zh": ind.name_zh, "name_en": ind.name_en, "unit": ind.unit,
-            "direction": str(ind.direction), "year": y, "years": have, **values, "zones": zones,
+            "direction": str(ind.direction), "year": y, "years": have, "period": period, **values, "zones": zones,
             "legend": assess.legend(indicator, y),
             "aqi_categories": [c._asdict() for c in categories(assessment.current_edition("air", y or 2013) or "2012")]}  # fmt: skip
 

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, Query, Request, UploadFile
+from fastapi import Path as FastPath
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from sqlalchemy import select
@@ -17,7 +18,7 @@ from pioneer.assessment.standing import hide_ranks_default
 from pioneer.errors import PioneerError
 from pioneer.registry.zones import service as zones
 from pioneer.registry.zones.choices import State
-from pioneer.web import assess, auth, services
+from pioneer.web import assess, auth, national, services
 from pioneer.web.api import indicators as api_indicators
 from pioneer.web.deps import (
     DB,
@@ -68,16 +69,31 @@ def _indicator_choices(session) -> tuple[list[dict[str, Any]], list[str]]:
 
 @router.get("/", response_class=HTMLResponse)
 def overview(request: Request, session: DB, user: CurrentUser, indicator: str = assess.DEFAULT_INDICATOR,
-             year: int | None = None, level: str = "province", focus: str = ""):  # fmt: skip
+             year: int | None = None, level: str = "province", focus: str = "", period: str | None = None):  # fmt: skip
     choices, codes = _indicator_choices(session)
     if indicator not in codes:
         indicator = codes[0] if codes else assess.DEFAULT_INDICATOR
     years = assess.years(session, indicator=indicator)
     year = year if year in years else (years[-1] if years else None)
+    period = national_period(period, explicit_year=request.query_params.get("year"), latest_year=year)
     visible = services.visible_zones(session, user)
     return render(request, "overview.html", user, indicators=choices, indicator=indicator,
-                  years=years, year=year, zones=visible, level=level if level == "city" else "province",
-                  focus=focus if focus.isdigit() and len(focus) == 6 else "")  # fmt: skip
+                  years=years, year=year, zones=visible, level="city" if period else (level if level == "city" else
+                  "province"), focus=focus if focus.isdigit() and len(focus) == 6 else "", period=period,
+                  months=national.months(), national_source=pick(lang_of(request), national.SOURCE_ZH,
+                                                                 national.SOURCE_EN))  # fmt: skip
+
+
+def national_period(period: str | None, *, explicit_year: str | None, latest_year: int | None) -> str | None:
+    """The month a national page shows: the one asked for if the lake has it; with no choice, the latest month
+    with station-day values when it is newer than the latest year of stored indicators (pages open on the latest
+    period with data); ``""`` asks for the annual view."""
+    have = national.months()
+    if period is not None:
+        return period if period in have else None
+    if explicit_year or not have:
+        return None
+    return have[-1] if latest_year is None or int(have[-1][:4]) > latest_year else None
 
 
 @router.get("/zones/{code}", response_class=HTMLResponse)
@@ -147,9 +163,27 @@ def rankings_page(request: Request, session: DB, user: CurrentUser, indicator: s
         assess.ranking(session, indicator, level, year, hide_ranks=hide, names=assess.division_names(session))
         if year is not None else []
     )  # fmt: skip
+    month = national_period(request.query_params.get("month"), explicit_year=None, latest_year=None)
+    release = national.release_public(month) if month else None
     return render(request, "rankings.html", user, rows=rows, indicators=choices, indicator=indicator,
                   current=assess.indicator_public(assess.catalogue().indicator(indicator)), levels=assess.LEVELS,
-                  level=level, years=years, year=year, show_ranks=not hide, note=assess.RANKS_NOTE)  # fmt: skip
+                  level=level, years=years, year=year, show_ranks=not hide, note=assess.RANKS_NOTE,
+                  release=release, month=month, months=national.months())  # fmt: skip
+
+
+@router.get("/air/cities/{code}", response_class=HTMLResponse)
+def city_air_page(code: Annotated[str, FastPath(pattern=r"^\d{6}$")], request: Request, user: CurrentUser,
+                  month: Annotated[str | None, Query(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")] = None):  # fmt: skip
+    """A city's month from the lake's station-day values: the city's statistics and its stations'."""
+    month = national_period(month, explicit_year=None, latest_year=None)
+    table = national.month_table(month) if month else None
+    city = table[(table["level"] == "city") & (table["id"] == code)] if table is not None else None
+    if city is None or city.empty:
+        raise PioneerError("该城市该月没有站点日数据", "no station-day values of the city that month")
+    stations = table[(table["level"] == "station") & (table["city"] == code)]
+    return render(request, "city_air.html", user, code=code, month=month, months=national.months(),
+                  city=national.records(city)[0], stations=national.records(stations),
+                  source=pick(lang_of(request), national.SOURCE_ZH, national.SOURCE_EN))  # fmt: skip
 
 
 def _last_year() -> int:
