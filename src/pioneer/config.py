@@ -8,11 +8,14 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="PIONEER_")
+    model_config = SettingsConfigDict(env_prefix="PIONEER_", env_ignore_empty=True)
 
     home: Path = Path("pioneer-data")
     database_url: str | None = None
     lake_url: str | None = None
+    hide_ranks: bool = False
+    """``PIONEER_HIDE_RANKS=1``: assessment results are shown without ranks (percentiles stay), as the 2020 national
+    method asks (``pioneer.assessment.standing``)."""
     duckdb_memory_limit: str = "1000MB"
     """DuckDB's working-memory cap for batch computations; beyond it DuckDB spills to disk (the national-year calculator peaks at ≈1.5 GB)."""
     behind_proxy: bool = False

@@ -8,11 +8,10 @@ the environment variable ``PIONEER_HIDE_RANKS=1``); percentiles and the count of
 
 from __future__ import annotations
 
-import os
-
 import numpy as np
 import pandas as pd
 
+from pioneer.config import settings
 from pioneer.indicators.choices import Direction
 from pioneer.standards import divisions
 
@@ -25,8 +24,9 @@ RANKS_NOTE_EN = (
 
 
 def hide_ranks_default() -> bool:
-    """``PIONEER_HIDE_RANKS`` (1/true/yes) — the deployment's choice; default False."""
-    return os.environ.get("PIONEER_HIDE_RANKS", "").strip().lower() in ("1", "true", "yes")
+    """``PIONEER_HIDE_RANKS`` (1/true/yes, read by :mod:`pioneer.config`) — the deployment's choice; default
+    False."""
+    return settings().hide_ranks
 
 
 # GB/T 2260 levels live in pioneer.standards.divisions; the names below are kept for this package's callers.

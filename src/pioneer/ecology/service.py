@@ -89,7 +89,8 @@ def parse(reg: Register, frame: pd.DataFrame) -> tuple[pd.DataFrame, list[tuple[
                 bad.append((num < fd.lo, fd.key, f"小于下限 {fd.lo:g}", f"below the minimum {fd.lo:g}"))
             if fd.hi is not None:
                 bad.append((num > fd.hi, fd.key, f"大于上限 {fd.hi:g}", f"above the maximum {fd.hi:g}"))
-            out[fd.key] = num
+            # whole numbers as Int64 (so that a year is 2025, not 2025.0, in keys and audit records)
+            out[fd.key] = num.where(num % 1 == 0).astype("Int64") if fd.kind == "int" else num
         elif fd.kind == "date":
             d = pd.to_datetime(raw, errors="coerce", format="mixed")
             bad.append(
@@ -260,11 +261,11 @@ def save(session: Session, reg: Register, values: pd.DataFrame, /, *, actor: Act
     new_div = row_divisions(session, reg, values, batch)
     stored = {tuple(getattr(o, k) for k in reg.key): o for o in session.scalars(select(reg.model))}
     keys = [tuple(r) for r in values[list(reg.key)].itertuples(index=False)]
-    old_div = []
-    for k in keys:
-        o = stored.get(k)
-        if o is not None:
-            old_div.append(_division_of(session, reg, o))
+    replaced = [stored[k] for k in keys if k in stored]
+    old = pd.DataFrame([{f: getattr(o, f) for f in reg.keys} for o in replaced], columns=reg.keys)
+    old_div = (
+        list(row_divisions(session, reg, old).dropna()) if len(old) else []
+    )  # the stored rows' divisions
     require(
         actor, EDITORS, sorted(set(new_div.dropna()) | set(old_div)), f"编辑{reg.sheet} / edit {reg.title_en}"
     )

@@ -97,6 +97,15 @@ def test_manifest_roles_and_parents(session):
         (2, "电子联单"),
     } <= got
     assert count(session, HazardousWasteManifest) == 0
+    # filings keyed by (unit, year): the year stays a whole number in the audit key, a re-import is an update
+    rec = Recorder()
+    filing = {"unit_code": "P1", "year": "2025", "plan_filed": "是", "declared": "否", "annual_report": "否"}
+    service.save_rows(session, "hw_filings", [filing], actor=ZHEJIANG, record=rec)
+    service.save_rows(session, "hw_filings", [{**filing, "declared": "是"}], actor=ZHEJIANG, record=rec)
+    assert [(e[0], e[2]) for e in rec.entries] == [("create", "P1/2025"), ("update", "P1/2025")]
+    assert rec.entries[1][4]["declared"] is False and rec.entries[1][5]["declared"] is True
+    with pytest.raises(ImportFailedError):
+        service.save_rows(session, "hw_filings", [{**filing, "year": "2025.5"}], actor=ZHEJIANG)
 
 
 def test_excel_round_trip_and_batch_with_parents(session, tmp_path):

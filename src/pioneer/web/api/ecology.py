@@ -11,11 +11,12 @@ import tempfile
 from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import APIRouter, File, Form, Query, Request, UploadFile
+from fastapi import APIRouter, File, Form, HTTPException, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, Response
 
 from pioneer.ecology import excel, service
 from pioneer.ecology import indicators as ind
+from pioneer.ecology.errors import RegisterRowNotFoundError
 from pioneer.ecology.registers import REGISTERS, register
 from pioneer.errors import InputError
 from pioneer.guard.files import upload_name
@@ -155,7 +156,10 @@ def delete_row(name: str, request: Request, session: DB, user: CurrentUser,
     typed = tuple(int(k) if reg.field(f).kind == "int" and k.isdigit() else k for k, f in zip(key, reg.key,
                                                                                                 strict=True))  # fmt: skip
     w = _writer(session, user, request)
-    service.delete(session, name, typed, **w)
+    try:
+        service.delete(session, name, typed, **w)
+    except RegisterRowNotFoundError as exc:  # 404, raised as HTTPException so that the transaction rolls back
+        raise HTTPException(404, {"message_zh": exc.message_zh, "message_en": exc.message_en}) from None
     return Response(status_code=204)
 
 
