@@ -12,6 +12,7 @@ from pioneer.commands import gep as gep_commands
 from pioneer.commands import lake as lake_commands
 from pioneer.commands import plans as plans_commands
 from pioneer.commands import registry as registry_commands
+from pioneer.commands import verdicts as verdicts_commands
 from pioneer.commands import web as web_commands
 
 app = typer.Typer(
@@ -25,6 +26,7 @@ app.add_typer(water.app, name="water")
 app.add_typer(noise.app, name="noise")
 app.add_typer(ecology_commands.app, name="ecology")
 app.add_typer(carbon.app, name="carbon")
+app.add_typer(verdicts_commands.app, name="verdicts")
 app.command("ingest")(lake_commands.ingest)
 app.command("export")(lake_commands.export)
 registry_commands.register(app)
