@@ -14,6 +14,7 @@ from openpyxl.styles import Font, PatternFill
 
 from pioneer.errors import InputError
 from pioneer.guard.cells import neutral_row
+from pioneer.guard.excel import check_workbook
 from pioneer.indicators.catalogue import Catalogue, default_catalogue
 from pioneer.indicators.choices import SourceKind
 
@@ -83,6 +84,7 @@ def read_template(path: str | Path, *, catalogue: Catalogue | None = None) -> pd
     cat = catalogue or default_catalogue()
     path = Path(path)
     name = path.name
+    check_workbook(path)  # bounded: dimensions, cells, expansion, uncached formulas
     try:
         df = pd.read_excel(path, sheet_name=SHEET, dtype=object, header=0)
     except ValueError:

@@ -165,10 +165,12 @@ def _header(utf8: bytes, file: str) -> list[str]:
 
 def read_xlsx(data: bytes, *, file: str, sheet: str | None = None) -> ReadResult:
     """Read an Excel workbook: the named sheet, or every sheet (each becomes its own table)."""
-    import openpyxl
+    from pioneer.guard.excel import open_workbook
 
     try:
-        wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        wb = open_workbook(data, file=file)  # bounded: dimensions, cells, expansion, uncached formulas
+    except InputError:
+        raise
     except (zipfile.BadZipFile, KeyError, ValueError, TypeError, OSError, EOFError, IndexError) as exc:
         raise InputError(
             "不是有效的 Excel (.xlsx) 文件", f"not a valid Excel (.xlsx) file: {exc}", file=file

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from pioneer.errors import InputError
 from pioneer.guard.cells import neutral_row
+from pioneer.guard.excel import open_workbook
 from pioneer.plans import service
 from pioneer.plans.choices import Category, FundingSource, ProjectStatus, name
 from pioneer.plans.errors import ValidationErrors
@@ -103,7 +104,9 @@ def read_sheets(path: str | Path) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFr
     """The three sheets as frames keyed by field, with ``_row`` = the Excel row number; blank rows dropped."""
     path = Path(path)
     try:
-        wb = openpyxl.load_workbook(path, data_only=True, read_only=True)
+        wb = open_workbook(path)  # bounded: dimensions, cells, expansion, uncached formulas
+    except InputError:
+        raise
     except Exception as exc:  # not an xlsx file, corrupt …
         raise InputError("无法读取 Excel 文件（须为 .xlsx）", f"cannot read the Excel file (.xlsx expected): {exc}",
                          file=path.name) from None  # fmt: skip

@@ -186,16 +186,14 @@ def validate_upload(session: Session, user: User | None, name: str, data: bytes)
 
 def is_indicator_template(name: str, data: bytes) -> bool:
     """An Excel workbook with the reporting sheet of ``pioneer.indicators.template`` (sheet ``填报``)."""
-    import io
 
-    import openpyxl
-
+    from pioneer.guard.excel import open_workbook
     from pioneer.indicators.template import SHEET
 
     if not name.lower().endswith(".xlsx"):
         return False
     try:
-        return SHEET in openpyxl.load_workbook(io.BytesIO(data), read_only=True).sheetnames
+        return SHEET in open_workbook(data, file=name).sheetnames
     except Exception:  # not a readable workbook: the lake reader reports it
         return False
 

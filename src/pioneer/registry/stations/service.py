@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from pioneer.errors import InputError
+from pioneer.guard.excel import check_workbook
 from pioneer.registry.divisions import service as divisions
 from pioneer.registry.errors import ImportFailedError
 from pioneer.registry.permissions import Actor, Role, require
@@ -39,6 +40,7 @@ def read_table(path: Path | str) -> pd.DataFrame:
         raise InputError("文件不存在", "file not found", file=str(path))
     try:
         if path.suffix.lower() in {".xlsx", ".xlsm"}:
+            check_workbook(path)  # bounded: dimensions, cells, expansion, uncached formulas
             frame = pd.read_excel(path, dtype=str, keep_default_na=False)
         else:
             frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
