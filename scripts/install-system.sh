@@ -5,7 +5,8 @@ set -euo pipefail
 if [[ "${1:-}" == "--demo" ]]; then
   pkgs=(fonts-noto-cjk)
 else
-  pkgs=(postgresql chromium fonts-noto-cjk poppler-utils libpango-1.0-0 libpangoft2-1.0-0)
+  pkgs=(postgresql chromium fonts-noto-cjk poppler-utils libpango-1.0-0 libpangoft2-1.0-0 libreoffice-writer-nogui
+        libreoffice-calc-nogui)  # Calc: tests open written and formula workbooks as users would
 fi
 missing=()
 for p in "${pkgs[@]}"; do

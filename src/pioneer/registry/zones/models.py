@@ -78,6 +78,14 @@ class ZoneTransition(Base):
     at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     zone: Mapped[Zone] = relationship(back_populates="history")
 
+    @property
+    def at_aware(self) -> dt.datetime:
+        """:attr:`at` with its zone: the registry stamps 北京时间 (UTC+8), which SQLite hands back without it."""
+        from pioneer.clock import BEIJING
+        from pioneer.db.base import stored_time
+
+        return stored_time(self.at, BEIJING)
+
 
 @event.listens_for(Session, "before_flush")
 def _history_is_append_only(session: Session, _context, _instances) -> None:

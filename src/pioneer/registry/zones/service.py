@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import datetime as dt
 import unicodedata
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from pioneer.clock import BEIJING
 from pioneer.db import stored_time
 from pioneer.registry.divisions import service as divisions
 from pioneer.registry.errors import (
@@ -33,7 +33,7 @@ from pioneer.registry.zones.models import Zone, ZoneDivision, ZoneTransition
 from pioneer.registry.zones.schemas import QuotaWarning, ZoneCreate, ZonePublic, ZoneResult
 from pioneer.standards import divisions as gbt2260
 
-CST = ZoneInfo("Asia/Shanghai")
+CST = BEIJING  # the registry stamps its times in 北京时间 (pioneer.clock)
 
 
 def _now() -> dt.datetime:

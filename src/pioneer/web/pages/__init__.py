@@ -15,9 +15,11 @@ from fastapi.templating import Jinja2Templates
 from sqlalchemy import select
 
 from pioneer.assessment.standing import hide_ranks_default
+from pioneer.clock import beijing_text
 from pioneer.errors import PioneerError
 from pioneer.registry.zones import service as zones
 from pioneer.registry.zones.choices import State
+from pioneer.reports.document import number
 from pioneer.web import assess, auth, national, services
 from pioneer.web.api import indicators as api_indicators
 from pioneer.web.deps import (
@@ -32,7 +34,7 @@ from pioneer.web.deps import (
     lang_of,
     request_id,
 )
-from pioneer.web.i18n import pick, translate
+from pioneer.web.i18n import code, codes, pick, translate
 from pioneer.web.models import AuditEntry, User
 
 router = APIRouter(include_in_schema=False)
@@ -47,6 +49,8 @@ def render(request: Request, name: str, user: User | None, status: int = 200, **
         "request": request, "user": user, "lang": lang, "t": lambda key, **p: translate(lang, key, **p),
         "pick": lambda zh, en: pick(lang, zh, en), "csrf": getattr(request.state, "csrf_token", None) or "",
         "other_lang": "en" if lang == "zh-CN" else "zh-CN", "allowed": auth.allowed,
+        "code": lambda kind, v: code(lang, kind, v), "codes": lambda kind: codes(lang, kind),
+        "when": lambda v, seconds=False: beijing_text(v, lang, seconds=seconds), "num": number,
     }  # fmt: skip
     response = templates.TemplateResponse(request, name, context, status_code=status)
     if "lang" in request.query_params:

@@ -156,10 +156,11 @@
       var sc = document.getElementById("scorecard-" + card.division_code);
       if (!sc) { return; }
       var doms = card.domains;
+      var statusName = JSON.parse(sc.dataset.statuses || "{}");  // the page's code table (pioneer.web.i18n.code)
       var c1 = echarts.init(sc);
       c1.setOption({
         title: { text: card.division_code + " · " + card.year, textStyle: { fontSize: 13 } },
-        tooltip: { confine: true, formatter: function (p) { var d = doms[p.dataIndex]; return esc(p.name) + ": " + esc(d.domain_score === null ? d.domain_status : d.domain_score.toFixed(1)) + " (" + esc(d.n_scored) + "/" + esc(d.n_indicators) + ")"; } },
+        tooltip: { confine: true, formatter: function (p) { var d = doms[p.dataIndex]; return esc(p.name) + ": " + esc(d.domain_score === null ? (statusName[d.domain_status] || d.domain_status) : d.domain_score.toFixed(1)) + " (" + esc(d.n_scored) + "/" + esc(d.n_indicators) + ")"; } },
         grid: { left: 190, right: 40 },
         legend: { top: 0, right: 10, data: [sc.dataset.score, sc.dataset.coverage] },
         xAxis: { type: "value", min: 0, max: 100 },
@@ -182,20 +183,42 @@
           var names = div.series.map(function (s) { return (en ? s.name_en : s.name_zh) + (s.unit ? " (" + s.unit + ")" : ""); });
           var selected = {};
           names.forEach(function (n, i) { selected[n] = i === 0; });
+          var targets = div.series.map(function (s) { return s.targets.filter(function (x) { return x.scope === "national"; })[0]; });
           var c2 = echarts.init(el);
           c2.setOption({
             tooltip: { trigger: "axis", confine: true, formatter: axisTip }, legend: { type: "scroll", selectedMode: "single", selected: selected },
-            xAxis: { type: "category" }, yAxis: { type: "value", scale: true },
+            xAxis: { type: "category" }, yAxis: Object.assign({ type: "value" }, trendAxis(div.series[0], targets[0])),
             series: div.series.map(function (s, i) {
-              var t = s.targets.filter(function (x) { return x.scope === "national"; })[0];
+              var t = targets[i];
               return { type: "line", name: names[i], data: s.points.map(function (p) { return [String(p[0]), p[1]]; }),
-                markLine: t ? { symbol: "none", label: { formatter: t.comparator + " " + t.value + " (" + t.year + ")" }, data: [{ yAxis: t.value }] } : undefined };
+                markLine: t ? { symbol: "none", label: { position: "insideEndTop", formatter: el.dataset.target + " " + t.comparator + " " + t.value + " (" + t.year + ")" },
+                                lineStyle: { type: "dashed", color: "#c0392b" }, data: [{ yAxis: t.value }] } : undefined };
             }),
           });
+          // the axis follows the series shown (one at a time) and always contains its target line
+          var follow = function (e) {
+            var i = names.indexOf(e.name);
+            if (i >= 0) { c2.setOption({ yAxis: trendAxis(div.series[i], targets[i]) }); }
+          };
+          c2.on("legendselectchanged", follow);
+          c2.on("legendselected", follow);
           el.dataset.rendered = "1";
         });
       });
     }
+  }
+
+  // A value axis that holds a series' points and its target, on round numbers: [lo − 10 %, hi + 10 %] widened to
+  // a multiple of the power of ten below the span, never below zero for non-negative data.
+  function trendAxis(series, target) {
+    var vals = series.points.map(function (p) { return p[1]; }).filter(function (v) { return v !== null && isFinite(v); });
+    if (target) { vals.push(target.value); }
+    if (!vals.length) { return { min: null, max: null, scale: true }; }
+    var lo = Math.min.apply(null, vals), hi = Math.max.apply(null, vals), pad = (hi - lo) * 0.1 || Math.abs(hi) * 0.1 || 1;
+    var step = Math.pow(10, Math.floor(Math.log(hi - lo + 2 * pad) / Math.LN10));
+    var min = Math.floor((lo - pad) / step) * step, max = Math.ceil((hi + pad) / step) * step;
+    if (lo >= 0 && min < 0) { min = 0; }
+    return { min: min, max: max, scale: false };
   }
 
   // --- forms that submit when a choice changes (data-autosubmit; no inline handlers under the CSP) -------------
