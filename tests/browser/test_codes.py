@@ -72,7 +72,9 @@ def test_zone_page_shows_no_codes_and_beijing_time(page, lang):
     now = dt.datetime.now(BEIJING).replace(tzinfo=None)
     for at, _ in stamps:
         assert abs((now - dt.datetime.strptime(at, "%Y-%m-%d %H:%M")).total_seconds()) < 3600
-    statuses = json.loads(page.get_attribute("#scorecard-110000", "data-statuses"))  # the scorecard's tooltips
+    statuses = json.loads(
+        page.get_attribute("#scorecard-110000", "data-statuses")
+    )  # the scorecard's tooltips
     assert statuses["insufficient-data"] == ("数据不足" if lang == "zh" else "insufficient data")
     save(page, "zone", lang)
     page.set_viewport_size(PHONE)

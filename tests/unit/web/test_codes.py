@@ -19,7 +19,15 @@ from pioneer.web import i18n
 
 TEMPLATES = Path(i18n.__file__).parent / "pages" / "templates"
 # the statuses assessment.scores / assessment.progress write (np.select / np.where literals there)
-STATUSES = ("ok", "partial", "insufficient-data", "no-bounds", "missing-value", "missing-baseline", "edition-mismatch")
+STATUSES = (
+    "ok",
+    "partial",
+    "insufficient-data",
+    "no-bounds",
+    "missing-value",
+    "missing-baseline",
+    "edition-mismatch",
+)
 
 
 @pytest.mark.parametrize("lang", ["zh-CN", "en"])
@@ -30,7 +38,7 @@ def test_every_emitted_code_has_a_name(lang):
     for kind, values in vocab.items():
         for v in values:
             name = i18n.code(lang, kind, v)
-            assert name and name != v or (lang == "en" and v == "ok"), (kind, v)
+            assert (name and name != v) or (lang == "en" and v == "ok"), (kind, v)
             assert kind in i18n.DELEGATED or i18n.CODE_KINDS[kind] + v in i18n.catalogue(lang)
     assert i18n.code("zh-CN", "status", "insufficient-data") == "数据不足"
     assert i18n.codes(lang, "status").keys() >= set(STATUSES)
@@ -47,7 +55,9 @@ def test_beijing_time():
     utc = dt.datetime(2026, 12, 1, 23, 30, tzinfo=dt.UTC)
     assert beijing_text(utc) == "2026-12-02 07:30 北京时间"
     assert beijing_text(utc, "en", seconds=True) == "2026-12-02 07:30:00 Beijing time"
-    assert beijing_text("2026-12-01T23:30:00") == "2026-12-02 07:30 北京时间"  # naive: UTC, the writers' default
+    assert (
+        beijing_text("2026-12-01T23:30:00") == "2026-12-02 07:30 北京时间"
+    )  # naive: UTC, the writers' default
     cst = dt.datetime(2026, 12, 2, 7, 30, tzinfo=dt.timezone(dt.timedelta(hours=8)))
     assert beijing(cst) == utc and beijing_text(cst) == "2026-12-02 07:30 北京时间"
     assert beijing_text(None) == "—" and beijing_text("") == "—"
