@@ -91,6 +91,14 @@ def resolve(key: str, on: dt.date) -> Edition:
     return edition_in_force(on) if key == "auto" else edition(key)
 
 
+def period_limits_phase(end: dt.date, edition_key: str) -> tuple[str, str]:
+    """(edition, GB 3095 limit phase) for a period: ``"auto"`` takes the edition in force on the period's last
+    day (a period is judged once it has closed; :func:`resolve`), the 2026 edition's phase per GB 3095-2026
+    §4.4 on that day."""
+    ed = resolve(edition_key, end)
+    return ed.key, ed.limits_phase(end)
+
+
 KEYS: tuple[str, ...] = ("auto", *EDITIONS)
 """Accepted ``edition_key`` values: ``auto`` (by date) and every key of ``EDITIONS``."""
 

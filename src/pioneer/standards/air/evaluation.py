@@ -27,7 +27,7 @@ import ibis
 import ibis.expr.types as ir
 
 from pioneer.standards.air.aqi import report as aqi_report
-from pioneer.standards.air.editions import by_date
+from pioneer.standards.air.editions import by_date, period_limits_phase
 from pioneer.standards.air.exact import DECIMALS, SCALE, round_scaled, scaled
 from pioneer.standards.air.tables import ITEMS
 
@@ -208,9 +208,7 @@ def aqi_day_valid(reported: ir.Table) -> ir.BooleanValue:
 def annual_limits_phase(year: int, edition_key: str) -> tuple[str, str]:
     """(edition, GB 3095 limit phase) for an annual evaluation: ``"auto"`` uses the edition in force at the end
     of the year (a year's verdict is given after it closes); the 2026 edition's phase follows GB 3095-2026 §4.4.
-    The rule of any period (``period.period_limits_phase``) applied to 31 December."""
-    from pioneer.standards.air.period import period_limits_phase  # period builds on this module
-
+    The rule of any period (``editions.period_limits_phase``) applied to 31 December."""
     return period_limits_phase(dt.date(year, 12, 31), edition_key)
 
 

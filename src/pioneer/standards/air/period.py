@@ -28,7 +28,7 @@ import ibis.expr.types as ir
 import pandas as pd
 
 from pioneer.standards.air.aqi import POLLUTANT_NAMES_ZH
-from pioneer.standards.air.editions import resolve
+from pioneer.standards.air.editions import period_limits_phase
 from pioneer.standards.air.evaluation import (
     ANNUAL_CHECKS,
     ANNUAL_MEAN_ITEMS,
@@ -92,12 +92,7 @@ def is_calendar_year(start: dt.date, end: dt.date) -> bool:
     return start == dt.date(start.year, 1, 1) and end == dt.date(start.year, 12, 31)
 
 
-def period_limits_phase(end: dt.date, edition_key: str) -> tuple[str, str]:
-    """(edition, GB 3095 limit phase) for a period: ``"auto"`` takes the edition in force on the period's last
-    day (a period is judged once it has closed; ``editions.resolve``), the 2026 edition's phase per GB 3095-2026
-    §4.4 on that day."""
-    ed = resolve(edition_key, end)
-    return ed.key, ed.limits_phase(end)
+# period_limits_phase: the edition and GB 3095 phase of a period live with the editions (editions.py)
 
 
 def sites_daily(station_days: ir.Table) -> ir.Table:
