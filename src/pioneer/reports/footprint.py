@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 
@@ -16,7 +17,7 @@ from pioneer.standards.carbon.footprint import STAGE_NAMES, boundary, summary, u
 
 BEIJING = dt.timezone(dt.timedelta(hours=8), "北京时间")
 
-TEXT = {
+TEXT: dict[str, dict[str, Any]] = {
     "zh": {
         "title": "产品碳足迹报告：{product}", "subtitle": "依据 GB/T 24067-2024（ISO 14067:2018）· 生成于 {at}（北京时间）",
         "goal": "1 目的与功能单位", "fu": "功能单位：{fu}；本物料清单对应 {n} 个功能单位。",
@@ -79,38 +80,30 @@ def footprint_report(result: pd.DataFrame, study: Study, *, lang: str = "zh") ->
     st = s[s["group"] == "stage"]
     stage_label = (lambda k: f"{STAGE_NAMES[k]} {k}") if t is TEXT["zh"] else (lambda k: k)
     rep.add(Heading(t["result"]), Paragraph(t["total"].format(v=number(u["total"], 3)), style="lead"))
-    rep.add(Table(t["cols_stage"], [[stage_label(r.key), number(r.kgco2e_per_fu, 3), number(r.share_pct, 1)]
+    rep.add(Table(t["cols_stage"], [[stage_label(str(r.key)), number(r.kgco2e_per_fu, 3), number(r.share_pct, 1)]
                                     for r in st.itertuples()], caption=t["by_stage"], key="stages"))  # fmt: skip
     rep.add(Figure(amount_bars([stage_label(k) for k in st["key"]], list(st["kgco2e_per_fu"]), title=t["fig"],
                                unit="kgCO2e"), caption=t["fig"]))  # fmt: skip
-    rows = [
-        [
-            str(r.line),
-            stage_label(r.stage),
-            r.item,
-            number(r.activity, 4),
-            r.factor_unit,
-            number(r.factor_kgco2e, 4),
-            number(r.allocation, 4),
-            number(r.kgco2e_per_fu, 4),
-            r.factor_source,
-            r.factor_confidence,
-        ]
-        for r in result.itertuples()
-    ]  # fmt: skip  (one table row per BOM line: the report lists every line)
+    cells = ["line", "stage", "item", "activity", "factor_unit", "factor_kgco2e", "allocation", "kgco2e_per_fu",
+             "factor_source", "factor_confidence"]  # fmt: skip
+    shown = result[cells].astype(object)
+    for c, digits in (("activity", 4), ("factor_kgco2e", 4), ("allocation", 4), ("kgco2e_per_fu", 4)):
+        shown[c] = shown[c].map(lambda x, d=digits: number(x, d))
+    shown["stage"] = shown["stage"].map(lambda k: stage_label(str(k)))
+    rows = shown.astype(str).values.tolist()  # the report lists every BOM line
     rep.add(Table(t["cols_lines"], rows, caption=t["lines"], key="lines"))
     alloc = result[result["allocation"] < 1]
     rep.add(Heading(t["alloc"]))
     if alloc.empty:
         rep.add(Paragraph(t["alloc_none"]))
     else:
-        rep.add(Table(t["cols_alloc"], [[str(r.line), r.item, number(r.allocation, 4), r.allocation_rule]
+        rep.add(Table(t["cols_alloc"], [[str(r.line), str(r.item), number(r.allocation, 4), str(r.allocation_rule)]
                                         for r in alloc.itertuples()], key="allocation"))  # fmt: skip
     dq = s[s["group"] == "data_quality"]
     rep.add(Heading(t["dq"]),
             Paragraph(t["unc"].format(u=number(u["u"], 3), r=number(100 * u["relative"], 1), U=number(u["expanded"], 3),
                                       m=number(100 * u["unquantified_share"], 1))),
-            Table(t["cols_dq"], [[r.key, number(r.kgco2e_per_fu, 3), number(r.share_pct, 1)] for r in dq.itertuples()],
+            Table(t["cols_dq"], [[str(r.key), number(r.kgco2e_per_fu, 3), number(r.share_pct, 1)] for r in dq.itertuples()],
                   caption=t["dq_table"], key="data_quality"),
             Heading(t["notes"]), Paragraph(t["note_fuel"], style="note"))  # fmt: skip
     return rep

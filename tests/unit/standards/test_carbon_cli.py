@@ -3,6 +3,7 @@ account's CO2, stored as indicator values), footprint with its DOCX/PDF report; 
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 from pathlib import Path
@@ -110,7 +111,7 @@ def test_libreoffice_opens_the_excel_account(home):
         runner.invoke(app, ["carbon", "account", str(home / "a.csv"), "-o", str(home / "out.xlsx")]).exit_code
         == 0
     )
-    subprocess.run(["soffice", "--headless", "--convert-to", "csv", "--outdir", str(home / "lo"), str(home / "out.xlsx")],
+    subprocess.run(["soffice", "--headless", "--convert-to", "csv:Text - txt - csv (StarCalc):44,34,76", "--outdir", str(home / "lo"), str(home / "out.xlsx")],
                    check=True, capture_output=True, timeout=120, env={"HOME": str(home), "PATH": "/usr/bin:/bin"})  # fmt: skip
     first = pd.read_csv(home / "lo" / "out.csv")  # LibreOffice converts the first sheet (the account)
     assert first.loc[first["record"] == "total", "co2_t"].iloc[0] == pytest.approx(TOTAL_2022)
@@ -139,6 +140,11 @@ def test_dual_control_with_account_co2_and_store(home):
         v = store.read_values(s, indicators=["carbon_intensity_reduction"], lineage=True)
     assert v.set_index("year").loc[2022, "value"] == pytest.approx((1 - i22 / i21) * 100)
     assert v["edition"].iloc[0] == "price-base 2020" and v["lineage"].iloc[0]["binding"].startswith("carbon.")
+    r = runner.invoke(app, ["explain", "440000", "carbon_intensity_reduction", "2022"])
+    assert r.exit_code == 0, r.output
+    chain = json.loads(r.stdout)
+    assert chain["lineage"]["inputs"]["emissions_account"].endswith("acc.csv")
+    assert chain["value"] == pytest.approx((1 - i22 / i21) * 100) and "I_{t−1}" in chain["method"]
 
 
 def test_dual_control_missing_year_is_an_error(home):

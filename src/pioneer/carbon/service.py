@@ -1,0 +1,297 @@
+"""Carbon accounts, dual control and footprints from uploaded files — the one route shared by ``pioneer carbon``
+(:mod:`pioneer.commands.carbon`) and the API (:mod:`pioneer.web.api.carbon`).
+
+Files arrive as bytes with their name: CSV (UTF-8 or GB18030, decoded by :func:`pioneer.lake.readers.decode_csv`)
+or an .xlsx workbook (one table per sheet; sheets named 说明/notes are skipped). Every function raises a located
+:class:`~pioneer.errors.InputError` on bad input and returns frames; nothing here writes files or the database
+except :func:`store_values` (the caller's transaction).
+"""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+import ibis
+import pandas as pd
+
+from pioneer.errors import InputError
+from pioneer.lake.readers import decode_csv
+from pioneer.standards.carbon import balance, energy, footprint
+from pioneer.standards.carbon import dual_control as dc
+from pioneer.standards.carbon.factors import FUEL_FACTORS
+
+Upload = tuple[bytes, str]
+"""(content, file name) of an input file."""
+
+
+def read_tables(data: bytes, name: str) -> list[tuple[str, pd.DataFrame]]:
+    """The tables of a CSV (one) or .xlsx workbook (one per sheet, labelled ``name:sheet``), all cells as text."""
+    if name.lower().endswith((".xlsx", ".xlsm")):
+        try:
+            sheets = pd.read_excel(io.BytesIO(data), sheet_name=None, dtype=str, keep_default_na=False,
+                                   engine="openpyxl")  # fmt: skip
+        except Exception as exc:  # openpyxl raises several types for a damaged workbook
+            raise InputError("无法读取 Excel 文件", f"cannot read the Excel file ({exc})", file=name) from exc
+        tables = [(f"{name}:{s}", df) for s, df in sheets.items() if not str(s).startswith(("说明", "notes"))]
+        tables = [(n, d) for n, d in tables if len(d.columns)]
+        if not tables:
+            raise InputError("工作簿中没有数据表", "the workbook has no table", file=name)
+        return tables
+    utf8, _enc = decode_csv(data, file=name)
+    try:
+        df = pd.read_csv(io.BytesIO(utf8), dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        raise InputError("CSV 文件格式错误", f"malformed CSV ({exc})", file=name) from exc
+    return [(name, df)]
+
+
+def read_table(upload: Upload) -> tuple[str, pd.DataFrame]:
+    """The first table of an upload (:func:`read_tables`)."""
+    return read_tables(*upload)[0]
+
+
+# ---- energy-activity accounts -----------------------------------------------------------------------------------
+ROW_COLUMNS = ["record", "row", "division_code", "year", "sector", "fuel", "fuel_input", "flow", "amount", "unit",
+               "quantity", "quantity_unit", "basis", "scope", "factor_key", "edition", "ncv_gj_per_unit",
+               "carbon_content_tc_per_tj", "oxidation", "co2_factor", "co2_per_gj", "factor_year", "factor_source",
+               "factor_confidence", "factor_origin", "energy_gj", "co2_t"]  # fmt: skip
+"""Columns of the ``row`` records of an account (each input row with the factor it used)."""
+
+
+def read_activity(upload: Upload) -> pd.DataFrame:
+    """Validated activity rows of every table of an upload, long or energy-balance (wide) layout."""
+    parts = []
+    for name, df in read_tables(*upload):
+        long = balance.to_long(df, file=name) if balance.is_wide(df) else balance.normalise_headers(df)
+        parts.append(energy.read_activity(long, file=name).assign(_file=name))
+    return pd.concat(parts, ignore_index=True)
+
+
+def account(upload: Upload, *, edition: str = "2011", local: Upload | None = None, grid: str = "national",
+            grid_kind: str = "average", grid_year: int | None = None) -> dict[str, pd.DataFrame]:  # fmt: skip
+    """The account of an activity file (:func:`account_frames`), with optional local factors."""
+    activity = read_activity(upload)
+    local_factors = None
+    if local is not None:
+        name, lf = read_table(local)
+        local_factors = energy.read_local_factors(lf, file=name)
+    a, factors = energy.resolve_factors(activity, edition=edition, local=local_factors, grid=grid,
+                                        grid_kind=grid_kind, grid_year=grid_year,
+                                        file=str(activity["_file"].iloc[0]))  # fmt: skip
+    return account_frames(a, factors)
+
+
+def account_frames(activity: pd.DataFrame, factors: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """``account``: rows with their factors (record ``row``), totals ``by_sector``, ``by_fuel`` and ``total`` per
+    division and year [tCO2; fuel heat GJ]; ``balance_co2_t``: CO2 in the balance-table layout; ``factors``."""
+    con = ibis.duckdb.connect()
+    a = con.create_table(
+        "activity", activity.drop(columns=["_file"], errors="ignore").rename(columns={"_row": "row"})
+    )
+    f = con.create_table("factors", factors)
+    rows_t = energy.emissions(a, f)
+    rows = con.to_pyarrow(rows_t.order_by("row")).to_pandas()
+    rows.insert(0, "record", "row")
+    keys = ["division_code", "year"]
+    parts = [rows[ROW_COLUMNS]]
+    for record, by in (("by_sector", [*keys, "sector"]), ("by_fuel", [*keys, "fuel"]), ("total", keys)):
+        t = con.to_pyarrow(energy.totals(rows_t, by).order_by(by)).to_pandas()
+        t.insert(0, "record", record)
+        parts.append(t)
+    out = pd.concat(parts, ignore_index=True)
+    out["row"] = out["row"].astype("Int64")
+    return {"account": out, "balance_co2_t": balance.to_wide(rows), "factors": factors}
+
+
+# ---- dual control -----------------------------------------------------------------------------------------------
+INDICATOR_MAP = {
+    # catalogue code: (column of the dual-control table, catalogue unit, scale to that unit, method)
+    "carbon_intensity_reduction": ("co2_intensity_reduction", "%", 1.0,
+                                   "(1 − I_t / I_{t−1}) × 100, I = CO2 / GDP at comparable prices"),
+    "co2_emissions_energy": ("co2_t", "10^4 t", 1e-4, "energy-activity CO2 (provincial inventory guideline)"),
+    "co2_intensity": ("co2_intensity", "t/10^4 yuan", 1.0, "CO2 / GDP at comparable prices"),
+    "co2_intensity_reduction_vs_2020": ("co2_intensity_reduction_vs_base", "%", 1.0, "(1 − I_t / I_2020) × 100"),
+    "energy_consumption_total": ("energy_tce", "10^4 tce", 1e-4, "energy consumption (as reported)"),
+    "energy_intensity": ("energy_intensity", "tce/10^4 yuan", 1.0, "energy / GDP at comparable prices"),
+    "energy_intensity_reduction_vs_2020": ("energy_intensity_reduction_vs_base", "%", 1.0, "(1 − I_t / I_2020) × 100"),
+    "water_use_total": ("water_1e4m3", "10^8 m3", 1e-4, "water use (as reported)"),
+    "water_intensity": ("water_intensity", "m3/10^4 yuan", 1.0, "water use / GDP at comparable prices"),
+}  # fmt: skip
+"""Dual-control columns stored as catalogue indicators (``indicators/data/catalogue.yaml``)."""
+
+
+def with_account_co2(df: pd.DataFrame, account_rows: pd.DataFrame) -> pd.DataFrame:
+    """The series with ``co2`` [t] taken from an account's ``total`` rows where the series has none."""
+    if "record" not in account_rows.columns or "co2_t" not in account_rows.columns:
+        raise InputError("不是 `pioneer carbon account` 的输出", "not an output of `pioneer carbon account`")
+    tot = account_rows[account_rows["record"] == "total"]
+    key = (
+        tot["division_code"].astype(str).str.strip()
+        + ":"
+        + pd.to_numeric(tot["year"]).astype(int).astype(str)
+    )
+    m = dict(zip(key, tot["co2_t"].astype(str), strict=True))
+    d = df.copy()
+    mine = d["division_code"].astype(str).str.strip() + ":" + d["year"].astype(str).str.strip()
+    have = d["co2"].astype(str).str.strip() if "co2" in d.columns else pd.Series("", index=d.index)
+    d["co2"] = have.where(have != "", mine.map(m).fillna(""))
+    if "co2_unit" in d.columns:
+        d["co2_unit"] = d["co2_unit"].where(have != "", "t")
+    return d
+
+
+def read_targets(upload: Upload) -> pd.DataFrame:
+    """A division's own intensity targets (the columns of ``carbon_fyp_targets.csv``; ``scope`` = division code)."""
+    name, df = read_table(upload)
+    df = df.copy()
+    df["_row"] = range(2, len(df) + 2)
+    for col in ("scope", "indicator", "plan", "base_year", "target_year", "reduction_pct", "source"):
+        if col not in df.columns:
+            raise InputError(
+                f"缺少必需列 “{col}”", f"required column '{col}' is missing", file=name, column=col
+            )
+    from pioneer.standards.carbon.checks import first_bad
+
+    for col in ("base_year", "target_year", "reduction_pct"):
+        v = pd.to_numeric(df[col], errors="coerce")
+        first_bad(df, v.isna(), col, "不是数字", "not a number", name)
+        df[col] = v.astype(int) if col != "reduction_pct" else v.astype(float)
+    first_bad(df, ~df["indicator"].isin(["co2_intensity", "energy_intensity", "water_intensity"]), "indicator",
+              "指标应为 co2_intensity/energy_intensity/water_intensity",
+              "indicator must be co2_intensity, energy_intensity or water_intensity", name)  # fmt: skip
+    first_bad(df, df["source"].astype(str).str.strip() == "", "source", "目标须注明来源", "a target needs its source",
+              name)  # fmt: skip
+    df["comparator"] = ">="
+    df["confidence"] = df["confidence"] if "confidence" in df.columns else "user-supplied"
+    return df.drop(columns="_row")
+
+
+def dual_control(series: Upload, *, base_year: int = 2020, targets: Upload | None = None,
+                 emissions: pd.DataFrame | None = None) -> dict[str, pd.DataFrame]:  # fmt: skip
+    """Totals, intensities, annual reductions and change against ``base_year`` per division-year (``table``,
+    ``versus_base``), progress to the plan targets and the 2027/2030 projections (``progress``), and both as one
+    frame (``dual_control``: records ``year`` and ``progress``). ``emissions``: account rows whose totals fill
+    the series' missing CO2."""
+    from pioneer.assessment.carbon import progress
+
+    name, df = read_table(series)
+    if emissions is not None:
+        df = with_account_co2(df, emissions)
+    table = dc.intensity_table(dc.read_series(df, file=name))
+    vb = dc.versus_base(table, base_year)
+    own = read_targets(targets) if targets is not None else None
+    prog = progress(table, dc.targets_for(table["division_code"], own))
+    years = table.merge(vb.drop(columns=["price_base"]), on=["division_code", "year"], how="left")
+    out = pd.concat([years.assign(record="year"), prog.assign(record="progress")], ignore_index=True)
+    out = out[["record", *[c for c in out.columns if c != "record"]]]
+    return {"dual_control": out, "progress": prog, "table": table, "versus_base": vb}
+
+
+def indicator_values(table: pd.DataFrame, vb: pd.DataFrame, *, inputs: dict[str, Any]) -> pd.DataFrame:
+    """The dual-control table as indicator values (``division_code, indicator, year, value, unit, edition, method,
+    lineage``) for :func:`pioneer.indicators.store.save_values`. The price base is the value's edition, so values
+    at different price bases are never compared with each other (``assessment.progress.improvement``)."""
+    t = table.merge(vb.drop(columns=["price_base"]), on=["division_code", "year"], how="left")
+    if (t["base_year"] != 2020).any():  # the *_vs_2020 indicators need the 2020 base
+        t = t.drop(columns=[c for c in t.columns if c.endswith("_vs_base")])
+    parts = []
+    for code, (col, unit, scale, method) in INDICATOR_MAP.items():
+        if col not in t.columns:
+            continue
+        f = pd.DataFrame({"division_code": t["division_code"], "indicator": code, "year": t["year"],
+                          "value": t[col] * scale, "unit": unit, "edition": "price-base " + t["price_base"],
+                          "method": method})  # fmt: skip
+        f = f[f["value"].notna()]
+        lineage = [{"binding": f"carbon.{col}", "inputs": inputs, "formula": method, "price_base": pb,
+                    "command": "pioneer carbon dual-control"} for pb in t.loc[f.index, "price_base"]]  # fmt: skip
+        f["lineage"] = pd.Series(lineage, index=f.index, dtype=object)
+        parts.append(f)
+    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
+
+
+def store_values(session: Any, values: pd.DataFrame) -> int:
+    """Save dual-control indicator values in the caller's transaction (computed, with lineage)."""
+    from pioneer.indicators import store
+
+    return store.save_values(session, values, source_kind="computed")
+
+
+# ---- product footprint ------------------------------------------------------------------------------------------
+def footprint_result(bom: Upload, *, library: Upload | None = None, edition: str = "2011",
+                     units_produced: float = 1.0) -> pd.DataFrame:  # fmt: skip
+    """Footprint lines of a BOM (:func:`pioneer.standards.carbon.footprint.footprint`) with the packaged library
+    and, when given, a user library whose keys replace packaged ones."""
+    if not units_produced > 0:
+        raise InputError("功能单位数应为正数", "units produced must be positive", value=units_produced)
+    lib = footprint.library(edition)
+    if library is not None:
+        lname, ldf = read_table(library)
+        user = footprint.read_library(ldf, file=lname)
+        lib = pd.concat([lib[~lib["key"].isin(user["key"])], user], ignore_index=True)
+    name, df = read_table(bom)
+    return footprint.footprint(footprint.read_bom(df, lib, file=name), units_produced=units_produced)
+
+
+def footprint_frame(result: pd.DataFrame, *, functional_unit: str) -> pd.DataFrame:
+    """Lines, stage and data-quality subtotals and the total (with its uncertainty) as one frame."""
+    lines = result.drop(columns=["_row"]).assign(record="line")
+    s = footprint.summary(result).rename(columns={"group": "record"})
+    u = footprint.uncertainty(result["kgco2e_per_fu"], result["u_kgco2e_per_fu"])
+    total = pd.DataFrame([{"record": "total", "key": functional_unit, "kgco2e_per_fu": u["total"],
+                           "u_kgco2e_per_fu": u["u"], "relative_uncertainty": u["relative"],
+                           "expanded_uncertainty_k2": u["expanded"], "unquantified_share": u["unquantified_share"],
+                           "boundary": footprint.boundary(result["stage"])}])  # fmt: skip
+    out = pd.concat([lines, s, total], ignore_index=True)
+    out["line"] = out["line"].astype("Int64")
+    return out[["record", *[c for c in out.columns if c != "record"]]]
+
+
+# ---- templates --------------------------------------------------------------------------------------------------
+TEMPLATE_KINDS = ("balance", "series", "bom", "local-factors")
+
+
+def template_frame(kind: str) -> pd.DataFrame:
+    """An empty input template for ``kind`` (``TEMPLATE_KINDS``); the balance table lists every fuel."""
+    if kind == "balance":
+        fuels = FUEL_FACTORS.drop_duplicates("fuel")
+        rows = [{"division_code": "", "year": "", "fuel": r.name_zh,
+                 "unit": "万立方米" if r.physical_unit == "10^4 m3" else "万吨"} for r in fuels.itertuples()]  # fmt: skip
+        rows += [{"division_code": "", "year": "", "fuel": "电力", "unit": "亿千瓦时"},
+                 {"division_code": "", "year": "", "fuel": "热力", "unit": "万百万千焦"}]  # fmt: skip
+        t = pd.DataFrame(rows)
+        for s in balance.DEFAULT_SECTORS:
+            t[s] = ""
+        return t.rename(
+            columns={"division_code": "行政区划代码", "year": "年份", "fuel": "品种", "unit": "单位"}
+        )
+    if kind == "series":
+        return pd.DataFrame([{"division_code": "", "year": "", "gdp": "", "gdp_unit": "亿元", "price_base": "2020",
+                              "co2": "", "co2_unit": "万吨", "energy": "", "energy_unit": "万吨标准煤", "water": "",
+                              "water_unit": "亿立方米"}])  # fmt: skip
+    if kind == "bom":
+        return pd.DataFrame(columns=["stage", "item", "quantity", "unit", "factor_key", "factor", "factor_unit",
+                                     "factor_source", "distance_km", "allocation", "allocation_rule", "uncertainty",
+                                     "data_quality"])  # fmt: skip
+    if kind == "local-factors":
+        return pd.DataFrame(columns=["fuel", "unit", "co2_factor", "ncv", "carbon_content", "oxidation", "source",
+                                     "year"])  # fmt: skip
+    raise ValueError(f"template kind must be one of {TEMPLATE_KINDS}, got {kind!r}")
+
+
+def to_xlsx(frames: dict[str, pd.DataFrame]) -> bytes:
+    """An .xlsx workbook with one sheet per frame, formula-neutral cells (:mod:`pioneer.guard.cells`)."""
+    from pioneer.guard.cells import neutral_frame
+
+    buf = io.BytesIO()
+    with pd.ExcelWriter(buf, engine="openpyxl") as xw:
+        for sheet, f in frames.items():
+            neutral_frame(f).to_excel(xw, sheet_name=sheet[:31], index=False)
+    return buf.getvalue()
+
+
+def to_csv(frame: pd.DataFrame) -> bytes:
+    """UTF-8 CSV bytes with formula-neutral cells."""
+    from pioneer.guard.cells import neutral_frame
+
+    return neutral_frame(frame).to_csv(index=False).encode("utf-8")
