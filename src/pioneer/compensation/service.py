@@ -72,6 +72,13 @@ def class_code(label: Any) -> int | None:
     return CLASS_CODES.get(text.upper(), CLASS_CODES.get(text))
 
 
+def item_label(code: str) -> str:
+    """``化学需氧量（cod）``: the GB 3838-2002 Table 1 name of a parameter code, with the code."""
+    t = water.GB3838_TABLE1
+    rows = t[t["code"] == code]
+    return f"{rows['item_cn'].iloc[0]}（{code}）" if len(rows) else code
+
+
 def _item(name: str) -> str | None:
     try:
         return water.parameter_code(name)
@@ -371,10 +378,11 @@ def statement(session: Session, code: str, year: int, *, version: int | None = N
         for it in items:
             n = int(a["n_months"].get(it, 0)) if it in a.index else 0
             if n < min_months:
+                why_zh, _, why_en = why.partition(" / ")
                 problems.append(PioneerError(
-                    f"断面 {section} {y} 年 {it} 有数据的月份 {n} 个，少于协议要求的 {min_months} 个（{why}）",
+                    f"断面 {section} {y} 年 {item_label(it)} 有数据的月份 {n} 个，少于协议要求的 {min_months} 个（{why_zh}）",
                     f"section {section}, {y}, {it}: {n} month(s) with data, fewer than the agreement's "
-                    f"{min_months} ({why})"))  # fmt: skip
+                    f"{min_months} ({why_en})"))  # fmt: skip
 
     # which items each term needs, per section; default class items: the 2011 evaluation items with a valid year
     sec_rows = {s["station"]: s for s in data["sections"]}
@@ -593,6 +601,7 @@ __all__ = [
     "agreements_of",
     "class_code",
     "create_agreement",
+    "item_label",
     "list_agreements",
     "public",
     "statement",

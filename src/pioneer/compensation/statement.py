@@ -10,17 +10,11 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from pioneer.compensation.service import item_label
 from pioneer.reports.document import Heading, Paragraph, Report, Table, number
 from pioneer.reports.render import write as write_report
-from pioneer.standards import water
 
 BEIJING = ZoneInfo("Asia/Shanghai")
-
-
-def _item(code: str) -> str:
-    t = water.GB3838_TABLE1
-    rows = t[t["code"] == code]
-    return f"{rows['item_cn'].iloc[0]}（{code}）" if len(rows) else code
 
 
 def to_report(st: dict[str, Any]) -> Report:
@@ -47,7 +41,7 @@ def to_report(st: dict[str, Any]) -> Report:
     rows = []
     for s in st["sections"]:
         for v in s["validity"]:
-            rows.append([f"{s['name']}（{s['station']}）", _item(v["item"]), str(v["n_months"]), str(v["n_samples"]),
+            rows.append([f"{s['name']}（{s['station']}）", item_label(v["item"]), str(v["n_months"]), str(v["n_samples"]),
                          number(s["annual"].get(v["item"]), 4), "有效 / valid" if v["valid"] else "不足 / short"])  # fmt: skip
     r.add(Heading("二、断面数据与有效性 / Sections: data and validity"),
           Paragraph("年均值 = 各月均值的平均，低于检出限按检出限的一半计，按环办监测函〔2020〕82号修约（mg/L）。"

@@ -19,6 +19,7 @@ from pioneer.compensation import statement as doc
 from pioneer.compensation.schemas import AgreementCreate, AgreementPublic, VersionPublic
 from pioneer.compensation.template import parse_agreement
 from pioneer.errors import InputError
+from pioneer.registry.divisions.service import division
 from pioneer.registry.errors import ImportFailedError
 from pioneer.web import auth
 from pioneer.web.api.common import MEDIA, ErrorBody, Limit, Page, Paged, files, paged
@@ -189,5 +190,7 @@ def agreement_page(code: str, request: Request, session: DB, user: CurrentUser,
             st = service.statement(session, code, year, version=v)
         except service.StatementError as exc:
             problem, status = exc, 422
+    parties = {k: f"{division(session, data[k]).name}（{data[k]}）" for k in ("upstream", "downstream")}
     return render(request, "compensation_agreement.html", user, status=status, a=a, data=data, version=v,
-                  versions=service.versions(session, code), year=year, st=st, problem=problem)  # fmt: skip
+                  versions=service.versions(session, code), year=year, st=st, problem=problem, parties=parties,
+                  item_label=service.item_label)  # fmt: skip
