@@ -141,11 +141,16 @@ def rules(config: Settings) -> list[Rule]:
     ]
 
 
-def body_limit(scope, table: list[Rule], default: int) -> Rule:
+def body_limit(scope, table: list[Rule], default: int, upload: int) -> Rule:
+    """The route's rule; else a multipart body (a file form another module adds) may be up to the upload cap,
+    any other body up to ``default``."""
     for rule in table:
         if scope["method"] == rule.method and rule.path.match(scope["path"]):
             return rule
-    return Rule(scope["method"], re.compile(""), default)
+    multipart = any(
+        k == b"content-type" and v.lower().startswith(b"multipart/") for k, v in scope.get("headers", ())
+    )
+    return Rule(scope["method"], re.compile(""), upload + MULTIPART_SLACK if multipart else default)
 
 
 class BodyTooLarge(HTTPException):
@@ -173,12 +178,13 @@ class BodyLimit:
         self.config = config or settings()
         self.table = rules(self.config)
         self.default = self.config.max_body_kb * 1024
+        self.upload = self.config.max_upload_mb * 1024 * 1024
 
     async def __call__(self, scope, receive, send) -> None:
         if scope["type"] != "http" or scope["method"] in ("GET", "HEAD", "OPTIONS"):
             await self.app(scope, receive, send)
             return
-        rule = body_limit(scope, self.table, self.default)
+        rule = body_limit(scope, self.table, self.default, self.upload)
         refusal: HTTPException | None = None
         if rule.signed_in and not has_credentials(scope):
             refusal = HTTPException(401, {"message_zh": "请先登录", "message_en": "please log in first"})

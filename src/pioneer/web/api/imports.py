@@ -16,14 +16,13 @@ ERRORS = {401: {"model": ErrorBody}, 403: {"model": ErrorBody}, 422: {"model": E
 
 
 @router.post("/imports", responses=ERRORS)
-async def upload(
-    request: Request, session: DB, user: CurrentUser, file: UploadFile = File(...)
-) -> dict[str, Any]:
+def upload(request: Request, session: DB, user: CurrentUser, file: UploadFile = File(...)) -> dict[str, Any]:
     """Validate a file without writing; answers the located errors, or an ``upload_id`` to confirm. A
     measurement file goes to the lake; a filled reporting template (``GET /indicators/template``, sheet 填报)
-    becomes reported indicator values (``kind: indicators``)."""
+    becomes reported indicator values (``kind: indicators``). Runs in a worker thread (a plain ``def``): the
+    validation never blocks the event loop."""
     check_csrf(request, None)
-    data = await file.read(services.MAX_UPLOAD_BYTES + 1)
+    data = file.file.read(services.MAX_UPLOAD_BYTES + 1)
     return services.validate_upload(session, user, file.filename or "upload", data)
 
 

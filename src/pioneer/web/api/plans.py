@@ -194,14 +194,13 @@ def export_projects(session: DB, user: CurrentUser, zone: Annotated[str | None, 
 
 
 @router.post("/projects/import", responses=ERRORS)
-async def import_projects(
-    request: Request, session: DB, user: CurrentUser, file: UploadFile = File(...)
-) -> dict:
+def import_projects(request: Request, session: DB, user: CurrentUser, file: UploadFile = File(...)) -> dict:
     """Import a filled template, all or nothing: 422 with every located error, or the imported codes."""
     check_csrf(request, None)
     auth.restrict(user, auth.Action.EDIT)  # the zones' scopes are checked by the service for every row
     assert user is not None
-    data = await file.read(MAX_EXCEL_BYTES + 1)
+    # a plain def: FastAPI runs it in a worker thread, so parsing never blocks the event loop
+    data = file.file.read(MAX_EXCEL_BYTES + 1)
     if len(data) > MAX_EXCEL_BYTES:
         raise InputError("文件过大（上限 10 MB）", "file too large (limit 10 MB)", file=file.filename)
     with tempfile.TemporaryDirectory() as d:
@@ -235,14 +234,14 @@ def delete_project(code: str, request: Request, session: DB, user: CurrentUser):
 
 
 @router.post("/projects/{code}/evidence", response_model=EvidenceFile, status_code=201, responses=ERRORS)
-async def upload_evidence(
+def upload_evidence(
     code: str, request: Request, session: DB, user: CurrentUser, file: UploadFile = File(...)
 ):
     """Store an evidence file (content-addressed under ``$PIONEER_HOME/evidence``); cite the answer in a
     progress report."""
     p = plans.project(session, code)
     _editing(session, user, request, p.zone_code)
-    data = await file.read(MAX_EVIDENCE_BYTES + 1)
+    data = file.file.read(MAX_EVIDENCE_BYTES + 1)
     if len(data) > MAX_EVIDENCE_BYTES:
         raise InputError("文件过大（上限 20 MB）", "file too large (limit 20 MB)", file=file.filename)
     sha = hashlib.sha256(data).hexdigest()
@@ -354,14 +353,14 @@ def plans_page(code: str, request: Request, session: DB, user: CurrentUser, year
 
 
 @pages_router.post("/zones/{code}/plans/import", response_class=HTMLResponse)
-async def plans_import(code: str, request: Request, session: DB, user: CurrentUser, file: UploadFile = File(...),
+def plans_import(code: str, request: Request, session: DB, user: CurrentUser, file: UploadFile = File(...),
                        csrf_token: Annotated[str, Form()] = ""):  # fmt: skip
     """The page's Excel import: all or nothing; the located errors are listed on the page (HTTP 422)."""
     check_csrf(request, csrf_token)
     zone = services.visible_zone(session, user, code)
     auth.restrict(user, auth.Action.EDIT, zone.division_codes)
     assert user is not None
-    data = await file.read(MAX_EXCEL_BYTES + 1)
+    data = file.file.read(MAX_EXCEL_BYTES + 1)
     with tempfile.TemporaryDirectory() as d:
         path = Path(d) / upload_name(file.filename, "upload.xlsx")
         path.write_bytes(data[: MAX_EXCEL_BYTES + 1])

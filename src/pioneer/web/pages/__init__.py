@@ -210,11 +210,13 @@ def upload_page(request: Request, session: DB, user: CurrentUser):
 
 
 @router.post("/upload", response_class=HTMLResponse)
-async def upload_check(request: Request, session: DB, user: CurrentUser, file: UploadFile = File(...),
-                       csrf_token: Annotated[str, Form()] = ""):  # fmt: skip
+def upload_check(request: Request, session: DB, user: CurrentUser, file: UploadFile = File(...),
+                 csrf_token: Annotated[str, Form()] = ""):  # fmt: skip
+    """A plain ``def``: FastAPI runs it in a worker thread, so validating a large file never blocks the event
+    loop (other requests keep being answered)."""
     _require_login(user)
     check_csrf(request, csrf_token)
-    data = await file.read(services.MAX_UPLOAD_BYTES + 1)
+    data = file.file.read(services.MAX_UPLOAD_BYTES + 1)
     report = services.validate_upload(session, user, file.filename or "upload", data)
     return _upload_page(request, session, user, report=report)
 
