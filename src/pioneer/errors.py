@@ -12,6 +12,16 @@ class PioneerError(Exception):
         super().__init__(f"{message_zh} / {message_en}")
 
 
+class NotFoundError(PioneerError):
+    """An unknown object — plan, project, case, zone, division … (HTTP 404 in ``pioneer.web.deps.STATUS``)."""
+
+
+class PermissionDeniedError(PioneerError):
+    """The one denial: the role or the division scope does not allow the action (HTTP 403). Raised by
+    ``pioneer.registry.permissions.require`` and ``pioneer.web.auth.restrict`` (where it is also named
+    ``ForbiddenError``)."""
+
+
 class InputError(PioneerError):
     """Bad input located in a file: file, row (1-based, header = row 1), column, value, reason."""
 

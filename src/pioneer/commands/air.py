@@ -332,6 +332,8 @@ def period_command(
         result = result.drop(columns=["city"], errors="ignore")
         result = result[[*PERIOD_FIRST, *[c for c in result.columns if c not in PERIOD_FIRST]]]
         step("写出 / writing")
+        empty = [c for c in result.columns if result[c].dtype == object and result[c].isna().all()]
+        result[empty] = result[empty].astype("float64")  # an all-empty column still needs a type for DuckDB
         table = con.create_table("period_result", result, temp=True)
         rows = copy_csv_atomic(con, _at_reporting_precision(table, _concentrations(result)), output,
                                order_by=["level", "id"])  # fmt: skip

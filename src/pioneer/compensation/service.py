@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 
 from pioneer.compensation.models import Agreement, AgreementVersion
 from pioneer.compensation.schemas import TERM_PARAMETERS, AgreementCreate, TermKind
-from pioneer.errors import InputError, PioneerError
+from pioneer.errors import InputError, NotFoundError, PioneerError
 from pioneer.registry.divisions.service import division
 from pioneer.registry.errors import ImportFailedError, UnknownDivisionError
 from pioneer.registry.permissions import Actor, Role, require
@@ -43,7 +43,7 @@ CLASS_CODES = (
 OBJECT = "compensation_agreement"
 
 
-class AgreementNotFoundError(PioneerError):
+class AgreementNotFoundError(NotFoundError):
     """An unknown agreement or version (HTTP 404)."""
 
 

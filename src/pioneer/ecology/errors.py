@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from pioneer.errors import PioneerError
+from pioneer.errors import NotFoundError
 
 
-class RegisterRowNotFoundError(PioneerError):
+class RegisterRowNotFoundError(NotFoundError):
     """No row with the given natural key in a register (HTTP 404)."""

@@ -30,7 +30,8 @@ def folder_files(
 
 
 def checked_rows(paths: Sequence[Path], layout: Layout) -> tuple[pa.Table, pa.Table]:
-    """(normalised rows of every file with a ``file`` column, located errors of every file)."""
+    """(normalised rows of every file with ``file`` and ``row`` (the source row, header = 1) columns, located
+    errors of every file)."""
     rows: list[pa.Table] = []
     errors: list[pa.Table] = []
     for path in paths:
@@ -58,6 +59,9 @@ def checked_rows(paths: Sequence[Path], layout: Layout) -> tuple[pa.Table, pa.Ta
             if result.errors.num_rows:
                 errors.append(_with_place(result.errors, name, sh.name))
             if result.rows.num_rows:
-                rows.append(result.rows.append_column("file", _repeat(name, result.rows.num_rows)))
+                got = result.rows.rename_columns(
+                    ["row" if c == "_row" else c for c in result.rows.column_names]
+                )
+                rows.append(got.append_column("file", _repeat(name, got.num_rows)))
     table = pa.concat_tables(rows, promote_options="default") if rows else pa.table({})
     return table, _report_table(errors)

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from pioneer.errors import InputError, PioneerError
+from pioneer.errors import InputError, NotFoundError, PioneerError
 
 
-class PlanNotFoundError(PioneerError):
+class PlanNotFoundError(NotFoundError):
     """An unknown plan, project or case (HTTP 404)."""
 
 

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from pioneer.errors import InputError, PioneerError
+from pioneer.errors import InputError, NotFoundError, PioneerError
+from pioneer.errors import PermissionDeniedError as PermissionDeniedError  # the one denial error
 
 
-class UnknownDivisionError(PioneerError):
+class UnknownDivisionError(NotFoundError):
     """A division code that the GB/T 2260 history does not contain."""
 
     def __init__(self, code: str) -> None:
@@ -24,7 +25,7 @@ class DivisionNotInForceError(PioneerError):
         )
 
 
-class UnknownZoneError(PioneerError):
+class UnknownZoneError(NotFoundError):
     def __init__(self, code: str) -> None:
         super().__init__(f"未知的先行区 “{code}”", f"unknown pioneer zone '{code}'")
 
@@ -35,10 +36,6 @@ class ZoneError(PioneerError):
 
 class TransitionError(PioneerError):
     """A lifecycle transition that is not allowed from the zone's current state."""
-
-
-class PermissionDeniedError(PioneerError):
-    """The actor's role or division scope does not allow the action."""
 
 
 class HistoryImmutableError(PioneerError):

@@ -33,7 +33,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from pioneer.db import stored_time
-from pioneer.errors import PioneerError
+from pioneer.errors import PermissionDeniedError, PioneerError
 from pioneer.registry.permissions import Actor, scope_covers
 from pioneer.registry.permissions import Role as RegistryRole
 from pioneer.standards.divisions import MUNICIPALITIES
@@ -80,8 +80,9 @@ class AuthError(PioneerError):
     """Not logged in (HTTP 401)."""
 
 
-class ForbiddenError(PioneerError):
-    """Logged in, but the role or the division scope does not allow the action (HTTP 403)."""
+ForbiddenError = PermissionDeniedError
+"""Logged in, but the role or the division scope does not allow the action (HTTP 403): the one denial error of
+:mod:`pioneer.errors`, under the name the web layer has used."""
 
 
 class RateLimitedError(PioneerError):

@@ -10,8 +10,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
-from pioneer.errors import InputError, PioneerError
-from pioneer.registry.errors import PermissionDeniedError, UnknownDivisionError, UnknownZoneError
+from pioneer.errors import InputError, NotFoundError, PermissionDeniedError, PioneerError
 from pioneer.web import auth
 from pioneer.web.i18n import language
 from pioneer.web.models import User
@@ -22,17 +21,17 @@ LOGIN_CSRF_COOKIE = "pioneer_login_csrf"
 
 STATUS: list[tuple[type[Exception], int]] = [
     (auth.AuthError, 401),
-    (auth.ForbiddenError, 403),
-    (PermissionDeniedError, 403),
+    (PermissionDeniedError, 403),  # also auth.ForbiddenError and CsrfError
     (auth.RateLimitedError, 429),
-    (UnknownZoneError, 404),
-    (UnknownDivisionError, 404),
+    (NotFoundError, 404),  # unknown plan, project, case, zone, division …
     (InputError, 422),
     (PioneerError, 422),
 ]
+"""The one error → HTTP status table (first match wins); the app's handlers and the plans routes read it."""
 
 
 def status_of(exc: Exception) -> int:
+    """HTTP status of a domain error, from :data:`STATUS`."""
     return next(code for kind, code in STATUS if isinstance(exc, kind))
 
 

@@ -196,11 +196,13 @@ def period_statistics(
         .filter(lambda t: t.v.notnull()) for i in items
     ])  # fmt: skip
     months = month_requirements(start, end)
-    need = ibis.memtable(months[["ym", "required"]])
     per_month = long.group_by(["site_level", "id", "item", "ym"]).aggregate(n=long.v.count())
-    per_month = per_month.inner_join(need, "ym")
+    # the requirement as a literal CASE (no in-memory table: the expression runs on any connection, e.g. COPY)
+    required = per_month.ym.cases(
+        *[(int(m), int(r)) for m, r in zip(months["ym"], months["required"], strict=True)]
+    )
     months_ok = per_month.group_by(["site_level", "id", "item"]).aggregate(
-        good_months=(per_month.n >= per_month.required).cast("int64").sum())  # fmt: skip
+        good_months=(per_month.n >= required).cast("int64").sum())  # fmt: skip
     stats = long.group_by(["site_level", "id", "item"]).aggregate(days=long.v.count(), total=long.v.sum())
     p = long.item.cases(*[(k, v) for k, v in PERCENTILES.items()])
     pct = percentile(long.mutate(p=p), by=["site_level", "id", "item", "p"], value="v", p="p")

@@ -9,6 +9,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from pioneer.web.api import accounts, ecology, imports, indicators, lake, national, plans, registry
+from pioneer.web.api import carbon as carbon_api
 from pioneer.web.api import compensation as compensation_api
 
 router = APIRouter(prefix="/api/v1")
@@ -21,3 +22,4 @@ router.include_router(plans.router)
 router.include_router(ecology.router)
 router.include_router(compensation_api.router)
 router.include_router(national.router)
+router.include_router(carbon_api.router)

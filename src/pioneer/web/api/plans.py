@@ -42,7 +42,7 @@ from pioneer.plans.schemas import (
 from pioneer.registry.zones import service as zones
 from pioneer.web import auth, services
 from pioneer.web.api.common import MEDIA, ErrorBody, Limit, Page, Paged, files, paged
-from pioneer.web.deps import DB, CurrentUser, check_csrf, lang_of, request_id
+from pioneer.web.deps import DB, CurrentUser, check_csrf, lang_of, request_id, status_of
 from pioneer.web.models import User
 
 MAX_EVIDENCE_BYTES = 20 * 1024 * 1024
@@ -50,8 +50,9 @@ MAX_EXCEL_BYTES = 10 * 1024 * 1024
 
 
 class PlansRoute(APIRoute):
-    """Unknown plan/project/case → 404; a rejected submission → 422 listing every located error. Raised as
-    ``HTTPException`` so that the request's transaction still rolls back."""
+    """Unknown plan/project/case and a rejected submission (listing every located error) answered with the
+    status of the one table (``deps.STATUS``: 404, 422). Raised as ``HTTPException`` so that the request's
+    transaction still rolls back."""
 
     def get_route_handler(self):
         handler = super().get_route_handler()
@@ -61,14 +62,14 @@ class PlansRoute(APIRoute):
                 return await handler(request)
             except PlanNotFoundError as exc:
                 raise HTTPException(
-                    404, {"message_zh": exc.message_zh, "message_en": exc.message_en}
+                    status_of(exc), {"message_zh": exc.message_zh, "message_en": exc.message_en}
                 ) from None
             except ValidationErrors as exc:
                 errors = [{"message_zh": e.message_zh, "message_en": e.message_en, "file": e.file, "row": e.row,
                            "column": e.column, "value": None if e.value is None else str(e.value)}
                           for e in exc.errors]  # fmt: skip
-                raise HTTPException(422, {"message_zh": exc.message_zh, "message_en": exc.message_en,
-                                          "errors": errors}) from None  # fmt: skip
+                raise HTTPException(status_of(exc), {"message_zh": exc.message_zh, "message_en": exc.message_en,
+                                                     "errors": errors}) from None  # fmt: skip
 
         return route
 

@@ -40,7 +40,15 @@ def test_month_requirements_gb3095_table4() -> None:
 
 
 def _daily(days: list[dt.date], **values: list[float]) -> pd.DataFrame:
-    base = {"so2": 10.0, "no2": 20.0, "co": 1.0, "pm10": 35.0, "pm2_5": 35.0, "o3_8h_max": 80.0, "o3_1h_max": None}
+    base = {
+        "so2": 10.0,
+        "no2": 20.0,
+        "co": 1.0,
+        "pm10": 35.0,
+        "pm2_5": 35.0,
+        "o3_8h_max": 80.0,
+        "o3_1h_max": None,
+    }
     frame = pd.DataFrame({"site_level": "city", "id": "110000", "date": days})
     for k, v in base.items():
         frame[k] = values.get(k, [v] * len(days))
@@ -105,7 +113,9 @@ def test_calendar_year_also_needs_324_days() -> None:
 def test_percentiles_hj663_appendix_a() -> None:
     # O3 MDA8 1…31: k = 1 + 30 × 0.90 = 28 → X(28) = 28; CO 0.1…3.1: k = 1 + 30 × 0.95 = 29.5 →
     # 2.9 + 0.5 × (3.0 − 2.9) = 2.95 → 3.0 (half to even at 0.1 mg/m³)
-    frame = _daily(_january(31), o3_8h_max=[float(i) for i in range(1, 32)], co=[i / 10 for i in range(1, 32)])
+    frame = _daily(
+        _january(31), o3_8h_max=[float(i) for i in range(1, 32)], co=[i / 10 for i in range(1, 32)]
+    )
     s = _stats(frame, D(2025, 1, 1), D(2025, 1, 31))
     assert s["o3_8h_p90"] == 28 and s["co_p95"] == 3.0
 
@@ -142,7 +152,9 @@ def test_sites_daily_city_mean_rounded_half_even() -> None:
     for c in ("so2", "no2", "pm10", "o3_8h_max"):
         sd[c] = 10.0
     out = P.sites_daily(ibis.memtable(sd)).to_pandas()
-    city = out[out.site_level == "city"].assign(date=lambda f: pd.to_datetime(f.date).dt.date).set_index("date")
+    city = (
+        out[out.site_level == "city"].assign(date=lambda f: pd.to_datetime(f.date).dt.date).set_index("date")
+    )
     assert city.loc[D(2025, 1, 1), "pm2_5"] == 36 and city.loc[D(2025, 1, 2), "pm2_5"] == 34
     assert city.loc[D(2025, 1, 1), "co"] == 0.6 and city.loc[D(2025, 1, 2), "co"] == 0.4
     assert set(out[out.site_level == "station"].id) == {"A", "B", "C", "X"}
