@@ -23,6 +23,7 @@ from pioneer.ecology import service
 from pioneer.errors import InputError
 from pioneer.standards import divisions as gbt2260
 from pioneer.standards import ecology as eco
+from pioneer.standards import groundwater as gw
 from pioneer.standards import water
 from pioneer.standards.water import _round_half_even
 
@@ -30,9 +31,6 @@ EMPTY = ["division_code", "indicator", "year", "value", "unit", "edition", "meth
 HW_DECLARATION_THRESHOLD_T = 10.0
 """Units that generated at least this much hazardous waste in the previous year must file plan and declaration
 in the information system (MEE informatisation notice, faithful; see ``ecology/data/SOURCES.md``)."""
-GROUNDWATER_NOTE = (
-    "GB/T 14848-2017 limits are not bundled (not sourced): groundwater sources are not evaluated"
-)
 
 
 def _rate(num: pd.Series, den: pd.Series) -> pd.Series:
@@ -57,26 +55,33 @@ def drinking_source_compliance(sources: pd.DataFrame, samples: pd.DataFrame, yea
     the glossary frame of :func:`pioneer.standards.water.read_samples` (``section`` = the source's monitoring
     section). Each surface source's annual values (2011 method §4, :func:`~pioneer.standards.water.period_values`)
     are judged by :func:`~pioneer.standards.water.drinking_source_compliance` (all evaluation items within class
-    III, GB 3838-2002 Table 1; Table 2 supplementary items where measured). Groundwater sources, sources without
-    a section and sections without data in the year are listed in ``details`` and left out of the rate."""
+    III, GB 3838-2002 Table 1; Table 2 supplementary items where measured); each groundwater source's annual means
+    of the GB/T 14848-2017 Table 1 items measured (:mod:`pioneer.standards.groundwater`) must all be within
+    class III (limits secondary). Sources without a section and sections without data in the year are listed in
+    ``details`` and left out of the rate."""
     src = sources.copy()
     src["group"] = _grouped(src["division_code"], level, division)
     src = src[src["group"].notna()]
     s = samples[samples["time"].dt.year == year] if len(samples) else samples
-    s = s[s["section"].isin(src["section_code"].dropna())]
-    judged = pd.DataFrame(columns=["section", "compliant"])
-    if len(s):
-        t = ibis.memtable(s.drop(columns=["_row", "division"], errors="ignore"))
+    ground = src["source_type"] == "groundwater"
+    s_surface = s[s["section"].isin(src.loc[~ground, "section_code"].dropna())]
+    s_ground = s[
+        s["section"].isin(src.loc[ground, "section_code"].dropna()) & s["parameter"].isin(gw.PARAMETERS)
+    ]
+    judged = [pd.DataFrame(columns=["section", "compliant", "standard"])]
+    if len(s_surface):
+        t = ibis.memtable(s_surface.drop(columns=["_row", "division"], errors="ignore"))
         vals = water.period_values(t, period=str(year))
-        judged = water.drinking_source_compliance(vals).to_pandas()
-    d = src.merge(judged.rename(columns={"section": "section_code"}), on="section_code", how="left")
+        judged.append(water.drinking_source_compliance(vals).to_pandas().assign(standard="GB 3838-2002"))
+    if len(s_ground):
+        points = gw.point_classes(gw.item_classes(gw.annual_values(s_ground, year)))
+        judged.append(pd.DataFrame({"section": points["section"], "compliant": points["water_class"] <= 3,
+                                    "standard": "GB/T 14848-2017"}))  # fmt: skip
+    j = pd.concat(judged, ignore_index=True).rename(columns={"section": "section_code"})
+    d = src.merge(j.drop_duplicates("section_code"), on="section_code", how="left")
     reason = np.select(
-        [d["source_type"] == "groundwater", d["section_code"].isna(), d["compliant"].isna()],
-        [
-            GROUNDWATER_NOTE,
-            "no monitoring section in the register",
-            f"no water data of {year} for the section",
-        ],
+        [d["section_code"].isna(), d["compliant"].isna()],
+        ["no monitoring section in the register", f"no water data of {year} for the section"],
         "",
     )
     d["excluded_reason"] = reason
@@ -86,10 +91,11 @@ def drinking_source_compliance(sources: pd.DataFrame, samples: pd.DataFrame, yea
     agg["value"] = _rate(agg["n_compliant"].astype(float), agg["n_sources"].astype(float))
     values = pd.DataFrame({
         "division_code": agg["group"].astype(str), "indicator": "drinking_water_source_compliance", "year": year,
-        "value": agg["value"].astype(float), "unit": "%", "edition": "GB 3838-2002",
-        "method": "compliant sources / evaluated sources × 100; a source complies when every 2011 evaluation item "
-                  "of its annual values meets class III (GB 3838-2002 Table 1) and every Table 2 item measured meets "
-                  "its limit (Table 2 limits from memory only)",
+        "value": agg["value"].astype(float), "unit": "%", "edition": "GB 3838-2002 + GB/T 14848-2017",
+        "method": "compliant sources / evaluated sources × 100; a surface source complies when every 2011 evaluation "
+                  "item of its annual values meets class III (GB 3838-2002 Table 1) and every Table 2 item measured "
+                  "meets its limit (Table 2 limits from memory only); a groundwater source when every GB/T 14848-2017 "
+                  "Table 1 item measured meets class III (limits secondary)",
     })  # fmt: skip
     by_group = d.groupby("group")
     values["lineage"] = [
@@ -100,7 +106,7 @@ def drinking_source_compliance(sources: pd.DataFrame, samples: pd.DataFrame, yea
          .to_dict("records")}
         for r in agg.itertuples()
     ]  # fmt: skip
-    details = d[["code", "name", "source_type", "division_code", "section_code", "evaluated", "compliant",
+    details = d[["code", "name", "source_type", "division_code", "section_code", "standard", "evaluated", "compliant",
                  "excluded_reason"]].rename(columns={"group": "division"})  # fmt: skip
     return values.reindex(columns=EMPTY), details.reset_index(drop=True)
 
@@ -114,9 +120,11 @@ def drinking_source_compliance_from_lake(session: Session, year: int, *, level: 
     from pioneer.indicators.service import _lake_rows
 
     sources = service.list_rows(session, "water_sources")
-    surface = sources[sources["section_code"].notna() & (sources["source_type"] != "groundwater")]
-    meta = pd.DataFrame({"code": surface["section_code"], "division_code": surface["division_code"],
-                         "water_body": surface["source_type"]})  # fmt: skip
+    monitored = sources[sources["section_code"].notna()]
+    # the waterbody type only selects GB 3838's river or lake TP limit; groundwater points are parsed as "river"
+    # and classed by GB/T 14848-2017, which does not use it
+    meta = pd.DataFrame({"code": monitored["section_code"], "division_code": monitored["division_code"],
+                         "water_body": monitored["source_type"].replace({"groundwater": "river"})})  # fmt: skip
     rows, imports = _lake_rows(lake, "water", [year])
     samples, excl = lake_water_samples(rows, meta.drop_duplicates("code"))
     values, details = drinking_source_compliance(sources, samples, year, level=level, division=division)

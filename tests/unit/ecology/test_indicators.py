@@ -20,27 +20,34 @@ def save(session, name, rows):
 
 def test_drinking_source_compliance_worked_example():
     # Huzhou (330500): S1 meets class III on every item (NH3-N annual mean (0.8 + 1.0)/2 = 0.9 ≤ 1.0), S2's NH3-N
-    # mean (1.0 + 1.4)/2 = 1.2 > 1.0 fails, S3 is groundwater (not evaluated: GB/T 14848 not sourced), S4 has no
-    # section → rate = 1 / 2 × 100 = 50.0. Beijing (110000): S5, mean 0.5 → 100.0.
+    # mean (1.0 + 1.4)/2 = 1.2 > 1.0 fails; S3 is groundwater: NH3-N 0.4 ≤ 0.50 (GB/T 14848-2017 class III) passes;
+    # S6, groundwater, NH3-N 0.9 > 0.50 fails
+    # (it would pass GB 3838's 1.0); S4 has no section → rate = 2 / 4 × 100 = 50.0. Beijing: S5, mean 0.5 → 100.0.
     sources = pd.DataFrame({
-        "code": ["S1", "S2", "S3", "S4", "S5"], "name": list("abcde"),
-        "source_type": ["river", "reservoir", "groundwater", "lake", "river"], "tier": "city",
-        "division_code": ["330502", "330503", "330502", "330502", "110105"],
-        "section_code": ["X1", "X2", "X3", None, "X5"]})  # fmt: skip
+        "code": ["S1", "S2", "S3", "S4", "S5", "S6"], "name": list("abcdef"),
+        "source_type": ["river", "reservoir", "groundwater", "lake", "river", "groundwater"], "tier": "city",
+        "division_code": ["330502", "330503", "330502", "330502", "110105", "330502"],
+        "section_code": ["X1", "X2", "X3", None, "X5", "X6"]})  # fmt: skip
     raw = pd.DataFrame({
-        "section": ["X1", "X1", "X2", "X2", "X3", "X5", "X5"],
-        "waterbody_type": ["river", "river", "reservoir", "reservoir", "river", "river", "river"],
-        "time": ["2025-01-05", "2025-07-05", "2025-01-05", "2025-07-05", "2025-01-05", "2025-03-05", "2024-03-05"],
-        "parameter": "nh3_n", "value": ["0.8", "1.0", "1.0", "1.4", "5.0", "0.5", "3.0"]})  # fmt: skip
+        "section": ["X1", "X1", "X2", "X2", "X3", "X5", "X5", "X6"],
+        "waterbody_type": ["river", "river", "reservoir", "reservoir", "river", "river", "river", "river"],
+        "time": ["2025-01-05", "2025-07-05", "2025-01-05", "2025-07-05", "2025-01-05", "2025-03-05", "2024-03-05",
+                 "2025-04-05"],
+        "parameter": "nh3_n", "value": ["0.8", "1.0", "1.0", "1.4", "0.4", "0.5", "3.0", "0.9"]})  # fmt: skip
     samples = water.read_samples(raw)
     values, details = ind.drinking_source_compliance(sources, samples, 2025, level="city")
     got = dict(zip(values["division_code"], values["value"], strict=True))
     assert got == {"330500": 50.0, "110000": 100.0}
     d = details.set_index("code")
-    assert d.loc["S3", "excluded_reason"].startswith("GB/T 14848") and not d.loc["S4", "evaluated"]
+    assert (
+        not d.loc["S4", "evaluated"]
+        and d.loc["S4", "excluded_reason"] == "no monitoring section in the register"
+    )
     assert bool(d.loc["S1", "compliant"]) and not bool(d.loc["S2", "compliant"])
+    assert bool(d.loc["S3", "compliant"]) and not bool(d.loc["S6", "compliant"])
+    assert (d.loc["S3", "standard"], d.loc["S1", "standard"]) == ("GB/T 14848-2017", "GB 3838-2002")
     lin = values.set_index("division_code").at["330500", "lineage"]
-    assert lin["n_sources"] == 2 and {e["code"] for e in lin["excluded"]} == {"S3", "S4"}
+    assert lin["n_sources"] == 4 and {e["code"] for e in lin["excluded"]} == {"S4"}
 
 
 def _hw(session):
@@ -178,7 +185,8 @@ def test_ei_table_with_change_and_missing_a_veg():
 def test_drinking_source_compliance_from_the_lake(session, tmp_path):
     # Through the measurement lake (water-long layout): W1 NH3-N 0.6 and "<0.2" → half the limit, 0.1 → mean 0.35
     # (class II) → complies; W2 TP 0.06 in a reservoir → the lake limit III 0.05 is exceeded → fails (as a river,
-    # 0.06 would be class II and pass). Huzhou: 1 / 2 → 50.0 %.
+    # 0.06 would be class II and pass); W3, groundwater, NH3-N 0.9 > 0.50 (GB/T 14848-2017 class III) fails,
+    # though it meets GB 3838's 1.0. Huzhou: 1 / 3 → 33.3 %.
     from pioneer.lake.ingest import ingest
     from pioneer.lake.storage import Lake
 
@@ -187,14 +195,21 @@ def test_drinking_source_compliance_from_the_lake(session, tmp_path):
          "section_code": "SEC-1"},
         {"code": "W2", "name": "老虎潭水库", "source_type": "reservoir", "tier": "city", "division_code": "330502",
          "section_code": "SEC-2"},
+        {"code": "W3", "name": "某水源井", "source_type": "groundwater", "tier": "county", "division_code": "330502",
+         "section_code": "GW-1"},
     ])  # fmt: skip
     lake = Lake(tmp_path / "lake")
     csv = tmp_path / "w.csv"
     csv.write_text("section,time,item,value,unit\nSEC-1,2025-03-05,氨氮,0.6,mg/L\nSEC-1,2025-09-05,氨氮,<0.2,mg/L\n"
-                   "SEC-2,2025-05-10,总磷,0.06,mg/L\n", encoding="utf-8")  # fmt: skip
+                   "SEC-2,2025-05-10,总磷,0.06,mg/L\nGW-1,2025-05-10,氨氮,0.9,mg/L\n", encoding="utf-8")  # fmt: skip
     assert ingest([csv], lake=lake, layout="water-long")[0].rows_rejected == 0
     values, details = ind.drinking_source_compliance_from_lake(session, 2025, lake=lake)
     row = values.set_index("division_code").loc["330500"]
-    assert row["value"] == 50.0 and len(row["lineage"]["lake_imports"]) == 1
+    assert row["value"] == 33.3 and len(row["lineage"]["lake_imports"]) == 1
     d = details.set_index("code")
-    assert bool(d.at["W1", "compliant"]) and not bool(d.at["W2", "compliant"])
+    assert (
+        bool(d.at["W1", "compliant"])
+        and not bool(d.at["W2", "compliant"])
+        and not bool(d.at["W3", "compliant"])
+    )
+    assert d.at["W3", "standard"] == "GB/T 14848-2017"
