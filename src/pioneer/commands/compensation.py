@@ -35,13 +35,18 @@ def template(
         str, typer.Option("--example", help="示例 / example name")
     ] = "yellow-river-henan-shandong-2021",
 ) -> None:
-    """写出协议模板（附公开资料中的条款与未找到的参数说明）/ write an agreement template (a shipped example)."""
-    from pioneer.compensation.template import example_text
+    """写出协议模板（YAML 附来源说明，或 .xlsx 工作簿）/ write an agreement template (YAML with notes, or .xlsx)."""
+    from pioneer.compensation.template import example_text, parse_agreement
 
     text = example_text(example)
-    tmp = out_path.with_name(out_path.name + ".part")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(out_path)
+    if out_path.suffix.lower() == ".xlsx":
+        from pioneer.compensation.excel import write_workbook
+
+        write_workbook(parse_agreement(text), out_path)
+    else:
+        tmp = out_path.with_name(out_path.name + ".part")
+        tmp.write_text(text, encoding="utf-8")
+        tmp.replace(out_path)
     out.print(f"已写出 / written: {out_path}")
 
 
@@ -57,11 +62,12 @@ def import_agreement(
     as_user: str = USER,
     scope: list[str] | None = SCOPE,
 ) -> None:
-    """录入协议（YAML），全部校验通过才写入 / enter an agreement from YAML (all or nothing)."""
+    """录入协议（YAML 或 .xlsx），全部校验通过才写入 / enter an agreement from YAML or .xlsx (all or nothing)."""
     from pioneer.compensation import service
+    from pioneer.compensation.excel import read_workbook
     from pioneer.compensation.template import read_agreement
 
-    data = read_agreement(path)
+    data = read_workbook(path) if path.suffix.lower() == ".xlsx" else read_agreement(path)
     actor = _actor(as_user, as_role, scope)
     with _session() as s:
         if new_version:

@@ -115,3 +115,20 @@ def test_pages_of_the_divisions_the_basin_and_the_statement(api):
     assert "370000 pays 410000" in page.text
     bad = client.get("/compensation/YR-HEN-SHD-2021?year=2022&lang=zh-CN", headers=h["viewer"])
     assert bad.status_code == 422 and "刘庄" in bad.text and "3 个" in bad.text
+
+
+def test_excel_upload(api, tmp_path):
+    client, h, _ = api
+    from pioneer.compensation.excel import write_workbook
+    from pioneer.compensation.template import parse_agreement
+
+    x = write_workbook(parse_agreement(example_text("lushui-jiangxi-hunan-2019")), tmp_path / "a.xlsx")
+    files = {
+        "file": (
+            "a.xlsx",
+            x.read_bytes(),
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    }
+    r = client.post("/api/v1/compensation/agreements/import", files=files, headers=h["admin"])
+    assert r.status_code == 201 and r.json()["code"] == "LUSHUI-JX-HN-2019"

@@ -127,3 +127,23 @@ def test_gep_account_per_county_and_city(tmp_path):
     # no price for a physical quantity without --prices → located error
     r = run(app, ["gep", "account", str(tmp_path / "q.csv"), "-o", str(bad_out)])
     assert r.exit_code == 1 and "no price" in r.output and not bad_out.exists()
+
+
+def test_excel_template_import(world, tmp_path):
+    x = tmp_path / "lushui.xlsx"
+    assert (
+        run(
+            app, ["compensation", "template", "--example", "lushui-jiangxi-hunan-2019", "-o", str(x)]
+        ).exit_code
+        == 0
+    )
+    r = run(app, ["compensation", "import", str(x)])
+    assert r.exit_code == 0, r.output
+    out = tmp_path / "st.json"
+    assert (
+        run(
+            app, ["compensation", "statement", "LUSHUI-JX-HN-2019", "--year", "2020", "-o", str(out)]
+        ).exit_code
+        == 0
+    )
+    assert json.loads(out.read_text(encoding="utf-8"))["net"]["transfer"] == 700

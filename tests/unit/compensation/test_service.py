@@ -148,8 +148,7 @@ def test_a_year_without_valid_data_or_outside_the_period(world):
     # 2022 has three months of each item; the agreement needs 12 → every item of the class is listed
     msgs = sorted(x.message_en for x in e.value.errors)
     assert len(msgs) == 3 and msgs[0] == (
-        "section 刘庄, 2022, cod: 3 month(s) with data, fewer than the agreement's "
-        "12 (water class)"
+        "section 刘庄, 2022, cod: 3 month(s) with data, fewer than the agreement's 12 (water class)"
     )
     with (
         session_scope(eng) as s,

@@ -26,7 +26,7 @@ from pioneer.web.api.common import MEDIA, ErrorBody, Limit, Page, Paged, files, 
 from pioneer.web.deps import DB, CurrentUser, check_csrf, request_id
 from pioneer.web.models import User
 
-MAX_YAML_BYTES = 256 * 1024
+MAX_YAML_BYTES = 1024 * 1024
 Code = Annotated[str, Query(min_length=1, max_length=64)]
 
 
@@ -95,16 +95,26 @@ def create_agreement(data: AgreementCreate, request: Request, session: DB, user:
 @router.post("/agreements/import", response_model=AgreementPublic, status_code=201, responses=ERRORS)
 async def import_agreement(request: Request, session: DB, user: CurrentUser, file: UploadFile = File(...),
                            new_version: bool = False, note: Annotated[str, Query(max_length=500)] = ""):  # fmt: skip
-    """Enter an agreement from the YAML template (all or nothing); ``new_version`` for an existing code."""
+    """Enter an agreement from the YAML template or the .xlsx workbook (all or nothing); ``new_version`` for an
+    existing code."""
     raw = await file.read(MAX_YAML_BYTES + 1)
     name = Path(file.filename or "agreement.yaml").name
     if len(raw) > MAX_YAML_BYTES:
-        raise InputError("文件过大（上限 256 KB）", "file too large (limit 256 KB)", file=name)
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError:
-        raise InputError("文件须为 UTF-8 编码", "the file must be UTF-8 text", file=name) from None
-    data = parse_agreement(text, file=name)
+        raise InputError("文件过大（上限 1 MB）", "file too large (limit 1 MB)", file=name)
+    if name.lower().endswith(".xlsx"):
+        import tempfile
+
+        from pioneer.compensation.excel import read_workbook
+
+        with tempfile.TemporaryDirectory() as d:
+            (Path(d) / name).write_bytes(raw)
+            data = read_workbook(Path(d) / name)
+    else:
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            raise InputError("文件须为 UTF-8 编码", "the file must be UTF-8 text", file=name) from None
+        data = parse_agreement(text, file=name)
     w = _writer(session, user, request, [data.upstream, data.downstream])
     if new_version:
         a = service.update_agreement(session, data.code, data, note=note, file=name, **w)
