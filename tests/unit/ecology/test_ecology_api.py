@@ -130,3 +130,30 @@ def test_page_filters_import_and_languages(app, tmp_path):
     assert "ZJ-1" not in none.text and "没有符合条件的记录" in none.text
     en = c.get("/ecology", params={"register": "water_sources", "lang": "en"})
     assert "Ecology registers" in en.text and "reservoir" in en.text
+
+
+def test_stored_ei_values_are_a_map_layer(app):
+    """EI values stored from ``pioneer ecology ei --store`` (here: ``ei_values`` into the store) are served by the
+    overview map like any computed catalogue indicator (city and province rows)."""
+    import pandas as pd
+
+    from pioneer.ecology import indicators as ind
+    from pioneer.indicators import store
+
+    base = {"area": 1000, "forest": 200, "grassland": 100, "water_wetland": 30, "cropland": 400, "built_up": 200,
+            "unused": 70, "river_length": 800, "lake_area": 20, "water_resources": 500, "severe_erosion": 10,
+            "moderate_erosion": 30, "other_stress": 20, "cod": 5000, "nh3_n": 500, "so2": 3000, "dust": 2000,
+            "nox": 4000, "solid_waste": 100, "precipitation": 1000, "ndvi_mean": 0.6, "year": 2025}  # fmt: skip
+    table = ind.ei_table(pd.DataFrame([{**base, "division_code": "330500"}, {**base, "division_code": "330000"}]),
+                         abundance_rule="habitat_only", a_veg=125.0)  # fmt: skip
+    with app.state.session_factory() as s, s.begin():
+        store.save_values(
+            s, ind.ei_values(table, abundance_rule="habitat_only", a_veg=125.0), source_kind="computed"
+        )
+    c = TestClient(app, base_url="http://127.0.0.1")
+    r = c.get("/api/v1/overview", params={"indicator": "ecological_status_index", "year": 2025})
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert {"code": "330500", "value": 74.2} in body["cities"] and {"code": "330000", "value": 74.2} in body[
+        "provinces"
+    ]
