@@ -72,22 +72,22 @@ def demo(host: HostOpt = "127.0.0.1", port: PortOpt = 8000, workers: WorkersOpt 
     step = time.monotonic()
     with session_scope(engine) as session:
         info = assess.ensure_sample_values(session)
-    national_step = time.monotonic()
-    with session_scope(engine) as session:
-        nat = seed_national(session)
-    engine.dispose()
-    console.print(
-        f"全国样例 2025年1月（CNEMC 站点日数据）/ national sample January 2025: {nat['stations']} stations "
-        f"({nat['registered']} registered now, {nat['no_city']} in areas that are no GB/T 2260 division), "
-        f"{nat['imported']}/{nat['files']} files imported now ({nat['rows_accepted']} rows, {nat['rows_refused']} "
-        f"refused), {time.monotonic() - national_step:.1f} s"
-    )
     how = (
         "已存储，跳过计算 / stored, not recomputed"
         if info["cached"]
         else f"计算并存储 / computed {info.get('years')}"
     )
     console.print(f"  {info['values']} values, {how}, {time.monotonic() - step:.1f} s")
+    national_step = time.monotonic()
+    with session_scope(engine) as session:
+        nat = seed_national(session)
+    console.print(
+        f"全国样例 2025年1月（CNEMC 站点日数据）/ national sample January 2025: {nat['stations']} stations "
+        f"({nat['registered']} registered now, {nat['no_city']} in areas that are no GB/T 2260 division), "
+        f"{nat['imported']}/{nat['files']} files imported now ({nat['rows_accepted']} rows, {nat['rows_refused']} "
+        f"refused), {time.monotonic() - national_step:.1f} s"
+    )
+    engine.dispose()
     console.print(
         "\n[bold]演示账户 / demo accounts[/bold] (密码 / password: "
         f"[bold]{DEMO_PASSWORD}[/bold]) — 仅供演示 / demo only:"
