@@ -40,6 +40,7 @@ from pioneer.assessment.standing import (
     in_level,
     standing,
 )
+from pioneer.assessment.trends import TREND_NAMES, annual_trends
 from pioneer.assessment.verdicts import (
     VerdictRule,
     default_rule,
@@ -174,6 +175,11 @@ def zone_scorecard(
     header = {"division_code": division_code, "year": year, "level": lv, "baseline_year": baseline_year,
               "horizon": horizon}  # fmt: skip
     card = scorecard(mine, header, catalogue=cat, weights=weights, hide_ranks=hide_ranks)
+    tr = division_trends(session, division_code, wanted, up_to=year, catalogue=cat).set_index("indicator")
+    for r in card["indicators"]:
+        r["trend"] = _jsonable(tr.loc[r["indicator"]].to_dict()) if r["indicator"] in tr.index else None
+        if r["trend"] is not None:
+            r["trend"]["trend_zh"], r["trend"]["trend_en"] = TREND_NAMES[str(r["trend"]["trend"])]
     base = None
     if baseline_year is not None:
         base = assessment_frame(session, baseline_year, level=lv, horizon=horizon, indicators=wanted,
@@ -182,6 +188,22 @@ def zone_scorecard(
         tier_verdicts(frame, base, cat, rule=rule), division_code, hide_ranks=hide_ranks
     )
     return card
+
+
+def division_trends(session: Session, division_code: str, indicators: Iterable[str], *, up_to: int,
+                    catalogue: Catalogue | None = None) -> pd.DataFrame:  # fmt: skip
+    """Trend significance of each indicator of one division over every stored year ≤ ``up_to``
+    (:func:`pioneer.assessment.trends.annual_trends`: Hamed–Rao Mann–Kendall, Theil–Sen slope with its 95 %
+    interval), each year's value taken under the edition in force for that year (as the value itself is)."""
+    cat = catalogue or default_catalogue()
+    v = read_values(session, indicators=list(indicators), divisions=[division_code])
+    std = {i.code: i.source.standard for i in cat.indicators}
+    v["edition"] = v["edition"].fillna("")
+    keep = [current_edition(std.get(str(i)), int(y)) in (None, e)
+            for i, y, e in zip(v["indicator"], v["year"], v["edition"], strict=True)]  # fmt: skip
+    v = v[pd.Series(keep, index=v.index, dtype=bool)] if len(v) else v
+    v = v.assign(direction=v["indicator"].map({i.code: str(i.direction) for i in cat.indicators}))
+    return annual_trends(v, up_to=up_to)
 
 
 def verdicts_of(

@@ -13,7 +13,7 @@ The seed does not say how far "前列" reaches. Pioneer states the rule and lets
 
 Standing (全国前列): divisions ranked by value in the indicator's better direction, ties shared (1, 2, 2, 4),
 compared at ``decimals`` when given (the published precision). ``leading`` = rank ≤ cut-off; ``lagging`` (后列) =
-rank from the worst ≤ cut-off.
+rank from the worst ≤ cut-off and not leading (with few divisions the two would overlap; the front rank wins).
 
 Improvement (改善幅度领先), as the national office ranks it (城市环境空气质量变化程度排名方案, 2017, as reported;
 docs/standards/air.md): the change rate (I − I₀)/I₀ × 100 [%] against the baseline, rounded half-even to 0.1,
@@ -168,7 +168,11 @@ def standing_verdicts(frame: pd.DataFrame, *, value: str = "value", better: Any 
     f["cutoff"] = _cutoffs(n, rule)
     has = x.notna()
     f["leading"] = pd.array(np.where(has, best.fillna(0).to_numpy() <= f["cutoff"], False), dtype="boolean")
-    f["lagging"] = pd.array(np.where(has, worst.fillna(0).to_numpy() <= f["cutoff"], False), dtype="boolean")
+    # a division is never both: with few divisions the front rank wins (one division alone is the front rank)
+    lag = (worst.fillna(0).to_numpy() <= f["cutoff"].to_numpy()) & ~f["leading"].fillna(False).to_numpy(
+        dtype=bool
+    )
+    f["lagging"] = pd.array(np.where(has, lag, False), dtype="boolean")
     f.loc[~has, ["leading", "lagging"]] = pd.NA
     f["rule"] = rule.text
     return f

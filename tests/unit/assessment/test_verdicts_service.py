@@ -82,3 +82,20 @@ def test_scorecard_ranking_and_explain_carry_verdicts(engine, monkeypatch):
         and ev["leading_list"] == ["130500"]
     )
     assert ev["improvement"] == pytest.approx(10.0) and ev["improvement_leading_list"] == ["130100"]
+
+
+def test_scorecard_rows_say_whether_the_trend_is_significant_and_over_which_years(tmp_path):
+    url = f"sqlite:///{tmp_path / 't.db'}"
+    upgrade(url)
+    eng = make_engine(url)
+    pm = [55, 52, 50, 47, 45, 41, 40, 37, 35, 33]
+    f = pd.DataFrame({"division_code": "130100", "indicator": "air_pm2_5", "year": range(2016, 2026), "value": pm,
+                      "edition": ["2012"] * 10, "unit": "µg/m³", "method": "test"})  # fmt: skip
+    with session_scope(eng) as s:
+        store.save_values(s, f, source_kind="computed")
+        card = service.zone_scorecard(s, "130100", 2025, baseline_year=2016, indicators=["air_pm2_5"])
+    eng.dispose()
+    t = card["indicators"][0]["trend"]
+    assert (t["first_year"], t["last_year"], t["n"]) == (2016, 2025, 10)
+    assert t["trend"] == "improving" and t["significant"] is True and t["p_value"] < 0.05
+    assert t["slope"] < 0 and t["slope_low"] <= t["slope"] <= t["slope_high"] and t["trend_zh"] == "显著改善"
