@@ -259,7 +259,7 @@ def save(session: Session, reg: Register, values: pd.DataFrame, /, *, actor: Act
     if values.empty:
         return 0
     new_div = row_divisions(session, reg, values, batch)
-    stored = {tuple(getattr(o, k) for k in reg.key): o for o in session.scalars(select(reg.model))}
+    stored = _stored_by_key(session, reg, values)
     keys = [tuple(r) for r in values[list(reg.key)].itertuples(index=False)]
     replaced = [stored[k] for k in keys if k in stored]
     old = pd.DataFrame([{f: getattr(o, f) for f in reg.keys} for o in replaced], columns=reg.keys)
@@ -283,6 +283,17 @@ def save(session: Session, reg: Register, values: pd.DataFrame, /, *, actor: Act
         record("update" if before else "create", f"ecology.{reg.name}", _key_text(reg, k), div, before,
                snapshot(reg, o))  # fmt: skip
     return len(keys)
+
+
+def _stored_by_key(session: Session, reg: Register, values: pd.DataFrame) -> dict[tuple, Any]:
+    """Stored rows whose natural key occurs in ``values`` (looked up by the key's first field, 500 at a time)."""
+    first = getattr(reg.model, reg.key[0])
+    wanted = sorted({str(v) for v in values[reg.key[0]].dropna()})
+    out: dict[tuple, Any] = {}
+    for i in range(0, len(wanted), 500):
+        for o in session.scalars(select(reg.model).where(first.in_(wanted[i : i + 500]))):
+            out[tuple(getattr(o, k) for k in reg.key)] = o
+    return out
 
 
 def _division_of(session: Session, reg: Register, obj: Any) -> str | None:
