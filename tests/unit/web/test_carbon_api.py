@@ -1,0 +1,96 @@
+"""The carbon API (/api/v1/carbon): public factor tables and templates; accounts, dual control and footprints on
+uploaded files for signed-in users; bad files answer 422 with the located message; storing needs the edit right
+over every division of the series and is audited, a refused store writes nothing."""
+
+from __future__ import annotations
+
+import io
+
+import openpyxl
+import pytest
+
+ACTIVITY = (
+    "division_code,year,sector,fuel,amount,unit\n"
+    "330500,2022,工业,原煤,10,万吨\n"  # 100 000 t × 1.9002988488 = 190 029.88488 t
+    "330500,2022,净调入,电力,1,亿千瓦时\n"  # 100 000 MWh × 0.5366 = 53 660 t
+).encode()
+SERIES = (
+    "division_code,year,gdp,gdp_unit,price_base,co2,co2_unit\n"
+    "{d},2020,3000,亿元,2020,2400,万吨\n{d},2021,3200,亿元,2020,2450,万吨\n"
+)
+
+
+def post(client, path, headers, data: bytes, name="in.csv", **params):
+    return client.post(f"/api/v1/carbon/{path}", files={"file": (name, data, "text/csv")}, params=params,
+                       headers=headers)  # fmt: skip
+
+
+def test_factors_and_templates_are_public(client):
+    r = client.get("/api/v1/carbon/factors?edition=2025")
+    assert r.status_code == 200
+    body = r.json()
+    assert {f["fuel"] for f in body["fuels"]} >= {"bituminous_coal", "diesel"} and "raw_coal" not in {
+        f["fuel"] for f in body["fuels"]}  # fmt: skip
+    assert all(f["confidence"] and f["source"] for f in body["fuels"] + body["grid"])
+    r = client.get("/api/v1/carbon/templates/balance")
+    assert r.status_code == 200
+    ws = openpyxl.load_workbook(io.BytesIO(r.content)).active
+    assert [c.value for c in ws[1]][:4] == ["行政区划代码", "年份", "品种", "单位"]
+    assert client.get("/api/v1/carbon/templates/nope").status_code == 422
+
+
+def test_account_needs_sign_in_and_computes(client, tokens):
+    assert post(client, "account", {}, ACTIVITY).status_code == 401
+    r = post(client, "account", tokens("viewer"), ACTIVITY)
+    assert r.status_code == 200, r.text
+    body = r.json()
+    total = next(t for t in body["totals"] if t["record"] == "total")
+    assert total["co2_t"] == pytest.approx(190029.88488 + 53660.0)
+    assert body["rows"][1]["factor_key"] == "grid:2022:national:average"
+    r = post(client, "account", tokens("viewer"), ACTIVITY, format="xlsx", grid="regional")
+    assert r.status_code == 200 and r.headers["content-type"].startswith("application/vnd.openxml")
+    sheets = openpyxl.load_workbook(io.BytesIO(r.content)).sheetnames
+    assert sheets == ["account", "balance_co2_t", "factors"]
+
+
+def test_account_bad_file_is_located(client, tokens):
+    r = post(client, "account", tokens("viewer"), ACTIVITY + "330500,2022,工业,原煤,-1,t\n".encode())
+    assert r.status_code == 422
+    d = r.json()["detail"]
+    assert "row 4" in d["message_en"] and "amount" in d["message_en"] and "第 4 行" in d["message_zh"]
+
+
+def test_store_within_scope_and_audited(client, tokens):
+    r = post(client, "dual-control", tokens("huzhou"), SERIES.format(d="330500").encode(), store="true")
+    assert r.status_code == 200, r.text
+    body = r.json()
+    # I_2020 = 24 000 000 t / 30 000 000 万元 = 0.8; I_2021 = 24 500 000 / 32 000 000 = 0.765625 → 4.296875 %
+    y21 = next(y for y in body["years"] if y["year"] == 2021)
+    assert y21["co2_intensity_reduction"] == pytest.approx(4.296875) and body["stored"] > 0
+    v = client.get("/api/v1/values?indicator=carbon_intensity_reduction&division=330500",
+                   headers=tokens("admin")).json()  # fmt: skip
+    assert any(x["value"] == pytest.approx(4.296875) for x in v["results"])
+    audit = client.get("/api/v1/audit?limit=5", headers=tokens("admin")).json()["results"]
+    assert any(a["object_type"] == "carbon_dual_control" and a["division_code"] == "330500" for a in audit)
+
+
+def test_store_outside_scope_is_refused_and_writes_nothing(client, tokens):
+    r = post(client, "dual-control", tokens("huzhou"), SERIES.format(d="110000").encode(), store="true")
+    assert r.status_code == 403
+    v = client.get("/api/v1/values?indicator=carbon_intensity_reduction&division=110000",
+                   headers=tokens("admin")).json()  # fmt: skip
+    assert v["results"] == []
+    r = post(client, "dual-control", tokens("huzhou"), SERIES.format(d="110000").encode())  # no store: fine
+    assert r.status_code == 200 and r.json()["stored"] == 0
+
+
+def test_footprint_json_and_report(client, tokens):
+    bom = ("stage,item,quantity,unit,factor_key,factor,factor_unit,factor_source\n"
+           "生产,电力,1000,kWh,electricity:2022:national,,,\n"
+           "原材料获取,钢材,1,t,,1800,t,test value\n").encode()  # fmt: skip
+    r = post(client, "footprint", tokens("viewer"), bom, units_produced="2")
+    assert r.status_code == 200, r.text
+    # (1 MWh × 536.6 + 1 t × 1800) / 2 = 1168.3 kgCO2e per functional unit
+    assert r.json()["total"]["kgco2e_per_fu"] == pytest.approx(1168.3)
+    r = post(client, "footprint", tokens("viewer"), bom, format="docx")
+    assert r.status_code == 200 and r.content[:2] == b"PK"
