@@ -23,7 +23,11 @@ from pioneer.web.auth import Action, audit, restrict
 from pioneer.web.deps import DB, CurrentUser, check_csrf, request_id
 
 router = APIRouter(prefix="/carbon", tags=["carbon"])
-ERRORS = {401: {"model": ErrorBody}, 403: {"model": ErrorBody}, 422: {"model": ErrorBody}}
+ERRORS: dict[int | str, dict[str, Any]] = {
+    401: {"model": ErrorBody},
+    403: {"model": ErrorBody},
+    422: {"model": ErrorBody},
+}
 MAX_FILE_BYTES = 900 * 1024  # under the default request-body limit (PIONEER_MAX_BODY_KB, 1 MB) with framing
 EditionQ = Annotated[
     Literal["2011", "2025"], Query(description="inventory-guideline edition (2011 试行 | 2025)")
