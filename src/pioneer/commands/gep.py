@@ -80,6 +80,9 @@ def account(
     ] = None,
     gdp: Annotated[Path | None, typer.Option("--gdp", help="GDP CSV: division_code, year, gdp [元]")] = None,
     items_path: Annotated[Path | None, typer.Option("--items", help="逐项价值 CSV / item values CSV")] = None,
+    report: Annotated[
+        Path | None, typer.Option("--report", help="报告 docx | pdf | html（构成与趋势图）")
+    ] = None,
 ) -> None:
     """核算 GEP：逐项 实物量×价格，按县（输入区划）和市汇总 / GEP per county and city."""
     from pioneer.standards import divisions, gep
@@ -113,6 +116,11 @@ def account(
     city = city.assign(level="city")
     res = pd.concat([gep.two_mountains_indicators(county, g), gep.two_mountains_indicators(city, g)],
                     ignore_index=True).assign(edition=edition, unit="元")  # fmt: skip
+    if report is not None:
+        from pioneer.reports.gep import gep_report
+        from pioneer.reports.render import write
+
+        write(gep_report(res, values, edition=edition), report)
     if items_path is not None:
         _atomic_csv(values, items_path)
     _atomic_csv(res, out_path)

@@ -118,6 +118,15 @@ def test_gep_account_per_county_and_city(tmp_path):
     )
     assert city["gep_gdp_ratio"] == pytest.approx(1.0087e9 / 1.22e10)
     assert len(pd.read_csv(items)) == 4
+    # the report: accounts table, one composition chart per county, prices with their sources
+    rep = tmp_path / "gep.docx"
+    r = run(app, ["gep", "account", str(tmp_path / "q.csv"), "-o", str(out), "--prices", "garze-2010", "--report",
+                  str(rep)])  # fmt: skip
+    assert r.exit_code == 0, r.output
+    d = docx.Document(str(rep))
+    rows = [[c.text for c in row.cells] for row in d.tables[0].rows]
+    assert rows[-1][:3] == ["city", "513300", "2010"] and rows[-1][6] == "10.087"
+    assert len(d.inline_shapes) == 2
     # a bad row: located, no output file
     inp.loc[2, "unit"] = "kg"
     inp.to_csv(tmp_path / "bad.csv", index=False)
