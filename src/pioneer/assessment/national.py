@@ -137,7 +137,9 @@ def period_table(
     for a station, its city's), ``city``, the period statistics, sorted by level and id.
     """
     con = con or ibis.duckdb.connect()
-    t = ibis.memtable(station_days) if isinstance(station_days, pd.DataFrame) else station_days
+    if not isinstance(station_days, pd.DataFrame):  # evaluated once (a lake query would run for every use)
+        station_days = con.execute(station_days)
+    t = ibis.memtable(station_days)
     cities = con.execute(t.select("station", "city").distinct())
     sites = con.create_table(f"sites_{id(t)}", sites_daily(t), temp=True, overwrite=True)
     ed, _ = period_limits_phase(end, edition_key)
