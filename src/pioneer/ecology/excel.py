@@ -20,6 +20,7 @@ from pioneer.ecology import service
 from pioneer.ecology.choices import LABELS_EN
 from pioneer.ecology.registers import REGISTERS, Register
 from pioneer.errors import InputError
+from pioneer.guard.cells import neutral_row
 from pioneer.lake.readers import read_xlsx
 from pioneer.registry.permissions import Actor
 
@@ -40,7 +41,7 @@ def _write(path: Path, rows: dict[str, pd.DataFrame]) -> None:
             for r in (
                 frame[reg.keys].astype(object).where(frame[reg.keys].notna(), None).itertuples(index=False)
             ):
-                ws.append([_cell(v) for v in r])
+                ws.append(neutral_row([_cell(v) for v in r]))  # a name "=…" stays text (pioneer.guard.cells)
         for i, f in enumerate(reg.fields, start=1):
             ws.column_dimensions[openpyxl.utils.get_column_letter(i)].width = max(12, 2 * len(f.zh) + 2)
         ws.freeze_panes = "A2"

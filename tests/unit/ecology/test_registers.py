@@ -127,6 +127,21 @@ def test_excel_round_trip_and_batch_with_parents(session, tmp_path):
     rec2 = Recorder()
     excel.import_workbook(session, out, actor=ZHEJIANG, record=rec2)  # unchanged re-import
     assert all(e[0] == "update" and e[4] == e[5] for e in rec2.entries) and len(rec2.entries) == 2
+    # a stored name that a spreadsheet would evaluate is written as text (pioneer.guard.cells)
+    service.save_rows(session, "tailings_ponds", [{**_pond_row(), "name": '=HYPERLINK("x")'}], actor=ZHEJIANG)
+    excel.export_registers(session, out)
+    assert openpyxl.load_workbook(out)["尾矿库"]["B2"].value == '\'=HYPERLINK("x")'
+
+
+def _pond_row():
+    return {
+        "code": "HZ-T1",
+        "name": "某尾矿库",
+        "division_code": "330502",
+        "supervision_class": "1",
+        "class_document": "清单",
+        "status": "operating",
+    }
 
 
 def test_excel_bad_file_and_bad_cells(session, tmp_path):
