@@ -6,6 +6,7 @@ import typer
 
 from pioneer.commands import air, carbon, noise, water
 from pioneer.commands import assess as assess_commands
+from pioneer.commands import attainment as attainment_commands
 from pioneer.commands import compensation as compensation_commands
 from pioneer.commands import ecology as ecology_commands
 from pioneer.commands import gep as gep_commands
@@ -27,6 +28,7 @@ app.add_typer(noise.app, name="noise")
 app.add_typer(ecology_commands.app, name="ecology")
 app.add_typer(carbon.app, name="carbon")
 app.add_typer(verdicts_commands.app, name="verdicts")
+app.add_typer(attainment_commands.app, name="attainment")
 app.command("ingest")(lake_commands.ingest)
 app.command("export")(lake_commands.export)
 registry_commands.register(app)
