@@ -117,14 +117,14 @@ def statement(
     fmt: Annotated[str | None, typer.Option("--format", "-f", help="docx | pdf | html | json")] = None,
 ) -> None:
     """计算某年的补偿结算单 / compute the statement of a year (from the lake's water data)."""
-    from pioneer.compensation import service
+    from pioneer.compensation import settlement
     from pioneer.compensation import statement as doc
 
     chosen = (fmt or out_path.suffix.lstrip(".")).lower()
     if chosen not in ("docx", "pdf", "html", "json"):
         raise typer.BadParameter("--format 须为 docx、pdf、html 或 json / must be docx, pdf, html or json")
     with _session() as s:
-        st = service.statement(s, code, year, version=version)
+        st = settlement.statement(s, code, year, version=version)
     doc.write(st, out_path, chosen)
     out.print(f"{st['net']['text_zh']} / {st['net']['text_en']}")
     out.print(f"已写出 / written: {out_path}")

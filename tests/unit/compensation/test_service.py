@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from pioneer.compensation import service
+from pioneer.compensation import service, settlement
 from pioneer.compensation.models import Agreement
 from pioneer.compensation.template import example_text, parse_agreement
 from pioneer.db import session_scope
@@ -43,7 +43,7 @@ def test_yellow_river_class_steps_and_index_change(world):
         service.create_agreement(s, _yr(), actor=OFFICE, record=audit)
     assert audit[0][:3] == ("create", "compensation_agreement", "YR-HEN-SHD-2021") and audit[0][4] is None
     with session_scope(eng) as s:
-        st = service.statement(s, "YR-HEN-SHD-2021", 2021, lake=lake)
+        st = settlement.statement(s, "YR-HEN-SHD-2021", 2021, lake=lake)
     # 2021 annual means COD 12 (I), NH3-N 0.25 (II), TP 0.09 (II) → section class II; target III → +1 step
     #   → +1 × 6000 = 6000 万元, paid by 山东 (downstream, 370000) to 河南 (upstream, 410000)
     (line,) = st["lines"]
@@ -62,8 +62,8 @@ def test_yellow_river_class_steps_and_index_change(world):
         service.update_agreement(s, "YR-HEN-SHD-2021", v2, actor=OFFICE, record=audit, note="index term")
     assert audit[1][0] == "update" and audit[1][4]["version"] == 1 and audit[1][5]["version"] == 2
     with session_scope(eng) as s:
-        st2 = service.statement(s, "YR-HEN-SHD-2021", 2021, lake=lake)
-        st1 = service.statement(s, "YR-HEN-SHD-2021", 2021, version=1, lake=lake)
+        st2 = settlement.statement(s, "YR-HEN-SHD-2021", 2021, lake=lake)
+        st1 = settlement.statement(s, "YR-HEN-SHD-2021", 2021, version=1, lake=lake)
         assert [v.version for v in service.versions(s, "YR-HEN-SHD-2021")] == [1, 2]
     d = st2["lines"][1]["details"]
     assert (d["index_before"], d["index"]) == (pytest.approx(1.5), pytest.approx(1.3))
@@ -78,7 +78,7 @@ def test_lushui_monthly_compliance(world):
     eng, lake = world
     with session_scope(eng) as s:
         service.create_agreement(s, parse_agreement(example_text("lushui-jiangxi-hunan-2019")), actor=OFFICE)
-        st = service.statement(s, "LUSHUI-JX-HN-2019", 2020, lake=lake)
+        st = settlement.statement(s, "LUSHUI-JX-HN-2019", 2020, lake=lake)
     # NH3-N by month → II II III IV III II — III III V II II; target III: 9 met, 2 missed (Apr, Oct), 1 no data
     #   → 9 × 100 − 2 × 100 = 700 万元 paid by 湖南 (430000) to 江西 (360000)
     d = st["lines"][0]["details"]
@@ -101,7 +101,7 @@ def test_xinan_p_index_once_the_user_enters_k0_and_baselines(world):
     filled = t.model_copy(update={"sections": [sec], "terms": [t.terms[0].model_copy(update={"k0": 0.85})]})
     with session_scope(eng) as s:
         service.create_agreement(s, filled, actor=OFFICE)
-        st = service.statement(s, "XINAN-AH-ZJ", 2013, lake=lake)
+        st = settlement.statement(s, "XINAN-AH-ZJ", 2013, lake=lake)
     # annual means 1.8, 0.12, 0.03, 1.1 → P = 0.85 × (0.25×1.8/2 + 0.25×0.12/0.15 + 0.25×0.03/0.04 + 0.25×1.1/1.2)
     #   = 0.85 × 0.841667 = 0.715417 ≤ 1 → 浙江 (330000) pays 安徽 (340000) 10000 万元
     d = st["lines"][0]["details"]
@@ -144,7 +144,7 @@ def test_a_year_without_valid_data_or_outside_the_period(world):
     with session_scope(eng) as s:
         service.create_agreement(s, _yr(), actor=OFFICE)
     with session_scope(eng) as s, pytest.raises(service.StatementError) as e:
-        service.statement(s, "YR-HEN-SHD-2021", 2022, lake=lake)
+        settlement.statement(s, "YR-HEN-SHD-2021", 2022, lake=lake)
     # 2022 has three months of each item; the agreement needs 12 → every item of the class is listed
     msgs = sorted(x.message_en for x in e.value.errors)
     assert len(msgs) == 3 and msgs[0] == (
@@ -154,9 +154,9 @@ def test_a_year_without_valid_data_or_outside_the_period(world):
         session_scope(eng) as s,
         pytest.raises(service.StatementError, match="outside the agreement's period"),
     ):
-        service.statement(s, "YR-HEN-SHD-2021", 2019, lake=lake)
+        settlement.statement(s, "YR-HEN-SHD-2021", 2019, lake=lake)
     with session_scope(eng) as s, pytest.raises(service.AgreementNotFoundError):
-        service.statement(s, "NOPE", 2021, lake=lake)
+        settlement.statement(s, "NOPE", 2021, lake=lake)
 
 
 def test_monthly_scheme_needs_its_months(world):
@@ -166,7 +166,7 @@ def test_monthly_scheme_needs_its_months(world):
         service.create_agreement(s, data, actor=OFFICE)
     # 金鱼石 has NH3-N in 11 months of 2020 (none in July) → fewer than 12: refused, the section named
     with session_scope(eng) as s, pytest.raises(service.StatementError) as e:
-        service.statement(s, "LUSHUI-JX-HN-2019", 2020, lake=lake)
+        settlement.statement(s, "LUSHUI-JX-HN-2019", 2020, lake=lake)
     assert [x.message_en for x in e.value.errors] == [
         "section 金鱼石, 2020: 11 month(s) with data, fewer than the agreement's 12 (monthly classes)"
     ]

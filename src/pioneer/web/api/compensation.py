@@ -14,7 +14,7 @@ from fastapi import APIRouter, File, HTTPException, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, Response
 from fastapi.routing import APIRoute
 
-from pioneer.compensation import service
+from pioneer.compensation import service, settlement
 from pioneer.compensation import statement as doc
 from pioneer.compensation.schemas import AgreementCreate, AgreementPublic, VersionPublic
 from pioneer.compensation.template import parse_agreement
@@ -153,7 +153,7 @@ def read_statement(code: str, session: DB, user: CurrentUser, year: Annotated[in
                    format: Annotated[str, Query(pattern="^(json|docx|pdf|html)$")] = "json"):  # fmt: skip
     """The year's statement from the lake's water data: JSON (every number and its arithmetic) or a document."""
     auth.restrict(user, auth.Action.VIEW)
-    st = service.statement(session, code, year, version=version)
+    st = settlement.statement(session, code, year, version=version)
     if format == "json":
         return st
     import tempfile
@@ -197,7 +197,7 @@ def agreement_page(code: str, request: Request, session: DB, user: CurrentUser,
     st, problem, status = None, None, 200
     if year is not None:
         try:
-            st = service.statement(session, code, year, version=v)
+            st = settlement.statement(session, code, year, version=v)
         except service.StatementError as exc:
             problem, status = exc, 422
     parties = {k: f"{division(session, data[k]).name}（{data[k]}）" for k in ("upstream", "downstream")}
