@@ -182,7 +182,10 @@ def set_means(cities: pd.DataFrame, city_set: CitySet) -> dict[str, Any]:
                            "confidence": city_set.confidence, "source": city_set.source}  # fmt: skip
     for name, (column, dec) in MEAN_COLUMNS.items():
         v = c[column].dropna()
-        out[name] = float(round_half_even(np.array([v.mean()]), dec)[0]) if len(v) else None
+        mean = float(round_half_even(np.array([v.mean()]), dec)[0]) if len(v) else None
+        out[name] = (
+            int(mean) if mean is not None and dec == 0 else mean
+        )  # integers as the releases print them
     return out
 
 
