@@ -1,5 +1,5 @@
 """The yearly compensation statement as a document for both parties (DOCX/PDF/HTML through
-:mod:`pioneer.reports.render`) or as JSON: the same numbers as :func:`pioneer.compensation.service.statement`,
+:mod:`pioneer.reports.render`) or as JSON: the same numbers as :func:`pioneer.compensation.settlement.statement`,
 with every amount's arithmetic. Text is Chinese first with English beside it; times are 北京时间."""
 
 from __future__ import annotations
