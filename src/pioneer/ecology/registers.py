@@ -39,6 +39,14 @@ class Register:
     key: tuple[str, ...]  # natural key (unique)
     division: str | None = None  # own field holding the GB/T 2260 code …
     parent: tuple[str, str] | None = None  # … or (parent register name, own field holding the parent's code)
+    also_refers: tuple[
+        str, ...
+    ] = ()  # further fields holding a code of the parent register (not its division)
+
+    @property
+    def parent_fields(self) -> list[str]:
+        """Every own field that names a row of the parent register."""
+        return [self.parent[1], *self.also_refers] if self.parent else []
 
     def field(self, key: str) -> Field:
         return next(f for f in self.fields if f.key == key)
@@ -99,7 +107,7 @@ REGISTERS: dict[str, Register] = {r.name: r for r in (
         Field("quantity_t", "转移量（吨）", "quantity (t)", "float", True, lo=0),
         Field("transfer_date", "转移日期", "transfer date", "date", True),
         Field("electronic", "电子联单", "electronic manifest", "bool", True),
-    ), key=("code",), parent=("hw_units", "producer_code")),
+    ), key=("code",), parent=("hw_units", "producer_code"), also_refers=("receiver_code",)),
     Register("tailings_ponds", "尾矿库", "tailings ponds", m.TailingsPond, (
         Field("code", "尾矿库编码", "pond code", required=True, max_len=64),
         Field("name", "尾矿库名称", "name", required=True),

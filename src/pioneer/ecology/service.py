@@ -171,7 +171,7 @@ def problems(session: Session, reg: Register, frame: pd.DataFrame, *, file: str 
     if reg.parent is not None:
         parent = REGISTERS[reg.parent[0]]
         known = set(_parent_divisions(session, parent, batch))
-        for col in [reg.parent[1], *(["receiver_code"] if reg.name == "hw_manifests" else [])]:
+        for col in reg.parent_fields:
             v = values[col]
             bad.append((v.notna() & ~v.isin(known), col, f"在“{parent.sheet}”中不存在",
                         f"not in the {parent.title_en} register"))  # fmt: skip
@@ -350,6 +350,15 @@ def delete(session: Session, name: str, key: tuple, /, *, actor: Actor, record: 
     div = _division_of(session, reg, obj)
     require(actor, EDITORS, [d for d in [div] if d], f"删除{reg.sheet} / delete {reg.title_en}")
     before = snapshot(reg, obj)
+    # rows of child registers go with their parent (ON DELETE CASCADE): the audit entry keeps their snapshots
+    children = {}
+    for child in REGISTERS.values():
+        refs = child.parent_fields if child.parent and child.parent[0] == reg.name else []
+        for col in refs:
+            rows = session.scalars(select(child.model).where(getattr(child.model, col) == obj.code))
+            children.setdefault(child.name, []).extend(snapshot(child, r) for r in rows)
+    if any(children.values()):
+        before["deleted_with_it"] = {k: v for k, v in children.items() if v}
     session.delete(obj)
     session.flush()
     record("delete", f"ecology.{reg.name}", _key_text(reg, key), div, before, None)

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from pioneer.ecology import excel, service
 from pioneer.ecology.errors import RegisterRowNotFoundError
-from pioneer.ecology.models import HazardousWasteManifest, TailingsPond, WaterSource
+from pioneer.ecology.models import HazardousWasteManifest, TailingsPond, WaterSource, WaterSourceZone
 from pioneer.registry.errors import ImportFailedError, PermissionDeniedError
 
 SOURCE = {"code": "BJ-WS-01", "name": "密云水库", "source_type": "reservoir", "tier": "city",
@@ -53,8 +53,12 @@ def test_scope_refusal_writes_nothing(session):
     # moving a row out of one's scope is refused too (the stored row's division is checked as well)
     with pytest.raises(PermissionDeniedError):
         service.save_rows(session, "water_sources", [{**SOURCE, "division_code": "330502"}], actor=ZHEJIANG)
+    service.save_rows(session, "water_source_zones", [zone], actor=BEIJING)
     service.delete(session, "water_sources", ("BJ-WS-01",), actor=BEIJING, record=rec)
     assert rec.entries[-1][0] == "delete" and count(session, WaterSource) == 0
+    # the protection zone went with its source; the audit entry keeps its snapshot
+    assert rec.entries[-1][4]["deleted_with_it"]["water_source_zones"][0]["water_area_km2"] == 12.5
+    assert count(session, WaterSourceZone) == 0
     with pytest.raises(RegisterRowNotFoundError):
         service.delete(session, "water_sources", ("BJ-WS-01",), actor=BEIJING)
 
