@@ -4,25 +4,22 @@ with every amount's arithmetic. Text is Chinese first with English beside it; ti
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
+from pioneer.clock import beijing_text
 from pioneer.compensation.service import item_label
 from pioneer.reports.document import Heading, Paragraph, Report, Table, number
 from pioneer.reports.render import write as write_report
-
-BEIJING = ZoneInfo("Asia/Shanghai")
 
 
 def to_report(st: dict[str, Any]) -> Report:
     """The statement as a :class:`~pioneer.reports.document.Report` (tables keyed for tests and the web)."""
     a, up, down = st["agreement"], st["parties"]["upstream"], st["parties"]["downstream"]
-    at = dt.datetime.fromisoformat(st["inputs"]["computed_at"]).astimezone(BEIJING)
+    at = beijing_text(st["inputs"]["computed_at"])
     r = Report(title=f"{a['name']} {st['year']} 年度补偿结算单 / compensation statement {st['year']}",
-               subtitle=f"协议 {a['code']} 第 {a['version']} 版 · 生成于 {at:%Y-%m-%d %H:%M}（北京时间 / Beijing time）",
+               subtitle=f"协议 {a['code']} 第 {a['version']} 版 · 生成于 {at}",
                lang="zh")  # fmt: skip
     r.add(Heading("一、协议 / Agreement"),
           Table(["项目 / field", "内容 / value"], [
