@@ -11,6 +11,7 @@ from fastapi import APIRouter
 from pioneer.web.api import accounts, ecology, imports, indicators, lake, national, plans, registry
 from pioneer.web.api import carbon as carbon_api
 from pioneer.web.api import compensation as compensation_api
+from pioneer.web.api import judgements as judgements_api
 
 router = APIRouter(prefix="/api/v1")
 router.include_router(registry.router)
@@ -23,3 +24,4 @@ router.include_router(ecology.router)
 router.include_router(compensation_api.router)
 router.include_router(national.router)
 router.include_router(carbon_api.router)
+router.include_router(judgements_api.router)
