@@ -357,8 +357,15 @@ def delete(session: Session, name: str, key: tuple, /, *, actor: Actor, record: 
         for col in refs:
             rows = session.scalars(select(child.model).where(getattr(child.model, col) == obj.code))
             children.setdefault(child.name, []).extend(snapshot(child, r) for r in rows)
-    if any(children.values()):
-        before["deleted_with_it"] = {k: v for k, v in children.items() if v}
+    children = {k: v for k, v in children.items() if v}
+    # the rows that go with it must lie in the actor's scope too (a disposer named by another province's manifests)
+    others = {d for name, rows in children.items()
+              for d in row_divisions(session, REGISTERS[name], pd.DataFrame(rows)).dropna()}  # fmt: skip
+    require(
+        actor, EDITORS, sorted(others), f"删除{reg.sheet}及其关联记录 / delete {reg.title_en} with its rows"
+    )
+    if children:
+        before["deleted_with_it"] = children
     session.delete(obj)
     session.flush()
     record("delete", f"ecology.{reg.name}", _key_text(reg, key), div, before, None)

@@ -101,6 +101,17 @@ def test_manifest_roles_and_parents(session):
         (2, "电子联单"),
     } <= got
     assert count(session, HazardousWasteManifest) == 0
+    # a Beijing producer's manifest names the Zhejiang disposer: Zhejiang may not delete the disposer (and with it
+    # Beijing's manifest), the programme office may
+    service.save_rows(session, "hw_units", [{"code": "P-BJ", "name": "北京某厂", "role": "producer",
+                                             "division_code": "110105", "in_system": "是"}], actor=BEIJING)  # fmt: skip
+    service.save_rows(session, "hw_manifests", [{**bad[0], "producer_code": "P-BJ", "receiver_code": "D1"}],
+                      actor=BEIJING)  # fmt: skip
+    with pytest.raises(PermissionDeniedError, match="110105"):
+        service.delete(session, "hw_units", ("D1",), actor=ZHEJIANG)
+    assert count(session, HazardousWasteManifest) == 1
+    service.delete(session, "hw_units", ("D1",), actor=OFFICE)
+    assert count(session, HazardousWasteManifest) == 0
     # filings keyed by (unit, year): the year stays a whole number in the audit key, a re-import is an update
     rec = Recorder()
     filing = {"unit_code": "P1", "year": "2025", "plan_filed": "是", "declared": "否", "annual_report": "否"}
