@@ -2,9 +2,9 @@
 
 Every write takes the registry's :class:`~pioneer.registry.permissions.Actor` and checks it with
 :func:`pioneer.registry.permissions.require` against the zone's divisions (the web layer has already called
-``auth.restrict`` with the same codes), then reports the change to ``record`` — the caller's audit writer
-(``record(action, object_type, key, division_code, before, after)``), so the web app and the CLI log every write
-in the same audit table. Nothing is written when a check fails (the caller's transaction rolls back).
+``auth.restrict`` with the same codes), then records the change in the audit log itself (user, request id and before/after from the actor), or
+reports it to ``record`` when the caller passes its own writer
+(``record(action, object_type, key, division_code, before, after)``). Nothing is written when a check fails (the caller's transaction rolls back).
 
 Projects are validated by one function, :func:`project_problems`, for the API (one row) and for the Excel
 template (many rows, columnar checks): negative amounts, funding not adding up to the total investment,
@@ -57,7 +57,7 @@ from pioneer.plans.schemas import (
 )
 from pioneer.registry.divisions.models import Division
 from pioneer.registry.divisions.service import in_force, latest_year
-from pioneer.registry.permissions import Actor, Role, require
+from pioneer.registry.permissions import Actor, Role, auditor, require
 from pioneer.registry.zones import service as zones
 from pioneer.registry.zones.models import Zone, ZoneDivision
 from pioneer.standards import divisions
@@ -97,7 +97,14 @@ def _now() -> dt.datetime:
 
 
 def _no_record(*_args: Any) -> None:
+    """The default ``record``: the service writes the audit entry itself (:func:`_rec`)."""
     return None
+
+
+def _rec(session: Session, actor: Actor, record: Record) -> Record:
+    """The audit writer of a change: the caller's ``record`` when one was given, else the audit log itself
+    (:func:`pioneer.registry.permissions.auditor`) — every change is recorded without the caller asking."""
+    return auditor(session, actor) if record is _no_record else record
 
 
 def _zone_codes(session: Session, zone_code: str) -> list[str]:
@@ -154,7 +161,7 @@ def create_plan(session: Session, data: PlanCreate, /, *, actor: Actor, record: 
              tasks=[PlanTask(**{**t.model_dump(), "status": t.status.value}) for t in data.tasks])  # fmt: skip
     session.add(p)
     session.flush()
-    record("create", "plan", str(p.id), codes[0], None, plan_snapshot(p))
+    _rec(session, actor, record)("create", "plan", str(p.id), codes[0], None, plan_snapshot(p))
     return p
 
 
@@ -181,7 +188,7 @@ def update_plan(session: Session, plan_id: int, data: PlanUpdate, /, *, actor: A
         p.tasks = [PlanTask(**{**t.model_dump(), "status": t.status.value}) for t in data.tasks]
     p.updated_at = _now()
     session.flush()
-    record("update", "plan", str(p.id), codes[0], before, plan_snapshot(p))
+    _rec(session, actor, record)("update", "plan", str(p.id), codes[0], before, plan_snapshot(p))
     return p
 
 
@@ -192,7 +199,7 @@ def delete_plan(session: Session, plan_id: int, /, *, actor: Actor, record: Reco
     before = plan_snapshot(p)
     session.delete(p)
     session.flush()
-    record("delete", "plan", str(plan_id), codes[0], before, None)
+    _rec(session, actor, record)("delete", "plan", str(plan_id), codes[0], before, None)
 
 
 # --- projects: validation -------------------------------------------------------------------------------------
@@ -536,7 +543,7 @@ def save_projects(session: Session, items: list[ProjectCreate], /, *, actor: Act
             session.add(p)
             session.flush()
             session.refresh(p)
-            record(
+            _rec(session, actor, record)(
                 "update" if before else "create",
                 "project",
                 p.code,
@@ -572,7 +579,7 @@ def delete_project(session: Session, code: str, /, *, actor: Actor, record: Reco
     before = project_snapshot(p)
     session.delete(p)
     session.flush()
-    record("delete", "project", code, p.division_code, before, None)
+    _rec(session, actor, record)("delete", "project", code, p.division_code, before, None)
 
 
 def add_progress(session: Session, code: str, data: ProgressCreate, /, *, actor: Actor,
@@ -589,7 +596,7 @@ def add_progress(session: Session, code: str, data: ProgressCreate, /, *, actor:
     session.add(r)
     session.flush()
     session.refresh(p)
-    record(
+    _rec(session, actor, record)(
         "create", "project_progress", f"{code}#{r.id}", p.division_code, None, data.model_dump(mode="json")
     )
     return r
@@ -705,7 +712,7 @@ def create_case(session: Session, data: CaseCreate, /, *, actor: Actor, record: 
              status=CaseStatus.DRAFT.value, submitted_by=actor.username, created_at=_now())  # fmt: skip
     session.add(c)
     session.flush()
-    record("create", "case", str(c.id), codes[0], None, case_snapshot(c))
+    _rec(session, actor, record)("create", "case", str(c.id), codes[0], None, case_snapshot(c))
     return c
 
 
@@ -731,5 +738,5 @@ def step_case(session: Session, case_id: int, to_status: CaseStatus | str, /, *,
     if target is CaseStatus.PUBLISHED:
         c.published_at = _now()
     session.flush()
-    record(target.value, "case", str(c.id), codes[0], before, case_snapshot(c))
+    _rec(session, actor, record)(target.value, "case", str(c.id), codes[0], before, case_snapshot(c))
     return c

@@ -7,10 +7,13 @@ A scope code covers itself and every division beneath it (GB/T 2260 code structu
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from sqlalchemy.orm import Session
+
+from pioneer.db import audit as audit_log
 from pioneer.registry.errors import PermissionDeniedError
 from pioneer.standards.divisions import covers
 
@@ -36,6 +39,8 @@ class Actor:
     username: str
     role: Role
     division_codes: tuple[str, ...] = field(default_factory=tuple)
+    user_id: int | None = None  # the web account, when there is one (copied into the audit log)
+    request_id: str = ""  # the web request, when there is one (copied into the audit log)
 
     def covers(self, code: str) -> bool:
         """Whether ``code`` lies in the actor's scope (the programme office covers everything)."""
@@ -64,3 +69,33 @@ def require(actor: Actor, roles: Iterable[Role], division_codes: Iterable[str], 
             f"用户 {actor.username} 的管辖范围不包括 {', '.join(outside)}，不能执行 “{action}”",
             f"user {actor.username} has no scope over {', '.join(outside)} for '{action}'",
         )
+
+
+def audit(
+    session: Session,
+    actor: Actor,
+    action: str,
+    object_type: str,
+    object_key: str,
+    division_code: str | None,
+    before: dict | None,
+    after: dict | None,
+    *,
+    note: str = "",
+) -> None:
+    """Record a change made by ``actor`` in the audit log (:func:`pioneer.db.audit.write`). Services call it for
+    every change they make, so a change is recorded whoever calls them."""
+    audit_log.write(session, user_id=actor.user_id, username=actor.username, request_id=actor.request_id,
+                    action=action, object_type=object_type, object_key=object_key, division_code=division_code,
+                    before=before, after=after, note=note)  # fmt: skip
+
+
+def auditor(session: Session, actor: Actor) -> Callable[..., None]:
+    """A ``record(action, object_type, key, division_code, before, after)`` writer bound to ``session`` and
+    ``actor``: the default of the services that take a ``record`` argument."""
+
+    def record(action: str, object_type: str, key: str, division_code: str | None, before: dict | None,
+               after: dict | None) -> None:  # fmt: skip
+        audit(session, actor, action, object_type, key, division_code, before, after)
+
+    return record

@@ -32,6 +32,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from pioneer.db import audit as audit_log
 from pioneer.db import stored_time
 from pioneer.errors import PermissionDeniedError, PioneerError
 from pioneer.registry.permissions import Actor, scope_covers
@@ -138,12 +139,12 @@ def actor(user: User) -> Actor:
     the province, city and county editors as the zone's own administration."""
     role = Role(user.role)
     if role in (Role.ADMIN, Role.REVIEWER):
-        return Actor(user.username, RegistryRole.PROGRAMME_OFFICE)
+        return Actor(user.username, RegistryRole.PROGRAMME_OFFICE, user_id=user.id)
     if role is Role.PROVINCE_EDITOR:
-        return Actor(user.username, RegistryRole.PROVINCE, (user.division_code or "",))
+        return Actor(user.username, RegistryRole.PROVINCE, (user.division_code or "",), user_id=user.id)
     if role in EDITORS:
-        return Actor(user.username, RegistryRole.ZONE, (user.division_code or "",))
-    return Actor(user.username, RegistryRole.VIEWER)
+        return Actor(user.username, RegistryRole.ZONE, (user.division_code or "",), user_id=user.id)
+    return Actor(user.username, RegistryRole.VIEWER, user_id=user.id)
 
 
 # --- passwords and users -------------------------------------------------------------------------------------
@@ -334,10 +335,8 @@ def audit(
     request_id: str = "",
     note: str = "",
 ) -> AuditEntry:
-    """Write one audit entry (the only place that does): who, when, what, before/after snapshots."""
-    entry = AuditEntry(user_id=user.id if user else None, username=user.username if user else "(system)",
-                       request_id=request_id, action=action, object_type=object_type, object_key=object_key,
-                       division_code=division_code, before=before, after=after, note=note)  # fmt: skip
-    session.add(entry)
-    session.flush()
-    return entry
+    """Write one audit entry for a web user (:func:`pioneer.db.audit.write`): who, when, what, before/after."""
+    return audit_log.write(session, user_id=user.id if user else None,
+                           username=user.username if user else "(system)", request_id=request_id, action=action,
+                           object_type=object_type, object_key=object_key, division_code=division_code,
+                           before=before, after=after, note=note)  # fmt: skip

@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from pioneer.db.audit import AuditEntry as AuditEntry  # the audit log lives low (db/audit.py)
 from pioneer.db.base import Base
 
 
@@ -72,22 +73,3 @@ class LoginAttempt(Base):
     client: Mapped[str] = mapped_column(String(64), index=True)
     success: Mapped[bool] = mapped_column(Boolean)
     at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
-
-
-class AuditEntry(Base):
-    """One change: who (user id and a copy of the username), when, what (action, object), before/after."""
-
-    __tablename__ = "web_audit"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
-    user_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
-    username: Mapped[str] = mapped_column(String(64))
-    request_id: Mapped[str] = mapped_column(String(64), default="")
-    action: Mapped[str] = mapped_column(String(64))
-    object_type: Mapped[str] = mapped_column(String(64))
-    object_key: Mapped[str] = mapped_column(String(128))
-    division_code: Mapped[str | None] = mapped_column(String(6), nullable=True)
-    before: Mapped[dict | None] = mapped_column(JSON, nullable=True)
-    after: Mapped[dict | None] = mapped_column(JSON, nullable=True)
-    note: Mapped[str] = mapped_column(Text, default="")
