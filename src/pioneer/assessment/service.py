@@ -184,6 +184,14 @@ def zone_scorecard(
     if baseline_year is not None:
         base = assessment_frame(session, baseline_year, level=lv, horizon=horizon, indicators=wanted,
                                 hide_ranks=hide_ranks, catalogue=cat)  # fmt: skip
+    if (
+        lv == "city"
+    ):  # 城市空气质量达标管理: the city's plan to the horizon (or the next year once it has passed)
+        from pioneer.assessment.attainment import division_plan
+
+        card["attainment"] = division_plan(
+            session, division_code, year=year, target_year=max(horizon, year + 1)
+        )
     card["verdicts"] = verdicts_of(
         tier_verdicts(frame, base, cat, rule=rule), division_code, hide_ranks=hide_ranks
     )

@@ -26,3 +26,14 @@ def test_zone_page_shows_verdicts_and_significance(client):
     assert "National front rank" in en and "Insufficient data · 2014–2015 (n = 2)" in en
     assert "National rear rank" not in en  # alone in its tier: front rank, never also rear rank
     client.get("/zones/BJ-110000?lang=zh-CN")
+
+
+def test_zone_page_shows_the_attainment_plan(client):
+    card = client.get("/api/v1/zones/BJ-110000/indicators").json()["scorecards"][0]
+    a = card["attainment"]
+    assert a["phase_in_force"] == "GB3095-2012" and a["target_year"] == 2027
+    pm = next(r for r in a["rows"] if r["statistic"] == "pm2_5_annual_mean" and r["phase"] == "GB3095-2012")
+    assert pm["gap"] == pm["value"] - 35 and pm["in_force"] is True
+    html = client.get("/zones/BJ-110000").text
+    assert 'id="attainment-110000"' in html and "空气质量达标管理" in html
+    assert 'data-phase="GB3095-2026-final" data-statistic="pm2_5_annual_mean"' in html
