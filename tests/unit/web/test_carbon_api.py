@@ -94,3 +94,26 @@ def test_footprint_json_and_report(client, tokens):
     assert r.json()["total"]["kgco2e_per_fu"] == pytest.approx(1168.3)
     r = post(client, "footprint", tokens("viewer"), bom, format="docx")
     assert r.status_code == 200 and r.content[:2] == b"PK"
+
+
+def test_zone_page_shows_dual_control_svg_without_script(client, tokens):
+    assert (
+        post(
+            client, "dual-control", tokens("huzhou"), SERIES.format(d="330500").encode(), store="true"
+        ).status_code
+        == 200
+    )
+    r = client.get("/zones/ZJ-330500", headers=tokens("huzhou"))
+    assert r.status_code == 200
+    html = r.text
+    start = html.index('id="dual-control"')
+    section = html[start : html.index("</section>", start)]
+    assert "<svg" in section and "<script" not in section and "polyline" in section
+    # 2 years stored, I_2020 = 0.8 → target 2025 = 0.8 × 0.82 = 0.656; actual (0.8 − 0.765625)/1 = 0.034375 per year ≥
+    # required (0.8 − 0.656)/5 = 0.0288 → on track
+    assert 'data-class="on_track"' in section and "0.656" in section
+
+
+def test_upload_page_links_the_carbon_templates(client, tokens):
+    r = client.get("/upload", headers=tokens("huzhou"))
+    assert r.status_code == 200 and "/api/v1/carbon/templates/balance" in r.text

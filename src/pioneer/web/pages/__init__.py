@@ -22,6 +22,7 @@ from pioneer.registry.zones.choices import State
 from pioneer.reports.document import number
 from pioneer.web import assess, auth, national, services
 from pioneer.web.api import indicators as api_indicators
+from pioneer.web.carbon import zone_dual_control
 from pioneer.web.deps import (
     DB,
     LANG_COOKIE,
@@ -112,6 +113,7 @@ def zone_page(code: str, request: Request, session: DB, user: CurrentUser,
     return render(request, "zone.html", user, zone=zone, data=data, history=zones.history(session, code),
                   targets=[t for t in targets if can[t.value]], can_edit=auth.allowed(user, auth.Action.EDIT,
                   zone.division_codes), names=assess.division_names(session),
+                  dual_control=zone_dual_control(session, zone.division_codes),
                   message=request.query_params.get("msg"))  # fmt: skip
 
 

@@ -1,0 +1,94 @@
+"""The zone page's dual-control section (双控): each division's stored CO2 and energy intensities against the
+14th five-year-plan target, with the assessment's trajectory class — drawn as server-side SVG (no script).
+
+Values come from the indicator store (``pioneer carbon dual-control --store`` or the API with ``store=true``);
+the target and class from :func:`pioneer.assessment.carbon.progress` on those values, so the page shows exactly
+what the command computes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import pandas as pd
+from sqlalchemy.orm import Session
+
+from pioneer.assessment.carbon import progress
+from pioneer.assessment.progress import TRAJECTORY_NAMES
+from pioneer.indicators import store
+from pioneer.standards.carbon.dual_control import targets_for
+
+CHARTED = {
+    "co2_intensity": ("单位地区生产总值二氧化碳排放", "CO2 per 10⁴ yuan of GDP", ("t/万元", "t/10⁴ yuan")),
+    "energy_intensity": (
+        "单位地区生产总值能源消耗",
+        "Energy per 10⁴ yuan of GDP",
+        ("tce/万元", "tce/10⁴ yuan"),
+    ),
+}
+W, H, PAD = 420, 180, 44
+
+
+def _scale(values: list[float]) -> tuple[float, float]:
+    lo, hi = min(values), max(values)
+    span = (hi - lo) or (abs(hi) or 1.0)
+    return lo - 0.1 * span, hi + 0.1 * span
+
+
+def _chart(points: list[tuple[int, float]], target: tuple[int, float] | None) -> dict[str, Any]:
+    """Pixel coordinates of a line chart (years → values) with the target as a marker and a dashed guide."""
+    ys = [v for _, v in points] + ([target[1]] if target else [])
+    xs = [y for y, _ in points] + ([target[0]] if target else [])
+    vlo, vhi = _scale(ys)
+    xlo, xhi = min(xs), max(xs)
+
+    def px(year: float, value: float) -> tuple[float, float]:
+        x = PAD + (W - 2 * PAD) * ((year - xlo) / ((xhi - xlo) or 1))
+        y = H - PAD + (2 * PAD - H) * ((value - vlo) / (vhi - vlo))
+        return round(x, 1), round(y, 1)
+
+    pts = [px(y, v) for y, v in points]
+    out: dict[str, Any] = {
+        "width": W, "height": H, "polyline": " ".join(f"{x},{y}" for x, y in pts),
+        "dots": [{"x": x, "y": y, "year": yr, "value": v} for (x, y), (yr, v) in zip(pts, points, strict=True)],
+        "axis_y": H - PAD, "x0": PAD, "x1": W - PAD, "years": [{"x": px(y, vlo)[0], "year": y} for y in sorted(set(xs))],
+        "ticks": [{"y": px(xlo, v)[1], "value": v} for v in (min(ys), max(ys))],
+    }  # fmt: skip
+    if target:
+        tx, ty = px(*target)
+        out["target"] = {"x": tx, "y": ty, "year": target[0], "value": target[1], "from_x": pts[-1][0],
+                         "from_y": pts[-1][1]}  # fmt: skip
+    return out
+
+
+def zone_dual_control(session: Session, division_codes: Iterable[str]) -> list[dict[str, Any]]:
+    """Per division and charted intensity: the stored series, the 2025 target, achieved reduction and class."""
+    divs = list(division_codes)
+    v = store.read_values(session, indicators=list(CHARTED), divisions=divs)
+    v = v[v["value"].notna()]
+    if v.empty:
+        return []
+    table = v.pivot_table(index=["division_code", "year"], columns="indicator", values="value").reset_index()
+    prog = progress(table, targets_for(table["division_code"]))
+    out = []
+    for (d, ind), g in v.sort_values("year").groupby(
+        ["division_code", "indicator"]
+    ):  # ≤ divisions × 2 charts
+        p = prog[(prog["division_code"] == d) & (prog["indicator"] == ind) & (prog["plan"] == "十四五")]
+        row = p.iloc[0] if len(p) else None
+        target = (
+            (int(row["target_year"]), float(row["target"]))
+            if row is not None and pd.notna(row["target"])
+            else None
+        )
+        points = [(int(y), float(x)) for y, x in zip(g["year"], g["value"], strict=True)]
+        cls = str(row["trajectory"]) if row is not None else "no_target"
+        name_zh, name_en, unit = CHARTED[str(ind)]
+        out.append({
+            "division_code": d, "indicator": ind, "name_zh": name_zh, "name_en": name_en, "unit_zh": unit[0], "unit_en": unit[1],
+            "edition": str(g["edition"].iloc[-1]), "chart": _chart(points, target),
+            "achieved": None if row is None or pd.isna(row["achieved_reduction_pct"]) else float(row["achieved_reduction_pct"]),
+            "target_reduction": None if row is None else row["target_reduction_pct"],
+            "class": cls, "class_zh": TRAJECTORY_NAMES[cls][0], "class_en": TRAJECTORY_NAMES[cls][1],
+        })  # fmt: skip
+    return out
