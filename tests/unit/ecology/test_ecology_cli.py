@@ -36,7 +36,9 @@ def test_registers_round_trip(tmp_path, monkeypatch):
     assert openpyxl.load_workbook(out)["危险废物单位"]["A2"].value == "P1"
 
 
-def test_ei_command(tmp_path):
+def test_ei_command(tmp_path, monkeypatch):
+    monkeypatch.setenv("PIONEER_HOME", str(tmp_path))
+    monkeypatch.delenv("PIONEER_DATABASE_URL", raising=False)
     csv = tmp_path / "ei.csv"
     csv.write_text(
         "division_code,year,area,forest,grassland,water_wetland,cropland,built_up,unused,river_length,lake_area,"
@@ -50,7 +52,13 @@ def test_ei_command(tmp_path):
     missing = run(app, ["ecology", "ei", str(csv), "-o", str(out), "--abundance-rule", "habitat_only"])
     assert missing.exit_code == 1 and "A_veg" in missing.output and not out.exists()
     res = run(app, ["ecology", "ei", str(csv), "-o", str(out), "--abundance-rule", "habitat_only",
-                    "--a-veg", "125"])  # fmt: skip
+                    "--a-veg", "125", "--store"])  # fmt: skip
     assert res.exit_code == 0, res.output
     row = pd.read_csv(out, dtype=str).iloc[0]
     assert (row["ei"], row["ei_class"]) == ("74.2", "良")
+    from pioneer.db import make_engine, session_scope
+    from pioneer.indicators import store
+
+    with session_scope(make_engine()) as s:
+        v = store.read_values(s, indicators=["ecological_status_index"], lineage=True)
+    assert v["value"].tolist() == [74.2] and v["lineage"][0]["a_veg"] == 125.0
