@@ -85,7 +85,7 @@ def account(
     ] = None,
 ) -> None:
     """核算 GEP：逐项 实物量×价格，按县（输入区划）和市汇总 / GEP per county and city."""
-    from pioneer.standards import divisions, gep
+    from pioneer.standards import gep
 
     try:
         gep.components(edition)
@@ -96,26 +96,8 @@ def account(
     if prices is not None and prices not in gep.PRICE_SETS:
         raise typer.BadParameter(f"--prices: {', '.join(gep.PRICE_SETS)}")
     values = gep.item_values(q, edition=edition, prices=prices, overrides=ov)
-    g = None
-    if gdp is not None:
-        raw = _read(gdp)
-        for col in ("division_code", "year", "gdp"):
-            if col not in raw.columns:
-                raise InputError(f"缺少必需列 “{col}”", f"required column '{col}' is missing", file=gdp.name,
-                                 column=col)  # fmt: skip
-        num = pd.to_numeric(raw["gdp"], errors="coerce")
-        bad = num.isna() | (num <= 0)
-        if bad.any():
-            i = int(bad.to_numpy().nonzero()[0][0])
-            raise InputError("GDP 须为正数（元）", "GDP must be a positive number (yuan)", file=gdp.name, row=i + 2,
-                             column="gdp", value=raw["gdp"].iloc[i])  # fmt: skip
-        g = pd.Series(num.to_numpy(), index=pd.MultiIndex.from_arrays(
-            [raw["division_code"].astype(str).str.strip(), pd.to_numeric(raw["year"]).astype(int)]))  # fmt: skip
-    county = gep.account(values).assign(level="input")
-    city = gep.account(values.assign(division_code=divisions.rollup(values["division_code"], "city")))
-    city = city.assign(level="city")
-    res = pd.concat([gep.two_mountains_indicators(county, g), gep.two_mountains_indicators(city, g)],
-                    ignore_index=True).assign(edition=edition, unit="元")  # fmt: skip
+    g = gep.read_gdp(_read(gdp), file=gdp.name) if gdp is not None else None
+    res = gep.accounts_by_level(values, edition=edition, gdp=g)
     if report is not None:
         from pioneer.reports.gep import gep_report
         from pioneer.reports.render import write

@@ -33,11 +33,13 @@ __all__ = [
     "CATEGORIES",
     "PRICE_SETS",
     "account",
+    "accounts_by_level",
     "components",
     "editions",
     "item_values",
     "nutrient_retained",
     "price_set",
+    "read_gdp",
     "read_overrides",
     "read_quantities",
     "reservoir_flood_capacity",
@@ -329,3 +331,35 @@ def two_mountains_indicators(acc: pd.DataFrame, gdp: pd.Series | None = None) ->
         with np.errstate(divide="ignore", invalid="ignore"):
             out["gep_gdp_ratio"] = np.where(out["gdp"] > 0, out["gep"] / out["gdp"], np.nan)
     return out
+
+
+def read_gdp(df: pd.DataFrame, *, file: str | None = None) -> pd.Series:
+    """GDP by division and year [元] from ``division_code, year, gdp``; located errors for bad rows."""
+    df = df.copy()
+    df.columns = [str(c).strip() for c in df.columns]
+    _require(df, ("division_code", "year", "gdp"), file)
+    code = df["division_code"].astype("string").str.strip()
+    i = _bad(~code.fillna("").str.match(_CODE))
+    if i is not None:
+        raise InputError("行政区划代码须为 6 位数字", "division code must be 6 digits", file=file, row=i + 2,
+                         column="division_code", value=df["division_code"].iloc[i])  # fmt: skip
+    year = pd.to_numeric(df["year"].astype("string").str.strip(), errors="coerce")
+    i = _bad(year.isna() | (year % 1 != 0))
+    if i is not None:
+        raise InputError(
+            "年份无效", "invalid year", file=file, row=i + 2, column="year", value=df["year"].iloc[i]
+        )
+    gdp = _numbers(df, "gdp", file, positive=True)
+    return pd.Series(
+        gdp.to_numpy(), index=pd.MultiIndex.from_arrays([code.astype(str), year.astype("int64")])
+    )
+
+
+def accounts_by_level(values: pd.DataFrame, *, edition: str, gdp: pd.Series | None = None) -> pd.DataFrame:
+    """:func:`account` and :func:`two_mountains_indicators` for the input divisions (``level = input``) and
+    their cities (``level = city``, :func:`pioneer.standards.divisions.rollup`)."""
+    county = account(values).assign(level="input")
+    city = account(values.assign(division_code=divisions.rollup(values["division_code"], "city")))
+    out = pd.concat([two_mountains_indicators(county, gdp), two_mountains_indicators(city.assign(level="city"), gdp)],
+                    ignore_index=True)  # fmt: skip
+    return out.assign(edition=edition, unit=VALUE_UNIT)

@@ -132,3 +132,25 @@ def test_excel_upload(api, tmp_path):
     }
     r = client.post("/api/v1/compensation/agreements/import", files=files, headers=h["admin"])
     assert r.status_code == 201 and r.json()["code"] == "LUSHUI-JX-HN-2019"
+
+
+def test_gep_account_api(api):
+    client, h, _ = api
+    # 513301: water conservation 1e8 m³ × 7.06 = 7.06e8 元 + agriculture 2e8 元 → GEP 9.06e8; GDP 1.812e9 → 0.5
+    csv = "division_code,year,component,quantity\n513301,2010,water_conservation,1e8\n513301,2010,agriculture_value,2e8\n"
+    gdp = "division_code,year,gdp\n513301,2010,1.812e9\n"
+    files = {"quantities": ("q.csv", csv.encode(), "text/csv"), "gdp": ("g.csv", gdp.encode(), "text/csv")}
+    assert client.post("/api/v1/gep/account?prices=garze-2010", files=files).status_code == 401
+    r = client.post("/api/v1/gep/account?prices=garze-2010", files=files, headers=h["viewer"])
+    assert r.status_code == 200, r.text
+    acc = {(a["level"], a["division_code"]): a for a in r.json()["accounts"]}
+    assert acc[("input", "513301")]["gep"] == pytest.approx(9.06e8)
+    assert acc[("input", "513301")]["gep_gdp_ratio"] == pytest.approx(0.5)
+    assert acc[("city", "513300")]["gep"] == pytest.approx(9.06e8)
+    # without a price for water conservation: located 422
+    files["quantities"] = ("q.csv", csv.encode(), "text/csv")
+    bad = client.post("/api/v1/gep/account", files=files, headers=h["viewer"])
+    assert bad.status_code == 422 and "no price" in bad.json()["detail"]["message_en"]
+    files["quantities"] = ("q.csv", csv.encode(), "text/csv")
+    pdf = client.post("/api/v1/gep/account?prices=garze-2010&format=pdf", files=files, headers=h["viewer"])
+    assert pdf.status_code == 200 and pdf.content[:4] == b"%PDF"

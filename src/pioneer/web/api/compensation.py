@@ -7,9 +7,12 @@ version → 404; a rejected agreement or a year that cannot be settled → 422 l
 
 from __future__ import annotations
 
+import io
+import json
 from pathlib import Path
 from typing import Annotated, Any
 
+import pandas as pd
 from fastapi import APIRouter, File, HTTPException, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, Response
 from fastapi.routing import APIRoute
@@ -54,7 +57,7 @@ class CompensationRoute(APIRoute):
         return route
 
 
-router = APIRouter(prefix="/compensation", tags=["compensation"], route_class=CompensationRoute)
+agreements = APIRouter(prefix="/compensation", tags=["compensation"], route_class=CompensationRoute)
 ERRORS = {s: {"model": ErrorBody} for s in (401, 403, 404, 422)}
 
 
@@ -75,7 +78,7 @@ def _public(session, code: str, version: int | None = None) -> dict[str, Any]:
     return service.public(service.agreement(session, code), data)
 
 
-@router.get("/agreements", response_model=Paged[AgreementPublic], responses=ERRORS)
+@agreements.get("/agreements", response_model=Paged[AgreementPublic], responses=ERRORS)
 def list_agreements(session: DB, user: CurrentUser, page: Page = 1, limit: Limit = 100,
                     division: Annotated[str | None, Query(pattern=r"^\d{6}$")] = None):  # fmt: skip
     """Agreements (current versions); ``division`` keeps those with a party within or above it."""
@@ -84,7 +87,7 @@ def list_agreements(session: DB, user: CurrentUser, page: Page = 1, limit: Limit
     return paged(found, page, limit)
 
 
-@router.post("/agreements", response_model=AgreementPublic, status_code=201, responses=ERRORS)
+@agreements.post("/agreements", response_model=AgreementPublic, status_code=201, responses=ERRORS)
 def create_agreement(data: AgreementCreate, request: Request, session: DB, user: CurrentUser):
     a = service.create_agreement(
         session, data, **_writer(session, user, request, [data.upstream, data.downstream])
@@ -92,7 +95,7 @@ def create_agreement(data: AgreementCreate, request: Request, session: DB, user:
     return _public(session, a.code)
 
 
-@router.post("/agreements/import", response_model=AgreementPublic, status_code=201, responses=ERRORS)
+@agreements.post("/agreements/import", response_model=AgreementPublic, status_code=201, responses=ERRORS)
 async def import_agreement(request: Request, session: DB, user: CurrentUser, file: UploadFile = File(...),
                            new_version: bool = False, note: Annotated[str, Query(max_length=500)] = ""):  # fmt: skip
     """Enter an agreement from the YAML template or the .xlsx workbook (all or nothing); ``new_version`` for an
@@ -123,7 +126,7 @@ async def import_agreement(request: Request, session: DB, user: CurrentUser, fil
     return _public(session, a.code)
 
 
-@router.get("/agreements/{code}", response_model=AgreementPublic, responses=ERRORS)
+@agreements.get("/agreements/{code}", response_model=AgreementPublic, responses=ERRORS)
 def read_agreement(
     code: str, session: DB, user: CurrentUser, version: Annotated[int | None, Query(ge=1)] = None
 ):
@@ -131,7 +134,7 @@ def read_agreement(
     return _public(session, code, version)
 
 
-@router.put("/agreements/{code}", response_model=AgreementPublic, responses=ERRORS)
+@agreements.put("/agreements/{code}", response_model=AgreementPublic, responses=ERRORS)
 def update_agreement(code: str, data: AgreementCreate, request: Request, session: DB, user: CurrentUser,
                      note: Annotated[str, Query(max_length=500)] = ""):  # fmt: skip
     """Write a new version (earlier versions stay readable with ``?version=``)."""
@@ -141,13 +144,13 @@ def update_agreement(code: str, data: AgreementCreate, request: Request, session
     return _public(session, code)
 
 
-@router.get("/agreements/{code}/versions", response_model=list[VersionPublic], responses=ERRORS)
+@agreements.get("/agreements/{code}/versions", response_model=list[VersionPublic], responses=ERRORS)
 def list_versions(code: str, session: DB, user: CurrentUser):
     auth.restrict(user, auth.Action.VIEW)
     return [VersionPublic.model_validate(v, from_attributes=True) for v in service.versions(session, code)]
 
 
-@router.get("/agreements/{code}/statement", responses={**ERRORS, **files("docx", "pdf", "html")})
+@agreements.get("/agreements/{code}/statement", responses={**ERRORS, **files("docx", "pdf", "html")})
 def read_statement(code: str, session: DB, user: CurrentUser, year: Annotated[int, Query(ge=2000, le=2100)],
                    version: Annotated[int | None, Query(ge=1)] = None,
                    format: Annotated[str, Query(pattern="^(json|docx|pdf|html)$")] = "json"):  # fmt: skip
@@ -162,6 +165,65 @@ def read_statement(code: str, session: DB, user: CurrentUser, year: Annotated[in
         data = doc.write(st, Path(d) / f"statement.{format}", format).read_bytes()
     return Response(data, media_type=MEDIA[format],
                     headers={"Content-Disposition": f'attachment; filename="{code}-{year}.{format}"'})  # fmt: skip
+
+
+# --- GEP accounts ---------------------------------------------------------------------------------------------------
+gep_router = APIRouter(prefix="/gep", tags=["gep"])
+MAX_TABLE_BYTES = 10 * 1024 * 1024
+
+
+async def _table(upload: UploadFile | None) -> tuple[pd.DataFrame, str] | None:
+    if upload is None:
+        return None
+    name = Path(upload.filename or "table.csv").name
+    raw = await upload.read(MAX_TABLE_BYTES + 1)
+    if len(raw) > MAX_TABLE_BYTES:
+        raise InputError("文件过大（上限 10 MB）", "file too large (limit 10 MB)", file=name)
+    try:
+        if name.lower().endswith(".xlsx"):
+            return pd.read_excel(io.BytesIO(raw), dtype=str), name
+        return pd.read_csv(io.BytesIO(raw), dtype=str, keep_default_na=False, encoding="utf-8-sig"), name
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise InputError("无法读取文件（CSV UTF-8 或 .xlsx）", f"cannot read the file (CSV UTF-8 or .xlsx): {exc}",
+                         file=name) from None  # fmt: skip
+
+
+@gep_router.post("/account", responses={**ERRORS, **files("docx", "pdf", "html")})
+async def gep_account(request: Request, user: CurrentUser, quantities: UploadFile = File(...), overrides: UploadFile | None = File(None),
+                      gdp: UploadFile | None = File(None),
+                      edition: Annotated[str, Query(pattern="^(GB/T 46869-2025|NDRC-2022)$")] = "GB/T 46869-2025",
+                      prices: Annotated[str | None, Query(pattern="^garze-2010$")] = None,
+                      format: Annotated[str, Query(pattern="^(json|docx|pdf|html)$")] = "json"):  # fmt: skip
+    """GEP per input division and city from a quantities table (``pioneer gep template``): values per item,
+    accounts, GEP/GDP and the 两山 indicators (JSON), or the report. Computes only; nothing is stored."""
+    from pioneer.standards import gep
+
+    check_csrf(request, None)  # a POST: browser sessions send their token like any other
+    auth.restrict(user, auth.Action.VIEW)
+    table = await _table(quantities)
+    assert table is not None
+    q, name = table
+    qty = gep.read_quantities(q, edition=edition, file=name)
+    ov = await _table(overrides)
+    g = await _table(gdp)
+    values = gep.item_values(qty, edition=edition, prices=prices,
+                             overrides=gep.read_overrides(ov[0], edition=edition, file=ov[1]) if ov else None)  # fmt: skip
+    acc = gep.accounts_by_level(values, edition=edition, gdp=gep.read_gdp(g[0], file=g[1]) if g else None)
+    if format == "json":
+        return {
+            "accounts": json.loads(acc.to_json(orient="records")),
+            "items": json.loads(values.to_json(orient="records", force_ascii=False)),
+        }
+    from pioneer.reports.gep import gep_report
+    from pioneer.reports.render import FORMATS
+
+    return Response(FORMATS[format](gep_report(acc, values, edition=edition)), media_type=MEDIA[format],
+                    headers={"Content-Disposition": f'attachment; filename="gep.{format}"'})  # fmt: skip
+
+
+router = APIRouter()
+router.include_router(agreements)
+router.include_router(gep_router)
 
 
 # --- pages: the agreements of a division or a basin, one agreement with a year's statement -----------------------
