@@ -11,37 +11,40 @@ import pandas as pd
 from sqlalchemy.orm import Session
 
 from pioneer.assessment import service as assessment
+from pioneer.clock import beijing_text
 from pioneer.errors import PioneerError
 from pioneer.plans import service as plans
 from pioneer.plans.choices import name
 from pioneer.registry.divisions import service as divisions
 from pioneer.registry.zones import service as zones
-from pioneer.registry.zones.choices import STATE_LABELS_ZH, State
+from pioneer.registry.zones.choices import State
 from pioneer.reports import charts
 from pioneer.reports.document import Figure, Heading, Paragraph, Report, Table, number
 from pioneer.reports.labels import labels
 from pioneer.reports.self_assessment import _Counter, report_as_of
+from pioneer.web.i18n import code as code_name
 
 
 def build(session: Session, year: int, *, lang: str = "zh", as_of: dt.date | None = None) -> Report:
     """The national progress report for ``year`` in ``lang`` (``zh`` default, or ``en``)."""
     t = labels(lang)
     en = lang.startswith("en")
+    ui = "en" if en else "zh-CN"  # the web catalogue's language names (pioneer.web.i18n.code)
     now = dt.datetime.now(dt.UTC)
-    rep = Report(t["nat_title"].format(year=year), t["nat_subtitle"].format(at=now.strftime("%Y-%m-%d %H:%M UTC")),
+    rep = Report(t["nat_title"].format(year=year), t["nat_subtitle"].format(at=beijing_text(now, ui)),
                  "en" if en else "zh", generated_at=now)  # fmt: skip
     tab = _Counter()
     as_of = as_of or report_as_of(year)
     rep.add(Paragraph(t["generated"], "note"))
 
     def state_name(s: str) -> str:
-        return s if en else STATE_LABELS_ZH.get(State(s), s)
+        return code_name(ui, "state", s)
 
     all_zones = zones.list_zones(session)
     rep.add(Heading(t["n_overview"]))
     zf = pd.DataFrame([(z.tier, z.state) for z in all_zones], columns=["tier", "state"])
     counts = zf.groupby(["tier", "state"]).size().reset_index(name="n")
-    rows = [[r.tier, state_name(r.state), str(r.n)] for r in counts.itertuples()]
+    rows = [[code_name(ui, "tier", r.tier), state_name(r.state), str(r.n)] for r in counts.itertuples()]
     rows.append([t["total"], "", str(len(zf))])
     rep.add(
         Table(
@@ -58,7 +61,7 @@ def build(session: Session, year: int, *, lang: str = "zh", as_of: dt.date | Non
             card = assessment.zone_scorecard(session, code, year)
             n_ok = sum(r["value"] is not None for r in card["indicators"])
             dname = divisions.division(session, code).name
-            srows.append([z.code, (z.name_en or z.name_zh) if en else z.name_zh, z.tier, state_name(z.state),
+            srows.append([z.code, (z.name_en or z.name_zh) if en else z.name_zh, code_name(ui, "tier", z.tier), state_name(z.state),
                           f"{code} {dname}", number(card["overall"].get("overall_score")),
                           f"{n_ok}/{len(card['indicators'])}"])  # fmt: skip
     rep.add(Table([t["zone_code"], t["zone"], t["tier"], t["state"], t["divisions"], t["overall"], t["current"]],
@@ -115,4 +118,6 @@ def _group_name(session: Session, col: str, value: str, lang: str) -> str:
             return value
     if col == "category":
         return name(value, lang)
+    if col == "tier":
+        return code_name("en" if lang.startswith("en") else "zh-CN", "tier", value)
     return value

@@ -8,7 +8,7 @@ import html
 import io
 from pathlib import Path
 
-from pioneer.reports.document import Figure, Heading, Paragraph, Report, Table
+from pioneer.reports.document import A4, Figure, Heading, Paragraph, Report, Table
 
 FONT_DOCX = "Noto Sans CJK SC"  # Word falls back to its own CJK font where this one is not installed
 FONTS_CSS = '"Noto Sans CJK SC", "Noto Sans CJK JP", "Noto Serif CJK SC", sans-serif'
@@ -26,13 +26,84 @@ def _east_asian(run, font: str = FONT_DOCX) -> None:
     fonts.set(qn("w:eastAsia"), font)
 
 
+def _xml(tag: str, **attrs: str):
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    el = OxmlElement(tag)
+    for k, v in attrs.items():
+        el.set(qn(k), v)
+    return el
+
+
+def _page_setup(d) -> None:
+    """A4 with the type area of :data:`pioneer.reports.document.A4`, and the page number centred in the footer."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Cm
+
+    sec = d.sections[0]
+    sec.page_width, sec.page_height = Cm(A4.width), Cm(A4.height)
+    sec.top_margin, sec.bottom_margin = Cm(A4.top), Cm(A4.bottom)
+    sec.left_margin, sec.right_margin = Cm(A4.left), Cm(A4.right)
+    sec.footer_distance = Cm(2.0)
+    p = sec.footer.paragraphs[0]
+    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    field = _xml("w:fldSimple", **{"w:instr": "PAGE"})
+    run = _xml("w:r")
+    text = _xml("w:t")
+    text.text = "1"
+    run.append(text)
+    field.append(run)
+    p._p.append(field)
+
+
+def _docx_table(d, b: Table, cell_style) -> None:
+    """A fixed-layout table across the type area: sized columns (grid and every cell), the header row repeated
+    on each page, rows never split across pages, numbers right-aligned."""
+    from docx.enum.table import WD_TABLE_ALIGNMENT
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.oxml.ns import qn
+    from docx.shared import Cm
+
+    widths, numeric = b.widths(A4), b.numeric()
+    t = d.add_table(rows=1 + len(b.rows), cols=len(b.columns))
+    t.style = "Table Grid"
+    t.autofit = False
+    t.alignment = WD_TABLE_ALIGNMENT.CENTER
+    tbl_pr = t._tbl.tblPr
+    for old in tbl_pr.findall(qn("w:tblW")):
+        tbl_pr.remove(old)
+    tbl_pr.append(_xml("w:tblW", **{"w:w": str(round(sum(widths) / 2.54 * 1440)), "w:type": "dxa"}))
+    tbl_pr.append(_xml("w:tblLayout", **{"w:type": "fixed"}))
+    for col, w in zip(t._tbl.tblGrid.gridCol_lst, widths, strict=True):
+        col.w = Cm(w)
+    rows = t.rows  # (t.cell(i, j) rebuilds the grid on every call: quadratic; take each row's cells once)
+    for i, (row, values) in enumerate(zip(rows, [b.columns, *b.rows], strict=True)):
+        tr_pr = row._tr.get_or_add_trPr()
+        tr_pr.append(_xml("w:cantSplit"))
+        if i == 0:
+            tr_pr.append(_xml("w:tblHeader"))
+        for j, (cell, v) in enumerate(zip(row.cells, values, strict=True)):
+            cell.width = Cm(widths[j])
+            par = cell.paragraphs[0]
+            par.style = cell_style
+            run = par.add_run(v)
+            if i == 0:
+                run.bold = True
+            elif numeric[j]:
+                par.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+
+
 def to_docx(report: Report) -> bytes:
-    """The report as a Word document: headings use Word's Heading styles (levels 0–3), tables the Table Grid style."""
+    """The report as a Word document on A4 (:func:`_page_setup`): headings use Word's Heading styles (levels 0–3),
+    tables the Table Grid style with sized columns and repeated header rows (:func:`_docx_table`)."""
     import docx
+    from docx.enum.style import WD_STYLE_TYPE
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import Cm, Pt
 
     d = docx.Document()
+    _page_setup(d)
     d.core_properties.title = report.title
     d.core_properties.language = "zh-CN" if report.lang.startswith("zh") else "en"
     for style in ("Normal", "Title", "Heading 1", "Heading 2", "Heading 3", "Caption"):
@@ -47,6 +118,11 @@ def to_docx(report: Report) -> bytes:
             rpr.append(fonts)
         fonts.set(qn("w:eastAsia"), FONT_DOCX)
     d.styles["Normal"].font.size = Pt(10.5)
+    cell_style = d.styles.add_style("Table Text", WD_STYLE_TYPE.PARAGRAPH)
+    cell_style.base_style = d.styles["Normal"]
+    cell_style.font.size = Pt(A4.table_font_pt)
+    cell_style.paragraph_format.space_before = cell_style.paragraph_format.space_after = Pt(0)
+    cell_style.paragraph_format.line_spacing = 1.0
     d.add_heading(report.title, level=0)
     sub = d.add_paragraph(report.subtitle)
     sub.alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -61,21 +137,11 @@ def to_docx(report: Report) -> bytes:
                     r.italic = True
         elif isinstance(b, Table):
             if b.caption:
-                d.add_paragraph(b.caption, style="Caption")
-            t = d.add_table(rows=1 + len(b.rows), cols=len(b.columns))
-            t.style = "Table Grid"
-            rows = (
-                t.rows
-            )  # (t.cell(i, j) rebuilds the grid on every call: quadratic; take each row's cells once)
-            for cell, c in zip(rows[0].cells, b.columns, strict=True):
-                cell.text = c
-                for r in cell.paragraphs[0].runs:
-                    r.bold = True
-            for row, values in zip(list(rows)[1:], b.rows, strict=True):
-                for cell, v in zip(row.cells, values, strict=True):
-                    cell.text = v
+                cap = d.add_paragraph(b.caption, style="Caption")
+                cap.paragraph_format.keep_with_next = True
+            _docx_table(d, b, cell_style)
         elif isinstance(b, Figure):
-            d.add_picture(io.BytesIO(b.png), width=Cm(b.width_cm))
+            d.add_picture(io.BytesIO(b.png), width=Cm(min(b.width_cm, A4.text_width)))
             d.add_paragraph(b.caption, style="Caption")
     buf = io.BytesIO()
     d.save(buf)
@@ -83,14 +149,19 @@ def to_docx(report: Report) -> bytes:
 
 
 CSS = f"""
-@page {{ size: A4; margin: 2cm 1.8cm; @bottom-center {{ content: counter(page); font-size: 9pt; }} }}
+@page {{ size: A4; margin: {A4.top}cm {A4.right}cm {A4.bottom}cm {A4.left}cm;
+        @bottom-center {{ content: counter(page); font-size: 9pt; }} }}
 body {{ font-family: {FONTS_CSS}; font-size: 10.5pt; line-height: 1.5; color: #111; }}
-h1.title {{ font-size: 20pt; text-align: center; margin: 1.5cm 0 0.3cm; }}
+h1.title {{ font-size: 20pt; text-align: center; margin: 0.6cm 0 0.3cm; }}
 p.subtitle {{ text-align: center; color: #444; margin-bottom: 1cm; }}
 h1 {{ font-size: 15pt; margin-top: 0.8cm; border-bottom: 1px solid #999; }}
 h2 {{ font-size: 12.5pt; }} h3 {{ font-size: 11pt; }}
-table {{ border-collapse: collapse; width: 100%; margin: 0.2cm 0 0.4cm; font-size: 9pt; }}
-th, td {{ border: 0.5pt solid #666; padding: 2pt 4pt; vertical-align: top; overflow-wrap: anywhere; }}
+table {{ border-collapse: collapse; width: 100%; table-layout: fixed; margin: 0.2cm 0 0.4cm;
+         font-size: {A4.table_font_pt}pt; }}
+tr {{ break-inside: avoid; }} thead {{ display: table-header-group; }}
+th, td {{ border: 0.5pt solid #666; padding: 2pt 4pt; vertical-align: top; overflow-wrap: break-word; }}
+td.num {{ text-align: right; }}
+.caption + table, p.caption {{ break-after: avoid; }}
 th {{ background: #e8eef5; }}
 .caption {{ font-size: 9pt; color: #333; font-weight: bold; }}
 p.note {{ font-size: 8.5pt; color: #555; }}
@@ -111,11 +182,13 @@ def to_html(report: Report) -> str:
             parts.append(f'<p class="{b.style}">{e(b.text)}</p>')
         elif isinstance(b, Table):
             cap = f'<p class="caption">{e(b.caption)}</p>' if b.caption else ""
+            widths, numeric = b.widths(A4), b.numeric()
+            cols = "".join(f'<col style="width:{100 * w / sum(widths):.2f}%">' for w in widths)
             head = "".join(f"<th>{e(c)}</th>" for c in b.columns)
-            body = "".join("<tr>" + "".join(f"<td>{e(v)}</td>" for v in row) + "</tr>" for row in b.rows)
-            parts.append(
-                f'{cap}<table data-key="{e(b.key)}"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
-            )
+            body = "".join("<tr>" + "".join(f'<td class="num">{e(v)}</td>' if numeric[j] else f"<td>{e(v)}</td>"
+                                            for j, v in enumerate(row)) + "</tr>" for row in b.rows)  # fmt: skip
+            parts.append(f'{cap}<table data-key="{e(b.key)}"><colgroup>{cols}</colgroup><thead><tr>{head}</tr>'
+                         f"</thead><tbody>{body}</tbody></table>")  # fmt: skip
         elif isinstance(b, Figure):
             src = "data:image/png;base64," + base64.b64encode(b.png).decode()
             parts.append(f'<figure><img src="{src}" style="width:{b.width_cm}cm"><p class="caption">{e(b.caption)}'

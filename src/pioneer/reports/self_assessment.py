@@ -9,23 +9,24 @@ cases). Nothing is typed in; a missing value is shown as ``—`` and counted in 
 from __future__ import annotations
 
 import datetime as dt
-import json
 from typing import Any
 
 import pandas as pd
 from sqlalchemy.orm import Session
 
 from pioneer.assessment import service as assessment
+from pioneer.clock import beijing_text
 from pioneer.errors import PioneerError
 from pioneer.indicators.store import read_values
 from pioneer.plans import service as plans
 from pioneer.plans.choices import name
 from pioneer.registry.divisions import service as divisions
 from pioneer.registry.zones import service as zones
-from pioneer.registry.zones.choices import STATE_LABELS_ZH, State
 from pioneer.reports import charts
 from pioneer.reports.document import Figure, Heading, Paragraph, Report, Table, number
-from pioneer.reports.labels import labels
+from pioneer.reports.judgements import judgement_blocks
+from pioneer.reports.labels import count_name, labels
+from pioneer.web.i18n import code as code_name
 
 
 class _Counter:
@@ -112,18 +113,19 @@ def build(session: Session, zone_code: str, year: int, *, baseline_year: int | N
     z = zones.zone(session, zone_code)
     zone_name = (z.name_en or z.name_zh) if en else z.name_zh
     now = dt.datetime.now(dt.UTC)
+    ui = "en" if en else "zh-CN"  # the web catalogue's language names (pioneer.web.i18n.code)
     rep = Report(title=t["sa_title"].format(zone=zone_name, year=year),
-                 subtitle=t["sa_subtitle"].format(code=z.code, year=year, at=now.strftime("%Y-%m-%d %H:%M UTC")),
+                 subtitle=t["sa_subtitle"].format(code=z.code, year=year, at=beijing_text(now, ui)),
                  lang="en" if en else "zh", generated_at=now)  # fmt: skip
     tab = _Counter()
     cards = scorecards(session, zone_code, year, baseline_year=baseline_year)
     as_of = as_of or report_as_of(year)
 
     # 1 overview
-    state = z.state if en else STATE_LABELS_ZH.get(State(z.state), z.state)
     rep.add(Paragraph(t["generated"], "note"), Heading(t["s_overview"]))
     rep.add(Table([t["field"], t["value"]], [
-        [t["zone_code"], z.code], [t["zone_name"], zone_name], [t["tier"], z.tier], [t["state"], state],
+        [t["zone_code"], z.code], [t["zone_name"], zone_name], [t["tier"], code_name(ui, "tier", z.tier)],
+        [t["state"], code_name(ui, "state", z.state)],
         [t["divisions"], "、".join(_division_name(session, c, lang) for c in z.division_codes)],
         [t["theme"], z.theme or "—"], [t["year"], str(year)],
         [t["baseline"], ", ".join(str(c["baseline_year"]) for c in cards if c["baseline_year"]) or "—"],
@@ -146,12 +148,13 @@ def build(session: Session, zone_code: str, year: int, *, baseline_year: int | N
         ))  # fmt: skip
         doms = card["domains"]
         rep.add(Table([t["domain"], t["score"], t["status"]],
-                      [[d["name_en"] if en else d["name_zh"], number(d.get("domain_score")), str(d.get("domain_status"))]
+                      [[d["name_en"] if en else d["name_zh"], number(d.get("domain_score")),
+                        code_name(ui, "status", d.get("domain_status"))]
                        for d in doms], caption=t["domains_caption"].format(n=tab()),
                       key=f"domains-{card['division_code']}"))  # fmt: skip
         ov = card["overall"]
         rep.add(Paragraph(t["overall_text"].format(score=number(ov.get("overall_score")),
-                                                   status=ov.get("overall_status", "—"))))  # fmt: skip
+                                                   status=code_name(ui, "status", ov.get("overall_status")))))  # fmt: skip
         scored = [r for r in ordered if r["value"] is not None]
         if scored:
             png = charts.score_bars([_ind_name(r, lang) for r in scored], [r.get("score") for r in scored],
@@ -184,10 +187,13 @@ def build(session: Session, zone_code: str, year: int, *, baseline_year: int | N
         rows = [r for r in card["indicators"] if r["value"] is not None]
         rep.add(Table([t["indicator"], t["code"], t["current"], t["rank"], t["n_peers"], t["percentile"], t["level"]],
                       [[_ind_name(r, lang), r["indicator"], number(r["value"]), number(r.get("rank"), 0),
-                        number(r.get("n_peers"), 0), number(r.get("percentile"), 1), card["level"]] for r in rows],
+                        number(r.get("n_peers"), 0), number(r.get("percentile"), 1), code_name(ui, "level", card["level"])]
+                       for r in rows],
                       caption=t["standing_caption"].format(n=tab()), key=f"standing-{card['division_code']}"))  # fmt: skip
         for note in card["notes"]:
             rep.add(Paragraph(note["en"] if en else note["zh"], "note"))
+        for block in judgement_blocks(card, en=en, tab=tab):
+            rep.add(block)
 
     # 5 plans and projects
     rep.add(Heading(t["s_plans"]))
@@ -261,25 +267,34 @@ def build(session: Session, zone_code: str, year: int, *, baseline_year: int | N
         rows = card["indicators"]
         n_ok = sum(r["value"] is not None for r in rows)
         rep.add(Paragraph(t["quality"].format(n_all=len(rows), n_ok=n_ok, n_missing=len(rows) - n_ok)))
-        lin = []
         for r in rows:
-            if r.get("id") is None:
-                continue
-            e = assessment.explain(session, int(r["id"]))
-            lineage = e.get("lineage") or {}
-            counts = lineage.get("counts") or {}
-            inputs = lineage.get("inputs") or {}
-            lin.append([str(int(r["id"])), r["indicator"], number(e["value"]), t.get(e["source_kind"], e["source_kind"]),
-                        e.get("edition") or "—", e.get("method") or "—",
-                        "; ".join(f"{k}={v}" for k, v in counts.items()) or "—",
-                        (json.dumps(inputs, ensure_ascii=False, default=str)[:300] if inputs else "")
-                        + (f" {e['source_document']}" if e.get("source_document") else "")
-                        + "".join(f" [{i['file_name']} sha256 {i['sha256'][:12]}…]" for i in e.get("imports", []))
-                        or "—"])  # fmt: skip
-        rep.add(Table(["value id", t["code"], t["current"], t["source_kind"], t["edition"], t["method"], t["counts"],
-                       t["inputs"]], lin, caption=t["lineage_caption"].format(n=tab()),
-                      key=f"lineage-{card['division_code']}"))  # fmt: skip
+            if r.get("id") is not None:
+                rep.add(_lineage_table(session, r, year, t, ui, tab()))
     return rep
+
+
+def _lineage_table(session: Session, r: dict, year: int, t: dict[str, str], ui: str, n: int) -> Table:
+    """One value's lineage as a two-column table a reader can follow: what the value is, where it comes from
+    (source kind, standard editions, method, valid-data counts, inputs, imports with their SHA-256)."""
+    e = assessment.explain(session, int(r["id"]))
+    lineage = e.get("lineage") or {}
+    en = ui == "en"
+    name_ = _ind_name(r, "en" if en else "zh")
+    standards = "、".join(str(v) for v in (lineage.get("standards") or {}).values())
+    counts = "；".join(f"{count_name(k, ui)} {v}" for k, v in (lineage.get("counts") or {}).items())
+    inputs = "；".join(f"{t.get('input_' + k, k)}：{v}" for k, v in (lineage.get("inputs") or {}).items())
+    imports = "；".join(f"{i['file_name']}（SHA-256 {i['sha256'][:16]}…）" for i in e.get("imports", []))
+    rows = [
+        [t["number"], f"{number(e['value'])} {e.get('unit') or ''}".strip()],
+        [t["value_id"], f"{int(r['id'])}（{t['explain_hint'].format(id=int(r['id']))}）"],
+        [t["source_kind"], code_name(ui, "source_kind", e.get("source_kind"))],
+        [t["edition"], (e.get("edition") or "—") + (f"（{standards}）" if standards else "")],
+        [t["method"], e.get("method") or "—"],
+        [t["counts"], counts or "—"],
+        [t["inputs"], "；".join(x for x in (inputs, e.get("source_document") or "", imports) if x) or "—"],
+    ]
+    return Table([t["field"], t["value"]], rows, key=f"lineage-{r['indicator']}",
+                 caption=t["lineage_caption"].format(n=n, indicator=f"{name_}（{r['indicator']}，{year}）"))  # fmt: skip
 
 
 def _meets(current: pd.Series, comparator: pd.Series, target: pd.Series) -> pd.Series:

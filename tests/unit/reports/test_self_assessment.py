@@ -102,9 +102,15 @@ def test_docx_numbers_equal_the_assessment(built):
         "是" if good >= 80 else "否"
     )
     # lineage appendix: every value with its id, edition and method
-    lineage = _by_code(next(t for t in tables if t[0][0] == "value id"))
-    assert lineage["air_pm2_5"][0] == str(int(pm["id"])) and lineage["air_pm2_5"][4] == "2012"
-    assert "HJ 663" in lineage["air_pm2_5"][5] and "beijing_air_hourly.parquet" in lineage["air_pm2_5"][7]
+    # lineage appendix: one readable two-column table per value — id, source kind, edition, method, counts, inputs
+    rep = built[0]
+    lin = dict(rep.table("lineage-air_pm2_5").rows)
+    assert lin["数值"] == f"{number(pm['value'])} µg/m³" and lin["数值编号"].startswith(f"{int(pm['id'])}（")
+    assert lin["来源类型"] == "监测计算" and lin["标准版本"].startswith("2012（HJ 633-2012")
+    assert "HJ 663" in lin["计算方法 / 统计口径"] and "文件：beijing_air_hourly.parquet" in lin["输入数据"]
+    assert "有效日数 " in lin["有效数据"] and "PM2.5 有效小时数" in lin["有效数据"]
+    docx_lin = next(t for t in tables if t[0] == ["项目", "内容"] and t[1][0] == "数值" and "72" in t[1][1])
+    assert docx_lin[1:] == [list(r) for r in rep.table("lineage-air_pm2_5").rows]
 
 
 def test_docx_english(built):
@@ -129,7 +135,7 @@ def test_pdf_has_chinese_glyphs(built, tmp_path):
                          capture_output=True, check=True).stdout  # fmt: skip
     page = np.asarray(Image.open(io.BytesIO(png)).convert("L"))
     h, w = page.shape
-    title = page[int(0.08 * h) : int(0.16 * h), int(0.1 * w) : int(0.9 * w)]
+    title = page[int(0.12 * h) : int(0.2 * h), int(0.1 * w) : int(0.9 * w)]  # below the 3.7 cm top margin
     dark = (title < 128).mean()
     assert dark > 0.04, dark  # solid CJK strokes (measured 0.086 at 60 dpi; an empty band is 0)
     cols = (title < 128).any(axis=0)
