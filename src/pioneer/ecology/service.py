@@ -310,6 +310,11 @@ def save_rows(session: Session, name: str, rows: list[dict[str, Any]], /, *, act
     """Check and save rows of one register given as dicts (API body, CLI file): all or nothing."""
     reg = REGISTERS[name]
     frame = pd.DataFrame(rows, dtype=object)
+    unknown = [c for c in frame.columns if c not in reg.keys and c != "_row"]
+    if unknown:  # a misspelt field would otherwise be dropped without a word
+        raise InputError(f"{reg.sheet}没有字段 {', '.join(map(str, unknown))}",
+                         f"{reg.title_en} has no field {', '.join(map(str, unknown))}", file=file,
+                         column=str(unknown[0]))  # fmt: skip
     if "_row" not in frame.columns:
         frame["_row"] = np.arange(1, len(frame) + 1)
     values, errors = problems(session, reg, frame, file=file)

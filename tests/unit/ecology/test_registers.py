@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from pioneer.ecology import excel, service
 from pioneer.ecology.errors import RegisterRowNotFoundError
 from pioneer.ecology.models import HazardousWasteManifest, TailingsPond, WaterSource, WaterSourceZone
+from pioneer.errors import InputError
 from pioneer.registry.errors import ImportFailedError, PermissionDeniedError
 
 SOURCE = {"code": "BJ-WS-01", "name": "密云水库", "source_type": "reservoir", "tier": "city",
@@ -79,6 +80,8 @@ def test_bad_rows_are_located_and_nothing_written(session):
         first.file == "sources.json#饮用水水源地" and "值" in first.message_zh and "row 1" in first.message_en
     )
     assert count(session, WaterSource) == 0
+    with pytest.raises(InputError, match="populaton"):
+        service.save_rows(session, "water_sources", [{**SOURCE, "populaton_served": "3"}], actor=OFFICE)
 
 
 def test_manifest_roles_and_parents(session):
