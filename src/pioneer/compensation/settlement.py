@@ -52,6 +52,9 @@ class Water:
     samples: ibis.Table | None
     annual: dict[int, pd.DataFrame]  # year → section, parameter, value, n_months, n_samples
     imports: list[str]
+    exclusions: dict[
+        str, Any
+    ]  # rows left out (bare ND without a detection limit), counted by the lake binding
 
     def values(self, year: int, section: str) -> pd.DataFrame:
         a = self.annual[year]
@@ -78,12 +81,18 @@ def read_water(stations: list[Station], years: list[int], lake: Any) -> Water:
     ).to_pandas()
     meta = pd.DataFrame([(s.code, s.division_code, s.water_body or "river") for s in stations],
                         columns=["code", "division_code", "water_body"])  # fmt: skip
-    samples, _ = bindings.lake_water_samples(rows.drop(columns=["import_id"]), meta)
+    samples, excluded = bindings.lake_water_samples(rows.drop(columns=["import_id"]), meta)
     samples = samples.drop(columns=["_row"], errors="ignore")
     table = ibis.memtable(samples) if len(samples) else None
     annual = {y: water.period_values(table, period=str(y)).to_pandas() if table is not None
               else pd.DataFrame(columns=ANNUAL_COLUMNS) for y in years}  # fmt: skip
-    return Water(table, annual, sorted(str(x) for x in rows["import_id"].dropna().unique()))
+    imports = sorted(str(x) for x in rows["import_id"].dropna().unique())
+    return Water(
+        table,
+        annual,
+        imports,
+        {"rows_nd_without_detection_limit": excluded["rows_nd_without_detection_limit"]},
+    )
 
 
 def _classes(values: ibis.Table, items: dict[str, list[str]], keys: tuple[str, ...] = ()) -> pd.DataFrame:
@@ -323,7 +332,7 @@ def statement(session: Session, code: str, year: int, *, version: int | None = N
                      zip(stations, data["sections"], strict=True)],
         "lines": lines,
         "net": _net(net, up, down, unit),
-        "inputs": {"lake_imports": w.imports, "status": "best (validated where available, else preliminary)",
+        "inputs": {"lake_imports": w.imports, "exclusions": w.exclusions, "status": "best (validated where available, else preliminary)",
                    "computed_at": dt.datetime.now(dt.UTC).isoformat(), "water_method": WATER_METHOD},
     }  # fmt: skip
 

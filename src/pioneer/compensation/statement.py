@@ -67,7 +67,8 @@ def to_report(st: dict[str, Any]) -> Report:
                 key="net"),
           Heading("五、说明 / Notes", 2),
           Paragraph("本结算单由平台根据协议版本与数据湖中的监测数据计算生成，不作人工修改；所用数据导入批次："
-                    f"{', '.join(st['inputs']['lake_imports']) or '—'}。 / Computed from the agreement version and the "
+                    f"{', '.join(st['inputs']['lake_imports']) or '—'}；未检出且无检出限、未计入的数据 "
+                    f"{st['inputs'].get('exclusions', {}).get('rows_nd_without_detection_limit', 0)} 条。 / Computed from the agreement version and the "
                     f"lake's water data ({st['inputs']['status']}).", "note"),
           Paragraph(st["inputs"]["water_method"], "note"))  # fmt: skip
     return r

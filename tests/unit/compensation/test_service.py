@@ -170,3 +170,21 @@ def test_monthly_scheme_needs_its_months(world):
     assert [x.message_en for x in e.value.errors] == [
         "section 金鱼石, 2020: 11 month(s) with data, fewer than the agreement's 12 (monthly classes)"
     ]
+
+
+def test_bare_nd_rows_are_left_out_and_counted(world, tmp_path):
+    import pandas as pd
+
+    from pioneer.lake.ingest import ingest
+
+    eng, lake = world
+    # one extra 2021 sample of 刘庄 reported as a bare "ND" (no detection limit): it cannot enter the NH3-N mean
+    extra = tmp_path / "nd.csv"
+    pd.DataFrame([("刘庄", "2021-06-20", "氨氮", "ND", "mg/L")],
+                 columns=["section", "time", "item", "value", "unit"]).to_csv(extra, index=False)  # fmt: skip
+    assert ingest([extra], lake=lake, layout="water-long")[0].rows_rejected == 0
+    with session_scope(eng) as s:
+        service.create_agreement(s, _yr(), actor=OFFICE)
+        st = settlement.statement(s, "YR-HEN-SHD-2021", 2021, lake=lake)
+    assert st["inputs"]["exclusions"] == {"rows_nd_without_detection_limit": 1}
+    assert st["sections"][0]["annual"]["nh3_n"] == 0.25 and st["net"]["transfer"] == 6000
