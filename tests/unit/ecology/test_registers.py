@@ -163,8 +163,6 @@ def _pond_row():
 
 
 def test_excel_bad_file_and_bad_cells(session, tmp_path):
-    from pioneer.errors import InputError
-
     junk = tmp_path / "junk.xlsx"
     junk.write_bytes(b"not a workbook")
     with pytest.raises(InputError, match="xlsx"):
