@@ -31,6 +31,7 @@ CODE_KINDS = {
     "source_kind": "source.",  # indicator values: computed | reported
     "scope": "scope.",  # target scope: national | division
     "bool": "bool.",  # true | false
+    "import_status": "import.",  # lake.storage.COMMITTED: committed | partial
 }
 # kinds whose names already live, bilingual, next to the code that emits them
 DELEGATED = {"trajectory"}  # pioneer.assessment.progress.TRAJECTORY_NAMES
@@ -57,7 +58,11 @@ def code(lang: str, kind: str, value: Any) -> str:
     """Display name of ``value``, a code of ``kind`` (:data:`CODE_KINDS`), in ``lang``: ``—`` for None/NaN/NA,
     是/否 (yes/no) for booleans, the catalogue's ``<prefix><value>`` otherwise. A code without an entry is shown
     as given (the unit tests list every code the engine emits and check that each has one)."""
-    if value is None or (isinstance(value, float) and math.isnan(value)) or str(value) in ("<NA>", "nan", "NaT"):
+    if (
+        value is None
+        or (isinstance(value, float) and math.isnan(value))
+        or str(value) in ("<NA>", "nan", "NaT")
+    ):
         return MISSING
     if type(value).__name__ in ("bool", "bool_"):  # Python and numpy booleans (pandas rows)
         return translate(lang, "bool.true" if bool(value) else "bool.false")

@@ -13,6 +13,7 @@ import pytest
 
 from pioneer.assessment.progress import TRAJECTORY_NAMES
 from pioneer.clock import beijing, beijing_text
+from pioneer.lake.storage import COMMITTED
 from pioneer.registry.zones.choices import State, Tier
 from pioneer.standards.divisions import LEVELS
 from pioneer.web import i18n
@@ -34,7 +35,7 @@ STATUSES = (
 def test_every_emitted_code_has_a_name(lang):
     vocab = {"status": STATUSES, "tier": [t.value for t in Tier], "state": [s.value for s in State],
              "level": LEVELS, "source_kind": ("computed", "reported"), "scope": ("national", "division"),
-             "trajectory": tuple(TRAJECTORY_NAMES)}  # fmt: skip
+             "trajectory": tuple(TRAJECTORY_NAMES), "import_status": COMMITTED}  # fmt: skip
     for kind, values in vocab.items():
         for v in values:
             name = i18n.code(lang, kind, v)
@@ -67,4 +68,4 @@ def test_templates_format_no_time_and_print_no_status_code():
     for path in TEMPLATES.glob("*.html"):
         text = path.read_text(encoding="utf-8")
         assert ".strftime(" not in text, path.name  # times go through when()
-        assert not re.search(r"\{\{\s*[\w.]*(_status|source_kind|attained)\s*\}\}", text), path.name
+        assert not re.search(r"\{\{\s*[\w.]*(_status|source_kind|attained|\.status)\s*\}\}", text), path.name
