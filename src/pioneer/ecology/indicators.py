@@ -107,7 +107,7 @@ def drinking_source_compliance(sources: pd.DataFrame, samples: pd.DataFrame, yea
         for r in agg.itertuples()
     ]  # fmt: skip
     details = d[["code", "name", "source_type", "division_code", "section_code", "standard", "evaluated", "compliant",
-                 "excluded_reason"]].rename(columns={"group": "division"})  # fmt: skip
+                 "excluded_reason"]]  # fmt: skip
     return values.reindex(columns=EMPTY), details.reset_index(drop=True)
 
 
@@ -190,9 +190,7 @@ def hazardous_waste_coverage(session: Session, year: int, *, level: str = "city"
          "missing": ob[(ob["group"] == r.group) & ~ob["covered"]][["code", "name", "missing"]].to_dict("records")}
         for r in agg.itertuples()
     ]  # fmt: skip
-    details = u[u["obliged"]][
-        ["code", "name", "role", "division_code", "covered", "missing", "paper_manifests"]
-    ]
+    details = ob[["code", "name", "role", "division_code", "covered", "missing", "paper_manifests"]]
     return values.reindex(columns=EMPTY), details.reset_index(drop=True)
 
 

@@ -213,3 +213,27 @@ def test_drinking_source_compliance_from_the_lake(session, tmp_path):
         and not bool(d.at["W3", "compliant"])
     )
     assert d.at["W3", "standard"] == "GB/T 14848-2017"
+
+
+def test_every_value_frame_can_be_stored(session):
+    """Lineages are JSON (no numpy scalars): each indicator's values go into the indicator store as they are."""
+    import json
+
+    from pioneer.indicators import store
+
+    _hw(session)
+    sources = pd.DataFrame({"code": ["S1"], "name": ["a"], "source_type": ["river"], "tier": ["city"],
+                            "division_code": ["330502"], "section_code": ["X1"]})  # fmt: skip
+    samples = water.read_samples(pd.DataFrame({"section": ["X1"], "waterbody_type": ["river"], "time": ["2025-01-05"],
+                                               "parameter": ["nh3_n"], "value": ["0.8"]}))  # fmt: skip
+    frames = [
+        ind.drinking_source_compliance(sources, samples, 2025)[0],
+        ind.hazardous_waste_coverage(session, 2025)[0],
+    ]
+    for values in frames:
+        json.dumps(list(values["lineage"]), ensure_ascii=False)  # plain JSON
+        assert store.save_values(session, values, source_kind="computed") == len(values) > 0
+    got = store.read_values(session, indicators=["drinking_water_source_compliance"], lineage=True)
+    assert got["value"].tolist() == [100.0] and got["lineage"][0]["sources"] == [
+        {"code": "S1", "compliant": True}
+    ]
