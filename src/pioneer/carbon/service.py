@@ -295,3 +295,49 @@ def to_csv(frame: pd.DataFrame) -> bytes:
     from pioneer.guard.cells import neutral_frame
 
     return neutral_frame(frame).to_csv(index=False).encode("utf-8")
+
+
+# ---- stored account totals (zone page: emissions by sector and fuel) --------------------------------------------
+def grid_label(grid: str, grid_kind: str, grid_year: int | None) -> str:
+    """How the electricity factor was chosen, as stored with the totals (``national/average``, ``…/2023``)."""
+    return f"{grid}/{grid_kind}" + (f"/{grid_year}" if grid_year else "")
+
+
+def store_account(session: Any, frames: dict[str, pd.DataFrame], *, source_file: str, sha256: str, edition: str,
+                  grid: str, stored_by: str | None = None) -> int:  # fmt: skip
+    """Save an account's ``by_sector``, ``by_fuel`` and ``total`` records in the caller's transaction, replacing
+    what was stored for the same divisions, years and edition. Returns the number of rows written."""
+    from sqlalchemy import delete, insert, tuple_
+
+    from pioneer.carbon.models import CarbonAccountTotal
+
+    acc = frames["account"]
+    t = acc[acc["record"] != "row"].copy()
+    t["key"] = t["sector"].where(t["record"] == "by_sector", t["fuel"].where(t["record"] == "by_fuel", ""))
+    t["key"] = t["key"].fillna("").astype(str)
+    keys = sorted({(str(d), int(y)) for d, y in zip(t["division_code"], t["year"], strict=True)})
+    session.execute(delete(CarbonAccountTotal).where(
+        tuple_(CarbonAccountTotal.division_code, CarbonAccountTotal.year).in_(keys),
+        CarbonAccountTotal.edition == edition))  # fmt: skip
+    rows = [
+        {"division_code": str(r["division_code"]), "year": int(r["year"]), "edition": edition, "grid": grid,
+         "record": r["record"], "key": r["key"], "co2_t": float(r["co2_t"]), "co2_direct_t": float(r["co2_direct_t"]),
+         "co2_indirect_t": float(r["co2_indirect_t"]),
+         "energy_gj": None if pd.isna(r["energy_gj"]) else float(r["energy_gj"]), "source_file": source_file[:255],
+         "sha256": sha256, "stored_by": stored_by}
+        for r in t.to_dict("records")
+    ]  # fmt: skip
+    session.execute(insert(CarbonAccountTotal), rows)
+    return len(rows)
+
+
+def read_account_totals(session: Any, division_codes: list[str]) -> pd.DataFrame:
+    """Stored account totals of ``division_codes`` (all years and editions)."""
+    from sqlalchemy import select
+
+    from pioneer.carbon.models import CarbonAccountTotal as T
+
+    cols = ["division_code", "year", "edition", "grid", "record", "key", "co2_t", "co2_direct_t", "co2_indirect_t",
+            "energy_gj", "source_file"]  # fmt: skip
+    q = select(*[getattr(T, c) for c in cols]).where(T.division_code.in_(division_codes))
+    return pd.DataFrame(session.execute(q).all(), columns=cols)

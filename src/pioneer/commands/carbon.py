@@ -94,6 +94,7 @@ def account(
     quiet: Annotated[
         bool, typer.Option(help="不逐行打印因子 / do not print the factor of every row")
     ] = False,
+    store: Annotated[bool, typer.Option(help="保存分部门、分燃料合计（先行区页面）/ store the totals")] = False,
 ) -> None:
     """能源活动二氧化碳排放核算（按燃料、部门）/ energy-activity CO2 by fuel and sector.
 
@@ -102,10 +103,21 @@ def account(
     Output records: row (each input row with its factor), by_sector, by_fuel, total [tCO2].
     """
     try:
-        frames = service.account(upload(input_file), edition=edition.value,
+        data = upload(input_file)
+        frames = service.account(data, edition=edition.value,
                                  local=upload(local_factors) if local_factors else None, grid=grid.value,
                                  grid_kind=grid_kind.value, grid_year=grid_year)  # fmt: skip
         _write(frames, output)
+        if store:
+            import hashlib
+
+            from pioneer.commands.assess import _session
+
+            with _session() as s:
+                n = service.store_account(s, frames, source_file=str(input_file), edition=edition.value,
+                                          sha256=hashlib.sha256(data[0]).hexdigest(),
+                                          grid=service.grid_label(grid.value, grid_kind.value, grid_year))  # fmt: skip
+            typer.echo(f"{n} 个合计已保存 / totals stored", err=True)
     except PioneerError as exc:
         fail(exc, code=2)
     rows = frames["account"]

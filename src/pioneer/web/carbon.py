@@ -61,9 +61,56 @@ def _chart(points: list[tuple[int, float]], target: tuple[int, float] | None) ->
     return out
 
 
-def zone_dual_control(session: Session, division_codes: Iterable[str]) -> list[dict[str, Any]]:
-    """Per division and charted intensity: the stored series, the 2025 target, achieved reduction and class."""
+def zone_dual_control(session: Session, division_codes: Iterable[str]) -> dict[str, list[dict[str, Any]]]:
+    """The section's content: ``intensities`` (:func:`intensity_charts`) and ``accounts`` (:func:`account_bars`)."""
     divs = list(division_codes)
+    return {"intensities": intensity_charts(session, divs), "accounts": account_bars(session, divs)}
+
+
+BAR_W, BAR_H, LABEL_W = 420, 18, 150
+
+
+def _bars(items: list[tuple[str, float]]) -> dict[str, Any]:
+    """Horizontal bars (largest first) scaled to the largest |value|; negative values (exports) drawn in red."""
+    items = sorted(items, key=lambda kv: -abs(kv[1]))
+    top = max((abs(v) for _, v in items), default=1.0) or 1.0
+    span = BAR_W - LABEL_W - 70
+    bars = [{"label": k, "value": v, "y": i * (BAR_H + 4), "w": round(span * abs(v) / top, 1), "negative": v < 0}
+            for i, (k, v) in enumerate(items)]  # fmt: skip
+    return {"width": BAR_W, "height": len(bars) * (BAR_H + 4), "x0": LABEL_W, "bar_h": BAR_H, "bars": bars}
+
+
+def account_bars(session: Session, division_codes: list[str]) -> list[dict[str, Any]]:
+    """Per division: the stored account of its latest year — CO2 by sector and by fuel [10⁴ t] and the total."""
+    from pioneer.carbon.service import read_account_totals
+    from pioneer.standards.carbon.factors import FUEL_FACTORS
+
+    t = read_account_totals(session, division_codes)
+    if t.empty:
+        return []
+    names = dict(zip(FUEL_FACTORS["fuel"], FUEL_FACTORS["name_zh"], strict=False)) | {"electricity": "电力",
+                                                                                     "heat": "热力"}  # fmt: skip
+    out = []
+    for d, g in t.groupby("division_code"):  # one block per division of the zone
+        latest = g[g["year"] == g["year"].max()]
+        edition = sorted(latest["edition"])[-1]
+        latest = latest[latest["edition"] == edition]
+        total = latest[latest["record"] == "total"].iloc[0]
+        sec = latest[latest["record"] == "by_sector"]
+        fuel = latest[latest["record"] == "by_fuel"]
+        out.append({
+            "division_code": d, "year": int(total["year"]), "edition": edition, "grid": total["grid"],
+            "total": float(total["co2_t"]) / 1e4, "direct": float(total["co2_direct_t"]) / 1e4,
+            "indirect": float(total["co2_indirect_t"]) / 1e4, "source_file": total["source_file"],
+            "sectors": _bars([(str(k), float(v) / 1e4) for k, v in zip(sec["key"], sec["co2_t"], strict=True)]),
+            "fuels": _bars([(names.get(str(k), str(k)), float(v) / 1e4) for k, v in zip(fuel["key"], fuel["co2_t"],
+                                                                                        strict=True)]),
+        })  # fmt: skip
+    return out
+
+
+def intensity_charts(session: Session, divs: list[str]) -> list[dict[str, Any]]:
+    """Per division and charted intensity: the stored series, the 2025 target, achieved reduction and class."""
     v = store.read_values(session, indicators=list(CHARTED), divisions=divs)
     v = v[v["value"].notna()]
     if v.empty:

@@ -147,6 +147,23 @@ def test_dual_control_with_account_co2_and_store(home):
     assert chain["value"] == pytest.approx((1 - i22 / i21) * 100) and "I_{t−1}" in chain["method"]
 
 
+def test_account_store_replaces_the_same_division_year(home):
+    (home / "a.csv").write_text(ACTIVITY, encoding="utf-8")
+    for _ in range(2):  # stored twice: replaced, not doubled
+        r = runner.invoke(
+            app, ["carbon", "account", str(home / "a.csv"), "-o", str(home / "o.csv"), "--store", "--quiet"]
+        )
+        assert r.exit_code == 0, r.output
+    from pioneer.carbon.service import read_account_totals
+    from pioneer.db import session_scope
+
+    with session_scope() as s:
+        t = read_account_totals(s, ["440000"])
+    assert t[t["record"] == "total"]["co2_t"].tolist() == pytest.approx([TOTAL_2022])
+    assert sorted(t.loc[t["record"] == "by_sector", "key"]) == ["交通", "净调入", "工业"]
+    assert set(t["grid"]) == {"national/average"} and set(t["edition"]) == {"2011"}
+
+
 def test_dual_control_missing_year_is_an_error(home):
     (home / "s.csv").write_text(SERIES.replace("440000,2021", "440000,2019"), encoding="utf-8")
     r = runner.invoke(app, ["carbon", "dual-control", str(home / "s.csv"), "-o", str(home / "dc.csv")])

@@ -117,3 +117,18 @@ def test_zone_page_shows_dual_control_svg_without_script(client, tokens):
 def test_upload_page_links_the_carbon_templates(client, tokens):
     r = client.get("/upload", headers=tokens("huzhou"))
     assert r.status_code == 200 and "/api/v1/carbon/templates/balance" in r.text
+
+
+def test_account_store_scope_audit_and_zone_bars(client, tokens):
+    r = post(client, "account", tokens("huzhou"), ACTIVITY.replace(b"330500", b"110000"), store="true")
+    assert r.status_code == 403  # Beijing is outside Huzhou's scope: nothing stored
+    r = post(client, "account", tokens("huzhou"), ACTIVITY, store="true")
+    assert r.status_code == 200, r.text
+    audit = client.get("/api/v1/audit?limit=5", headers=tokens("admin")).json()["results"]
+    assert any(a["object_type"] == "carbon_account" and a["division_code"] == "330500" for a in audit)
+    html = client.get("/zones/ZJ-330500", headers=tokens("huzhou")).text
+    block = html[html.index('id="account-330500"') :]
+    block = block[: block.index("</figure>\n</div>")]
+    # 工业 19.00298849 万吨 (10 万吨 原煤 × 1.9002988488); 净调入 5.366 万吨 (1 亿kWh × 0.5366); total 24.37 万吨
+    assert "24.37" in html[html.index('id="account-330500"') :][:600] and "19" in block and "5.37" in block
+    assert "<script" not in block

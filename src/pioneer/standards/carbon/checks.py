@@ -13,7 +13,7 @@ from pioneer.errors import InputError
 def first_bad(df: pd.DataFrame, mask: Any, column: str, zh: str, en: str, file: str | None, *,
               value_col: str | None = None) -> None:  # fmt: skip
     """Raise an :class:`~pioneer.errors.InputError` (zh/en, file, row from ``df["_row"]``, ``column``, the cell's
-    value from ``value_col`` or ``column``) at the first row where ``mask`` is true; missing counts as false."""
+    value from ``value_col`` or ``column``; the file from ``df["_file"]`` when rows carry it) at the first row where ``mask`` is true; missing counts as false."""
     m = pd.Series(
         np.asarray(mask, dtype=object) if not isinstance(mask, pd.Series) else mask.to_numpy(dtype=object)
     )
@@ -22,4 +22,7 @@ def first_bad(df: pd.DataFrame, mask: Any, column: str, zh: str, en: str, file: 
         i = int(idx[0])
         col = value_col or column
         v = df[col].iloc[i] if col in df.columns else None
-        raise InputError(zh, en, file=file, row=int(df["_row"].iloc[i]), column=column, value=v)
+        where = (
+            str(df["_file"].iloc[i]) if "_file" in df.columns else file
+        )  # the row's own sheet of a workbook
+        raise InputError(zh, en, file=where, row=int(df["_row"].iloc[i]), column=column, value=v)

@@ -6,6 +6,7 @@ transaction (nothing stored on any error). Bad files answer 422 with the located
 
 from __future__ import annotations
 
+import hashlib
 import json
 from typing import Annotated, Any, Literal
 
@@ -82,6 +83,7 @@ def template(kind: Literal["balance", "series", "bom", "local-factors"],
 @router.post("/account", responses={**ERRORS, **files("xlsx", "csv")})
 async def account(
     request: Request,
+    session: DB,
     user: CurrentUser,
     file: UploadFile = File(..., description="activity rows or energy balance table (CSV/.xlsx)"),
     local_factors: UploadFile | None = File(
@@ -91,15 +93,30 @@ async def account(
     grid: Literal["national", "regional", "provincial"] = "national",
     grid_kind: Literal["average", "excl_market_nonfossil", "fossil"] = "average",
     grid_year: Annotated[int | None, Query(ge=2000, le=2100)] = None,
+    store: bool = False,
     format: Literal["json", "xlsx", "csv"] = "json",
 ) -> Any:
     """Energy-activity CO2 by fuel and sector: every row with the factor it used, totals by sector, by fuel and per
-    division-year [tCO2]. Writes nothing."""
+    division-year [tCO2]. ``store=true`` saves the totals for the zone page (edit right over every division;
+    audited); otherwise nothing is written."""
     _signed_in(request, user)
     up = await _upload(file)
     assert up is not None
     frames = service.account(up, edition=edition, local=await _upload(local_factors), grid=grid,
                              grid_kind=grid_kind, grid_year=grid_year)  # fmt: skip
+    if store:
+        acc = frames["account"]
+        divisions = sorted(set(acc["division_code"].astype(str)))
+        restrict(user, Action.EDIT, divisions)
+        sha = hashlib.sha256(up[0]).hexdigest()
+        n = service.store_account(session, frames, source_file=up[1], sha256=sha, edition=edition,
+                                  grid=service.grid_label(grid, grid_kind, grid_year),
+                                  stored_by=getattr(user, "username", None))  # fmt: skip
+        for d in divisions:  # one audit entry per division written
+            tot = acc[(acc["record"] == "total") & (acc["division_code"] == d)]
+            audit(session, user, "store", "carbon_account", f"{d}:{up[1]}", d, None,
+                  {"years": sorted(int(y) for y in tot["year"]), "co2_t": [float(x) for x in tot["co2_t"]],
+                   "edition": edition, "sha256": sha, "rows_stored": n}, request_id=request_id(request))  # fmt: skip
     if format == "xlsx":
         return _attachment(service.to_xlsx(frames), "xlsx", "carbon-account")
     if format == "csv":
