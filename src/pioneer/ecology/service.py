@@ -356,7 +356,7 @@ def delete(session: Session, name: str, key: tuple, /, *, actor: Actor, record: 
     require(actor, EDITORS, [d for d in [div] if d], f"删除{reg.sheet} / delete {reg.title_en}")
     before = snapshot(reg, obj)
     # rows of child registers go with their parent (ON DELETE CASCADE): the audit entry keeps their snapshots
-    children = {}
+    children: dict[str, list[dict[str, Any]]] = {}
     for child in REGISTERS.values():
         refs = child.parent_fields if child.parent and child.parent[0] == reg.name else []
         for col in refs:

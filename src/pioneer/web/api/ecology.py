@@ -26,7 +26,7 @@ from pioneer.web.api.common import MEDIA, ErrorBody, Limit, Page, files, paged
 from pioneer.web.deps import DB, CurrentUser, check_csrf, request_id
 
 router = APIRouter(prefix="/ecology", tags=["ecology"])
-ERRORS = {401: {"model": ErrorBody}, 403: {"model": ErrorBody}, 404: {"model": ErrorBody},
+ERRORS: dict[int | str, dict[str, Any]] = {401: {"model": ErrorBody}, 403: {"model": ErrorBody}, 404: {"model": ErrorBody},
           422: {"model": ErrorBody}}  # fmt: skip
 MAX_EXCEL_BYTES = 10 * 1024 * 1024
 Division = Annotated[str | None, Query(pattern=r"^\d{6}$")]
