@@ -54,6 +54,7 @@ from pioneer.indicators.choices import DOMAIN_NAMES
 from pioneer.indicators.models import IndicatorImport, IndicatorValue
 from pioneer.indicators.store import read_targets, read_values
 from pioneer.standards.air import resolve
+from pioneer.standards.divisions import MUNICIPALITIES
 
 DEFAULT_HORIZON = 2027
 
@@ -185,8 +186,8 @@ def zone_scorecard(
         base = assessment_frame(session, baseline_year, level=lv, horizon=horizon, indicators=wanted,
                                 hide_ranks=hide_ranks, catalogue=cat)  # fmt: skip
     if (
-        lv == "city"
-    ):  # 城市空气质量达标管理: the city's plan to the horizon (or the next year once it has passed)
+        lv == "city" or division_code in MUNICIPALITIES
+    ):  # 城市空气质量达标管理 (municipalities are cities too): the plan to the horizon, or the next year
         from pioneer.assessment.attainment import division_plan
 
         card["attainment"] = division_plan(

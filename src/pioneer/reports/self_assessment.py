@@ -25,6 +25,7 @@ from pioneer.registry.zones import service as zones
 from pioneer.reports import charts
 from pioneer.reports.document import Figure, Heading, Paragraph, Report, Table, number
 from pioneer.reports.judgements import judgement_blocks
+from pioneer.reports.judgements import judgement_blocks
 from pioneer.reports.labels import count_name, labels
 from pioneer.web.i18n import code as code_name
 
@@ -192,6 +193,8 @@ def build(session: Session, zone_code: str, year: int, *, baseline_year: int | N
                       caption=t["standing_caption"].format(n=tab()), key=f"standing-{card['division_code']}"))  # fmt: skip
         for note in card["notes"]:
             rep.add(Paragraph(note["en"] if en else note["zh"], "note"))
+        for block in judgement_blocks(card, en=en, tab=tab):
+            rep.add(block)
         for block in judgement_blocks(card, en=en, tab=tab):
             rep.add(block)
 
