@@ -99,6 +99,22 @@ def test_balance_template_round_trip_in_excel(home):
     assert not (home / "bad.xlsx").exists()
 
 
+def test_error_in_a_later_sheet_names_that_sheet(home):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "2022"
+    ws.append(["division_code", "year", "sector", "fuel", "amount", "unit"])
+    ws.append(["440000", 2022, "工业", "原煤", 1, "t"])
+    ws2 = wb.create_sheet("2023")
+    ws2.append(["division_code", "year", "sector", "fuel", "amount", "unit"])
+    ws2.append(["440000", 2023, "工业", "原煤", 1, "t"])
+    ws2.append(["440000", 2023, "工业", "泥炭", 1, "t"])
+    wb.save(home / "two.xlsx")
+    r = runner.invoke(app, ["carbon", "account", str(home / "two.xlsx"), "-o", str(home / "o.csv")])
+    assert r.exit_code == 2 and "two.xlsx:2023" in r.output and "row 3" in r.output
+    assert not (home / "o.csv").exists()
+
+
 CALC = Path("/usr/lib/libreoffice/program/libsclo.so")
 
 
