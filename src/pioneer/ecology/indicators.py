@@ -25,7 +25,7 @@ from pioneer.standards import divisions as gbt2260
 from pioneer.standards import ecology as eco
 from pioneer.standards import groundwater as gw
 from pioneer.standards import water
-from pioneer.standards.water import _round_half_even
+from pioneer.standards.common import round_half_even
 
 EMPTY = ["division_code", "indicator", "year", "value", "unit", "edition", "method", "lineage"]
 HW_DECLARATION_THRESHOLD_T = 10.0
@@ -35,7 +35,7 @@ in the information system (MEE informatisation notice, faithful; see ``ecology/d
 
 def _rate(num: pd.Series, den: pd.Series) -> pd.Series:
     r = pd.Series(np.where(den > 0, num * 100.0 / den.where(den > 0, 1), np.nan), index=num.index)
-    return pd.Series(_round_half_even(r.to_numpy(), 1), index=num.index)
+    return pd.Series(round_half_even(r.to_numpy(), 1), index=num.index)
 
 
 def _grouped(codes: pd.Series, level: str, division: str | None) -> pd.Series:
@@ -289,7 +289,7 @@ def heavy_metal_change(session: Session, year: int, base_year: int, *, level: st
     silent = sorted(c for c, ys in reported.items() if base_year in ys and year not in ys)
     values = pd.DataFrame({
         "division_code": tot["division"].astype(str), "indicator": "heavy_metal_emission_change", "year": year,
-        "value": _round_half_even(change, 1), "unit": "%", "edition": f"base {base_year}",
+        "value": round_half_even(change, 1), "unit": "%", "edition": f"base {base_year}",
         "method": f"(Σ emissions {year} − Σ emissions {base_year}) / Σ emissions {base_year} × 100 over registered "
                   "key heavy-metal enterprises (kg/a)",
     })  # fmt: skip
@@ -363,8 +363,8 @@ def ei_table(frame: pd.DataFrame, *, abundance_rule: str, a_veg: float | None = 
                         "habitat_quality_index": hq, "biological_abundance_index": ba, "vegetation_cover_index": vc,
                         "water_network_density_index": wn, "land_stress_index": ls, "pollution_load_index": pl})  # fmt: skip
     for c in list(out.columns[2:]):
-        out[c] = _round_half_even(out[c].to_numpy(), 2)
-    out["ei"] = _round_half_even(ei.to_numpy(), 1)
+        out[c] = round_half_even(out[c].to_numpy(), 2)
+    out["ei"] = round_half_even(ei.to_numpy(), 1)
     out["ei_class"] = eco.ei_class(out["ei"])
     out = out.sort_values(["division_code", "year"]).reset_index(drop=True)
     prev = out.groupby("division_code")["ei"].shift(1)

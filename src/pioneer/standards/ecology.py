@@ -41,8 +41,7 @@ import numpy as np
 import pandas as pd
 
 from pioneer.errors import InputError
-from pioneer.standards.common import read_table, select_obj
-from pioneer.standards.water import _round_half_even  # the GB/T 8170 helper of the standards package
+from pioneer.standards.common import read_table, round_half_even, select_obj
 
 __all__ = [
     "EDITIONS",
@@ -328,8 +327,8 @@ def ei_class(ei: Any, *, lang: str = "zh") -> Any:
 def ei_change(before: Any, after: Any) -> Any:
     """ΔEI = EI(after) − EI(before) [-], both taken at one decimal (GB/T 8170) and the difference rounded to one
     decimal, so that a published pair such as 66.4 → 66.2 gives exactly −0.2."""
-    d = _round_half_even(_f(after), 1) - _round_half_even(_f(before), 1)
-    return _out(_round_half_even(d, 1), after)
+    d = round_half_even(_f(after), 1) - round_half_even(_f(before), 1)
+    return _out(round_half_even(d, 1), after)
 
 
 def ei_change_class(delta: Any, *, lang: str = "zh") -> Any:
