@@ -35,8 +35,7 @@ from sqlalchemy.orm import Session
 from pioneer.db import audit as audit_log
 from pioneer.db import stored_time
 from pioneer.errors import PermissionDeniedError, PioneerError
-from pioneer.registry.permissions import Actor, scope_covers
-from pioneer.registry.permissions import Role as RegistryRole
+from pioneer.registry.permissions import Actor, Role, scope_covers
 from pioneer.standards.divisions import MUNICIPALITIES
 from pioneer.standards.divisions import level as division_level
 from pioneer.web.models import ApiToken, AuditEntry, LoginAttempt, User, WebSession, utcnow
@@ -47,13 +46,14 @@ LOGIN_MAX_FAILURES = 5  # per username and per client address within LOGIN_WINDO
 _hasher = PasswordHasher()
 
 
-class Role(StrEnum):
-    ADMIN = "admin"
-    REVIEWER = "reviewer"
-    PROVINCE_EDITOR = "province_editor"
-    CITY_EDITOR = "city_editor"
-    COUNTY_EDITOR = "county_editor"
-    VIEWER = "viewer"
+# Role: the one role vocabulary (pioneer.registry.permissions), shared with the services' actors.
+
+
+def account_role(value: Role | str) -> Role:
+    """An account's role from its name; the services' office names (``zone`` …) are not account roles."""
+    if str(value) not in {r.value for r in Role}:
+        raise ValueError(value)
+    return Role(value)
 
 
 EDITORS = frozenset({Role.PROVINCE_EDITOR, Role.CITY_EDITOR, Role.COUNTY_EDITOR})
@@ -134,17 +134,13 @@ def allowed(user: User | None, action: Action | str, division_codes: Iterable[st
     return True
 
 
-def actor(user: User) -> Actor:
-    """The registry's actor for ``user``: admin and reviewer act as the programme office, a province editor as
-    the province, city and county editors as the zone's own administration."""
+def actor(user: User, *, request_id: str = "") -> Actor:
+    """The services' actor for ``user``: the same role (admin and reviewer act in the programme office, a
+    province editor as the province, city and county editors as the zone's own administration) and, for
+    editors, the scope code; with the user id and request id for the audit log."""
     role = Role(user.role)
-    if role in (Role.ADMIN, Role.REVIEWER):
-        return Actor(user.username, RegistryRole.PROGRAMME_OFFICE, user_id=user.id)
-    if role is Role.PROVINCE_EDITOR:
-        return Actor(user.username, RegistryRole.PROVINCE, (user.division_code or "",), user_id=user.id)
-    if role in EDITORS:
-        return Actor(user.username, RegistryRole.ZONE, (user.division_code or "",), user_id=user.id)
-    return Actor(user.username, RegistryRole.VIEWER, user_id=user.id)
+    scope = (user.division_code or "",) if role in EDITORS else ()
+    return Actor(user.username, role, scope, user_id=user.id, request_id=request_id)
 
 
 # --- passwords and users -------------------------------------------------------------------------------------
@@ -173,7 +169,7 @@ def create_user(
 ) -> User:
     """Add an account (argon2 hash); checks the role, the scope code's level and the password length."""
     try:
-        role = Role(role)
+        role = account_role(role)
     except ValueError:
         raise InputErrorLike("未知角色", f"unknown role (known: {', '.join(Role)})", role) from None
     username = username.strip()
@@ -208,7 +204,7 @@ def update_user(session: Session, user: User, *, role: Role | str | None = None,
     deactivate or demote themself, so the office keeps an administrator). Audited with before/after."""
     before = user_snapshot(user)
     try:
-        new_role = Role(role) if role is not None else Role(user.role)
+        new_role = account_role(role) if role is not None else Role(user.role)
     except ValueError:
         raise InputErrorLike("未知角色", f"unknown role (known: {', '.join(Role)})", role) from None
     new_code = (

@@ -18,7 +18,7 @@ from pioneer.registry.errors import (
     UnknownZoneError,
     ZoneError,
 )
-from pioneer.registry.permissions import Actor, Role, require
+from pioneer.registry.permissions import Actor, Role, office_names, permitted, require
 from pioneer.registry.strategies.models import Strategy
 from pioneer.registry.zones.choices import (
     COUNTED,
@@ -207,11 +207,11 @@ def transition(
             f"先行区 {code} 当前为 “{source.label_zh}”，不能变更为 “{target.label_zh}”（可变更为：{options}）",
             f"zone {code} is '{source.value}' and cannot move to '{target.value}' (allowed: {options_en})",
         )
-    if actor.role not in roles:
-        allowed = "、".join(r.label_zh for r in sorted(roles))
+    if not permitted(actor, roles):
+        allowed, allowed_en = office_names(roles)
         raise PermissionDeniedError(
             f"“{source.label_zh} → {target.label_zh}” 只能由 {allowed} 执行，{actor.username}（{actor.role.label_zh}）无权执行",
-            f"'{source.value} -> {target.value}' may be done by {', '.join(sorted(r.value for r in roles))} only, "
+            f"'{source.value} -> {target.value}' may be done by {allowed_en} only, "
             f"not by {actor.username} ({actor.role.value})",
         )
     require(actor, roles, zone_.division_codes, f"{source.value} -> {target.value}")
