@@ -29,7 +29,7 @@ from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import func, select
+from sqlalchemy import false, func, select, true
 from sqlalchemy.orm import Session
 
 from pioneer.db import audit as audit_log
@@ -38,6 +38,7 @@ from pioneer.errors import PermissionDeniedError, PioneerError
 from pioneer.registry.permissions import Actor, Role, scope_covers
 from pioneer.standards.divisions import MUNICIPALITIES
 from pioneer.standards.divisions import level as division_level
+from pioneer.standards.divisions import prefix as division_prefix
 from pioneer.web.models import ApiToken, AuditEntry, LoginAttempt, User, WebSession, utcnow
 
 SESSION_DAYS = 7
@@ -123,6 +124,19 @@ def restrict(user: User | None, action: Action | str, division_codes: Iterable[s
                 f"用户 {user.username} 的管辖范围（{user.division_code}）不包括 {', '.join(outside)}",
                 f"user {user.username} (scope {user.division_code}) has no rights over {', '.join(outside)}",
             )
+
+
+def scope_clause(user: User | None, action: Action | str, column: Any) -> Any:
+    """``restrict`` for list queries (NetBox's restricted querysets): a SQL condition on the division-code
+    ``column`` that holds exactly for the rows ``user`` may take ``action`` on — nothing for the anonymous or
+    an action the role lacks, the editor's subtree (GB/T 2260 prefix) for an editor's non-view action,
+    everything otherwise. ``query.where(scope_clause(user, action, Model.division_code))``."""
+    action = Action(action)
+    if user is None or not user.active or action not in GRANTS[Role(user.role)]:
+        return false()
+    if Role(user.role) in EDITORS and action is not Action.VIEW:
+        return column.startswith(division_prefix(user.division_code)) if user.division_code else false()
+    return true()
 
 
 def allowed(user: User | None, action: Action | str, division_codes: Iterable[str] = ()) -> bool:

@@ -11,6 +11,7 @@ from typing import Any
 
 import pandas as pd
 import pyarrow as pa
+from sqlalchemy import false, select
 from sqlalchemy.orm import Session
 
 from pioneer.config import settings
@@ -24,7 +25,7 @@ from pioneer.lake.validate import check
 from pioneer.registry.stations import service as stations
 from pioneer.registry.zones import service as zones
 from pioneer.registry.zones.choices import COUNTED, State
-from pioneer.registry.zones.models import Zone
+from pioneer.registry.zones.models import Zone, ZoneDivision
 from pioneer.registry.zones.schemas import ZoneCreate, ZonePublic
 from pioneer.standards import divisions as gbt2260
 from pioneer.web import auth
@@ -40,18 +41,13 @@ def published(zone: Zone) -> bool:
 
 def visible_zones(session: Session, user: User | None) -> list[Zone]:
     """Zones the user may see: the public sees published zones only; signed-in users also unpublished ones
-    (editors: within their scope)."""
-    out = []
-    for z in zones.list_zones(session):
-        if published(z) or (
-            auth.allowed(user, auth.Action.VIEW)
-            and (
-                auth.Role(user.role) not in auth.EDITORS  # type: ignore[union-attr]
-                or auth.allowed(user, auth.Action.EDIT, z.division_codes)
-            )
-        ):
-            out.append(z)
-    return out
+    (editors: those all of whose divisions lie in their scope) — one query filtered by ``auth.scope_clause``."""
+    if auth.allowed(user, auth.Action.VIEW) and auth.Role(user.role) not in auth.EDITORS:  # type: ignore[union-attr]
+        return zones.list_zones(session)
+    outside = ~auth.scope_clause(user, auth.Action.EDIT, ZoneDivision.division_code)
+    in_scope = Zone.divisions.any() & ~Zone.divisions.any(outside) if user is not None else false()
+    query = select(Zone).where(Zone.state.in_(PUBLISHED) | in_scope).order_by(Zone.code)
+    return list(session.scalars(query).all())
 
 
 def visible_zone(session: Session, user: User | None, code: str) -> Zone:
@@ -73,6 +69,31 @@ def transition_action(zone: Zone, target: State) -> auth.Action:
     from pioneer.registry.permissions import Role as R
 
     return auth.Action.REVIEW if roles and roles <= {R.PROGRAMME_OFFICE} else auth.Action.EDIT
+
+
+def allowed_targets(user: User | None, zone: Zone) -> list[State]:
+    """The lifecycle steps from the zone's state that ``user`` may take (what the pages offer, nothing more):
+    the registry's rule for who takes each step (:func:`pioneer.registry.permissions.permitted` over
+    :func:`zones.allowed_roles`, the check :func:`zones.transition` makes) and the user's scope."""
+    from pioneer.registry.permissions import permitted
+
+    if user is None:
+        return []
+    who = auth.actor(user)
+    source = State(zone.state)
+    return [t for (s, t) in zones.TRANSITIONS if s is source and permitted(who, zones.allowed_roles(zone, s, t))
+            and auth.allowed(user, transition_action(zone, t), zone.division_codes)]  # fmt: skip
+
+
+def todo(session: Session, user: User | None) -> list[tuple[Zone, list[State]]]:
+    """What awaits ``user``: each zone they can see with a step forward they may take (withdrawal, always
+    possible, is not a to-do and stays on the zone's page)."""
+    out = []
+    for z in visible_zones(session, user):
+        steps = [t for t in allowed_targets(user, z) if t != State.WITHDRAWN]
+        if steps:
+            out.append((z, steps))
+    return out
 
 
 def create_zone(session: Session, user: User | None, data: ZoneCreate, *, request_id: str = "") -> Any:

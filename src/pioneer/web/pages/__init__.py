@@ -106,12 +106,8 @@ def zone_page(code: str, request: Request, session: DB, user: CurrentUser,
               year: Annotated[int | None, Query(ge=1980, le=2100)] = None):  # fmt: skip
     zone = services.visible_zone(session, user, code)
     data = api_indicators.zone_scorecards(session, user, code, year)
-    targets = [t for (s, t) in zones.TRANSITIONS if s.value == zone.state]
-    can = {
-        t.value: auth.allowed(user, services.transition_action(zone, t), zone.division_codes) for t in targets
-    }
     return render(request, "zone.html", user, zone=zone, data=data, history=zones.history(session, code),
-                  targets=[t for t in targets if can[t.value]], can_edit=auth.allowed(user, auth.Action.EDIT,
+                  targets=services.allowed_targets(user, zone), can_edit=auth.allowed(user, auth.Action.EDIT,
                   zone.division_codes), names=assess.division_names(session),
                   dual_control=zone_dual_control(session, zone.division_codes),
                   message=request.query_params.get("msg"))  # fmt: skip
@@ -138,11 +134,25 @@ def zone_explain(code: str, request: Request, session: DB, user: CurrentUser,
 @router.post("/zones/{code}/transition")
 def zone_transition(code: str, request: Request, session: DB, user: CurrentUser,
                     to_state: Annotated[str, Form(max_length=24)], csrf_token: Annotated[str, Form()] = "",
-                    reason: Annotated[str, Form(max_length=2000)] = ""):  # fmt: skip
+                    reason: Annotated[str, Form(max_length=2000)] = "",
+                    back: Annotated[str, Form(max_length=16)] = ""):  # fmt: skip
     _require_login(user)
     check_csrf(request, csrf_token)
     services.transition_zone(session, user, code, to_state, reason, request_id=request_id(request))
+    if back == "todo":  # the to-do queue's forms return to the queue (a fixed target: no open redirect)
+        return RedirectResponse(f"/todo?done={code}", status_code=303)
     return RedirectResponse(f"/zones/{code}", status_code=303)
+
+
+@router.get("/todo", response_class=HTMLResponse)
+def todo_page(request: Request, session: DB, user: CurrentUser):
+    """待办：the zones awaiting a step by the signed-in user (a province: applications to recommend, zones to
+    start; the programme office: applications to review and approve or return)."""
+    if user is None:
+        return RedirectResponse("/login?next=/todo", status_code=303)
+    done = request.query_params.get("done", "")
+    return render(request, "todo.html", user, items=services.todo(session, user), names=assess.division_names(session),
+                  done=done if done in {z.code for z in services.visible_zones(session, user)} else "")  # fmt: skip
 
 
 @router.post("/zones/{code}/edit")
