@@ -28,6 +28,7 @@ from pioneer.compensation.service import StatementError, class_code, item_label,
 from pioneer.errors import PioneerError
 from pioneer.registry.divisions.service import division
 from pioneer.registry.stations.models import Station
+from pioneer.reports.document import number
 from pioneer.standards import compensation as formulas
 from pioneer.standards import water
 
@@ -39,10 +40,8 @@ CLASS_KINDS = (TermKind.CLASS_STEPS, TermKind.MONTHLY_COMPLIANCE, TermKind.COMPL
 
 
 def _fmt(x: float | None, digits: int = 4) -> str:
-    if x is None or (isinstance(x, float) and np.isnan(x)):
-        return "—"
-    text = f"{x:.{digits}f}".rstrip("0").rstrip(".")
-    return "0" if text in ("-0", "") else text
+    """Numbers in the arithmetic texts: :func:`pioneer.reports.document.number` to 4 decimals."""
+    return number(x, digits)
 
 
 @dataclass
