@@ -9,6 +9,7 @@ from pioneer.commands import assess as assess_commands
 from pioneer.commands import attainment as attainment_commands
 from pioneer.commands import compensation as compensation_commands
 from pioneer.commands import ecology as ecology_commands
+from pioneer.commands import events as events_commands
 from pioneer.commands import gep as gep_commands
 from pioneer.commands import lake as lake_commands
 from pioneer.commands import plans as plans_commands
@@ -29,6 +30,7 @@ app.add_typer(ecology_commands.app, name="ecology")
 app.add_typer(carbon.app, name="carbon")
 app.add_typer(verdicts_commands.app, name="verdicts")
 app.add_typer(attainment_commands.app, name="attainment")
+app.add_typer(events_commands.app, name="events")
 app.command("ingest")(lake_commands.ingest)
 app.command("export")(lake_commands.export)
 registry_commands.register(app)

@@ -5,6 +5,7 @@ Each area adds one import line here when it adds models.
 
 from __future__ import annotations
 
+import pioneer.assessment.events_models
 import pioneer.carbon.models
 import pioneer.compensation.models
 import pioneer.ecology.models
