@@ -94,3 +94,11 @@ def test_rankings_page_and_city_page(national_client) -> None:
     assert client.get("/air/cities/999900").status_code in (400, 404, 422)
     en = client.get("/rankings?lang=en")
     assert "168 key cities" in en.text
+
+
+def test_zone_pages_link_their_city_month(national_client) -> None:
+    client, _ = national_client
+    links = {z: client.get(f"/zones/{z}").text for z in ("ZJ-330500", "BJ-110105", "ZJ-330000")}
+    assert 'href="/air/cities/330500?month=2025-01"' in links["ZJ-330500"]
+    assert 'href="/air/cities/110000?month=2025-01"' in links["BJ-110105"]  # a district: its municipality's month
+    assert "/air/cities/" not in links["ZJ-330000"]  # a province is no city

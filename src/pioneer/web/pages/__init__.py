@@ -89,6 +89,20 @@ def overview(request: Request, session: DB, user: CurrentUser, indicator: str = 
                                                                  national.SOURCE_EN))  # fmt: skip
 
 
+def national_cities(codes: list[str]) -> tuple[str | None, dict[str, str]]:
+    """The latest month with station-day values and, for each of ``codes`` below province level, its city
+    (GB/T 2260 rollup) when that city has a row in the month — for links to the city's month page."""
+    from pioneer.standards.divisions import MUNICIPALITIES, rollup
+
+    month = national_period(None, explicit_year=None, latest_year=None)
+    if month is None:
+        return None, {}
+    table = national.month_table(month)
+    have = set(table.loc[table["level"] == "city", "id"])
+    cities = {c: str(rollup(c, "city")) for c in codes if not c.endswith("0000") or c in MUNICIPALITIES}
+    return month, {c: city for c, city in cities.items() if city in have}
+
+
 def national_period(period: str | None, *, explicit_year: str | None, latest_year: int | None) -> str | None:
     """The month a national page shows: the one asked for if the lake has it; with no choice, the latest month
     with station-day values when it is newer than the latest year of stored indicators (pages open on the latest
@@ -106,7 +120,8 @@ def zone_page(code: str, request: Request, session: DB, user: CurrentUser,
               year: Annotated[int | None, Query(ge=1980, le=2100)] = None):  # fmt: skip
     zone = services.visible_zone(session, user, code)
     data = api_indicators.zone_scorecards(session, user, code, year)
-    return render(request, "zone.html", user, zone=zone, data=data, history=zones.history(session, code),
+    air_month, air_cities = national_cities(zone.division_codes)
+    return render(request, "zone.html", user, zone=zone, data=data, air_month=air_month, air_cities=air_cities, history=zones.history(session, code),
                   targets=services.allowed_targets(user, zone), can_edit=auth.allowed(user, auth.Action.EDIT,
                   zone.division_codes), names=assess.division_names(session),
                   dual_control=zone_dual_control(session, zone.division_codes),
