@@ -121,10 +121,11 @@ def zone_page(code: str, request: Request, session: DB, user: CurrentUser,
     zone = services.visible_zone(session, user, code)
     data = api_indicators.zone_scorecards(session, user, code, year)
     air_month, air_cities = national_cities(zone.division_codes)
-    return render(request, "zone.html", user, zone=zone, data=data, air_month=air_month, air_cities=air_cities, history=zones.history(session, code),
+    return render(request, "zone.html", user, zone=zone, data=data, history=zones.history(session, code),
                   targets=services.allowed_targets(user, zone), can_edit=auth.allowed(user, auth.Action.EDIT,
                   zone.division_codes), names=assess.division_names(session),
                   dual_control=zone_dual_control(session, zone.division_codes),
+                  air_month=air_month, air_cities=air_cities,
                   message=request.query_params.get("msg"))  # fmt: skip
 
 
