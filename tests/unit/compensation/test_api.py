@@ -89,6 +89,8 @@ def test_refusals_are_located_and_change_nothing(api):
     )
     old = client.get("/api/v1/compensation/agreements/X1?version=1", headers=h["viewer"]).json()
     assert old["data"]["terms"][0]["amount_per_class"] == 6000
+    listed = client.get("/api/v1/compensation/agreements/X1/versions", headers=h["viewer"]).json()
+    assert all(v["created_at"].endswith(("+00:00", "Z")) for v in listed)  # RFC 3339 with the zone
     assert [v["version"] for v in client.get("/api/v1/compensation/agreements/X1/versions",
                                               headers=h["viewer"]).json()] == [1, 2]  # fmt: skip
 

@@ -7,6 +7,7 @@ version → 404; a rejected agreement or a year that cannot be settled → 422 l
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 from pathlib import Path
@@ -21,6 +22,7 @@ from pioneer.compensation import service, settlement
 from pioneer.compensation import statement as doc
 from pioneer.compensation.schemas import AgreementCreate, AgreementPublic, VersionPublic
 from pioneer.compensation.template import parse_agreement
+from pioneer.db import stored_time
 from pioneer.errors import InputError
 from pioneer.registry.divisions.service import division
 from pioneer.registry.errors import ImportFailedError
@@ -147,7 +149,10 @@ def update_agreement(code: str, data: AgreementCreate, request: Request, session
 @agreements.get("/agreements/{code}/versions", response_model=list[VersionPublic], responses=ERRORS)
 def list_versions(code: str, session: DB, user: CurrentUser):
     auth.restrict(user, auth.Action.VIEW)
-    return [VersionPublic.model_validate(v, from_attributes=True) for v in service.versions(session, code)]
+    out = [VersionPublic.model_validate(v, from_attributes=True) for v in service.versions(session, code)]
+    for v in out:  # written as UTC (service._now); SQLite hands it back without its zone
+        v.created_at = stored_time(v.created_at, dt.UTC)
+    return out
 
 
 @agreements.get("/agreements/{code}/statement", responses={**ERRORS, **files("docx", "pdf", "html")})
