@@ -115,7 +115,9 @@ def test_validation_off_the_event_loop(app, tokens):
     import anyio
     import httpx
 
-    rows = b"".join(b"1001A,2025-01-%02d %02d:00,%d\n" % (1 + i // 24 % 28, i % 24, i % 300) for i in range(150_000))
+    rows = b"".join(
+        b"1001A,2025-01-%02d %02d:00,%d\n" % (1 + i // 24 % 28, i % 24, i % 300) for i in range(150_000)
+    )
     data = b"station,time,pm2_5\n" + rows  # ≈ 4 MB
 
     async def scenario():
