@@ -54,9 +54,14 @@ def read_table(upload: Upload) -> tuple[str, pd.DataFrame]:
 # ---- energy-activity accounts -----------------------------------------------------------------------------------
 ROW_COLUMNS = ["record", "row", "division_code", "year", "sector", "fuel", "fuel_input", "flow", "amount", "unit",
                "quantity", "quantity_unit", "basis", "scope", "factor_key", "edition", "ncv_gj_per_unit",
-               "carbon_content_tc_per_tj", "oxidation", "co2_factor", "co2_per_gj", "factor_year", "factor_source",
+               "carbon_content_tc_per_tj", "oxidation", "co2_factor", "co2_per_gj", "factor_year",
                "factor_confidence", "factor_origin", "energy_gj", "co2_t"]  # fmt: skip
-"""Columns of the ``row`` records of an account (each input row with the factor it used)."""
+"""Columns of the ``row`` records of an account (each input row with the factor it used; the factor's source
+text is in its ``factor`` record, once per factor, found by ``factor_key``)."""
+
+
+TOTAL_RECORDS = ("by_sector", "by_fuel", "total")
+"""Records of an account that are totals (the others: ``row`` and ``factor``)."""
 
 
 def read_activity(upload: Upload) -> pd.DataFrame:
@@ -84,13 +89,14 @@ def account(upload: Upload, *, edition: str = "2011", local: Upload | None = Non
 
 def account_frames(activity: pd.DataFrame, factors: pd.DataFrame) -> dict[str, pd.DataFrame]:
     """``account``: rows with their factors (record ``row``), totals ``by_sector``, ``by_fuel`` and ``total`` per
-    division and year [tCO2; fuel heat GJ]; ``balance_co2_t``: CO2 in the balance-table layout; ``factors``."""
+    division and year [tCO2; fuel heat GJ] and each factor used with its source (record ``factor``);
+    ``balance_co2_t``: CO2 in the balance-table layout; ``factors``."""
     con = ibis.duckdb.connect()
     a = con.create_table(
         "activity", activity.drop(columns=["_file"], errors="ignore").rename(columns={"_row": "row"})
     )
     f = con.create_table("factors", factors)
-    rows_t = energy.emissions(a, f)
+    rows_t = con.create_table("rows", energy.emissions(a, f))  # computed once; the totals read it
     rows = con.to_pyarrow(rows_t.order_by("row")).to_pandas()
     rows.insert(0, "record", "row")
     keys = ["division_code", "year"]
@@ -99,6 +105,7 @@ def account_frames(activity: pd.DataFrame, factors: pd.DataFrame) -> dict[str, p
         t = con.to_pyarrow(energy.totals(rows_t, by).order_by(by)).to_pandas()
         t.insert(0, "record", record)
         parts.append(t)
+    parts.append(factors.assign(record="factor"))
     out = pd.concat(parts, ignore_index=True)
     out["row"] = out["row"].astype("Int64")
     return {"account": out, "balance_co2_t": balance.to_wide(rows), "factors": factors}
@@ -312,7 +319,7 @@ def store_account(session: Any, frames: dict[str, pd.DataFrame], *, source_file:
     from pioneer.carbon.models import CarbonAccountTotal
 
     acc = frames["account"]
-    t = acc[acc["record"] != "row"].copy()
+    t = acc[acc["record"].isin(TOTAL_RECORDS)].copy()
     t["key"] = t["sector"].where(t["record"] == "by_sector", t["fuel"].where(t["record"] == "by_fuel", ""))
     t["key"] = t["key"].fillna("").astype(str)
     keys = sorted({(str(d), int(y)) for d, y in zip(t["division_code"], t["year"], strict=True)})

@@ -12,11 +12,12 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
+import ibis
 import pandas as pd
 import typer
 
 from pioneer.carbon import service
-from pioneer.commands._io import atomic_file, fail, write_csv_atomic
+from pioneer.commands._io import atomic_file, copy_csv_atomic, fail
 from pioneer.errors import InputError, PioneerError
 from pioneer.standards.carbon.editions import EDITIONS
 from pioneer.standards.carbon.factors import GRID_FACTORS, fuel_factors
@@ -63,8 +64,11 @@ def _write(frames: dict[str, pd.DataFrame], path: Path) -> None:
         data = service.to_xlsx(frames)
         with atomic_file(path) as tmp:
             Path(tmp).write_bytes(data)
-    else:
-        write_csv_atomic(next(iter(frames.values())), path)
+    else:  # the project's streamed DuckDB writer (formula-neutral cells), in the frame's order
+        frame = next(iter(frames.values()))
+        con = ibis.duckdb.connect()
+        t = con.create_table("result", frame.assign(_order=range(len(frame))))
+        copy_csv_atomic(con, t, path, order_by="_order", drop="_order")
 
 
 def _factor_line(r: Any) -> str:
@@ -94,7 +98,9 @@ def account(
     quiet: Annotated[
         bool, typer.Option(help="不逐行打印因子 / do not print the factor of every row")
     ] = False,
-    store: Annotated[bool, typer.Option(help="保存分部门、分燃料合计（先行区页面）/ store the totals")] = False,
+    store: Annotated[
+        bool, typer.Option(help="保存分部门、分燃料合计（先行区页面）/ store the totals")
+    ] = False,
 ) -> None:
     """能源活动二氧化碳排放核算（按燃料、部门）/ energy-activity CO2 by fuel and sector.
 

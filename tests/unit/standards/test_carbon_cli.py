@@ -48,8 +48,10 @@ def test_account_csv_prints_each_rows_factor(home):
     assert "grid:2022:national:average" in lines[2] and "0.5366" in lines[2]
     out = pd.read_csv(home / "out.csv", dtype={"division_code": str})
     assert out.loc[out["record"] == "total", "co2_t"].iloc[0] == pytest.approx(TOTAL_2022)
-    assert set(out["record"]) == {"row", "by_sector", "by_fuel", "total"}
-    assert out.loc[out["record"] == "row", "factor_source"].str.len().min() > 20  # every row names its source
+    assert set(out["record"]) == {"row", "by_sector", "by_fuel", "total", "factor"}
+    factors = out[out["record"] == "factor"].set_index("factor_key")
+    assert factors["factor_source"].str.len().min() > 20  # every factor used names its source, once
+    assert set(out.loc[out["record"] == "row", "factor_key"]) == set(factors.index)
 
 
 @pytest.mark.parametrize(

@@ -106,7 +106,7 @@ async def account(
                              grid_kind=grid_kind, grid_year=grid_year)  # fmt: skip
     if store:
         acc = frames["account"]
-        divisions = sorted(set(acc["division_code"].astype(str)))
+        divisions = sorted(set(acc.loc[acc["record"] == "total", "division_code"].astype(str)))
         restrict(user, Action.EDIT, divisions)
         sha = hashlib.sha256(up[0]).hexdigest()
         n = service.store_account(session, frames, source_file=up[1], sha256=sha, edition=edition,
@@ -123,7 +123,7 @@ async def account(
         return _attachment(service.to_csv(frames["account"]), "csv", "carbon-account")
     acc = frames["account"]
     return {"rows": _records(acc[acc["record"] == "row"].dropna(axis=1, how="all")),
-            "totals": _records(acc[acc["record"] != "row"].dropna(axis=1, how="all")),
+            "totals": _records(acc[acc["record"].isin(service.TOTAL_RECORDS)].dropna(axis=1, how="all")),
             "factors": _records(frames["factors"])}  # fmt: skip
 
 
