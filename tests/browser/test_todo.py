@@ -81,3 +81,35 @@ def test_application_through_city_province_and_office_queues(page):
     items = queue(page)
     assert items[ZONE] == ["→ Under review"] or items[ZONE][0].startswith("→ ")
     save(page, "todo-office", "en")
+
+
+def test_application_form_errors_next_to_fields_then_filed(page):
+    login(page, "huzhou")
+    page.goto("/applications/new")
+    page.fill("#apply-code", "bad code/..")
+    page.fill("#apply-name_zh", "")
+    page.fill("#apply-division_code", "33050")
+    page.click("#apply-submit")
+    assert "编码须为" in page.inner_text("#err-code") and "6 位数字" in page.inner_text("#err-division_code")
+    assert page.get_attribute("#apply-code", "aria-invalid") == "true"
+    assert page.input_value("#apply-code") == "bad code/.."  # the reader's input is kept
+    # a rule of the registry (another city's county, outside huzhou's area) above the form; nothing written
+    page.fill("#apply-code", "ZJ-330106")
+    page.fill("#apply-name_zh", "西湖区美丽中国先行区（测试）")
+    page.fill("#apply-division_code", "330106")
+    page.select_option("#apply-tier", "county")
+    page.click("#apply-submit")
+    assert page.locator("#apply-error").count() == 1 and page.locator(".field-error").count() == 0
+    assert page.request.get("/api/v1/zones/ZJ-330106").status == 404
+    save(page, "application-refused", "zh")
+    # a good application: filed in 申报, offered to the province in its queue
+    page.fill("#apply-code", "ZJ-330503")
+    page.fill("#apply-name_zh", "南浔区美丽中国先行区（测试）")
+    page.fill("#apply-division_code", "330503")
+    page.fill("#apply-theme", "古镇水乡（浏览器测试）")
+    page.click("#apply-submit")
+    page.wait_for_selector("#filed")
+    assert page.inner_text("#zone-state") == "申报"
+    logout(page)
+    login(page, "zhejiang")
+    assert queue(page)["ZJ-330503"] == ["→ 省级推荐"]

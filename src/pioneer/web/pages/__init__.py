@@ -357,4 +357,8 @@ async def healthz() -> Response:  # no work, no thread hop
     return Response("ok", media_type="text/plain")
 
 
+from pioneer.web.pages import applications  # noqa: E402  (its pages render through render() above)
+
+router.include_router(applications.router)
+
 __all__ = ["State", "error_page", "router"]
