@@ -37,3 +37,8 @@ def test_zone_page_shows_the_attainment_plan(client):
     html = client.get("/zones/BJ-110000").text
     assert 'id="attainment-110000"' in html and "空气质量达标管理" in html
     assert 'data-phase="GB3095-2026-final" data-statistic="pm2_5_annual_mean"' in html
+
+
+def test_rankings_page_marks_the_front_rank(client):
+    html = client.get("/rankings?indicator=air_pm2_5&level=city&year=2015").text
+    assert 'class="verdict good"' in html and 'id="verdict-rule"' in html and "top-share:0.1" in html
