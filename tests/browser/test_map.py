@@ -108,8 +108,9 @@ def test_prefecture_map_codes_of_2024_and_english_statement(page):
     save(page, "map-prefectures", "zh")
     page.click("#lang-switch")
     page.wait_for_selector("html[lang='en']")
-    page.goto("/?level=city&period=")  # the language switch keeps the language (cookie), not the page's query
     page.wait_for_selector("#map[data-rendered='1']", timeout=20000)
+    # the same page, in English
+    assert "level=city" in page.url and page.evaluate(OPTION)["mapCodes"] == o["mapCodes"]
     note = page.inner_text("#map-source")
     assert "South China Sea Islands" in note and "review number" in note
     assert page.evaluate(OPTION)["legend"] == ["Region", "Province", "City", "County"]
