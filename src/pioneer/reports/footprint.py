@@ -73,6 +73,14 @@ def footprint_report(result: pd.DataFrame, study: Study, *, lang: str = "zh") ->
                  subtitle=t["subtitle"].format(at=now.strftime("%Y-%m-%d %H:%M")), lang=lang)  # fmt: skip
     b = boundary(result["stage"])
     b_text = t["boundaries"].get(b, b)
+    if b.startswith("partial:"):  # the stages present, named in the report's language
+        stages = b.split(":", 1)[1].split("+")
+        names = [STAGE_NAMES[k] for k in stages] if t is TEXT["zh"] else stages
+        b_text = (
+            ("部分碳足迹（含：" + "、".join(names) + "）")
+            if t is TEXT["zh"]
+            else f"partial CFP ({', '.join(names)})"
+        )
     rep.add(Heading(t["goal"]), Paragraph(t["fu"].format(fu=study.functional_unit, n=number(study.units_produced, 4))),
             Paragraph(t["boundary"].format(b=b_text)))  # fmt: skip
     u = uncertainty(result["kgco2e_per_fu"], result["u_kgco2e_per_fu"])
