@@ -108,6 +108,7 @@ def account_frames(activity: pd.DataFrame, factors: pd.DataFrame) -> dict[str, p
     parts.append(factors.assign(record="factor"))
     out = pd.concat(parts, ignore_index=True)
     out["row"] = out["row"].astype("Int64")
+    out["year"] = out["year"].astype("Int64")  # factor records have none
     return {"account": out, "balance_co2_t": balance.to_wide(rows), "factors": factors}
 
 

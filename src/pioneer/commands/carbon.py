@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import ibis
 import pandas as pd
@@ -71,11 +71,23 @@ def _write(frames: dict[str, pd.DataFrame], path: Path) -> None:
         copy_csv_atomic(con, t, path, order_by="_order", drop="_order")
 
 
-def _factor_line(r: Any) -> str:
-    unit = "tCO2/GJ" if r.basis == "energy" else f"tCO2/{r.quantity_unit}"
-    ef = r.co2_per_gj if r.basis == "energy" else r.co2_factor
-    return (f"第 {r.row} 行 row {r.row}: {r.division_code} {r.year} {r.sector} {r.fuel} {r.quantity:.6g} {r.quantity_unit}"
-            f" × {ef:.6g} {unit} [{r.factor_key}; {r.factor_origin}; {r.factor_confidence}] = {r.co2_t:.6g} tCO2")  # fmt: skip
+def factor_lines(rows: pd.DataFrame) -> str:
+    """One line per account row: the quantity, the factor it used (key, origin, confidence) and its CO2
+    (vectorised text, the rows' order)."""
+    energy_basis = rows["basis"] == "energy"
+    unit = ("tCO2/" + rows["quantity_unit"].astype(str)).where(~energy_basis, "tCO2/GJ")
+    ef = rows["co2_factor"].where(~energy_basis, rows["co2_per_gj"])
+
+    def g(x: pd.Series) -> pd.Series:
+        return x.map("{:.6g}".format)
+
+    row = rows["row"].astype(str)
+    text = ("第 " + row + " 行 row " + row + ": " + rows["division_code"].astype(str) + " " + rows["year"].astype(str)
+            + " " + rows["sector"].astype(str) + " " + rows["fuel"].astype(str) + " " + g(rows["quantity"]) + " "
+            + rows["quantity_unit"].astype(str) + " × " + g(ef) + " " + unit + " [" + rows["factor_key"].astype(str)
+            + "; " + rows["factor_origin"].astype(str) + "; " + rows["factor_confidence"].astype(str) + "] = "
+            + g(rows["co2_t"]) + " tCO2")  # fmt: skip
+    return "\n".join(text)
 
 
 @app.command()
@@ -127,11 +139,8 @@ def account(
     except PioneerError as exc:
         fail(exc, code=2)
     rows = frames["account"]
-    if not quiet:
-        for r in rows[
-            rows["record"] == "row"
-        ].itertuples():  # one line per input row, as the command promises
-            typer.echo(_factor_line(r))
+    if not quiet:  # the factor of every input row, as the command promises
+        typer.echo(factor_lines(rows[rows["record"] == "row"]))
     tot = rows[rows["record"] == "total"]
     typer.echo(f"{len(tot)} 个地区-年份 / division-years, {tot['co2_t'].sum():.6g} tCO2 → {output}", err=True)
 
