@@ -132,3 +132,15 @@ def test_account_store_scope_audit_and_zone_bars(client, tokens):
     # 工业 19.00298849 万吨 (10 万吨 原煤 × 1.9002988488); 净调入 5.366 万吨 (1 亿kWh × 0.5366); total 24.37 万吨
     assert "24.37" in html[html.index('id="account-330500"') :][:600] and "19" in block and "5.37" in block
     assert "<script" not in block
+
+
+def test_footprint_user_library_and_bad_bom(client, tokens):
+    lib = b"key,unit,factor_kgco2e,source\nglass,t,900,test EPD value\n"
+    bom = b"stage,item,quantity,unit,factor_key\n\xe5\x8e\x9f\xe6\x9d\x90\xe6\x96\x99\xe8\x8e\xb7\xe5\x8f\x96,glass,500,kg,glass\n"
+    r = client.post("/api/v1/carbon/footprint", headers=tokens("viewer"),
+                    files={"file": ("bom.csv", bom, "text/csv"), "library": ("lib.csv", lib, "text/csv")})  # fmt: skip
+    assert r.status_code == 200, r.text
+    assert r.json()["total"]["kgco2e_per_fu"] == pytest.approx(450.0)  # 0.5 t × 900
+    assert r.json()["total"]["boundary"] == "cradle-to-gate"
+    r = post(client, "footprint", tokens("viewer"), bom)  # the key is not in the packaged library
+    assert r.status_code == 422 and "factor_key" in r.json()["detail"]["message_en"]
