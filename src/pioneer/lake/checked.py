@@ -1,7 +1,7 @@
 """Files checked as the lake checks them, without writing to the lake (for calculators that read a folder).
 
 Each file is read (``readers.read_file``), given its time from the name where the layout says so
-(``layouts.time_from_name``), validated and normalised (``validate.check``) exactly as ``ingest`` does; the rows
+(``layouts.with_name_time``), validated and normalised (``validate.check``) exactly as ``ingest`` does; the rows
 of every file are returned together with one table of located errors (file, row, column, value, code, reason).
 """
 
@@ -14,7 +14,7 @@ import pyarrow as pa
 
 from pioneer.errors import InputError
 from pioneer.lake.ingest import _one_error, _repeat, _report_table, _with_place
-from pioneer.lake.layouts import Layout, time_from_name
+from pioneer.lake.layouts import Layout, with_name_time
 from pioneer.lake.readers import read_file
 from pioneer.lake.validate import check
 
@@ -47,14 +47,11 @@ def checked_rows(paths: Sequence[Path], layout: Layout) -> tuple[pa.Table, pa.Ta
             errors.append(_one_error(exc, name))
             continue
         for sh in read.sheets:
-            table = sh.table
-            if layout.time.from_name:
-                try:
-                    stamp = time_from_name(layout, name)
-                except InputError as exc:
-                    errors.append(_one_error(exc, name, sh.name))
-                    continue
-                table = table.append_column(layout.columns["time"], _repeat(stamp, table.num_rows))
+            try:
+                table = with_name_time(sh.table, layout, name)
+            except InputError as exc:
+                errors.append(_one_error(exc, name, sh.name))
+                continue
             result = check(table, layout, bad_rows=sh.bad_rows)
             if result.errors.num_rows:
                 errors.append(_with_place(result.errors, name, sh.name))

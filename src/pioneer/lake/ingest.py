@@ -28,7 +28,7 @@ import pyarrow.compute as pc
 from pioneer.errors import InputError
 from pioneer.guard.cells import neutral
 from pioneer.lake.fast import FastResult, applicable_encoding, try_fast
-from pioneer.lake.layouts import BUILTIN, Layout, read_mapping, sniff_layout, time_from_name, with_options
+from pioneer.lake.layouts import BUILTIN, Layout, read_mapping, sniff_layout, with_name_time, with_options
 from pioneer.lake.readers import read_file
 from pioneer.lake.storage import Lake
 from pioneer.lake.validate import ERROR_SCHEMA, check
@@ -243,15 +243,12 @@ def ingest_file(
         if status:
             lay = with_options(lay, status=status)
         used.append(lay)
-        table = sh.table
-        if lay.time.from_name:  # the time is the file name's (CNEMC T00 files); a bad name rejects the file
-            try:
-                stamp = time_from_name(lay, name)
-            except InputError as exc:
-                error_parts.append(_one_error(exc, name, sh.name))
-                rows_read += sh.table.num_rows
-                continue
-            table = table.append_column(lay.columns["time"], _repeat(stamp, table.num_rows))
+        try:  # a layout may take the time from the file name (CNEMC T00 files); a bad name rejects the file
+            table = with_name_time(sh.table, lay, name)
+        except InputError as exc:
+            error_parts.append(_one_error(exc, name, sh.name))
+            rows_read += sh.table.num_rows
+            continue
         checked = check(table, lay, known_stations=known_stations, bad_rows=sh.bad_rows)
         rows_read += checked.n_source_rows + len(sh.bad_rows)
         if checked.errors.num_rows:

@@ -522,3 +522,17 @@ def time_from_name(layout: Layout, file_name: str) -> str:
             value=stem,
         ) from None
     return stamp.strftime(layout.time.formats[0])
+
+
+def with_name_time(table: Any, layout: Layout, file_name: str) -> Any:
+    """``table`` (an Arrow table of text columns) with the time column a ``time.from_name`` layout reads from the
+    file name (``time_from_name``); other layouts' tables are returned as they are. The one place every reader of
+    files (ingest, uploads, calculators) adds it."""
+    if not layout.time.from_name:
+        return table
+    import pyarrow as pa
+
+    stamp = time_from_name(layout, file_name)
+    return table.append_column(
+        layout.columns["time"], pa.repeat(pa.scalar(stamp, pa.string()), table.num_rows)
+    )

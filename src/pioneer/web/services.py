@@ -18,7 +18,7 @@ from pioneer.config import settings
 from pioneer.errors import InputError, PioneerError
 from pioneer.guard.files import upload_name
 from pioneer.lake.ingest import ingest
-from pioneer.lake.layouts import sniff_layout
+from pioneer.lake.layouts import sniff_layout, with_name_time
 from pioneer.lake.readers import read_file
 from pioneer.lake.storage import Lake
 from pioneer.lake.validate import check
@@ -195,11 +195,17 @@ def validate_upload(session: Session, user: User | None, name: str, data: bytes)
             return {"upload_id": None, "file": safe, "rows_ok": 0, "errors": [_error_row(InputError(
                 "无法识别表格格式（列名不符合任何已知格式）", "layout not recognised (the column names match no known layout)",
                 file=safe, row=1))]}  # fmt: skip
-        checked = check(sheet.table, layout, known_stations=known_stations(session), bad_rows=sheet.bad_rows)
+        try:
+            table = with_name_time(sheet.table, layout, safe)  # a layout may read the time from the file name
+        except InputError as exc:
+            return {"upload_id": None, "file": safe, "rows_ok": 0, "errors": [_error_row(exc)]}
+        checked = check(table, layout, known_stations=known_stations(session), bad_rows=sheet.bad_rows)
         rows_ok += checked.rows.num_rows
         if checked.errors.num_rows:
             errors.append(checked.errors)
     error_rows = [r for t in errors for r in t.to_pylist()]
+    if not error_rows and rows_ok == 0:  # a header and nothing else is not an import
+        error_rows = [_error_row(InputError("文件没有数据行", "the file has no data rows", file=safe, row=2))]
     upload_id = None if error_rows else _keep_upload(user, safe, data, "lake")
     return {"upload_id": upload_id, "file": safe, "rows_ok": rows_ok, "errors": error_rows[:1000],
             "errors_total": len(error_rows), "kind": "lake"}  # fmt: skip

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
@@ -30,7 +31,10 @@ def national_client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[
         with session_scope(engine) as session:
             again = seed_national(session)  # idempotent: nothing registered or imported twice
         engine.dispose()
-        yield TestClient(create_app(migrate=False), base_url="http://127.0.0.1"), {"first": counts, "again": again}
+        yield (
+            TestClient(create_app(migrate=False), base_url="http://127.0.0.1"),
+            {"first": counts, "again": again},
+        )
     finally:
         if old is None:
             os.environ.pop("PIONEER_HOME", None)
@@ -56,7 +60,11 @@ def test_months_and_release(national_client) -> None:
     assert ranks[0] == 1 and ranks == sorted(ranks)
     sets = {s["key"]: s for s in r["sets"]}
     assert sets["cities_339"]["n_cities"] == 338  # 三沙市 has no national station
-    assert sets["jjj_2_36"]["members"] == 38 and sets["yrd_31"]["members"] == 31 and sets["fwp_13"]["members"] == 13
+    assert (
+        sets["jjj_2_36"]["members"] == 38
+        and sets["yrd_31"]["members"] == 31
+        and sets["fwp_13"]["members"] == 13
+    )
     assert 40 < sets["cities_339"]["pm2_5"] < 70 and r["key"]["change"] == []
     assert client.get("/api/v1/air/national?month=2024-01").status_code == 422
     assert client.get("/api/v1/air/national?month=2025-13").status_code == 422
@@ -66,7 +74,9 @@ def test_period_endpoint(national_client) -> None:
     client, _ = national_client
     r = client.get("/api/v1/air/period", params={"from": "2025-01-01", "to": "2025-01-31"}).json()
     cities = {x["id"]: x for x in r["results"]}
-    assert len(cities) == 338 and cities["659001"]["name"] == "石河子市" and cities["110000"]["name"] == "北京市"
+    assert (
+        len(cities) == 338 and cities["659001"]["name"] == "石河子市" and cities["110000"]["name"] == "北京市"
+    )
     assert cities["513200"]["pm2_5_valid_days"] == 31
     csv = client.get("/api/v1/air/period", params={"from": "2025-01-01", "to": "2025-01-10", "format": "csv"})
     assert csv.status_code == 200 and csv.headers["content-type"].startswith("text/csv")
@@ -78,7 +88,9 @@ def test_period_endpoint(national_client) -> None:
 def test_overview_map_of_the_month(national_client) -> None:
     client, _ = national_client
     page = client.get("/")
-    assert page.status_code == 200 and 'data-period="2025-01"' in page.text and 'data-level="city"' in page.text
+    assert (
+        page.status_code == 200 and 'data-period="2025-01"' in page.text and 'data-level="city"' in page.text
+    )
     ov = client.get("/api/v1/overview", params={"indicator": "air_pm2_5", "period": "2025-01"}).json()
     assert len(ov["cities"]) == 338 and ov["period"] == "2025-01"
     assert 'data-period=""' in client.get("/?period=").text  # the annual view on request
@@ -100,5 +112,27 @@ def test_zone_pages_link_their_city_month(national_client) -> None:
     client, _ = national_client
     links = {z: client.get(f"/zones/{z}").text for z in ("ZJ-330500", "BJ-110105", "ZJ-330000")}
     assert 'href="/air/cities/330500?month=2025-01"' in links["ZJ-330500"]
-    assert 'href="/air/cities/110000?month=2025-01"' in links["BJ-110105"]  # a district: its municipality's month
+    assert (
+        'href="/air/cities/110000?month=2025-01"' in links["BJ-110105"]
+    )  # a district: its municipality's month
     assert "/air/cities/" not in links["ZJ-330000"]  # a province is no city
+
+
+def test_upload_check_of_a_t00_file(national_client) -> None:
+    """The upload check reads the time from the file name as the lake import does (one helper)."""
+    from sqlalchemy import select
+
+    from pioneer.web import services
+    from pioneer.web.models import User
+
+    client, _ = national_client
+    data = (
+        Path(__file__).resolve().parents[2] / "data" / "air" / "cnemc" / "daily" / "2025-01-02T00.csv"
+    ).read_bytes()
+    with client.app.state.session_factory() as session:
+        admin = session.scalar(select(User).where(User.username == "admin"))
+        ok = services.validate_upload(session, admin, "2025-01-02T00.csv", data)
+        named = services.validate_upload(session, admin, "january.csv", data)
+        session.rollback()
+    assert ok["rows_ok"] == 35 and {e["code"] for e in ok["errors"]} == {"unknown_station"}  # 雄安新区's 6
+    assert named["upload_id"] is None and named["errors"][0]["column"] == "timepoint"
