@@ -191,14 +191,15 @@ def change_rate(current: Any, baseline: Any) -> np.ndarray:
 def improvement_verdicts(frame: pd.DataFrame, *, value: str = "value", baseline: str = "baseline_value",
                          better: Any = "higher", measure: Literal["rate", "difference"] = "rate",
                          group: Sequence[str] = (), rule: VerdictRule | None = None,
-                         exempt: str | None = None, decimals: int | None = None) -> pd.DataFrame:  # fmt: skip
+                         exempt: str | None = None, decimals: Any = None) -> pd.DataFrame:  # fmt: skip
     """改善幅度领先 of each row among the rows of its ``group`` (module docstring for the rules).
 
     Returns ``frame`` with ``change`` (x − x₀, units), ``change_rate`` [%, 0.1; rate measure], ``improvement``
     (in the better direction: −rate for lower-is-better; %, or units with ``measure="difference"``),
     ``improvement_rank`` (1 = most improved, ties shared), ``worsening_rank``, ``n_ranked``, ``cutoff``,
     ``leads_improvement``, ``lags_improvement`` (NA without both values) and ``rule``. ``exempt`` names a
-    boolean column of rows left out of the worsening list.
+    boolean column of rows left out of the worsening list; ``decimals`` (an int or one per row) rounds the change
+    of the difference measure before ranking.
     """
     rule = rule or default_rule()
     f = frame.copy()
@@ -209,8 +210,13 @@ def improvement_verdicts(frame: pd.DataFrame, *, value: str = "value", baseline:
         f["change_rate"] = change_rate(x, x0)
         imp = s * f["change_rate"]
     elif measure == "difference":
-        d = f["change"] if decimals is None else pd.Series(round_half_even(f["change"].to_numpy(), decimals),
-                                                             index=f.index)  # fmt: skip
+        d = (
+            f["change"]
+            if decimals is None
+            else pd.Series(
+                round_half_even(f["change"].to_numpy(dtype="float64"), np.asarray(decimals)), index=f.index
+            )
+        )
         imp = s * d
     else:
         raise ValueError(f"measure must be 'rate' or 'difference', got {measure!r}")
@@ -253,11 +259,10 @@ def _both(frame: pd.DataFrame, *, better: Any, group: list[str], measure: Litera
     dec = np.broadcast_to(np.asarray(decimals, dtype="int64"), (len(f),))
     f["_cmp"] = round_half_even(f["value"].to_numpy(dtype="float64"), dec) if len(f) else f["value"]
     s = standing_verdicts(f, value="_cmp", better=better, group=group, rule=rule)
-    imp = improvement_verdicts(f, better=better, group=group, rule=rule, measure=measure)
+    imp = improvement_verdicts(f, better=better, group=group, rule=rule, measure=measure,
+                               decimals=dec if measure == "difference" else None)  # fmt: skip
     if measure == "difference" and len(f):
-        ch = round_half_even(imp["change"].to_numpy(dtype="float64"), dec)
-        imp = improvement_verdicts(f.assign(_d=ch + f["baseline_value"]), value="_d", better=better, group=group,
-                                   rule=rule, measure=measure).assign(change=ch)  # fmt: skip
+        imp["change"] = round_half_even(imp["change"].to_numpy(dtype="float64"), dec)
     imp = imp.rename(columns={"n_ranked": "n_improvement_ranked", "cutoff": "improvement_cutoff"})
     cols = ["change", "change_rate", "improvement", "improvement_rank", "worsening_rank", "n_improvement_ranked",
             "improvement_cutoff", "leads_improvement", "lags_improvement"]  # fmt: skip

@@ -42,3 +42,8 @@ def test_zone_page_shows_the_attainment_plan(client):
 def test_rankings_page_marks_the_front_rank(client):
     html = client.get("/rankings?indicator=air_pm2_5&level=city&year=2015").text
     assert 'class="verdict good"' in html and 'id="verdict-rule"' in html and "top-share:0.1" in html
+
+
+def test_explain_fragment_shows_the_verdict(client):
+    html = client.get("/zones/BJ-110000/explain?division=110000&indicator=air_pm2_5&year=2015").text
+    assert 'class="explain-verdict"' in html and "全国前列" in html and "前 1 / 1" in html
