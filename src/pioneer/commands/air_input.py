@@ -17,7 +17,15 @@ import ibis.expr.types as ir
 import pandas as pd
 
 from pioneer.errors import InputError, InputErrors
-from pioneer.lake.cells import DATE_FORMATS, MISSING, TIME_FORMATS, sql_list, time_sql
+from pioneer.lake.cells import (
+    DATE_FORMATS,
+    MISSING,
+    TIME_FORMATS,
+    bounded_time_sql,
+    number_sql,
+    sql_list,
+    time_sql,
+)
 
 # Missing markers, time and date formats are the lake's (pioneer.lake.cells), so both read a cell alike.
 CITY_CODE = r"^\d{6}$"
@@ -81,15 +89,15 @@ def read_table(path: Path, layout: Layout, *, con: ibis.BaseBackend, max_errors:
 
     # the source text is kept only for cells that are not numbers (for the error report), so memory stays small
     value_sql = ", ".join(
-        f'CASE WHEN TRY_CAST({cell(c)} AS DOUBLE) IS NULL THEN {cell(c)} END AS "{c}__raw", '
-        f'TRY_CAST({cell(c)} AS DOUBLE) AS "{c}"'
+        f'CASE WHEN {number_sql(cell(c))} IS NULL THEN {cell(c)} END AS "{c}__raw", '
+        f'{number_sql(cell(c))} AS "{c}"'
         for c in items
     )
     key_sql = ", ".join(f'trim("{k}") AS "{k}"' for k in keys)
     if layout.time_is_date:
         when = f'CAST(try_strptime(trim("time"), {sql_list(formats)}) AS DATE)'
     else:  # as the lake reads it: a trailing zone honoured, "…T24:00" is 00:00 of the next day
-        when = time_sql('trim("time")', formats)
+        when = bounded_time_sql(time_sql('trim("time")', formats))
     # parsed once, in one pass over the file, into a temporary table that the checks and the computation read
     typed = con.create_table(
         f"{tname}_typed",

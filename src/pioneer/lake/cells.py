@@ -86,3 +86,14 @@ def time_sql(text: str, formats: Iterable[str] = TIME_FORMATS, *, utc_offset: fl
     special = f"regexp_matches({text}, '(Z|[+-]\\d\\d:?\\d\\d|[ T]24(:?00(:?00)?)?)$')"
     plain = f"(try_strptime({text}, {sql_list(formats)}) + to_minutes({480 - round(utc_offset * 60)}))"
     return f"(CASE WHEN {special} THEN {full} ELSE {plain} END)"
+
+
+YEARS: tuple[int, int] = (1970, 2100)
+"""Years a measurement time may carry (Pioneer's choice: China's monitoring network began in the 1970s; no data
+are dated beyond the 2100 horizon of any plan). A year 9999 used to hold the lake's writer lock for 46 s."""
+
+
+def bounded_time_sql(ts: str) -> str:
+    """SQL: the ``TIMESTAMP`` expression ``ts`` (from :func:`time_sql`), NULL — an unreadable time, refused where
+    times are checked — when its year lies outside :data:`YEARS`."""
+    return f"(CASE WHEN year({ts}) BETWEEN {YEARS[0]} AND {YEARS[1]} THEN {ts} END)"

@@ -24,7 +24,7 @@ import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from pioneer.lake.cells import DATE_FORMATS, time_sql
+from pioneer.lake.cells import DATE_FORMATS, bounded_time_sql, number_sql, time_sql
 from pioneer.lake.layouts import (
     AIR_DAILY_ITEMS,
     AIR_DAILY_RANGES,
@@ -149,7 +149,7 @@ class _Sql:
         return f"trim({q(column)})" if self.needs_trim[column] else q(column)
 
     def number(self, raw: str) -> str:
-        return f"CASE WHEN {raw} IN {self.missing} THEN NULL ELSE TRY_CAST({raw} AS DOUBLE) END"
+        return f"CASE WHEN {raw} IN {self.missing} THEN NULL ELSE {number_sql(raw)} END"  # lake.cells: one rule
 
     def time_sql(self) -> tuple[str, str, str]:
         """(time expression, raw text for messages, hour-range violation expression or FALSE)."""
@@ -165,7 +165,7 @@ class _Sql:
             return ts, raw, f"({hour} IS NULL OR {hour} < {lo} OR {hour} > {hi})"
         r = self.text("time")
         fmts = t.formats if t.hourly else (*t.formats, *DATE_FORMATS)
-        ts = f"({time_sql(r, fmts, utc_offset=t.utc_offset)} + {start_shift})"  # the one time reading (lake.cells)
+        ts = f"({bounded_time_sql(time_sql(r, fmts, utc_offset=t.utc_offset))} + {start_shift})"  # lake.cells
         return ts, r, "FALSE"
 
 
@@ -562,7 +562,7 @@ def _water(sql: _Sql, item_cols: dict[str, str]):  # type: ignore[no-untyped-def
     nd = "upper(raw) IN ('ND', 'N.D.', 'N.D') OR raw IN ('未检出', '未检测到')"
     lt = "(left(raw, 1) IN ('<', '＜') AND TRY_CAST(trim(substr(raw, 2)) AS DOUBLE) IS NOT NULL)"
     lsuf = "regexp_full_match(raw, '[0-9]+(\\.[0-9]+)?([eE][-+]?[0-9]+)?[Ll]')"
-    num = "TRY_CAST(raw AS DOUBLE)"
+    num = number_sql("raw")  # lake.cells: inf, 1e309, 1_000 are not numbers
     con.execute(
         "CREATE TEMP TABLE pv AS SELECT *, "
         f"CASE WHEN {nd} THEN 'ND' WHEN {lt} THEN '<' WHEN {lsuf} THEN 'L' END AS flag, "

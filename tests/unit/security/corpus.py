@@ -1,0 +1,111 @@
+"""The malformed-file corpus (built in code, so it can never go stale): a valid hourly air file in the glossary
+layout, and ≥ 250 variants of it — numbers (``inf``, ``1e309``, ``1_000``, …) in every pollutant column, times
+off the hour or in far years, headers, encodings and line endings, duplicates, as CSV and as XLSX, plus broken
+and hostile workbooks. Each case says what must happen: ``"error"`` (a located bilingual refusal, nothing
+kept) or ``"accept"`` (a documented acceptance, see docs/security.md)."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+
+import openpyxl
+
+HEADER = ["station", "time", "so2", "no2", "co", "o3", "pm10", "pm2_5"]
+ROWS = [
+    ["1001A", "2025-01-01T01:00", "5", "30", "0.6", "40", "60", "35"],
+    ["1001A", "2025-01-01T02:00", "6", "31", "0.7", "41", "61", "36"],
+    ["1001A", "2025-01-01T03:00", "7", "32", "0.8", "42", "62", "37"],
+]
+POLLUTANTS = HEADER[2:]
+BAD_NUMBERS = ["inf", "-inf", "Infinity", "1e309", "-1e309", "1_000", "0x10", "1,000", "99999999999999999999",
+               "３５", "1.2.3", "--1", "+-1", "1e", "e5", "٣٥", "35µg"]  # fmt: skip
+BAD_TIMES = ["2025-01-01T01:30", "2025-01-01T01:00:30", "9999-01-01T01:00", "0001-01-01T01:00", "2025-02-30T01:00",
+             "2025-13-01T01:00", "2025-01-01T25:00", "yesterday", "2025-01-01T01:00+25:00", "2025-01-01 1:00 PM"]  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    data: bytes
+    suffix: str  # ".csv" or ".xlsx"
+    expect: str  # "error" or "accept"
+    cli: bool = True  # also run through `pioneer air aqi`
+
+
+def csv_bytes(
+    header: list[str], rows: list[list[str]], *, encoding: str = "utf-8", newline: str = "\n"
+) -> bytes:
+    lines = [",".join(header), *(",".join(r) for r in rows)]
+    return (newline.join(lines) + newline).encode(encoding)
+
+
+def xlsx_bytes(header: list[str], rows: list[list[str]]) -> bytes:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(header)
+    for r in rows:
+        ws.append(r)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def _with(col: str, value: str, row: int = 0) -> list[list[str]]:
+    rows = [list(r) for r in ROWS]
+    rows[row][HEADER.index(col)] = value
+    return rows
+
+
+def cases() -> list[Case]:
+    out: list[Case] = []
+    for fmt, write in ((".csv", csv_bytes), (".xlsx", xlsx_bytes)):
+        for col in POLLUTANTS:
+            for i, v in enumerate(BAD_NUMBERS):
+                out.append(
+                    Case(f"number-{col}-{i}{fmt}", write(HEADER, _with(col, v)), fmt, "error", fmt == ".csv")
+                )
+        for i, t in enumerate(BAD_TIMES):
+            out.append(Case(f"time-{i}{fmt}", write(HEADER, _with("time", t)), fmt, "error", fmt == ".csv"))
+        csv = fmt == ".csv"  # the calculator commands read CSV
+        out.append(Case(f"duplicate-station-hour{fmt}", write(HEADER, [*ROWS, ROWS[0]]), fmt, "error", csv))
+        out.append(Case(f"valid{fmt}", write(HEADER, ROWS), fmt, "accept", csv))
+        out.append(
+            Case(f"blank-value{fmt}", write(HEADER, _with("pm2_5", "")), fmt, "accept", csv)
+        )  # missing
+    headers = {
+        "pm2.5-header": ["pm2.5" if h == "pm2_5" else h for h in HEADER],
+        "duplicate-header": [*HEADER[:-1], "pm10"],
+        "empty-header": [*HEADER[:-1], ""],
+        "no-station": ["", *HEADER[1:]],
+        "unknown-column": [*HEADER, "wind_chill"],
+        "no-time": ["station", "when", *HEADER[2:]],
+    }
+    for name, head in headers.items():
+        rows = [[*r, "1"] if len(head) > len(HEADER) else r for r in ROWS]
+        out.append(Case(f"{name}.csv", csv_bytes(head, rows), ".csv", "error"))
+    valid = csv_bytes(HEADER, ROWS)
+    encodings = {
+        "gbk-chinese": ("error", csv_bytes(HEADER, _with("station", "北京站"), encoding="gbk")),
+        "utf16": ("error", valid.decode().encode("utf-16")),
+        "nul-bytes": ("error", valid.replace(b"35", b"3\x005")),
+        "truncated-quote": ("error", valid + b'1001A,"2025-01-01T04:00,1,1,1,1,1,1\n'),
+        "only-header": ("error", csv_bytes(HEADER, [])),
+        "empty-file": ("error", b""),
+        "short-row": ("error", valid + b"1001A,2025-01-01T04:00,1\n"),
+        "long-row": ("error", valid + b"1001A,2025-01-01T04:00,1,1,1,1,1,1,1,1\n"),
+        "binary": ("error", bytes(range(256)) * 4),
+        "bom-utf8": ("accept", b"\xef\xbb\xbf" + valid),
+        "crlf": ("accept", csv_bytes(HEADER, ROWS, newline="\r\n")),
+    }
+    for name, (expect, data) in encodings.items():
+        out.append(Case(f"{name}.csv", data, ".csv", expect))
+    for col in POLLUTANTS:  # a concentration below zero
+        out.append(Case(f"negative-{col}.csv", csv_bytes(HEADER, _with(col, "-5")), ".csv", "error"))
+    book = xlsx_bytes(HEADER, ROWS)
+    out.append(
+        Case("formula-uncached.xlsx", xlsx_bytes(HEADER, _with("pm2_5", "=30+5")), ".xlsx", "error", False)
+    )
+    out.append(Case("truncated.xlsx", book[: len(book) // 2], ".xlsx", "error", False))
+    out.append(Case("csv-named-xlsx.xlsx", valid, ".xlsx", "error", False))
+    return out
