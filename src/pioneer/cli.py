@@ -14,6 +14,7 @@ from pioneer.commands import gep as gep_commands
 from pioneer.commands import lake as lake_commands
 from pioneer.commands import plans as plans_commands
 from pioneer.commands import registry as registry_commands
+from pioneer.commands import trends as trends_commands
 from pioneer.commands import verdicts as verdicts_commands
 from pioneer.commands import web as web_commands
 
@@ -31,6 +32,7 @@ app.add_typer(carbon.app, name="carbon")
 app.add_typer(verdicts_commands.app, name="verdicts")
 app.add_typer(attainment_commands.app, name="attainment")
 app.add_typer(events_commands.app, name="events")
+app.add_typer(trends_commands.app, name="trends")
 app.command("ingest")(lake_commands.ingest)
 app.command("export")(lake_commands.export)
 registry_commands.register(app)

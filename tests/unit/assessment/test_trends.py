@@ -136,3 +136,33 @@ def test_annual_trends_table():
     t = annual_trends(f, up_to=2025).set_index("division_code")
     assert t.loc["130100", "trend"] == "improving" and t.loc["130200", "trend"] == "insufficient-data"
     assert annual_trends(f, up_to=2019).loc[0, "n"] == 4
+
+
+def test_trends_cli_annual_monthly_and_bad_input(tmp_path):
+    from typer.testing import CliRunner
+
+    from pioneer.cli import app
+
+    run = CliRunner()
+    a = tmp_path / "a.csv"
+    pd.DataFrame({"division_code": "130100", "indicator": "air_pm2_5", "year": range(2016, 2026),
+                  "value": [55, 52, 50, 47, 45, 41, 40, 37, 35, 33]}).to_csv(a, index=False)  # fmt: skip
+    o = tmp_path / "o.csv"
+    r = run.invoke(app, ["trends", "annual", str(a), "--better", "lower", "-o", str(o)])
+    assert r.exit_code == 0, r.output
+    t = pd.read_csv(o).iloc[0]
+    assert t["trend"] == "improving" and (t["first_year"], t["last_year"]) == (2016, 2025)
+    months = pd.date_range("2020-01-01", periods=36, freq="MS")
+    m = tmp_path / "m.csv"
+    pd.DataFrame({"division_code": "130100", "indicator": "x", "month": months.strftime("%Y-%m"),
+                  "value": np.arange(36) * 0.5 + 10 * np.cos(np.arange(36))}).to_csv(m, index=False)  # fmt: skip
+    r = run.invoke(app, ["trends", "monthly", str(m), "-o", str(o)])
+    assert r.exit_code == 0, r.output
+    mt = pd.read_csv(o).iloc[0]
+    assert mt["n"] == 36 and (mt["first_month"], mt["last_month"]) == ("2020-01", "2022-12")
+    bad = tmp_path / "b.csv"
+    bad.write_text(
+        "division_code,indicator,year,value\n130100,x,2020,1\n130100,x,2020.5,2\n", encoding="utf-8"
+    )
+    r = run.invoke(app, ["trends", "annual", str(bad), "-o", str(tmp_path / "x.csv")])
+    assert r.exit_code == 1 and "not a number" in r.output and not (tmp_path / "x.csv").exists()
