@@ -3,7 +3,8 @@ written with a leading apostrophe, in every CSV and XLSX file Pioneer writes.
 
 Rule (OWASP, *CSV Injection*, owasp.org/www-community/attacks/CSV_Injection, "prepend each cell field that
 begins with one of = + - @ TAB CR with a single quote"; ASVS 4.0.3 V5.3.10): a **text** cell whose first
-character is one of ``= + - @ \\t \\r`` gets ``'`` in front. Text that is a plain decimal number (``-3.5``,
+character is one of ``= + - @ \\t \\r`` and that has more than one character gets ``'`` in front (a lone ``-``
+— a missing marker — cannot be a formula). Text that is a plain decimal number (``-3.5``,
 ``+12``, ``-1e-3``) is left alone: a spreadsheet reads it as that number, never as a formula, and a measurement
 file's negative values stay numbers. Numeric, date and boolean cells are never touched.
 
@@ -17,7 +18,7 @@ from __future__ import annotations
 from typing import Any
 
 TRIGGERS = "=+-@\t\r"
-TRIGGER_RE = r"^[=+\-@\t\r]"
+TRIGGER_RE = r"(?s)^[=+\-@\t\r]."  # a lone "-" or "=" (a missing marker, a dash) is no formula
 NUMBER_RE = r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$"
 QUOTE = "'"
 
@@ -39,7 +40,7 @@ def neutral(value: Any) -> Any:
     """
     import re
 
-    if isinstance(value, str) and value[:1] in TRIGGERS and value and not re.match(NUMBER_RE, value):
+    if isinstance(value, str) and len(value) > 1 and value[0] in TRIGGERS and not re.match(NUMBER_RE, value):
         return QUOTE + value
     return value
 

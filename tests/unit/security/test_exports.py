@@ -19,7 +19,7 @@ EVIL = "=cmd|' /C calc'!A0"
 CASES = [  # (value, written) — OWASP's trigger characters, and numbers left as numbers
     (EVIL, "'" + EVIL), ("+1+2", "'+1+2"), ("-2+3", "'-2+3"), ("@SUM(A1)", "'@SUM(A1)"), ("\t=1", "'\t=1"),
     ("\r=1", "'\r=1"), ("-3.5", "-3.5"), ("+12", "+12"), ("-1e-3", "-1e-3"), ("Haidian", "Haidian"), ("", ""),
-    ("a=b", "a=b"), ("-", "'-"),
+    ("a=b", "a=b"), ("-", "-"), ("=", "="),
 ]  # fmt: skip
 
 
