@@ -147,7 +147,9 @@ def city_summary(plan: pd.DataFrame) -> pd.DataFrame:
         bad = x[x["gap"] > 0]
         yrs = bad["attainment_year_at_trend"]
         latest = int(str(yr)) if bad.empty else (None if yrs.isna().any() else int(yrs.max()))
-        rows.append([code, int(str(yr)), phase, bool(in_force), bad.empty, ",".join(bad["statistic"]), latest])
+        rows.append(
+            [code, int(str(yr)), phase, bool(in_force), bad.empty, ",".join(bad["statistic"]), latest]
+        )
     return pd.DataFrame(rows, columns=cols)
 
 

@@ -149,7 +149,9 @@ class _Sql:
         return f"trim({q(column)})" if self.needs_trim[column] else q(column)
 
     def number(self, raw: str) -> str:
-        return f"CASE WHEN {raw} IN {self.missing} THEN NULL ELSE {number_sql(raw)} END"  # lake.cells: one rule
+        return (
+            f"CASE WHEN {raw} IN {self.missing} THEN NULL ELSE {number_sql(raw)} END"  # lake.cells: one rule
+        )
 
     def time_sql(self) -> tuple[str, str, str]:
         """(time expression, raw text for messages, hour-range violation expression or FALSE)."""

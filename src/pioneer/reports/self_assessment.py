@@ -25,7 +25,6 @@ from pioneer.registry.zones import service as zones
 from pioneer.reports import charts
 from pioneer.reports.document import Figure, Heading, Paragraph, Report, Table, number
 from pioneer.reports.judgements import judgement_blocks
-from pioneer.reports.judgements import judgement_blocks
 from pioneer.reports.labels import count_name, labels
 from pioneer.web.i18n import code as code_name
 

@@ -62,7 +62,9 @@ def test_existing_railway_4b_background_limits_70_55() -> None:
     assert noise.zone_limit("4b", "night", existing_railway=True) == 55
     assert noise.zone_limit("4b", "day", existing_railway=True) == 70
     assert noise.zone_limit("2", "night", existing_railway=True) == 50  # no effect outside 4b
-    got = noise.zone_limit(pd.Series(["4b", "4b", "4a"]), "night", existing_railway=np.array([True, False, True]))
+    got = noise.zone_limit(
+        pd.Series(["4b", "4b", "4a"]), "night", existing_railway=np.array([True, False, True])
+    )
     assert list(got) == [55, 60, 55]
     r = _levels(_night("4b", 57.0, None, railway="是"))
     assert (r["night_limit"], bool(r["night_ok"])) == (55, False)
