@@ -27,9 +27,6 @@ class Settings(BaseSettings):
     """Request body limit of every route without its own (JSON, forms) [KiB]; refused before reading."""
     max_upload_mb: int = 50
     """Size limit of a measurement or reporting-template upload (``/upload``, ``POST /api/v1/imports``) [MiB]."""
-    upload_expiry_hours: int = 24
-    """Checked but unconfirmed uploads older than this are removed (``pioneer backup prune-uploads``, and at
-    every new upload) [h]."""
 
     @property
     def database(self) -> str:
