@@ -25,6 +25,9 @@ class Settings(BaseSettings):
     """``PIONEER_SECURE_COOKIES=1``: ``Secure`` cookies and HSTS even when neither TLS nor a proxy is seen."""
     max_body_kb: int = 1024
     """Request body limit of every route without its own (JSON, forms) [KiB]; refused before reading."""
+    verdict_rule: str = ""
+    """``PIONEER_VERDICT_RULE``: the 全国前列 / 改善幅度领先 rule (``top-share:0.1`` or ``top-n:20``); empty = the
+    documented default (``pioneer.assessment.verdicts.DEFAULT_RULE``)."""
     max_upload_mb: int = 50
     """Size limit of a measurement or reporting-template upload (``/upload``, ``POST /api/v1/imports``) [MiB]."""
 

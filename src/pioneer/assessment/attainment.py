@@ -29,6 +29,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from pioneer.assessment.editions import current_edition
 from pioneer.assessment.trends import annual_trend
 from pioneer.errors import InputError
 from pioneer.standards.air.editions import period_limits_phase
@@ -165,7 +166,6 @@ stored as indicators; plan them from ``pioneer air annual`` output with ``pionee
 def stored_statistics(session: Any, division_code: str, *, up_to: int) -> pd.DataFrame:
     """Annual statistics of one division from the indicator store (:data:`STORED_STATISTICS`), each year's value
     under the edition in force for that year, years ≤ ``up_to``: ``id, year, <statistic>…``."""
-    from pioneer.assessment.service import current_edition
     from pioneer.indicators.store import read_values
 
     v = read_values(session, indicators=list(STORED_STATISTICS), divisions=[division_code])

@@ -29,14 +29,6 @@ from pioneer.assessment.scores import is_attained
 from pioneer.indicators.choices import Direction
 
 TRAJECTORY_CLASSES = ("on_track", "moderately_improving", "stagnating", "deteriorating")
-TRAJECTORY_NAMES = {
-    "on_track": ("按期达标", "On track"),
-    "moderately_improving": ("稳步改善", "Moderately improving"),
-    "stagnating": ("停滞", "Stagnating"),
-    "deteriorating": ("恶化", "Deteriorating"),
-    "insufficient_data": ("数据不足", "Insufficient data"),
-    "no_target": ("无目标值", "No target"),
-}
 MODERATE_SHARE = 0.5
 """Share of the required annual change above which progress counts as moderate (SDR dashboards)."""
 

@@ -14,7 +14,6 @@ value. When the baseline under that edition has not been computed, the improveme
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -23,7 +22,8 @@ import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from pioneer.assessment.progress import TRAJECTORY_NAMES, improvement, trajectory
+from pioneer.assessment.editions import current_edition
+from pioneer.assessment.progress import improvement, trajectory
 from pioneer.assessment.scores import (
     applicable_targets,
     attainment,
@@ -53,18 +53,10 @@ from pioneer.indicators.catalogue import Catalogue, default_catalogue
 from pioneer.indicators.choices import DOMAIN_NAMES
 from pioneer.indicators.models import IndicatorImport, IndicatorValue
 from pioneer.indicators.store import read_targets, read_values
-from pioneer.standards.air import resolve
 from pioneer.standards.divisions import MUNICIPALITIES
+from pioneer.web.i18n import TRAJECTORY_NAMES
 
 DEFAULT_HORIZON = 2027
-
-
-def current_edition(standard: str | None, year: int) -> str | None:
-    """The edition under which a year's value counts: air → the edition in force at the end of the year
-    (``"2026"`` from 2026 on); other standards have a single edition here (``None`` = any)."""
-    if standard == "air":
-        return resolve("auto", dt.date(year, 12, 31)).key  # a year is judged once it has closed
-    return None
 
 
 def _select_edition(

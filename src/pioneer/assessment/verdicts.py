@@ -28,7 +28,6 @@ grade II.
 from __future__ import annotations
 
 import math
-import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -36,6 +35,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
+from pioneer.config import settings
 from pioneer.errors import InputError
 from pioneer.indicators.choices import Direction
 from pioneer.standards.common import round_half_even
@@ -109,7 +109,7 @@ DEFAULT_RULE = VerdictRule()
 
 def default_rule() -> VerdictRule:
     """``PIONEER_VERDICT_RULE`` (``top-share:…`` / ``top-n:…``) — the deployment's choice; else :data:`DEFAULT_RULE`."""
-    text = os.environ.get("PIONEER_VERDICT_RULE", "").strip()
+    text = settings().verdict_rule.strip()
     return VerdictRule.parse(text) if text else DEFAULT_RULE
 
 

@@ -14,9 +14,9 @@ import pandas as pd
 from sqlalchemy.orm import Session
 
 from pioneer.assessment.carbon import progress
-from pioneer.assessment.progress import TRAJECTORY_NAMES
 from pioneer.indicators import store
 from pioneer.standards.carbon.dual_control import targets_for
+from pioneer.web.i18n import TRAJECTORY_NAMES
 
 CHARTED = {
     "co2_intensity": ("单位地区生产总值二氧化碳排放", "CO2 per 10⁴ yuan of GDP", ("t/万元", "t/10⁴ yuan")),

@@ -34,7 +34,15 @@ CODE_KINDS = {
     "import_status": "import.",  # lake.storage.COMMITTED: committed | partial
 }
 # kinds whose names already live, bilingual, next to the code that emits them
-DELEGATED = {"trajectory"}  # pioneer.assessment.progress.TRAJECTORY_NAMES
+DELEGATED = {"trajectory"}  # names in TRAJECTORY_NAMES below
+TRAJECTORY_NAMES = {  # the classes of pioneer.assessment.progress.trajectory
+    "on_track": ("按期达标", "On track"),
+    "moderately_improving": ("稳步改善", "Moderately improving"),
+    "stagnating": ("停滞", "Stagnating"),
+    "deteriorating": ("恶化", "Deteriorating"),
+    "insufficient_data": ("数据不足", "Insufficient data"),
+    "no_target": ("无目标值", "No target"),
+}
 
 
 @cache
@@ -67,8 +75,6 @@ def code(lang: str, kind: str, value: Any) -> str:
     if type(value).__name__ in ("bool", "bool_"):  # Python and numpy booleans (pandas rows)
         return translate(lang, "bool.true" if bool(value) else "bool.false")
     if kind in DELEGATED:
-        from pioneer.assessment.progress import TRAJECTORY_NAMES
-
         zh, en = TRAJECTORY_NAMES.get(str(value), (str(value), str(value)))
         return en if lang == "en" else zh
     key = CODE_KINDS[kind] + str(value)
@@ -78,8 +84,6 @@ def code(lang: str, kind: str, value: Any) -> str:
 def codes(lang: str, kind: str) -> dict[str, str]:
     """Every code of ``kind`` with its display name in ``lang`` (for the charts' tooltips)."""
     if kind in DELEGATED:
-        from pioneer.assessment.progress import TRAJECTORY_NAMES
-
         return {k: code(lang, kind, k) for k in TRAJECTORY_NAMES}
     prefix = CODE_KINDS[kind]
     keys = [k for k in catalogue(DEFAULT) if k.startswith(prefix)]

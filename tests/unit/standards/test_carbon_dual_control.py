@@ -8,9 +8,9 @@ import pandas as pd
 import pytest
 
 from pioneer.assessment.carbon import progress
-from pioneer.assessment.progress import TRAJECTORY_NAMES
 from pioneer.errors import InputError
 from pioneer.standards.carbon import dual_control as dc
+from pioneer.web.i18n import TRAJECTORY_NAMES
 
 
 def _series(**over):

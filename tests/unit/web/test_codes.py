@@ -11,12 +11,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from pioneer.assessment.progress import TRAJECTORY_NAMES
 from pioneer.clock import beijing, beijing_text
 from pioneer.lake.storage import COMMITTED
 from pioneer.registry.zones.choices import State, Tier
 from pioneer.standards.divisions import LEVELS
 from pioneer.web import i18n
+from pioneer.web.i18n import TRAJECTORY_NAMES
 
 TEMPLATES = Path(i18n.__file__).parent / "pages" / "templates"
 # the statuses assessment.scores / assessment.progress write (np.select / np.where literals there)
