@@ -313,18 +313,43 @@ def logout(session: Session, cookie: str | None) -> None:
         session.delete(found)
 
 
-def create_token(session: Session, user: User, name: str = "") -> str:
-    """A new API token for ``user``; the clear value is returned once, only its sha256 is stored."""
+TOKEN_DAYS = 90  # default lifetime of a new API token [d]; at most TOKEN_MAX_DAYS
+TOKEN_MAX_DAYS = 365
+
+
+def create_token(session: Session, user: User, name: str = "", *, days: int = TOKEN_DAYS) -> str:
+    """A new API token for ``user``, valid ``days`` days (1–365); the clear value is returned once, only its
+    sha256 is stored."""
+    if not 1 <= days <= TOKEN_MAX_DAYS:
+        raise InputErrorLike(f"令牌有效期须为 1–{TOKEN_MAX_DAYS} 天", f"token lifetime must be 1–{TOKEN_MAX_DAYS} days", days)
     value = "pio_" + secrets.token_urlsafe(32)
-    session.add(ApiToken(user_id=user.id, token_hash=_digest(value), name=name))
+    expires = utcnow() + dt.timedelta(days=days)
+    session.add(ApiToken(user_id=user.id, token_hash=_digest(value), name=name, expires_at=expires))
     session.flush()
-    audit(session, user, "create", "api_token", name or "(unnamed)", None, None, {"name": name})
+    audit(session, user, "create", "api_token", name or "(unnamed)", None, None,
+          {"name": name, "expires_at": expires.isoformat()})  # fmt: skip
     return value
 
 
+def token_live(token: ApiToken, now: dt.datetime | None = None) -> bool:
+    """Not revoked and not expired (a token issued before migration 0700 has no expiry)."""
+    now = now or utcnow()
+    return not token.revoked and (token.expires_at is None or stored_time(token.expires_at, dt.UTC) > now)
+
+
+def revoke_token(session: Session, token: ApiToken, *, by: User, request_id: str = "") -> ApiToken:
+    """Revoke a token now (its owner, or an administrator); audited. Revoking twice changes nothing."""
+    if not token.revoked:
+        token.revoked, token.revoked_at = True, utcnow()
+        session.flush()
+        audit(session, by, "revoke", "api_token", str(token.id), None, {"revoked": False}, {"revoked": True},
+              request_id=request_id, note=token.name)  # fmt: skip
+    return token
+
+
 def user_for_token(session: Session, value: str) -> User | None:
-    token = session.scalar(select(ApiToken).where(ApiToken.token_hash == _digest(value), ~ApiToken.revoked))
-    return token.user if token is not None and token.user.active else None
+    token = session.scalar(select(ApiToken).where(ApiToken.token_hash == _digest(value)))
+    return token.user if token is not None and token_live(token) and token.user.active else None
 
 
 # --- audit ---------------------------------------------------------------------------------------------------------

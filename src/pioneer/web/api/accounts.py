@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, HTTPException, Request
 from fastapi import Path as PathParam
 from pydantic import BaseModel, Field
 from sqlalchemy import select
@@ -12,7 +12,7 @@ from sqlalchemy import select
 from pioneer.web import auth
 from pioneer.web.api.common import ErrorBody, Limit, Page, paged
 from pioneer.web.deps import DB, CurrentUser, check_csrf, request_id
-from pioneer.web.models import AuditEntry, User
+from pioneer.web.models import ApiToken, AuditEntry, User
 
 router = APIRouter(tags=["accounts"])
 ERRORS = {401: {"model": ErrorBody}, 403: {"model": ErrorBody}, 422: {"model": ErrorBody}}
@@ -97,15 +97,44 @@ def update_user(username: Username, data: UserUpdate, request: Request, session:
 
 class TokenCreate(BaseModel):
     name: Annotated[str, Field(max_length=128)] = ""
+    days: Annotated[int, Field(ge=1, le=auth.TOKEN_MAX_DAYS)] = auth.TOKEN_DAYS
+
+
+def _token_public(t: ApiToken) -> dict[str, Any]:
+    return {"id": t.id, "name": t.name, "created_at": t.created_at.isoformat() if t.created_at else None,
+            "expires_at": t.expires_at.isoformat() if t.expires_at else None, "revoked": t.revoked,
+            "live": auth.token_live(t)}  # fmt: skip
 
 
 @router.post("/tokens", status_code=201, responses=ERRORS)
 def create_token(data: TokenCreate, request: Request, session: DB, user: CurrentUser) -> dict[str, str]:
-    """A new API token for the current user (shown once)."""
+    """A new API token for the current user (shown once), valid ``days`` days (default 90, at most 365)."""
     check_csrf(request, None)
     auth.restrict(user, auth.Action.VIEW)
     assert user is not None
-    return {"token": auth.create_token(session, user, data.name)}
+    return {"token": auth.create_token(session, user, data.name, days=data.days)}
+
+
+@router.get("/tokens", responses=ERRORS)
+def list_tokens(session: DB, user: CurrentUser, page: Page = 1, limit: Limit = 100) -> dict[str, Any]:
+    """The current user's API tokens (never their values): name, created, expires, revoked."""
+    auth.restrict(user, auth.Action.VIEW)
+    assert user is not None
+    rows = session.scalars(select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.id)).all()
+    return paged([_token_public(t) for t in rows], page, limit)
+
+
+@router.delete("/tokens/{token_id}", responses={**ERRORS, 404: {"model": ErrorBody}})
+def revoke_token(token_id: Annotated[int, PathParam(ge=1)], request: Request, session: DB,
+                 user: CurrentUser) -> dict[str, Any]:  # fmt: skip
+    """Revoke a token at once: one's own, or any token for an administrator (audited)."""
+    check_csrf(request, None)
+    auth.restrict(user, auth.Action.VIEW)
+    assert user is not None
+    token = session.get(ApiToken, token_id)
+    if token is None or (token.user_id != user.id and not auth.allowed(user, auth.Action.ADMIN)):
+        raise HTTPException(404, {"message_zh": "找不到该令牌", "message_en": "no such token"})
+    return _token_public(auth.revoke_token(session, token, by=user, request_id=request_id(request)))
 
 
 @router.get("/audit", responses=ERRORS)
