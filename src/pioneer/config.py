@@ -30,6 +30,9 @@ class Settings(BaseSettings):
     documented default (``pioneer.assessment.verdicts.DEFAULT_RULE``)."""
     max_upload_mb: int = 50
     """Size limit of a measurement or reporting-template upload (``/upload``, ``POST /api/v1/imports``) [MiB]."""
+    upload_expiry_hours: int = 24
+    """A checked upload not confirmed within this time is removed (at the next upload; confirming it then
+    answers "not found") [h]."""
 
     @property
     def database(self) -> str:

@@ -255,12 +255,31 @@ def validate_reported(user: User | None, name: str, data: bytes) -> dict[str, An
 
 def _keep_upload(user: User | None, name: str, data: bytes, kind: str) -> str:
     """Keep a checked upload until it is confirmed (``confirm_upload``): its bytes and who may confirm it."""
+    prune_uploads()
     upload_id = uuid.uuid4().hex
     folder = uploads_dir() / upload_id
     folder.mkdir(parents=True, exist_ok=True)
     (folder / name).write_bytes(data)
     (folder / "owner.json").write_text(json.dumps({"user_id": user.id if user else None, "kind": kind}))
     return upload_id
+
+
+def upload_expired(folder: Path, *, now: float | None = None) -> bool:
+    """Whether a kept upload is older than ``PIONEER_UPLOAD_EXPIRY_HOURS`` (by its ``owner.json``)."""
+    import time
+
+    owner = folder / "owner.json"
+    age = (now or time.time()) - (owner.stat().st_mtime if owner.exists() else folder.stat().st_mtime)
+    return age > settings().upload_expiry_hours * 3600
+
+
+def prune_uploads() -> list[str]:
+    """Remove the checked uploads never confirmed within the expiry; returns their ids."""
+    root = uploads_dir()
+    gone = [p for p in root.iterdir() if p.is_dir() and upload_expired(p)] if root.is_dir() else []
+    for p in gone:
+        shutil.rmtree(p, ignore_errors=True)
+    return [p.name for p in gone]
 
 
 def _error_row(exc: InputError) -> dict[str, Any]:
@@ -279,7 +298,7 @@ def confirm_upload(
         raise InputError("上传编号无效", "invalid upload id", value=upload_id)
     folder = uploads_dir() / upload_id
     owner = folder / "owner.json"
-    if not owner.exists() or json.loads(owner.read_text()).get("user_id") != user.id:
+    if not owner.exists() or upload_expired(folder) or json.loads(owner.read_text()).get("user_id") != user.id:
         raise InputError("找不到该上传（已导入或不属于当前用户）", "upload not found (already imported or not yours)",
                          value=upload_id)  # fmt: skip
     files = [p for p in folder.iterdir() if p.name != "owner.json"]
