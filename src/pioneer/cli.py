@@ -7,6 +7,7 @@ import typer
 from pioneer.commands import air, carbon, noise, water
 from pioneer.commands import assess as assess_commands
 from pioneer.commands import attainment as attainment_commands
+from pioneer.commands import backup as backup_commands
 from pioneer.commands import compensation as compensation_commands
 from pioneer.commands import ecology as ecology_commands
 from pioneer.commands import events as events_commands
@@ -35,6 +36,8 @@ app.add_typer(events_commands.app, name="events")
 app.add_typer(trends_commands.app, name="trends")
 app.command("ingest")(lake_commands.ingest)
 app.command("export")(lake_commands.export)
+app.command("backup")(backup_commands.backup)
+app.command("restore")(backup_commands.restore)
 registry_commands.register(app)
 assess_commands.register(app)
 plans_commands.register(app)
