@@ -37,9 +37,10 @@ def _read(path: Path) -> pd.DataFrame:
 
 def _atomic_csv(frame: pd.DataFrame, path: Path) -> None:
     from pioneer.commands._io import atomic_file
+    from pioneer.guard.cells import neutral_frame
 
     with atomic_file(path) as tmp:
-        frame.to_csv(tmp, index=False, encoding="utf-8")
+        neutral_frame(frame).to_csv(tmp, index=False, encoding="utf-8")  # no formula injection
 
 
 @app.command("editions")
