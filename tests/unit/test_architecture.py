@@ -143,3 +143,10 @@ def test_settings_only_through_config(needle: str) -> None:
         if m != "pioneer.config" and needle in p.read_text(encoding="utf-8")
     ]
     assert not readers, f"read settings through pioneer.config.settings(), not {needle}: {readers}"
+
+
+def test_test_modules_have_unique_names() -> None:
+    """pytest imports test files without packages by their base name: two ``test_api.py`` collide in one run."""
+    tests = Path(__file__).resolve().parents[1]
+    names = [p.name for p in tests.rglob("test_*.py")]
+    assert not {n for n in names if names.count(n) > 1}
