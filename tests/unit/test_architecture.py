@@ -36,17 +36,6 @@ LAYERS = _layers()
 KNOWN_LOOPS = {
     # annual_statistics (evaluation) is period_statistics for a calendar year: it belongs in period.py
     ("pioneer.standards.air.evaluation", "pioneer.standards.air.period"),
-    # render() lives in web/pages and the API's HTML answers import it; pages import app for secure_cookies and
-    # security imports the plans API's size limits: render and secure_cookies belong in a module below both
-    (
-        "pioneer.web.api",
-        "pioneer.web.api.compensation",
-        "pioneer.web.api.ecology",
-        "pioneer.web.api.plans",
-        "pioneer.web.app",
-        "pioneer.web.pages",
-        "pioneer.web.security",
-    ),
 }
 RANK = {name: i for i, layer in enumerate(LAYERS) for name in layer}
 

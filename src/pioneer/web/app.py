@@ -23,13 +23,6 @@ from pioneer.web.security import BodyLimit, SecurityHeaders
 STATIC = Path(__file__).parent / "static"
 
 
-def secure_cookies() -> bool:
-    """``Secure`` on the cookies a page sets when declared (``PIONEER_SECURE_COOKIES=1``) or behind the declared
-    TLS proxy (``PIONEER_BEHIND_PROXY=1``); ``SecurityHeaders`` also adds it to every cookie of a TLS request."""
-    config = settings()
-    return config.secure_cookies or config.behind_proxy
-
-
 def openapi_schema(app: FastAPI) -> dict:
     """FastAPI's schema with every 422 answer documented as it is sent: ``{"detail": {"message_zh",
     "message_en"}}`` (the ``RequestValidationError`` handler below), not FastAPI's default list of errors."""

@@ -241,7 +241,7 @@ def agreements_page(request: Request, session: DB, user: CurrentUser,
                     basin: Annotated[str | None, Query(max_length=64)] = None):  # fmt: skip
     """The agreements where ``division`` is (or contains) a party, or of one ``basin`` — the page both parties'
     divisions and the basin link to."""
-    from pioneer.web.pages import render
+    from pioneer.web.render import render
 
     auth.restrict(user, auth.Action.VIEW)
     found = [
@@ -256,7 +256,7 @@ def agreement_page(code: str, request: Request, session: DB, user: CurrentUser,
                    version: Annotated[int | None, Query(ge=1)] = None):  # fmt: skip
     """One agreement (a version of its terms) and, with ``year``, that year's statement — or why it cannot be
     settled (HTTP 422, every section and item listed)."""
-    from pioneer.web.pages import render
+    from pioneer.web.render import render
 
     auth.restrict(user, auth.Action.VIEW)
     a = service.agreement(session, code)

@@ -171,7 +171,7 @@ pages_router = APIRouter(include_in_schema=False)
 def _page(request: Request, session, user, name: str, division: str | None, filters: dict[str, str], *,
           status: int = 200, **extra: Any):  # fmt: skip
     from pioneer.ecology.choices import LABELS_EN
-    from pioneer.web.pages import render
+    from pioneer.web.render import render
 
     reg = register(name)
     rows = service.list_rows(session, name, division=division, filters=filters)

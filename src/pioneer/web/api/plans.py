@@ -336,7 +336,7 @@ def national_report(session: DB, user: CurrentUser, year: Annotated[int, Query(g
 
 def _plans_page(request: Request, session, user: User | None, code: str, *, year: int | None = None,
                 status: int = 200, **extra: Any) -> HTMLResponse:  # fmt: skip
-    from pioneer.web.pages import render
+    from pioneer.web.render import render
 
     zone = services.visible_zone(session, user, code)
     year = year or dt.date.today().year - 1
@@ -380,7 +380,7 @@ def plans_import(code: str, request: Request, session: DB, user: CurrentUser, fi
 
 @pages_router.get("/pipeline", response_class=HTMLResponse)
 def pipeline_page(request: Request, session: DB, user: CurrentUser):
-    from pioneer.web.pages import render
+    from pioneer.web.render import render
 
     _national_view(user)
     return render(request, "plans_pipeline.html", user, pipe=plans.pipeline(session, as_of=dt.date.today()))
@@ -388,7 +388,7 @@ def pipeline_page(request: Request, session: DB, user: CurrentUser):
 
 @pages_router.get("/cases", response_class=HTMLResponse)
 def cases_page(request: Request, session: DB, user: CurrentUser):
-    from pioneer.web.pages import render
+    from pioneer.web.render import render
 
     visible = _visible_codes(session, user) if auth.allowed(user, auth.Action.VIEW) else set()
     found = [c for c in plans.list_cases(session) if c.status == "published" or c.zone_code in visible]

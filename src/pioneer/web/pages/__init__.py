@@ -5,27 +5,22 @@ from __future__ import annotations
 
 import json
 import secrets
-from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi import Path as FastPath
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from fastapi.templating import Jinja2Templates
 from sqlalchemy import select
 
 from pioneer.assessment.standing import hide_ranks_default
-from pioneer.clock import beijing_text
 from pioneer.errors import PioneerError
 from pioneer.registry.zones import service as zones
 from pioneer.registry.zones.choices import State
-from pioneer.reports.document import number
 from pioneer.web import assess, auth, national, services
 from pioneer.web.api import indicators as api_indicators
 from pioneer.web.carbon import zone_dual_control
 from pioneer.web.deps import (
     DB,
-    LANG_COOKIE,
     LOGIN_CSRF_COOKIE,
     SESSION_COOKIE,
     CsrfError,
@@ -35,34 +30,11 @@ from pioneer.web.deps import (
     lang_of,
     request_id,
 )
-from pioneer.web.i18n import code, codes, pick, translate
+from pioneer.web.i18n import pick
 from pioneer.web.models import AuditEntry, User
+from pioneer.web.render import error_page, render, secure_cookies, templates  # noqa: F401  (re-exported)
 
 router = APIRouter(include_in_schema=False)
-templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
-
-
-def render(request: Request, name: str, user: User | None, status: int = 200, **context: Any) -> HTMLResponse:
-    from pioneer.web.app import secure_cookies
-
-    lang = lang_of(request)
-    context |= {
-        "request": request, "user": user, "lang": lang, "t": lambda key, **p: translate(lang, key, **p),
-        "pick": lambda zh, en: pick(lang, zh, en), "csrf": getattr(request.state, "csrf_token", None) or "",
-        "other_lang": "en" if lang == "zh-CN" else "zh-CN", "allowed": auth.allowed,
-        "code": lambda kind, v: code(lang, kind, v), "codes": lambda kind: codes(lang, kind),
-        "when": lambda v, seconds=False: beijing_text(v, lang, seconds=seconds), "num": number,
-    }  # fmt: skip
-    response = templates.TemplateResponse(request, name, context, status_code=status)
-    if "lang" in request.query_params:
-        response.set_cookie(LANG_COOKIE, lang, httponly=True, samesite="lax", secure=secure_cookies(),
-                            max_age=365 * 86400)  # fmt: skip
-    return response
-
-
-def error_page(request: Request, exc: PioneerError, status: int) -> HTMLResponse:
-    return render(request, "error.html", None, status=status, message=pick(lang_of(request), exc.message_zh,
-                                                                           exc.message_en))  # fmt: skip
 
 
 def _indicator_choices(session) -> tuple[list[dict[str, Any]], list[str]]:
@@ -268,8 +240,6 @@ def upload_confirm(upload_id: str, request: Request, session: DB, user: CurrentU
 
 @router.get("/login", response_class=HTMLResponse)
 def login_page(request: Request, user: CurrentUser, next: str = "/"):
-    from pioneer.web.app import secure_cookies
-
     token = secrets.token_urlsafe(24)
     response = render(request, "login.html", user, login_csrf=token, next=_safe_next(next), error=None)
     response.set_cookie(LOGIN_CSRF_COOKIE, token, httponly=True, samesite="lax", secure=secure_cookies())
@@ -284,8 +254,6 @@ def _safe_next(value: str) -> str:
 def login_submit(request: Request, session: DB, username: Annotated[str, Form(max_length=64)],
                  password: Annotated[str, Form(max_length=256)], csrf_token: Annotated[str, Form()] = "",
                  next: Annotated[str, Form()] = "/"):  # fmt: skip
-    from pioneer.web.app import secure_cookies
-
     cookie_token = request.cookies.get(LOGIN_CSRF_COOKIE, "")
     if not cookie_token or not secrets.compare_digest(cookie_token, csrf_token):
         raise CsrfError()

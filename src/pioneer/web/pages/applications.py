@@ -29,7 +29,7 @@ FIELDS = ("code", "name_zh", "name_en", "tier", "division_code", "theme")
 
 def _form(request: Request, user, *, values: dict[str, str], errors: dict[str, str] | None = None,
           message: str = "", status: int = 200) -> HTMLResponse:  # fmt: skip
-    from pioneer.web.pages import render
+    from pioneer.web.render import render
 
     return render(request, "application.html", user, status=status, values=values, errors=errors or {},
                   message=message, tiers=[t.value for t in Tier])  # fmt: skip
