@@ -321,7 +321,9 @@ def create_token(session: Session, user: User, name: str = "", *, days: int = TO
     """A new API token for ``user``, valid ``days`` days (1–365); the clear value is returned once, only its
     sha256 is stored."""
     if not 1 <= days <= TOKEN_MAX_DAYS:
-        raise InputErrorLike(f"令牌有效期须为 1–{TOKEN_MAX_DAYS} 天", f"token lifetime must be 1–{TOKEN_MAX_DAYS} days", days)
+        raise InputErrorLike(
+            f"令牌有效期须为 1–{TOKEN_MAX_DAYS} 天", f"token lifetime must be 1–{TOKEN_MAX_DAYS} days", days
+        )
     value = "pio_" + secrets.token_urlsafe(32)
     expires = utcnow() + dt.timedelta(days=days)
     session.add(ApiToken(user_id=user.id, token_hash=_digest(value), name=name, expires_at=expires))

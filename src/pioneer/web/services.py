@@ -298,7 +298,11 @@ def confirm_upload(
         raise InputError("上传编号无效", "invalid upload id", value=upload_id)
     folder = uploads_dir() / upload_id
     owner = folder / "owner.json"
-    if not owner.exists() or upload_expired(folder) or json.loads(owner.read_text()).get("user_id") != user.id:
+    if (
+        not owner.exists()
+        or upload_expired(folder)
+        or json.loads(owner.read_text()).get("user_id") != user.id
+    ):
         raise InputError("找不到该上传（已导入或不属于当前用户）", "upload not found (already imported or not yours)",
                          value=upload_id)  # fmt: skip
     files = [p for p in folder.iterdir() if p.name != "owner.json"]
