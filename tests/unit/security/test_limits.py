@@ -5,6 +5,8 @@ bilingual error shape (API) or the error page (forms). Nothing is kept."""
 from __future__ import annotations
 
 import json
+import os
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
@@ -12,8 +14,12 @@ from fastapi.testclient import TestClient
 from pioneer.config import Settings
 
 
-def _small_app(max_upload_mb: int = 1, max_body_kb: int = 16):
+def _small_app(home: Path, max_upload_mb: int = 1, max_body_kb: int = 16):
+    """The app on the package's test home with small limits. The home is set again here: under xdist another
+    package's fixture may have restored PIONEER_HOME in between, and the tokens live in this home's database."""
     from pioneer.web.app import create_app
+
+    os.environ["PIONEER_HOME"] = str(home)
     from pioneer.web.security import BodyLimit
 
     app = create_app(migrate=False)
@@ -50,7 +56,7 @@ async def _call(app, method: str, path: str, headers: dict[str, str], chunks: in
 
 
 def test_json_body_over_limit_refused_before_reading(home, tokens):
-    client = TestClient(_small_app(), base_url="http://127.0.0.1")
+    client = TestClient(_small_app(home), base_url="http://127.0.0.1")
     body = json.dumps({"code": "X", "pad": "y" * 40_000})
     r = client.post(
         "/api/v1/zones", content=body, headers={**tokens("admin"), "content-type": "application/json"}
@@ -62,7 +68,7 @@ def test_json_body_over_limit_refused_before_reading(home, tokens):
 def test_streamed_body_counted(home, tokens):
     import anyio
 
-    app = _small_app()
+    app = _small_app(home)
     headers = {**tokens("admin"), "content-type": "application/json"}  # no Content-Length: chunked
     status, body, pulled = anyio.run(_call, app, "POST", "/api/v1/zones", headers, 200)  # 12.8 MB offered
     assert status == 413 and b"16 KB" in body
@@ -70,7 +76,7 @@ def test_streamed_body_counted(home, tokens):
 
 
 def test_upload_over_cap(home, tokens):
-    client = TestClient(_small_app(max_upload_mb=1), base_url="http://127.0.0.1")
+    client = TestClient(_small_app(home, max_upload_mb=1), base_url="http://127.0.0.1")
     data = b"station,time,pm2_5\n" + b"1001A,2025-01-01 01:00,3\n" * 60_000  # 1.5 MB
     r = client.post("/api/v1/imports", files={"file": ("big.csv", data, "text/csv")}, headers=tokens("admin"))
     assert r.status_code == 413 and "1.0 MB" in r.json()["detail"]["message_en"]
@@ -94,7 +100,7 @@ def test_anonymous_upload_refused_before_reading(app, path):
 
 
 def test_form_over_limit_gets_error_page(home):
-    client = TestClient(_small_app(), base_url="http://127.0.0.1")
+    client = TestClient(_small_app(home), base_url="http://127.0.0.1")
     r = client.post("/login", data={"username": "admin", "password": "p" * 20_000, "csrf_token": "x"})
     assert r.status_code == 413 and "text/html" in r.headers["content-type"]
 
