@@ -11,6 +11,7 @@ import pytest
 
 from pioneer.assessment.events import (
     moving_average_3y,
+    period_with_and_without,
     read_flags,
     store_flags,
     stored_flags,
@@ -125,6 +126,72 @@ def test_cli_import_list_stats_and_moving_average(tmp_path: Path, monkeypatch: p
     v = tmp_path / "v.csv"
     pd.DataFrame({"division_code": "130100", "indicator": "air_pm2_5", "year": [2020, 2021, 2022],
                   "value": [45, 43, 40]}).to_csv(v, index=False)  # fmt: skip
+    j = tmp_path / "january.csv"
+    january_with_dust().to_csv(j, index=False)
+    jf = tmp_path / "jan-flags.csv"
+    pd.DataFrame({"division_code": "130100", "date": ["2025-01-30", "2025-01-31"], "kind": "sand_dust",
+                  "source": "CNEMC"}).to_csv(jf, index=False)  # fmt: skip
+    r = run.invoke(app, ["events", "period", str(j), "--from", "2025-01-01", "--to", "2025-01-31", "--flags",
+                         str(jf), "-o", str(o)])  # fmt: skip
+    assert r.exit_code == 0, r.output
+    assert pd.read_csv(o).iloc[0]["composite_index_without"] == pytest.approx(3.92)
+    r = run.invoke(
+        app, ["events", "period", str(j), "--from", "2025-02-01", "--to", "2025-01-31", "-o", str(o)]
+    )
+    assert r.exit_code == 1 and "--to is before --from" in " ".join(r.output.split())
     r = run.invoke(app, ["events", "moving-average", str(v), "-o", str(o), "--decimals", "1"])
     assert r.exit_code == 0, r.output
     assert pd.read_csv(o)["moving_average_3y"].iloc[2] == pytest.approx(42.7)
+
+
+def january_with_dust() -> pd.DataFrame:
+    """January 2025 of 130100 as ``pioneer air daily`` writes it: 29 clean days (SO2 10, NO2 40, CO 1.0, PM10 70,
+    PM2.5 35, O3 MDA8 80) and two dust days, 30 and 31 January (PM10 400, PM2.5 135)."""
+    dates = pd.date_range("2025-01-01", "2025-01-31").date
+    dust = [d.day >= 30 for d in dates]
+    return pd.DataFrame({"level": "city", "id": "130100", "date": dates, "so2": 10.0, "no2": 40.0, "co": 1.0,
+                         "pm10": [400.0 if x else 70.0 for x in dust], "pm2_5": [135.0 if x else 35.0 for x in dust],
+                         "o3_8h_max": 80.0})  # fmt: skip
+
+
+def test_period_statistics_with_and_without_dust_days_composite_index():
+    f = pd.DataFrame({"division_code": "130100", "date": [dt.date(2025, 1, 30), dt.date(2025, 1, 31)],
+                      "kind": "sand_dust", "source": "CNEMC", "note": ""})  # fmt: skip
+    r = period_with_and_without(
+        january_with_dust(), f, start=dt.date(2025, 1, 1), end=dt.date(2025, 1, 31)
+    ).iloc[0]
+    assert r["n_flagged_days"] == 2 and r["edition"] == "2012"
+    # all days: PM10 (29·70 + 2·400)/31 = 91.29 → 91; PM2.5 (29·35 + 2·135)/31 = 41.45 → 41
+    assert (r["pm10_annual_mean_all"], r["pm2_5_annual_mean_all"]) == (91, 41)
+    # composite (GB 3095-2012 class 2): 10/60 + 40/40 + 91/70 + 41/35 + 1.0/4 + 80/160 = 4.388 → 4.39
+    assert r["composite_index_all"] == pytest.approx(4.39)
+    # without the two dust days (29 days ≥ 27, the month stays valid): 10/60 + 1 + 1 + 1 + 0.25 + 0.5 = 3.92
+    assert (r["pm10_annual_mean_without"], r["pm2_5_annual_mean_without"]) == (70, 35)
+    assert r["composite_index_without"] == pytest.approx(3.92)
+    assert (r["co_p95_all"], r["o3_8h_p90_without"]) == (1.0, 80)
+    # dust days: PM10 400 → IAQI 200 + 50·100/70 = 271 (重度污染); clean days AQI 60 (良)
+    assert (r["good_day_ratio_all"], r["good_day_ratio_without"]) == (93.5, 100.0)  # 29/31, 29/29
+    assert (r["heavy_day_ratio_all"], r["heavy_day_ratio_without"]) == (6.5, 0.0)  # 2/31
+    # national practice: PM and the composite index deducted, day ratios kept
+    assert r["composite_index_headline"] == pytest.approx(3.92) and r["pm10_annual_mean_headline"] == 70
+    assert r["good_day_ratio_headline"] == 93.5 and r["heavy_day_ratio_headline"] == 6.5
+    assert "co_p95_headline" not in r.index
+
+
+def test_period_without_dust_days_keeps_the_validity_rule():
+    """Deducting five days leaves January 26 daily values (< 27): the "without" statistics are NULL, not computed
+    on a short month."""
+    f = pd.DataFrame({"division_code": "130100", "date": [dt.date(2025, 1, d) for d in range(27, 32)],
+                      "kind": "sand_dust", "source": "CNEMC", "note": ""})  # fmt: skip
+    r = period_with_and_without(
+        january_with_dust(), f, start=dt.date(2025, 1, 1), end=dt.date(2025, 1, 31)
+    ).iloc[0]
+    assert r["n_flagged_days"] == 5
+    assert pd.isna(r["composite_index_without"]) and pd.isna(r["pm10_annual_mean_without"])
+    assert r["composite_index_all"] == pytest.approx(4.39)
+
+
+def test_period_with_and_without_needs_every_item():
+    with pytest.raises(InputError, match="o3_8h_max"):
+        period_with_and_without(january_with_dust().drop(columns="o3_8h_max"), flags(),
+                                start=dt.date(2025, 1, 1), end=dt.date(2025, 1, 31))  # fmt: skip
