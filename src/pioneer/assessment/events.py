@@ -17,8 +17,9 @@ What the texts say (``docs/standards/air.md``; ``standards/data/air_exceptional_
 Statistics with and without the flagged days (:func:`with_and_without`) are taken from daily city values
 (``pioneer air daily`` output: ``level, id, date, pm10, pm2_5, aqi``): the annual means of PM10 and PM2.5 are the
 means of the valid daily values (0 decimals; PM2.5 also at 0.1), the good-day ratio the share of valid AQI days with
-AQI ≤ 100 and the heavy-day ratio of AQI > 200 (%, 0.1). They are not the HJ 663 annual evaluation (no percentiles,
-no composite index: those come from ``pioneer air annual``); they show what the flags change.
+AQI ≤ 100 and the heavy-day ratio of AQI > 200 (%, 0.1): a quick view of what the flags change.
+:func:`period_with_and_without` gives the full HJ 663 period evaluation (percentiles and composite index included)
+with and without the flagged days.
 """
 
 from __future__ import annotations
