@@ -25,6 +25,7 @@ import ibis.expr.types as ir
 import numpy as np
 import pandas as pd
 
+from pioneer.assessment.verdicts import change_rate
 from pioneer.errors import InputError, InputErrors
 from pioneer.lake.checked import checked_rows, folder_files
 from pioneer.lake.layouts import AIR_DAILY_ITEMS, BUILTIN
@@ -199,9 +200,7 @@ def change(current: pd.DataFrame, previous: pd.DataFrame, codes: tuple[str, ...]
     )
     m = a.merge(b, on="id").dropna(subset=["composite_index", "previous"])
     m = m[m["previous"] > 0]
-    m["change_pct"] = round_half_even(
-        ((m["composite_index"] - m["previous"]) / m["previous"] * 100).to_numpy(), 1
-    )
+    m["change_pct"] = change_rate(m["composite_index"], m["previous"])  # the one change-rate rule
     m["rank"] = shared_rank(m["change_pct"], decimals=1)
     return m.sort_values(["rank", "id"]).reset_index(drop=True)
 
