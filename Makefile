@@ -32,7 +32,9 @@ typecheck: venv
 
 test: venv system-test lint typecheck
 	scripts/start-postgres.sh
-	PIONEER_REQUIRE_POSTGRES=1 PIONEER_TEST_POSTGRES_URL=$$(cat .pg/url) $(VENV)/bin/pytest -n 2 --dist loadfile -m "not browser"
+	PIONEER_REQUIRE_POSTGRES=1 PIONEER_TEST_POSTGRES_URL=$$(cat .pg/url) $(VENV)/bin/pytest -n 2 --dist loadfile -m "not browser and not isolated"
+	# kill -9 loops run in a fresh process of their own (see tests/unit/lake/test_lake_crash.py)
+	$(VENV)/bin/pytest -m isolated
 	# the browser suite runs alone: it drives a live server and Chromium, which time out beside Spark jobs
 	$(VENV)/bin/pytest -m browser
 
