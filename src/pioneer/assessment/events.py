@@ -34,6 +34,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from pioneer.assessment.events_models import DayFlag
+from pioneer.clock import BEIJING
 from pioneer.errors import InputError, InputErrors
 from pioneer.registry.permissions import Actor, Role, require
 from pioneer.standards.common import read_table, round_half_even
@@ -97,7 +98,7 @@ def store_flags(session: Session, flags: pd.DataFrame, *, actor: Actor, at: dt.d
     replacing a stored flag of the same division, date and kind. All or nothing; returns the rows written."""
     codes = sorted(set(flags["division_code"]))
     require(actor, FLAG_ROLES, codes, "设置例外事件日标记 / set exceptional-event day flags")
-    at = at or dt.datetime.now(dt.timezone(dt.timedelta(hours=8)))
+    at = at or dt.datetime.now(BEIJING)
     with session.begin_nested():
         for kind, g in flags.groupby("kind"):
             for code, h in g.groupby("division_code"):

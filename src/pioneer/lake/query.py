@@ -17,32 +17,26 @@ from pioneer.lake.layouts import AIR_DAILY_ITEMS, AIR_ITEMS
 from pioneer.lake.storage import Lake
 from pioneer.standards.divisions import prefix
 
-AIR_SCHEMA = pa.schema(
-    [
-        ("station", pa.string()),
-        ("city", pa.string()),
-        ("city_name", pa.string()),
-        ("time", pa.timestamp("us")),
-        *[(i, pa.float64()) for i in AIR_ITEMS],
-        ("row", pa.int64()),
-        ("status", pa.string()),
-        ("import_id", pa.string()),
-        ("sheet", pa.string()),
-    ]
-)
-AIR_DAILY_SCHEMA = pa.schema(
-    [
-        ("station", pa.string()),
-        ("city", pa.string()),
-        ("city_name", pa.string()),
-        ("time", pa.timestamp("us")),
-        *[(i, pa.float64()) for i in AIR_DAILY_ITEMS],
-        ("row", pa.int64()),
-        ("status", pa.string()),
-        ("import_id", pa.string()),
-        ("sheet", pa.string()),
-    ]
-)
+
+def _air_schema(items: tuple[str, ...] | list[str]) -> pa.Schema:
+    """Stored air rows: station, city, time, one float column per item, then the provenance columns."""
+    return pa.schema(
+        [
+            ("station", pa.string()),
+            ("city", pa.string()),
+            ("city_name", pa.string()),
+            ("time", pa.timestamp("us")),
+            *[(i, pa.float64()) for i in items],
+            ("row", pa.int64()),
+            ("status", pa.string()),
+            ("import_id", pa.string()),
+            ("sheet", pa.string()),
+        ]
+    )
+
+
+AIR_SCHEMA = _air_schema(AIR_ITEMS)
+AIR_DAILY_SCHEMA = _air_schema(AIR_DAILY_ITEMS)
 """Station-day values (layout ``cnemc-daily``): ``time`` is the hour-end label that closes the day (T00 of the
 next day), as for hours."""
 WATER_SCHEMA = pa.schema(

@@ -11,11 +11,10 @@ from typing import Any
 
 import pandas as pd
 
+from pioneer.clock import BEIJING
 from pioneer.reports.charts import amount_bars
 from pioneer.reports.document import Figure, Heading, Paragraph, Report, Table, number
 from pioneer.standards.carbon.footprint import STAGE_NAMES, boundary, summary, uncertainty
-
-BEIJING = dt.timezone(dt.timedelta(hours=8), "北京时间")
 
 TEXT: dict[str, dict[str, Any]] = {
     "zh": {

@@ -117,13 +117,20 @@ class Rule:
 
 
 MULTIPART_SLACK = 64 * 1024  # multipart framing and the form's other fields around the file itself
+MAX_EVIDENCE_BYTES = 20 * 1024 * 1024
+"""Size limit of one piece of project evidence."""
+MAX_EXCEL_BYTES = 10 * 1024 * 1024
+"""Size limit of a register or plan workbook (projects, plans, ecology registers)."""
+
+
+def upload_cap(config: Settings | None = None) -> int:
+    """Size limit of a measurement or reporting-template upload [bytes] (``PIONEER_MAX_UPLOAD_MB``)."""
+    return (config or settings()).max_upload_mb * 1024 * 1024
 
 
 def rules(config: Settings) -> list[Rule]:
     """The per-route table: uploads get their file cap (plus framing), everything else ``max_body_kb``."""
-    from pioneer.web.api.plans import MAX_EVIDENCE_BYTES, MAX_EXCEL_BYTES
-
-    upload = config.max_upload_mb * 1024 * 1024
+    upload = upload_cap(config)
     return [
         Rule("POST", re.compile(r"^/(?:upload|api/v1/imports)$"), upload + MULTIPART_SLACK, signed_in=True),
         Rule(

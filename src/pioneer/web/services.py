@@ -30,9 +30,9 @@ from pioneer.registry.zones.schemas import ZoneCreate, ZonePublic
 from pioneer.standards import divisions as gbt2260
 from pioneer.web import auth
 from pioneer.web.models import User
+from pioneer.web.security import upload_cap
 
 PUBLISHED = frozenset(s.value for s in COUNTED)
-MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 
 
 def published(zone: Zone) -> bool:
@@ -178,8 +178,10 @@ def validate_upload(session: Session, user: User | None, name: str, data: bytes)
     auth.restrict(user, auth.Action.EDIT, scope)
     if not data:
         raise InputError("文件为空", "the file is empty", file=name)
-    if len(data) > MAX_UPLOAD_BYTES:
-        raise InputError("文件过大（最多 50 MB）", "file too large (at most 50 MB)", file=name)
+    cap = upload_cap()
+    if len(data) > cap:
+        mb = cap // (1024 * 1024)
+        raise InputError(f"文件过大（最多 {mb} MB）", f"file too large (at most {mb} MB)", file=name)
     safe = upload_name(name)
     if is_indicator_template(safe, data):
         return validate_reported(user, safe, data)

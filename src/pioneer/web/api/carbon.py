@@ -46,11 +46,11 @@ def _attachment(data: bytes, fmt: str, stem: str) -> Response:
                     headers={"Content-Disposition": f'attachment; filename="{stem}.{fmt}"'})  # fmt: skip
 
 
-async def _upload(file: UploadFile | None) -> service.Upload | None:
+def _upload(file: UploadFile | None) -> service.Upload | None:
     if file is None:
         return None
     name = upload_name(file.filename, "upload.csv")
-    data = await file.read(MAX_FILE_BYTES + 1)
+    data = file.file.read(MAX_FILE_BYTES + 1)
     if len(data) > MAX_FILE_BYTES:
         raise InputError("文件过大（上限 900 KB）", "file too large (limit 900 KB)", file=name)
     return data, name
@@ -81,7 +81,7 @@ def template(kind: Literal["balance", "series", "bom", "local-factors"],
 
 
 @router.post("/account", responses={**ERRORS, **files("xlsx", "csv")})
-async def account(
+def account(
     request: Request,
     session: DB,
     user: CurrentUser,
@@ -100,9 +100,9 @@ async def account(
     division-year [tCO2]. ``store=true`` saves the totals for the zone page (edit right over every division;
     audited); otherwise nothing is written."""
     _signed_in(request, user)
-    up = await _upload(file)
+    up = _upload(file)
     assert up is not None
-    frames = service.account(up, edition=edition, local=await _upload(local_factors), grid=grid,
+    frames = service.account(up, edition=edition, local=_upload(local_factors), grid=grid,
                              grid_kind=grid_kind, grid_year=grid_year)  # fmt: skip
     if store:
         acc = frames["account"]
@@ -128,7 +128,7 @@ async def account(
 
 
 @router.post("/dual-control", responses={**ERRORS, **files("xlsx", "csv")})
-async def dual_control(
+def dual_control(
     request: Request,
     session: DB,
     user: CurrentUser,
@@ -145,11 +145,11 @@ async def dual_control(
     year, progress to the five-year-plan targets with the assessment's trajectory classes, projections to 2027
     and 2030. ``store=true`` saves the dual-control indicator values (edit right over every division; audited)."""
     _signed_in(request, user)
-    up = await _upload(file)
+    up = _upload(file)
     assert up is not None
-    acc_up = await _upload(emissions)
+    acc_up = _upload(emissions)
     acc = service.read_table(acc_up)[1] if acc_up is not None else None
-    r = service.dual_control(up, base_year=base_year, targets=await _upload(targets), emissions=acc)
+    r = service.dual_control(up, base_year=base_year, targets=_upload(targets), emissions=acc)
     stored = 0
     if store:
         divisions = sorted(set(r["table"]["division_code"]))
@@ -173,7 +173,7 @@ async def dual_control(
 
 
 @router.post("/footprint", responses={**ERRORS, **files("csv", "docx", "pdf")})
-async def footprint(
+def footprint(
     request: Request,
     user: CurrentUser,
     file: UploadFile = File(..., description="bill of materials (CSV/.xlsx)"),
@@ -190,9 +190,9 @@ async def footprint(
     """Product carbon footprint (GB/T 24067-2024 / ISO 14067) per functional unit, with stage and data-quality
     shares and the propagated uncertainty; ``docx``/``pdf`` give the footprint report."""
     _signed_in(request, user)
-    up = await _upload(file)
+    up = _upload(file)
     assert up is not None
-    result = service.footprint_result(up, library=await _upload(library), edition=edition,
+    result = service.footprint_result(up, library=_upload(library), edition=edition,
                                       units_produced=units_produced)  # fmt: skip
     out = service.footprint_frame(result, functional_unit=functional_unit)
     if format in ("docx", "pdf"):

@@ -98,11 +98,11 @@ def create_agreement(data: AgreementCreate, request: Request, session: DB, user:
 
 
 @agreements.post("/agreements/import", response_model=AgreementPublic, status_code=201, responses=ERRORS)
-async def import_agreement(request: Request, session: DB, user: CurrentUser, file: UploadFile = File(...),
+def import_agreement(request: Request, session: DB, user: CurrentUser, file: UploadFile = File(...),
                            new_version: bool = False, note: Annotated[str, Query(max_length=500)] = ""):  # fmt: skip
     """Enter an agreement from the YAML template or the .xlsx workbook (all or nothing); ``new_version`` for an
     existing code."""
-    raw = await file.read(MAX_YAML_BYTES + 1)
+    raw = file.file.read(MAX_YAML_BYTES + 1)
     name = Path(file.filename or "agreement.yaml").name
     if len(raw) > MAX_YAML_BYTES:
         raise InputError("文件过大（上限 1 MB）", "file too large (limit 1 MB)", file=name)
@@ -177,11 +177,11 @@ gep_router = APIRouter(prefix="/gep", tags=["gep"])
 MAX_TABLE_BYTES = 10 * 1024 * 1024
 
 
-async def _table(upload: UploadFile | None) -> tuple[pd.DataFrame, str] | None:
+def _table(upload: UploadFile | None) -> tuple[pd.DataFrame, str] | None:
     if upload is None:
         return None
     name = Path(upload.filename or "table.csv").name
-    raw = await upload.read(MAX_TABLE_BYTES + 1)
+    raw = upload.file.read(MAX_TABLE_BYTES + 1)
     if len(raw) > MAX_TABLE_BYTES:
         raise InputError("文件过大（上限 10 MB）", "file too large (limit 10 MB)", file=name)
     try:
@@ -194,7 +194,7 @@ async def _table(upload: UploadFile | None) -> tuple[pd.DataFrame, str] | None:
 
 
 @gep_router.post("/account", responses={**ERRORS, **files("docx", "pdf", "html")})
-async def gep_account(request: Request, user: CurrentUser, quantities: UploadFile = File(...), overrides: UploadFile | None = File(None),
+def gep_account(request: Request, user: CurrentUser, quantities: UploadFile = File(...), overrides: UploadFile | None = File(None),
                       gdp: UploadFile | None = File(None),
                       edition: Annotated[str, Query(pattern="^(GB/T 46869-2025|NDRC-2022)$")] = "GB/T 46869-2025",
                       prices: Annotated[str | None, Query(pattern="^garze-2010$")] = None,
@@ -205,12 +205,12 @@ async def gep_account(request: Request, user: CurrentUser, quantities: UploadFil
 
     check_csrf(request, None)  # a POST: browser sessions send their token like any other
     auth.restrict(user, auth.Action.VIEW)
-    table = await _table(quantities)
+    table = _table(quantities)
     assert table is not None
     q, name = table
     qty = gep.read_quantities(q, edition=edition, file=name)
-    ov = await _table(overrides)
-    g = await _table(gdp)
+    ov = _table(overrides)
+    g = _table(gdp)
     values = gep.item_values(qty, edition=edition, prices=prices,
                              overrides=gep.read_overrides(ov[0], edition=edition, file=ov[1]) if ov else None)  # fmt: skip
     acc = gep.accounts_by_level(values, edition=edition, gdp=gep.read_gdp(g[0], file=g[1]) if g else None)

@@ -24,11 +24,11 @@ from pioneer.registry.errors import ImportFailedError
 from pioneer.web import auth
 from pioneer.web.api.common import MEDIA, ErrorBody, Limit, Page, files, paged
 from pioneer.web.deps import DB, CurrentUser, check_csrf, request_id
+from pioneer.web.security import MAX_EXCEL_BYTES
 
 router = APIRouter(prefix="/ecology", tags=["ecology"])
 ERRORS: dict[int | str, dict[str, Any]] = {401: {"model": ErrorBody}, 403: {"model": ErrorBody}, 404: {"model": ErrorBody},
           422: {"model": ErrorBody}}  # fmt: skip
-MAX_EXCEL_BYTES = 10 * 1024 * 1024
 Division = Annotated[str | None, Query(pattern=r"^\d{6}$")]
 Level = Annotated[str, Query(pattern="^(province|city|county)$")]
 
@@ -86,12 +86,10 @@ def export(session: DB, user: CurrentUser, division: Division = None) -> Respons
 
 
 @router.post("/import", responses=ERRORS)
-async def import_workbook(
-    request: Request, session: DB, user: CurrentUser, file: UploadFile = File(...)
-) -> dict:
+def import_workbook(request: Request, session: DB, user: CurrentUser, file: UploadFile = File(...)) -> dict:
     """Import a filled workbook, all or nothing: 422 with every located error, or rows saved per register."""
     w = _writer(session, user, request)
-    data = await file.read(MAX_EXCEL_BYTES + 1)
+    data = file.file.read(MAX_EXCEL_BYTES + 1)
     if len(data) > MAX_EXCEL_BYTES:
         raise InputError("文件过大（上限 10 MB）", "file too large (limit 10 MB)", file=file.filename)
     with tempfile.TemporaryDirectory() as d:
@@ -192,7 +190,7 @@ def ecology_page(request: Request, session: DB, user: CurrentUser, register_: An
 
 
 @pages_router.post("/ecology/import", response_class=HTMLResponse)
-async def ecology_import_page(request: Request, session: DB, user: CurrentUser, file: UploadFile = File(...),
+def ecology_import_page(request: Request, session: DB, user: CurrentUser, file: UploadFile = File(...),
                               csrf_token: Annotated[str, Form()] = "",
                               register_: Annotated[str, Form(alias="register", max_length=32)] = "water_sources"):  # fmt: skip
     """The page's import: all or nothing; the located errors are listed on the page (HTTP 422)."""
@@ -201,7 +199,7 @@ async def ecology_import_page(request: Request, session: DB, user: CurrentUser, 
     assert user is not None
     register(register_)
     w = {"actor": auth.actor(user), "record": _writer_record(session, user, request)}
-    data = await file.read(MAX_EXCEL_BYTES + 1)
+    data = file.file.read(MAX_EXCEL_BYTES + 1)
     with tempfile.TemporaryDirectory() as d:
         path = Path(d) / upload_name(file.filename, "upload.xlsx")
         path.write_bytes(data[: MAX_EXCEL_BYTES + 1])

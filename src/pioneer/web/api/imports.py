@@ -10,6 +10,7 @@ from pioneer.web import services
 from pioneer.web.api.common import ErrorBody, Limit, Page, paged
 from pioneer.web.auth import Action, restrict
 from pioneer.web.deps import DB, CurrentUser, check_csrf, request_id
+from pioneer.web.security import upload_cap
 
 router = APIRouter(tags=["imports"])
 ERRORS = {401: {"model": ErrorBody}, 403: {"model": ErrorBody}, 422: {"model": ErrorBody}}
@@ -22,7 +23,7 @@ def upload(request: Request, session: DB, user: CurrentUser, file: UploadFile = 
     becomes reported indicator values (``kind: indicators``). Runs in a worker thread (a plain ``def``): the
     validation never blocks the event loop."""
     check_csrf(request, None)
-    data = file.file.read(services.MAX_UPLOAD_BYTES + 1)
+    data = file.file.read(upload_cap() + 1)
     return services.validate_upload(session, user, file.filename or "upload", data)
 
 

@@ -44,9 +44,7 @@ from pioneer.web import auth, services
 from pioneer.web.api.common import MEDIA, ErrorBody, Limit, Page, Paged, files, paged
 from pioneer.web.deps import DB, CurrentUser, check_csrf, lang_of, request_id, status_of
 from pioneer.web.models import User
-
-MAX_EVIDENCE_BYTES = 20 * 1024 * 1024
-MAX_EXCEL_BYTES = 10 * 1024 * 1024
+from pioneer.web.security import MAX_EVIDENCE_BYTES, MAX_EXCEL_BYTES
 
 
 class PlansRoute(APIRoute):

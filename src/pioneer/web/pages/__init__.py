@@ -33,6 +33,7 @@ from pioneer.web.deps import (
 from pioneer.web.i18n import pick
 from pioneer.web.models import AuditEntry, User
 from pioneer.web.render import error_page, render, secure_cookies, templates  # noqa: F401  (re-exported)
+from pioneer.web.security import upload_cap
 
 router = APIRouter(include_in_schema=False)
 
@@ -216,7 +217,7 @@ def upload_check(request: Request, session: DB, user: CurrentUser, file: UploadF
     loop (other requests keep being answered)."""
     _require_login(user)
     check_csrf(request, csrf_token)
-    data = file.file.read(services.MAX_UPLOAD_BYTES + 1)
+    data = file.file.read(upload_cap() + 1)
     report = services.validate_upload(session, user, file.filename or "upload", data)
     return _upload_page(request, session, user, report=report)
 
