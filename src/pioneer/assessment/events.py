@@ -35,6 +35,7 @@ from sqlalchemy.orm import Session
 
 from pioneer.assessment.events_models import DayFlag
 from pioneer.clock import BEIJING
+from pioneer.db.base import stored_time
 from pioneer.errors import InputError, InputErrors
 from pioneer.registry.permissions import Actor, Role, require
 from pioneer.standards.common import read_table, round_half_even
@@ -121,7 +122,7 @@ def stored_flags(
     if year is not None:
         q = q.where(DayFlag.date >= dt.date(year, 1, 1), DayFlag.date <= dt.date(year, 12, 31))
     rows = [{"division_code": f.division_code, "date": f.date, "kind": f.kind, "source": f.source, "note": f.note,
-             "set_by": f.set_by, "set_at": f.set_at} for f in session.scalars(q)]  # fmt: skip
+             "set_by": f.set_by, "set_at": stored_time(f.set_at, BEIJING)} for f in session.scalars(q)]  # fmt: skip
     return pd.DataFrame(rows, columns=[*FLAG_COLUMNS, "set_by", "set_at"])
 
 

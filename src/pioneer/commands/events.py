@@ -11,6 +11,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from pioneer.clock import beijing_text
 from pioneer.commands._io import exit_on_error, write_csv_atomic
 from pioneer.errors import InputError
 
@@ -64,9 +65,7 @@ def list_flags(
         f = stored_flags(s, divisions=division, year=year)
     t = Table("division", "date", "kind", "source", "set by", "set at (北京时间)")
     for r in f.itertuples():
-        at = pd.Timestamp(r.set_at)
-        at = (at.tz_localize("UTC") if at.tzinfo is None else at).tz_convert("Asia/Shanghai")
-        t.add_row(r.division_code, str(r.date), r.kind, r.source, r.set_by, at.strftime("%Y-%m-%d %H:%M"))
+        t.add_row(r.division_code, str(r.date), r.kind, r.source, r.set_by, beijing_text(r.set_at))
     out.print(t)
 
 

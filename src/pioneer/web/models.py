@@ -10,11 +10,8 @@ from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from pioneer.db.audit import AuditEntry as AuditEntry  # the audit log lives low (db/audit.py)
+from pioneer.db.audit import utcnow as utcnow  # one clock for every writer
 from pioneer.db.base import Base
-
-
-def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
 
 
 class User(Base):

@@ -80,12 +80,15 @@ def test_store_who_set_them_and_scope(tmp_path: Path):
     f = read_flags(p)
     with session_scope(eng) as s:
         assert store_flags(s, f, actor=HEBEI) == 2
-        store_flags(s, f.assign(source="卫星遥感"), actor=OFFICE)  # replaces, no duplicates
+        at = dt.datetime(2025, 3, 11, 9, 30, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+        store_flags(s, f.assign(source="卫星遥感"), actor=OFFICE, at=at)  # replaces, no duplicates
         with pytest.raises(PermissionDeniedError):
             store_flags(s, f.assign(division_code="110000"), actor=HEBEI)
         got = stored_flags(s, year=2025)
     eng.dispose()
     assert len(got) == 2 and set(got["set_by"]) == {"cnemc"} and set(got["source"]) == {"卫星遥感"}
+    # read back with its zone (SQLite drops it): the same instant, shown as 09:30 北京时间, not 8 h off
+    assert all(t == at for t in got["set_at"])
 
 
 def test_three_year_moving_average():
