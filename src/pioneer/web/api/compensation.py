@@ -28,7 +28,7 @@ from pioneer.registry.divisions.service import division
 from pioneer.registry.errors import ImportFailedError
 from pioneer.web import auth
 from pioneer.web.api.common import MEDIA, ErrorBody, Limit, Page, Paged, files, paged
-from pioneer.web.deps import DB, CurrentUser, check_csrf, request_id
+from pioneer.web.deps import DB, CurrentUser, check_csrf, request_id, status_of
 from pioneer.web.models import User
 
 MAX_YAML_BYTES = 1024 * 1024
@@ -46,15 +46,13 @@ class CompensationRoute(APIRoute):
         handler = super().get_route_handler()
 
         async def route(request: Request) -> Response:
+            """Errors that carry a list of located errors keep it in the body; the status comes from the one
+            table (``deps.STATUS``); every other domain error goes to the app's handler."""
             try:
                 return await handler(request)
-            except service.AgreementNotFoundError as exc:
-                raise HTTPException(
-                    404, {"message_zh": exc.message_zh, "message_en": exc.message_en}
-                ) from None
             except (ImportFailedError, service.StatementError) as exc:
-                raise HTTPException(422, {"message_zh": exc.message_zh, "message_en": exc.message_en,
-                                          "errors": _errors(exc)}) from None  # fmt: skip
+                raise HTTPException(status_of(exc), {"message_zh": exc.message_zh, "message_en": exc.message_en,
+                                                     "errors": _errors(exc)}) from None  # fmt: skip
 
         return route
 
