@@ -146,3 +146,19 @@ def test_api_docs_served_locally(page, shot):
     page.wait_for_selector(".swagger-ui .opblock", timeout=20000)
     assert page.locator(".swagger-ui .opblock").count() > 30
     shot(page, "api-docs")
+
+
+@pytest.mark.parametrize(
+    "path", ["/", "/zones/BJ-110000", "/rankings", "/cases"], ids=["overview", "zone", "rankings", "cases"]
+)
+@pytest.mark.parametrize("lang", ["zh-CN", "en"])
+def test_no_page_wider_than_a_phone(page, shot, path, lang):
+    """At 390 px wide, wide tables scroll in their own box: the page itself never scrolls sideways."""
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{path}?lang={lang}")
+    page.wait_for_load_state("networkidle")
+    width = page.evaluate(
+        "() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+    )
+    shot(page, f"phone-{lang}")
+    assert width[0] <= width[1], f"{path} ({lang}) is {width[0]} px wide on a {width[1]} px screen"
