@@ -3,8 +3,13 @@ scope (refused outside it, nothing written) → compute → export; the EI table
 
 from __future__ import annotations
 
+import os
+import shutil
+import subprocess
+
 import openpyxl
 import pandas as pd
+import pytest
 from typer.testing import CliRunner
 
 from pioneer.cli import app
@@ -34,6 +39,15 @@ def test_registers_round_trip(tmp_path, monkeypatch):
     out = tmp_path / "export.xlsx"
     assert run(app, ["ecology", "export", "-o", str(out)]).exit_code == 0
     assert openpyxl.load_workbook(out)["危险废物单位"]["A2"].value == "P1"
+    if shutil.which("soffice") and shutil.which("pdftotext"):  # as a bureau opens it: LibreOffice Calc
+        lo = tmp_path / "lo"
+        subprocess.run(["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(lo), str(out)], check=True,
+                       capture_output=True, timeout=180, env={"HOME": str(tmp_path), "PATH": "/usr/bin:/bin"})  # fmt: skip
+        text = subprocess.run(["pdftotext", str(lo / "export.pdf"), "-"], check=True, capture_output=True,
+                              text=True).stdout  # fmt: skip
+        assert "甲厂" in text and "P1" in text
+    elif os.environ.get("CI"):
+        pytest.fail("LibreOffice and poppler are installed by scripts/install-system.sh for make test")
 
 
 def test_ei_command(tmp_path, monkeypatch):
