@@ -186,6 +186,7 @@ def validate_upload(session: Session, user: User | None, name: str, data: bytes)
     if is_indicator_template(safe, data):
         return validate_reported(user, safe, data)
     errors: list[pa.Table] = []
+    outside: list[dict[str, Any]] = []
     rows_ok = 0
     try:
         read = read_file(safe, data)
@@ -205,12 +206,44 @@ def validate_upload(session: Session, user: User | None, name: str, data: bytes)
         rows_ok += checked.rows.num_rows
         if checked.errors.num_rows:
             errors.append(checked.errors)
-    error_rows = [r for t in errors for r in t.to_pylist()]
+        outside += outside_scope(user, checked.rows)
+    error_rows = [r for t in errors for r in t.to_pylist()] + outside
     if not error_rows and rows_ok == 0:  # a header and nothing else is not an import
         error_rows = [_error_row(InputError("文件没有数据行", "the file has no data rows", file=safe, row=2))]
     upload_id = None if error_rows else _keep_upload(user, safe, data, "lake")
     return {"upload_id": upload_id, "file": safe, "rows_ok": rows_ok, "errors": error_rows[:1000],
             "errors_total": len(error_rows), "kind": "lake"}  # fmt: skip
+
+
+def outside_scope(user: User | None, rows: pa.Table) -> list[dict[str, Any]]:
+    """Error rows for checked measurements whose division (a station's city, a section's or point's division)
+    lies outside the user's editing scope — one per division, at its first row. An editor's rows without a
+    division cannot be placed in the scope and are refused too; national roles may import anywhere."""
+    column = (
+        "city" if "city" in rows.column_names else "division" if "division" in rows.column_names else None
+    )
+    if column is None or rows.num_rows == 0:
+        return []
+    frame = rows.select([column, "_row"]).to_pandas()  # _row: the source row number
+    out = []
+    for code, g in frame.groupby(frame[column].fillna(""), sort=True):
+        if code and auth.allowed(user, auth.Action.EDIT, [str(code)]):
+            continue
+        if not code and not (user is not None and user.division_code):
+            continue  # national roles: a row without a division is not outside anything
+        zh = (
+            f"所属行政区 {code} 不在您的管辖范围内"
+            if code
+            else "站点或断面未登记所属行政区，无法核对管辖范围"
+        )
+        en = (
+            f"division {code} is outside your area"
+            if code
+            else "station or section has no registered division"
+        )
+        out.append({"row": int(g["_row"].min()), "column": column, "value": str(code) or None, "code": "scope",
+                    "reason_zh": f"{zh}（共 {len(g)} 行）", "reason_en": f"{en} ({len(g)} rows)"})  # fmt: skip
+    return out
 
 
 def is_indicator_template(name: str, data: bytes) -> bool:

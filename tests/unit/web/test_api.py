@@ -180,6 +180,24 @@ def test_upload_confirm_imports_with_provenance(client, tokens):
     assert history[0]["who"] == "beijing" and history[0]["file"] == "good.csv"
 
 
+def test_measurements_of_another_city_are_refused(client, tokens):
+    """A city editor may not import the stations of another city (issue 14 §2): located refusal, nothing kept."""
+    csv = "station,city,time,so2,no2,co,o3,pm10,pm2_5\n1001A,110000,2016-01-01T01:00,5,20,0.5,30,50,40\n"
+    r = client.post("/api/v1/imports", files={"file": ("bj.csv", csv.encode(), "text/csv")},
+                    headers=tokens("huzhou"))  # fmt: skip
+    body = r.json()
+    assert r.status_code == 200 and body["upload_id"] is None, body
+    (e,) = [x for x in body["errors"] if x["code"] == "scope"]
+    assert (e["row"], e["column"], e["value"]) == (2, "city", "110000")
+    assert "110000" in e["reason_zh"] and "outside your area" in e["reason_en"]
+    # upload_id None: nothing was kept to confirm, nothing reached the lake
+    # the programme office may import any city
+    r = client.post(
+        "/api/v1/imports", files={"file": ("bj.csv", csv.encode(), "text/csv")}, headers=tokens("admin")
+    )
+    assert r.json()["upload_id"], r.text
+
+
 def test_languages(client):
     import json
     from pathlib import Path
