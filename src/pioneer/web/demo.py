@@ -10,6 +10,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from pioneer.ecology.demo import seed_ecology
 from pioneer.plans.demo import seed_plans
 from pioneer.registry.permissions import Actor
 from pioneer.registry.permissions import Role as R
@@ -128,6 +129,7 @@ def seed_zones(session: Session) -> int:
             zones.transition(session, z.code, target, actor=who, reason="示例数据 / demo data")
         made += 1
     seed_plans(session)  # demo plan, projects and a published case (pioneer.plans.demo)
+    seed_ecology(session)  # example register rows and demo EI results (pioneer.ecology.demo)
     return made
 
 
