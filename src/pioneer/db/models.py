@@ -10,6 +10,8 @@ import pioneer.carbon.models
 import pioneer.compensation.models
 import pioneer.ecology.models
 import pioneer.indicators.models
+import pioneer.plans.documents
 import pioneer.plans.models
 import pioneer.registry.models
+import pioneer.web.jobs
 import pioneer.web.models  # noqa: F401
