@@ -391,3 +391,35 @@ def ei_values(table: pd.DataFrame, *, abundance_rule: str, a_veg: float | None) 
         "method": "EI = 0.35 BA + 0.25 VC + 0.15 WN + 0.15 (100 − LS) + 0.10 (100 − PL), no restriction index",
         "lineage": recs,
     })  # fmt: skip
+
+
+def ei_results(session: Session, *, level: str | None = None, division: str | None = None) -> pd.DataFrame:
+    """Stored HJ 192-2015 EI values (``ecological_status_index``) of the divisions of ``level`` (GB/T 2260;
+    every level when ``None``) within ``division``: ``division_code, year, ei``, ΔEI as kept in the value's
+    lineage by :func:`ei_values` (consecutive years only), and the class, change class and direction in Chinese
+    and English (``*_en``) from the standard's table, sorted by division and year."""
+    from pioneer.indicators import store
+
+    v = store.read_values(session, indicators=["ecological_status_index"], lineage=True)
+    cols = ["division_code", "year", "ei", "ei_class", "ei_change", "ei_change_class", "ei_change_direction",
+            "edition"]  # fmt: skip
+    if v.empty:
+        return pd.DataFrame(columns=cols)
+    keep = pd.Series(True, index=v.index)
+    if level:
+        keep &= gbt2260.in_level(v["division_code"], level)
+    if division:
+        keep &= gbt2260.within(v["division_code"], [division])
+    v = v[keep]
+    lin = pd.DataFrame([x if isinstance(x, dict) else {} for x in v["lineage"]], index=v.index)
+    out = pd.DataFrame({"division_code": v["division_code"], "year": v["year"].astype(int), "ei": v["value"],
+                        "edition": v["edition"]})  # fmt: skip
+    out["ei_change"] = (
+        pd.to_numeric(lin["ei_change"], errors="coerce") if "ei_change" in lin.columns else np.nan
+    )
+    for lang, sfx in (("zh", ""), ("en", "_en")):  # the class labels of the standard's table, both languages
+        out["ei_class" + sfx] = eco.ei_class(out["ei"], lang=lang)
+        out["ei_change_class" + sfx] = eco.ei_change_class(out["ei_change"], lang=lang)
+        out["ei_change_direction" + sfx] = eco.ei_change_direction(out["ei_change"], lang=lang)
+    cols += ["ei_class_en", "ei_change_class_en", "ei_change_direction_en"]
+    return out[cols].sort_values(["division_code", "year"]).reset_index(drop=True)

@@ -123,6 +123,16 @@ def indicator(name: str, session: DB, user: CurrentUser, year: Annotated[int, Qu
     return {"values": _records(values), "details": _records(details)}
 
 
+@router.get("/points.geojson", responses=ERRORS)
+def points(session: DB, user: CurrentUser, division: Division = None) -> dict[str, Any]:
+    """The located register rows (drinking-water intakes, tailings ponds, hazardous-waste units, heavy-metal
+    enterprises) as GeoJSON points with ``layer, code, name, division_code, detail``; the map layer's data."""
+    from pioneer.ecology.maps import register_points
+
+    auth.restrict(user, auth.Action.VIEW)
+    return register_points(session, division=division)
+
+
 @router.get("/{name}", responses=ERRORS)
 def list_rows(name: str, session: DB, user: CurrentUser, page: Page = 1, limit: Limit = 100,
               division: Division = None) -> dict[str, Any]:  # fmt: skip
@@ -215,3 +225,23 @@ def ecology_import_page(request: Request, session: DB, user: CurrentUser, file: 
             session.rollback()
             return _page(request, session, user, register_, None, {}, status=422, import_errors=exc.errors)
     return _page(request, session, user, register_, None, {}, saved=saved)
+
+
+@pages_router.get("/ecology/ei", response_class=HTMLResponse)
+def ecology_ei_page(request: Request, session: DB, user: CurrentUser,
+                    level: Annotated[str, Query(pattern="^(province|city|county|)$")] = "",
+                    division: Division = None):  # fmt: skip
+    """County and city results of the HJ 192-2015 ecological status index: EI per year with its class, ΔEI and
+    its class, a trend chart; the EQI of 2021 is not computed (its text was not found) and the page says so."""
+    from pioneer.web import assess
+    from pioneer.web.render import render
+
+    auth.restrict(user, auth.Action.VIEW)
+    res = ind.ei_results(session, level=level or None, division=division)
+    names = assess.division_names(session)
+    years = sorted(int(y) for y in res["year"].unique())
+    latest = res.groupby("division_code").tail(1)
+    series = [{"code": c, "name": names.get(c, c), "points": [[int(y), float(e)] for y, e in zip(g["year"], g["ei"],
+               strict=True)]} for c, g in res.groupby("division_code")]  # fmt: skip
+    return render(request, "ecology_ei.html", user, rows=_records(res), latest=_records(latest), years=years,
+                  names=names, level=level, division=division, series=series)  # fmt: skip
