@@ -115,16 +115,75 @@ def statement(
     out_path: Annotated[Path, typer.Option("-o", "--out", help="docx | pdf | html | json")],
     version: Annotated[int | None, typer.Option("--version", help="协议版本（默认当前）/ version")] = None,
     fmt: Annotated[str | None, typer.Option("--format", "-f", help="docx | pdf | html | json")] = None,
+    save: Annotated[
+        bool, typer.Option("--save", help="保存为新的结算单记录（留痕）/ store as a new statement")
+    ] = False,
+    note: Annotated[str, typer.Option("--note", help="保存说明 / why")] = "",
+    as_role: str = ROLE,
+    as_user: str = USER,
+    scope: list[str] | None = SCOPE,
 ) -> None:
-    """计算某年的补偿结算单 / compute the statement of a year (from the lake's water data)."""
-    from pioneer.compensation import settlement
+    """计算某年的补偿结算单（--save 保存并留痕）/ compute the statement of a year (``--save`` stores it)."""
+    from pioneer.compensation import settlement, stored
     from pioneer.compensation import statement as doc
 
+    chosen = _format(fmt, out_path)
+    with _session() as s:
+        if save:
+            actor = _actor(as_user, as_role, scope)
+            row = stored.save_statement(s, code, year, version=version, actor=actor, record=_record(s, actor),
+                                        note=note)  # fmt: skip
+            st = row.data
+            out.print(f"已保存第 {row.number} 份结算单 / stored statement no. {row.number}")
+        else:
+            st = settlement.statement(s, code, year, version=version)
+    doc.write(st, out_path, chosen)
+    out.print(f"{st['net']['text_zh']} / {st['net']['text_en']}")
+    out.print(f"已写出 / written: {out_path}")
+
+
+def _format(fmt: str | None, out_path: Path) -> str:
     chosen = (fmt or out_path.suffix.lstrip(".")).lower()
     if chosen not in ("docx", "pdf", "html", "json"):
         raise typer.BadParameter("--format 须为 docx、pdf、html 或 json / must be docx, pdf, html or json")
+    return chosen
+
+
+@app.command("statements")
+@exit_on_error
+def statements(
+    code: Annotated[str | None, typer.Option("--agreement", help="协议编号 / agreement")] = None,
+    division: Annotated[str | None, typer.Option("--division", help="行政区划代码 / division")] = None,
+    basin: Annotated[str | None, typer.Option("--basin", help="流域 / basin")] = None,
+) -> None:
+    """列出已保存的结算单 / list stored statements."""
+    from pioneer.clock import beijing_text
+    from pioneer.compensation import stored
+
     with _session() as s:
-        st = settlement.statement(s, code, year, version=version)
+        t = Table("agreement", "year", "no.", "version", "net", "payer → payee", "computed", "by")
+        for r in stored.statements(s, code=code, division_code=division, basin=basin):
+            t.add_row(r.agreement_code, str(r.year), str(r.number), str(r.agreement_version),
+                      f"{r.net_transfer:g} {r.unit}", f"{r.payer or '—'} → {r.payee or '—'}",
+                      beijing_text(r.computed_at), r.computed_by)  # fmt: skip
+        out.print(t)
+
+
+@app.command("stored")
+@exit_on_error
+def stored_doc(
+    code: str,
+    year: Annotated[int, typer.Option("--year", help="结算年份 / year")],
+    out_path: Annotated[Path, typer.Option("-o", "--out", help="docx | pdf | html | json")],
+    number: Annotated[int | None, typer.Option("--number", help="第几份（默认最新）/ which")] = None,
+    fmt: Annotated[str | None, typer.Option("--format", "-f", help="docx | pdf | html | json")] = None,
+) -> None:
+    """写出已保存的结算单（不重新计算）/ write a stored statement as it was computed."""
+    from pioneer.compensation import statement as doc
+    from pioneer.compensation import stored
+
+    chosen = _format(fmt, out_path)
+    with _session() as s:
+        st = stored.stored_statement(s, code, year, number).data
     doc.write(st, out_path, chosen)
-    out.print(f"{st['net']['text_zh']} / {st['net']['text_en']}")
     out.print(f"已写出 / written: {out_path}")

@@ -9,7 +9,18 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Integer, SmallInteger, String, Text, UniqueConstraint, func
+from sqlalchemy import (
+    JSON,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    SmallInteger,
+    String,
+    Text,
+    UniqueConstraint,
+    func,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from pioneer.db.base import Base
@@ -52,3 +63,48 @@ class AgreementVersion(Base):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
     agreement: Mapped[Agreement] = relationship(back_populates="versions")
+
+
+class Statement(Base):
+    """A computed yearly statement, kept as computed (never overwritten): a recomputation of the same agreement
+    and year is a new row with the next ``number``. It cites the agreement version and the lake imports it used."""
+
+    __tablename__ = "compensation_statement"
+    __table_args__ = (UniqueConstraint("agreement_code", "year", "number", name="uq_compensation_statement"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    agreement_id: Mapped[int] = mapped_column(ForeignKey("compensation_agreement.id"), index=True)
+    agreement_code: Mapped[str] = mapped_column(String(64), index=True)
+    year: Mapped[int] = mapped_column(SmallInteger)
+    number: Mapped[int] = mapped_column(Integer)  # 1, 2, … per agreement and year
+    agreement_version: Mapped[int] = mapped_column(Integer)
+    net_transfer: Mapped[float] = mapped_column(Float)
+    payer: Mapped[str | None] = mapped_column(String(6), nullable=True)
+    payee: Mapped[str | None] = mapped_column(String(6), nullable=True)
+    unit: Mapped[str] = mapped_column(String(16))
+    lake_imports: Mapped[list] = mapped_column(JSON)
+    data: Mapped[dict] = mapped_column(JSON)  # the full statement (every number and its arithmetic)
+    computed_by: Mapped[str] = mapped_column(String(128))
+    note: Mapped[str] = mapped_column(Text, default="")
+    computed_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+class GepAccount(Base):
+    """One stored GEP account run (``pioneer gep account --store`` or the web upload): the item values and the
+    accounts per input division and city, with the edition, the price basis and who computed it. Runs are never
+    overwritten; a division's page shows, per year, the latest run that covers it."""
+
+    __tablename__ = "gep_account"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    edition: Mapped[str] = mapped_column(String(32))
+    divisions: Mapped[list] = mapped_column(JSON)  # input and city codes of the run
+    years: Mapped[list] = mapped_column(JSON)
+    prices: Mapped[str] = mapped_column(String(64), default="")  # price set name, or ''
+    overrides: Mapped[str] = mapped_column(String(256), default="")  # override file name, or ''
+    source_file: Mapped[str] = mapped_column(String(256), default="")
+    items: Mapped[list] = mapped_column(JSON)  # item values (records)
+    accounts: Mapped[list] = mapped_column(JSON)  # accounts by level (records)
+    computed_by: Mapped[str] = mapped_column(String(128))
+    note: Mapped[str] = mapped_column(Text, default="")
+    computed_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))

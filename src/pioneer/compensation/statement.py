@@ -18,8 +18,17 @@ def to_report(st: dict[str, Any]) -> Report:
     """The statement as a :class:`~pioneer.reports.document.Report` (tables keyed for tests and the web)."""
     a, up, down = st["agreement"], st["parties"]["upstream"], st["parties"]["downstream"]
     at = beijing_text(st["inputs"]["computed_at"])
+    kept = st.get("stored")
+    saved = (
+        (
+            f" · 第 {kept['number']} 份已保存结算单，{kept['computed_by']} 计算 / stored statement no. {kept['number']}, "
+            f"computed by {kept['computed_by']}"
+        )
+        if kept
+        else ""
+    )
     r = Report(title=f"{a['name']} {st['year']} 年度补偿结算单 / compensation statement {st['year']}",
-               subtitle=f"协议 {a['code']} 第 {a['version']} 版 · 生成于 {at}",
+               subtitle=f"协议 {a['code']} 第 {a['version']} 版 · 生成于 {at}{saved}",
                lang="zh")  # fmt: skip
     r.add(Heading("一、协议 / Agreement"),
           Table(["项目 / field", "内容 / value"], [

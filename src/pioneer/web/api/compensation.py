@@ -14,11 +14,11 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import pandas as pd
-from fastapi import APIRouter, File, HTTPException, Query, Request, UploadFile
-from fastapi.responses import HTMLResponse, Response
+from fastapi import APIRouter, File, Form, HTTPException, Query, Request, UploadFile
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.routing import APIRoute
 
-from pioneer.compensation import service, settlement
+from pioneer.compensation import service, settlement, stored
 from pioneer.compensation import statement as doc
 from pioneer.compensation.schemas import AgreementCreate, AgreementPublic, VersionPublic
 from pioneer.compensation.template import parse_agreement
@@ -170,6 +170,57 @@ def read_statement(code: str, session: DB, user: CurrentUser, year: Annotated[in
                     headers={"Content-Disposition": f'attachment; filename="{code}-{year}.{format}"'})  # fmt: skip
 
 
+def _document(st: dict[str, Any], name: str, format: str) -> Response:
+    if format == "json":
+        return Response(json.dumps(st, ensure_ascii=False, default=str), media_type="application/json")
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as d:
+        data = doc.write(st, Path(d) / f"statement.{format}", format).read_bytes()
+    return Response(data, media_type=MEDIA[format],
+                    headers={"Content-Disposition": f'attachment; filename="{name}.{format}"'})  # fmt: skip
+
+
+def _stored_public(row) -> dict[str, Any]:
+    out = stored.summary(row)
+    out["computed_at"] = stored_time(row.computed_at, dt.UTC).isoformat()
+    return out
+
+
+@agreements.post("/agreements/{code}/statements", status_code=201, responses=ERRORS)
+def save_statement(code: str, request: Request, session: DB, user: CurrentUser,
+                   year: Annotated[int, Query(ge=2000, le=2100)],
+                   version: Annotated[int | None, Query(ge=1)] = None,
+                   note: Annotated[str, Query(max_length=500)] = ""):  # fmt: skip
+    """Compute the year's statement and store it as the next statement of that agreement and year (an earlier
+    one is never overwritten); audited. 422 (every section and item listed) when the year cannot be settled."""
+    a = service.agreement(session, code)
+    w = _writer(session, user, request, [a.upstream_division_code, a.downstream_division_code])
+    row = stored.save_statement(session, code, year, version=version, note=note, **w)
+    return _stored_public(row)
+
+
+@agreements.get("/statements", responses=ERRORS)
+def list_statements(session: DB, user: CurrentUser, agreement: Annotated[str | None, Query(max_length=64)] = None,
+                    division: Annotated[str | None, Query(pattern=r"^\d{6}$")] = None,
+                    basin: Annotated[str | None, Query(max_length=64)] = None):  # fmt: skip
+    """Stored statements (newest first) of an agreement, of a division's agreements or of a basin's."""
+    auth.restrict(user, auth.Action.VIEW)
+    return [_stored_public(r) for r in stored.statements(session, code=agreement, division_code=division,
+                                                         basin=basin)]  # fmt: skip
+
+
+@agreements.get(
+    "/agreements/{code}/statements/{year}/{number}", responses={**ERRORS, **files("docx", "pdf", "html")}
+)
+def read_stored_statement(code: str, year: int, number: int, session: DB, user: CurrentUser,
+                          format: Annotated[str, Query(pattern="^(json|docx|pdf|html)$")] = "json"):  # fmt: skip
+    """A stored statement exactly as it was computed: JSON or a DOCX/PDF/HTML document."""
+    auth.restrict(user, auth.Action.VIEW)
+    row = stored.stored_statement(session, code, year, number)
+    return _document(row.data, f"{code}-{year}-{number}", format)
+
+
 # --- GEP accounts ---------------------------------------------------------------------------------------------------
 gep_router = APIRouter(prefix="/gep", tags=["gep"])
 MAX_TABLE_BYTES = 10 * 1024 * 1024
@@ -245,7 +296,10 @@ def agreements_page(request: Request, session: DB, user: CurrentUser,
     found = [
         a for a in service.list_agreements(session, division_code=division) if not basin or a.basin == basin
     ]
-    return render(request, "compensation.html", user, agreements=found, division=division, basin=basin)
+    kept = [stored.summary(r) for r in stored.statements(session, division_code=division, basin=basin)]
+    return render(
+        request, "compensation.html", user, agreements=found, division=division, basin=basin, statements=kept
+    )
 
 
 @pages_router.get("/compensation/{code}", response_class=HTMLResponse)
@@ -266,6 +320,29 @@ def agreement_page(code: str, request: Request, session: DB, user: CurrentUser,
         except service.StatementError as exc:
             problem, status = exc, 422
     parties = {k: f"{division(session, data[k]).name}（{data[k]}）" for k in ("upstream", "downstream")}
+    kept = [stored.summary(r) for r in stored.statements(session, code=code)]
+    can_save = user is not None and auth.allowed(user, auth.Action.EDIT, [a.upstream_division_code,
+                                                                        a.downstream_division_code])  # fmt: skip
     return render(request, "compensation_agreement.html", user, status=status, a=a, data=data, version=v,
                   versions=service.versions(session, code), year=year, st=st, problem=problem, parties=parties,
-                  item_label=service.item_label)  # fmt: skip
+                  item_label=service.item_label, statements=kept, can_save=can_save)  # fmt: skip
+
+
+@pages_router.post("/compensation/{code}/statements")
+def save_statement_page(code: str, request: Request, session: DB, user: CurrentUser,
+                        year: Annotated[int, Form(ge=2000, le=2100)], csrf_token: Annotated[str, Form()] = "",
+                        version: Annotated[int | None, Form(ge=1)] = None,
+                        note: Annotated[str, Form(max_length=500)] = ""):  # fmt: skip
+    """The page's "save statement" form: store the year's statement, then back to the agreement page."""
+    check_csrf(request, csrf_token)
+    a = service.agreement(session, code)
+    auth.restrict(user, auth.Action.EDIT, [a.upstream_division_code, a.downstream_division_code])
+    assert user is not None
+    rid = request_id(request)
+
+    def record(action, object_type, key, division_code, before, after):
+        auth.audit(session, user, action, object_type, key, division_code, before, after, request_id=rid)
+
+    row = stored.save_statement(session, code, year, version=version, note=note, actor=auth.actor(user),
+                                record=record)  # fmt: skip
+    return RedirectResponse(f"/compensation/{code}?year={year}&saved={row.number}", status_code=303)
