@@ -139,3 +139,41 @@ def create_admin(
     finally:
         engine.dispose()
     console.print(f"管理员已创建 / admin created: {username}")
+
+
+@users_app.command("set-password")
+def set_password(
+    username: Annotated[str, typer.Argument(help="用户名 / username")],
+    password: Annotated[
+        str | None,
+        typer.Option(help="新密码（省略则提示输入两次）/ new password (prompted twice if omitted)"),
+    ] = None,
+) -> None:
+    """设置账户密码（密码策略同网页；该账户的会话全部退出）/ set an account's password (same policy as the web;
+    every session of the account is closed)."""
+    from sqlalchemy import select
+
+    from pioneer.db import make_engine, session_scope, upgrade
+    from pioneer.errors import PioneerError
+    from pioneer.web import auth
+    from pioneer.web.models import User
+
+    upgrade()
+    if password is None:
+        password = getpass.getpass("新密码 / new password: ")
+        if getpass.getpass("再输入一次 / again: ") != password:
+            console.print("[red]错误[/red] 两次输入不一致\n  error the two entries differ")
+            raise typer.Exit(1)
+    engine = make_engine()
+    try:
+        with session_scope(engine) as session:
+            user = session.scalar(select(User).where(User.username == username))
+            if user is None:
+                raise auth.InputErrorLike("未知用户", "unknown user", username)
+            auth.change_password(session, user, password)
+    except PioneerError as exc:
+        console.print(f"[red]错误[/red] {exc.message_zh}\n  error {exc.message_en}")
+        raise typer.Exit(1) from None
+    finally:
+        engine.dispose()
+    console.print(f"密码已设置 / password set: {username}")

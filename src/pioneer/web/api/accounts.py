@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from pioneer.web import auth
 from pioneer.web.api.common import ErrorBody, Limit, Page, paged
-from pioneer.web.deps import DB, CurrentUser, check_csrf, request_id
+from pioneer.web.deps import DB, SESSION_COOKIE, CurrentUser, check_csrf, request_id
 from pioneer.web.models import ApiToken, AuditEntry, User
 
 router = APIRouter(tags=["accounts"])
@@ -20,7 +20,8 @@ ERRORS = {401: {"model": ErrorBody}, 403: {"model": ErrorBody}, 422: {"model": E
 
 class UserCreate(BaseModel):
     username: Annotated[str, Field(min_length=1, max_length=64)]
-    password: Annotated[str, Field(min_length=8, max_length=256)]
+    # the policy (length, breached list, strength) is auth.check_password: one home, a bilingual 422
+    password: Annotated[str, Field(min_length=1, max_length=auth.PASSWORD_MAX)]
     role: auth.Role
     division_code: Annotated[str | None, Field(default=None, pattern=r"^\d{6}$")] = None
     display_name: Annotated[str, Field(max_length=128)] = ""
@@ -93,6 +94,44 @@ def update_user(username: Username, data: UserUpdate, request: Request, session:
     auth.update_user(session, target, role=data.role, division_code=data.division_code, active=data.active, by=user,
                      request_id=request_id(request))  # fmt: skip
     return auth.user_snapshot(target)
+
+
+class PasswordChange(BaseModel):
+    current_password: Annotated[str, Field(min_length=1, max_length=256)]
+    new_password: Annotated[str, Field(min_length=1, max_length=auth.PASSWORD_MAX)]
+
+
+class PasswordReset(BaseModel):
+    new_password: Annotated[str, Field(min_length=1, max_length=auth.PASSWORD_MAX)]
+
+
+@router.post("/account/password", responses=ERRORS)
+def change_own_password(
+    data: PasswordChange, request: Request, session: DB, user: CurrentUser
+) -> dict[str, str]:
+    """Change one's own password: the current one is required, the new one meets the policy
+    (``auth.check_password``: 12–128 characters, not breached or common, zxcvbn score ≥ 3). Every other session
+    of the account is closed; audited."""
+    check_csrf(request, None)
+    auth.restrict(user, auth.Action.VIEW)
+    assert user is not None
+    auth.change_password(session, user, data.new_password, current_password=data.current_password, by=user,
+                         keep_session=request.cookies.get(SESSION_COOKIE), request_id=request_id(request))  # fmt: skip
+    return {"status": "changed"}
+
+
+@router.post("/users/{username}/password", responses={**ERRORS, 404: {"model": ErrorBody}})
+def reset_password(username: Username, data: PasswordReset, request: Request, session: DB,
+                   user: CurrentUser) -> dict[str, str]:  # fmt: skip
+    """Set another account's password (admin only; the policy applies; the account's sessions are closed)."""
+    check_csrf(request, None)
+    auth.restrict(user, auth.Action.ADMIN)
+    target = _user(session, username)
+    if user is not None and target.id == user.id:
+        raise auth.InputErrorLike("修改自己的密码请用 /account/password", "change your own password at /account/password",
+                                  None)  # fmt: skip
+    auth.change_password(session, target, data.new_password, by=user, request_id=request_id(request))
+    return {"status": "changed"}
 
 
 class TokenCreate(BaseModel):

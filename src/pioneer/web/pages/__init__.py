@@ -282,6 +282,32 @@ def logout(request: Request, session: DB, user: CurrentUser, csrf_token: Annotat
     return response
 
 
+@router.get("/account", response_class=HTMLResponse)
+def account_page(request: Request, user: CurrentUser, changed: str = ""):
+    """The signed-in user's account: change one's own password (policy: ``auth.check_password``)."""
+    if user is None:
+        return RedirectResponse("/login?next=/account", status_code=303)
+    return render(request, "account.html", user, error=None, changed=changed == "1")
+
+
+@router.post("/account/password")
+def account_password(request: Request, session: DB, user: CurrentUser,
+                     current_password: Annotated[str, Form(max_length=256)],
+                     new_password: Annotated[str, Form(max_length=256)], csrf_token: Annotated[str, Form()] = ""):  # fmt: skip
+    """Change one's own password (current password required; other sessions closed; audited). A refusal shows
+    the bilingual reason above the form, nothing changed."""
+    _require_login(user)
+    check_csrf(request, csrf_token)
+    assert user is not None
+    try:
+        auth.change_password(session, user, new_password, current_password=current_password, by=user,
+                             keep_session=request.cookies.get(SESSION_COOKIE), request_id=request_id(request))  # fmt: skip
+    except auth.InputErrorLike as exc:
+        return render(request, "account.html", user, status=422, changed=False,
+                      error=pick(lang_of(request), exc.message_zh, exc.message_en))  # fmt: skip
+    return RedirectResponse("/account?changed=1", status_code=303)
+
+
 @router.get("/admin", response_class=HTMLResponse)
 def admin_page(request: Request, session: DB, user: CurrentUser):
     if user is None:
@@ -327,7 +353,10 @@ async def healthz() -> Response:  # no work, no thread hop
 
 
 from pioneer.web.pages import applications  # noqa: E402  (its pages render through render() above)
+from pioneer.web.pages import open_data, public  # noqa: E402  (public list pages, open data)
 
 router.include_router(applications.router)
+router.include_router(public.router)
+router.include_router(open_data.router)
 
 __all__ = ["State", "error_page", "router"]
