@@ -187,3 +187,43 @@ def stored_doc(
         st = stored.stored_statement(s, code, year, number).data
     doc.write(st, out_path, chosen)
     out.print(f"已写出 / written: {out_path}")
+
+
+@app.command("fund")
+@exit_on_error
+def fund(
+    path: Annotated[Path | None, typer.Argument(help="资金条款 YAML / fund terms")] = None,
+    example: Annotated[str | None, typer.Option("--example", help="示例 / example (chishui-2018)")] = None,
+    compliance: Annotated[
+        list[str] | None, typer.Option("--compliance", help="断面=达标比例 0–1 / section=share (repeatable)")
+    ] = None,
+    out_path: Annotated[Path | None, typer.Option("-o", "--out", help="JSON 结果 / result")] = None,
+) -> None:
+    """多方共同出资的补偿资金（如赤水河 云贵川）：各方出资、分配、扣减与净额 / an N-party pooled fund's year."""
+    from pioneer.compensation import fund as funds
+    from pioneer.errors import InputError
+
+    if (path is None) == (example is None):
+        raise InputError("须给出资金条款文件或 --example 之一", "give a fund file or --example (one of them)")
+    terms = funds.read_fund(path) if path else funds.parse_fund(funds.example_text(example), file=example)
+    given: dict[str, float] = {}
+    for c in compliance or []:
+        name, _, v = c.partition("=")
+        try:
+            given[name.strip()] = float(v)
+        except ValueError:
+            raise InputError(
+                "须写成 断面=比例", "write section=share", column="--compliance", value=c
+            ) from None
+    res = funds.settle(terms, given)
+    t = Table("party", "contribution", "allocation", "forfeited", "received", "net")
+    for p, v in res["parties"].items():
+        t.add_row(f"{v['name']}（{p}）", *(f"{v[k]:.4f}" for k in ("contribution", "allocation", "forfeited",
+                                                                   "received", "net")))  # fmt: skip
+    out.print(t)
+    out.print(f"未分配 / unallocated: {res['unallocated']:.4f} {res['unit']}")
+    if out_path is not None:
+        tmp = out_path.with_name(out_path.name + ".part")
+        tmp.write_text(json.dumps(res, ensure_ascii=False, indent=2), encoding="utf-8")
+        tmp.replace(out_path)
+        out.print(f"已写出 / written: {out_path}")

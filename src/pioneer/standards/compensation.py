@@ -37,6 +37,7 @@ __all__ = [
     "class_step_transfer",
     "class_steps",
     "compliant_month_share",
+    "fund_shares",
     "index_change_points",
     "index_change_transfer",
     "monthly_compliance",
@@ -45,6 +46,7 @@ __all__ = [
     "p_index_terms",
     "p_index_transfer",
     "pollutant_index",
+    "pooled_fund",
     "share_transfer",
 ]
 
@@ -236,3 +238,81 @@ def share_transfer(share: float, *, pool: float) -> float:
     enter the pool of the agreement). NaN share → NaN.
     """
     return float(pool * share)
+
+
+# ---- N-party pooled funds (赤水河 云贵川 2018–2020) -----------------------------------------------------------
+def fund_shares(pool: float, ratios: dict[str, float]) -> dict[str, float]:
+    """Split ``pool`` by ``ratios`` (any positive numbers: 1:5:4 → 0.1, 0.5, 0.4 of the pool).
+
+    赤水河流域横向生态补偿 (新华社 2018-03-25, 李平; secondary): "云南、贵州、四川出资比例为1:5:4，补偿资金分配比例为
+    3:4:3" of a fund of 2 亿元 — used both for the contributions and for the allocation.
+    """
+    if not ratios or any(not v > 0 for v in ratios.values()):
+        raise ValueError("every ratio must be a positive number")
+    total = float(sum(ratios.values()))
+    return {k: float(pool) * float(v) / total for k, v in ratios.items()}
+
+
+def pooled_fund(pool: float, contribution_ratios: dict[str, float], allocation_ratios: dict[str, float],
+                rules: list[dict[str, Any]] = ()) -> dict[str, dict[str, float]]:  # fmt: skip
+    """The general N-party pooled fund: each party pays its contribution and receives its allocation, less what
+    it forfeits for its sections, plus what it receives from others' forfeits.
+
+    For party *i*: contribution cᵢ = pool · rᵢ/Σr; allocation aᵢ = pool · sᵢ/Σs; for each section rule
+    *k* with the amount at stake Sₖ and the section's compliance fₖ ∈ [0, 1], the deduction Dₖ = Sₖ · (1 − fₖ) is
+    borne by the responsible parties in the shares ``bear`` and paid to the parties in the shares ``to`` (no
+    ``to``: kept in the fund, unallocated); net nᵢ = aᵢ − cᵢ − Σₖ Dₖ·bearₖᵢ + Σₖ Dₖ·toₖᵢ.
+
+    Parameters
+    ----------
+    pool : float
+        the fund [agreement unit, 万元].
+    contribution_ratios, allocation_ratios : dict
+        party → ratio (positive; normalised here).
+    rules : list of dict
+        ``{"section": name, "stake": Sₖ, "compliance": fₖ, "bear": {party: share}, "to": {party: share}}``;
+        shares of ``bear``/``to`` are normalised to 1.
+
+    Notes
+    -----
+    赤水河 2018 (secondary, the wording of the news release): "若赤水河清水铺断面水质部分达标或完全未达标，云南省扣减
+    相应资金拨付给贵州省和四川省，两省分配比例均为50%；若鲢鱼溪断面部分达标或完全未达标，贵州省扣减相应资金拨付给四川省；
+    茅台镇上游新增断面 … 贵州省和四川省各承担50%的资金扣减任务". **Not found**: the amount "相应资金" at stake per section
+    (the "各段补偿权重") and how "部分达标" scales it; here Sₖ is an agreement parameter and fₖ the share of the
+    assessed items (CODMn, NH3-N, TP) whose annual mean meets class II (assumed); where the 茅台镇 deduction goes
+    is not stated (kept in the fund here). Returns per party: contribution, allocation, forfeited, received, net
+    (positive = the party receives from the fund on balance), and ``"(fund)"`` → unallocated.
+
+    Examples
+    --------
+    All sections compliant (2 亿元, 1:5:4 and 3:4:3): 云南 6000 − 2000 = +4000, 贵州 8000 − 10000 = −2000,
+    四川 6000 − 8000 = −2000 — "贵州省和四川省各出资2000万元补偿上游的云南省" (新华社 2020-12-15).
+
+    >>> r = pooled_fund(20000, {"YN": 1, "GZ": 5, "SC": 4}, {"YN": 3, "GZ": 4, "SC": 3})
+    >>> [r[p]["net"] for p in ("YN", "GZ", "SC")]
+    [4000.0, -2000.0, -2000.0]
+    """
+    contrib, alloc = fund_shares(pool, contribution_ratios), fund_shares(pool, allocation_ratios)
+    parties = list(dict.fromkeys([*contrib, *alloc]))
+    out = {p: {"contribution": contrib.get(p, 0.0), "allocation": alloc.get(p, 0.0), "forfeited": 0.0,
+               "received": 0.0} for p in parties}  # fmt: skip
+    unallocated = 0.0
+    for rule in rules:
+        f = float(rule["compliance"])
+        if not 0.0 <= f <= 1.0:
+            raise ValueError(f"compliance of {rule.get('section', '?')} must lie in [0, 1]")
+        d = float(rule["stake"]) * (1.0 - f)
+        for side, key in (("bear", "forfeited"), ("to", "received")):
+            shares = rule.get(side) or {}
+            if side == "bear" and not shares:
+                raise ValueError(f"rule {rule.get('section', '?')}: who bears the deduction is required")
+            if side == "to" and not shares:
+                unallocated += d
+                continue
+            for p, x in fund_shares(d, shares).items() if d > 0 else ((p, 0.0) for p in shares):
+                out.setdefault(p, {"contribution": 0.0, "allocation": 0.0, "forfeited": 0.0, "received": 0.0})
+                out[p][key] += x
+    for v in out.values():
+        v["net"] = v["allocation"] - v["contribution"] - v["forfeited"] + v["received"]
+    out["(fund)"] = {"unallocated": unallocated}
+    return out

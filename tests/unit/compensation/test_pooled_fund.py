@@ -1,0 +1,75 @@
+"""The N-party pooled fund (赤水河 云贵川 2018–2020): contributions and allocation by ratio, deductions per
+section borne and received by shares. Every number is worked out by hand in the comments."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from pioneer.cli import app
+from pioneer.compensation import fund
+from pioneer.registry.errors import ImportFailedError
+from pioneer.standards.compensation import fund_shares, pooled_fund
+
+YN, GZ, SC = "530000", "520000", "510000"
+
+
+def test_contributions_and_allocation_by_ratio():
+    # 2 亿元 = 20000 万元; 1:5:4 → 2000, 10000, 8000; 3:4:3 → 6000, 8000, 6000
+    assert fund_shares(20000, {YN: 1, GZ: 5, SC: 4}) == {YN: 2000, GZ: 10000, SC: 8000}
+    assert fund_shares(20000, {YN: 3, GZ: 4, SC: 3}) == {YN: 6000, GZ: 8000, SC: 6000}
+    with pytest.raises(ValueError):
+        fund_shares(1, {YN: 0})
+
+
+def test_all_sections_met_reproduces_the_published_transfers():
+    # 云南 6000 − 2000 = +4000; 贵州 8000 − 10000 = −2000; 四川 6000 − 8000 = −2000:
+    # "贵州省和四川省各出资2000万元补偿上游的云南省" (新华社 2020-12-15)
+    res = fund.settle(fund.parse_fund(fund.example_text("chishui-2018")))
+    assert [res["parties"][p]["net"] for p in (YN, GZ, SC)] == [4000, -2000, -2000]
+    assert res["unallocated"] == 0 and sum(v["net"] for v in res["parties"].values()) == 0
+
+
+def test_partly_met_sections():
+    # 清水铺 2 of 3 items met: 6000 × (1 − 2/3) = 2000 forfeited by 云南, 1000 each to 贵州 and 四川
+    # 鲢鱼溪 not met: 4000 × 1 = 4000 forfeited by 贵州 to 四川
+    # 茅台镇上游 half met: 8000 × 0.5 = 4000, 2000 borne each by 贵州 and 四川, kept in the fund
+    # 云南 4000 − 2000 = 2000; 贵州 −2000 + 1000 − 4000 − 2000 = −7000; 四川 −2000 + 1000 + 4000 − 2000 = 1000
+    res = fund.settle(fund.parse_fund(fund.example_text("chishui-2018")),
+                      {"清水铺": 2 / 3, "鲢鱼溪": 0, "茅台镇上游新增断面": 0.5})  # fmt: skip
+    nets = [res["parties"][p]["net"] for p in (YN, GZ, SC)]
+    assert nets == pytest.approx([2000, -7000, 1000])
+    assert res["unallocated"] == pytest.approx(4000)
+    assert sum(nets) + res["unallocated"] == pytest.approx(0)  # the fund balances
+
+
+def test_general_n_party_formula():
+    # four parties, pool 100, equal contributions (25 each), allocation 4:3:2:1 → 40, 30, 20, 10
+    # one rule: stake 20, compliance 0.25 → 15 forfeited by A, to C:D = 2:1 → 10 and 5
+    r = pooled_fund(100, dict.fromkeys("ABCD", 1), {"A": 4, "B": 3, "C": 2, "D": 1},
+                    [{"section": "s", "stake": 20, "compliance": 0.25, "bear": {"A": 1}, "to": {"C": 2, "D": 1}}])  # fmt: skip
+    assert [r[p]["net"] for p in "ABCD"] == pytest.approx([0, 5, 5, -10])
+
+
+def test_bad_terms_and_compliance_are_located(tmp_path):
+    with pytest.raises(ImportFailedError) as e:
+        fund.parse_fund("code: X\npool: -1\nparties: {'1': {contribution: 0, allocation: 1}}\nsections:\n"
+                        "  - {section: a, stake: 1, bear: {'9': 1}}\n")  # fmt: skip
+    cols = {x.column for x in e.value.errors}
+    assert {"pool", "parties.1.contribution", "sections[1].bear"} <= cols
+    terms = fund.parse_fund(fund.example_text("chishui-2018"))
+    with pytest.raises(ImportFailedError) as e:
+        fund.settle(terms, {"清水铺": 1.5, "nowhere": 1})
+    assert {x.value for x in e.value.errors} == {"nowhere", "清水铺=1.5"}
+    r = CliRunner().invoke(app, ["compensation", "fund", "--example", "chishui-2018", "--compliance", "x=1",
+                                 "-o", str(tmp_path / "f.json")])  # fmt: skip
+    assert (
+        r.exit_code == 1 and "unknown section of the fund" in r.output and not (tmp_path / "f.json").exists()
+    )
+    r = CliRunner().invoke(app, ["compensation", "fund", "--example", "chishui-2018", "--compliance", "清水铺=0",
+                                 "-o", str(tmp_path / "f.json")])  # fmt: skip
+    assert r.exit_code == 0, r.output
+    out = json.loads((tmp_path / "f.json").read_text(encoding="utf-8"))
+    assert out["parties"][YN]["net"] == -2000  # 6000 − 2000 − 6000
