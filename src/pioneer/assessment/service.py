@@ -314,7 +314,8 @@ def explain(session: Session, value_id: int, *, catalogue: Catalogue | None = No
             lake: Any = None) -> dict[str, Any]:  # fmt: skip
     """The chain of one stored value: indicator definition and its sources, the value, the standard edition,
     the method, counts and inputs (lineage), ``import_ids`` — every import its lineage names (the reported
-    template's ``import_id`` and the lake imports of ``lineage.inputs.lake_imports``) — and ``imports``, one
+    template's ``import_id``, the file imports of ``lineage.inputs.imports`` (the carbon binding's series and account)
+    and the lake imports of ``lineage.inputs.lake_imports``) — and ``imports``, one
     record per id: template uploads from the app database (``kind`` = ``template``), lake imports from the
     lake's provenance (``kind`` = ``lake``: file, sha256, who, when, rows, status), ``kind`` = ``missing`` for
     an id found in neither (e.g. a lake since rebuilt)."""
@@ -324,7 +325,10 @@ def explain(session: Session, value_id: int, *, catalogue: Catalogue | None = No
         raise KeyError(value_id)
     ind = cat.get(row.indicator)
     lake_ids = [str(i) for i in (row.lineage or {}).get("inputs", {}).get("lake_imports", [])]
-    ids = sorted({*([row.import_id] if row.import_id else []), *lake_ids})
+    file_ids = [
+        str(i) for i in (row.lineage or {}).get("inputs", {}).get("imports", [])
+    ]  # e.g. carbon binding
+    ids = sorted({*([row.import_id] if row.import_id else []), *lake_ids, *file_ids})
     found: dict[str, dict[str, Any]] = {}
     if ids:
         for imp in session.execute(select(IndicatorImport).where(IndicatorImport.id.in_(ids))).scalars():

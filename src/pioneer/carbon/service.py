@@ -15,11 +15,14 @@ from typing import Any
 import ibis
 import pandas as pd
 
+from pioneer.carbon.indicators import INDICATOR_MAP as INDICATOR_MAP  # re-exports: the binding's home
+from pioneer.carbon.indicators import indicator_values as indicator_values
+from pioneer.carbon.indicators import store_values as store_values
 from pioneer.errors import InputError
 from pioneer.lake.readers import decode_csv
 from pioneer.standards.carbon import balance, energy, footprint
 from pioneer.standards.carbon import dual_control as dc
-from pioneer.standards.carbon.factors import FUEL_FACTORS
+from pioneer.standards.carbon.factors import FUEL_FACTORS, PROCESS_FACTORS
 
 Upload = tuple[bytes, str]
 """(content, file name) of an input file."""
@@ -55,7 +58,7 @@ def read_table(upload: Upload) -> tuple[str, pd.DataFrame]:
 ROW_COLUMNS = ["record", "row", "division_code", "year", "sector", "fuel", "fuel_input", "flow", "amount", "unit",
                "quantity", "quantity_unit", "basis", "scope", "factor_key", "edition", "ncv_gj_per_unit",
                "carbon_content_tc_per_tj", "oxidation", "co2_factor", "co2_per_gj", "factor_year",
-               "factor_confidence", "factor_origin", "energy_gj", "co2_t"]  # fmt: skip
+               "factor_confidence", "factor_origin", "gas", "gwp", "energy_gj", "co2_t"]  # fmt: skip
 """Columns of the ``row`` records of an account (each input row with the factor it used; the factor's source
 text is in its ``factor`` record, once per factor, found by ``factor_key``)."""
 
@@ -113,24 +116,11 @@ def account_frames(activity: pd.DataFrame, factors: pd.DataFrame) -> dict[str, p
 
 
 # ---- dual control -----------------------------------------------------------------------------------------------
-INDICATOR_MAP = {
-    # catalogue code: (column of the dual-control table, catalogue unit, scale to that unit, method)
-    "carbon_intensity_reduction": ("co2_intensity_reduction", "%", 1.0,
-                                   "(1 − I_t / I_{t−1}) × 100, I = CO2 / GDP at comparable prices"),
-    "co2_emissions_energy": ("co2_t", "10^4 t", 1e-4, "energy-activity CO2 (provincial inventory guideline)"),
-    "co2_intensity": ("co2_intensity", "t/10^4 yuan", 1.0, "CO2 / GDP at comparable prices"),
-    "co2_intensity_reduction_vs_2020": ("co2_intensity_reduction_vs_base", "%", 1.0, "(1 − I_t / I_2020) × 100"),
-    "energy_consumption_total": ("energy_tce", "10^4 tce", 1e-4, "energy consumption (as reported)"),
-    "energy_intensity": ("energy_intensity", "tce/10^4 yuan", 1.0, "energy / GDP at comparable prices"),
-    "energy_intensity_reduction_vs_2020": ("energy_intensity_reduction_vs_base", "%", 1.0, "(1 − I_t / I_2020) × 100"),
-    "water_use_total": ("water_1e4m3", "10^8 m3", 1e-4, "water use (as reported)"),
-    "water_intensity": ("water_intensity", "m3/10^4 yuan", 1.0, "water use / GDP at comparable prices"),
-}  # fmt: skip
-"""Dual-control columns stored as catalogue indicators (``indicators/data/catalogue.yaml``)."""
 
 
 def with_account_co2(df: pd.DataFrame, account_rows: pd.DataFrame) -> pd.DataFrame:
-    """The series with ``co2`` [t] taken from an account's ``total`` rows where the series has none."""
+    """The series with ``co2`` [t] taken from an account's ``total`` rows where the series has none: the
+    energy-activity CO2 (direct + indirect; ``co2_process_t`` of industrial processes is left out)."""
     if "record" not in account_rows.columns or "co2_t" not in account_rows.columns:
         raise InputError("不是 `pioneer carbon account` 的输出", "not an output of `pioneer carbon account`")
     tot = account_rows[account_rows["record"] == "total"]
@@ -139,7 +129,10 @@ def with_account_co2(df: pd.DataFrame, account_rows: pd.DataFrame) -> pd.DataFra
         + ":"
         + pd.to_numeric(tot["year"]).astype(int).astype(str)
     )
-    m = dict(zip(key, tot["co2_t"].astype(str), strict=True))
+    co2 = pd.to_numeric(tot["co2_t"])
+    if "co2_process_t" in tot.columns:  # energy-activity CO2 only: industrial processes are not part of it
+        co2 = co2 - pd.to_numeric(tot["co2_process_t"]).fillna(0)
+    m = dict(zip(key, co2.astype(str), strict=True))
     d = df.copy()
     mine = d["division_code"].astype(str).str.strip() + ":" + d["year"].astype(str).str.strip()
     have = d["co2"].astype(str).str.strip() if "co2" in d.columns else pd.Series("", index=d.index)
@@ -196,35 +189,6 @@ def dual_control(series: Upload, *, base_year: int = 2020, targets: Upload | Non
     return {"dual_control": out, "progress": prog, "table": table, "versus_base": vb}
 
 
-def indicator_values(table: pd.DataFrame, vb: pd.DataFrame, *, inputs: dict[str, Any]) -> pd.DataFrame:
-    """The dual-control table as indicator values (``division_code, indicator, year, value, unit, edition, method,
-    lineage``) for :func:`pioneer.indicators.store.save_values`. The price base is the value's edition, so values
-    at different price bases are never compared with each other (``assessment.progress.improvement``)."""
-    t = table.merge(vb.drop(columns=["price_base"]), on=["division_code", "year"], how="left")
-    if (t["base_year"] != 2020).any():  # the *_vs_2020 indicators need the 2020 base
-        t = t.drop(columns=[c for c in t.columns if c.endswith("_vs_base")])
-    parts = []
-    for code, (col, unit, scale, method) in INDICATOR_MAP.items():
-        if col not in t.columns:
-            continue
-        f = pd.DataFrame({"division_code": t["division_code"], "indicator": code, "year": t["year"],
-                          "value": t[col] * scale, "unit": unit, "edition": "price-base " + t["price_base"],
-                          "method": method})  # fmt: skip
-        f = f[f["value"].notna()]
-        lineage = [{"binding": f"carbon.{col}", "inputs": inputs, "formula": method, "price_base": pb,
-                    "command": "pioneer carbon dual-control"} for pb in t.loc[f.index, "price_base"]]  # fmt: skip
-        f["lineage"] = pd.Series(lineage, index=f.index, dtype=object)
-        parts.append(f)
-    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
-
-
-def store_values(session: Any, values: pd.DataFrame) -> int:
-    """Save dual-control indicator values in the caller's transaction (computed, with lineage)."""
-    from pioneer.indicators import store
-
-    return store.save_values(session, values, source_kind="computed")
-
-
 # ---- product footprint ------------------------------------------------------------------------------------------
 def footprint_result(bom: Upload, *, library: Upload | None = None, edition: str = "2011",
                      units_produced: float = 1.0) -> pd.DataFrame:  # fmt: skip
@@ -267,6 +231,8 @@ def template_frame(kind: str) -> pd.DataFrame:
                  "unit": "万立方米" if r.physical_unit == "10^4 m3" else "万吨"} for r in fuels.itertuples()]  # fmt: skip
         rows += [{"division_code": "", "year": "", "fuel": "电力", "unit": "亿千瓦时"},
                  {"division_code": "", "year": "", "fuel": "热力", "unit": "万百万千焦"}]  # fmt: skip
+        rows += [{"division_code": "", "year": "", "fuel": r.name_zh, "unit": "万吨"}
+                 for r in PROCESS_FACTORS.drop_duplicates("process").itertuples()]  # fmt: skip
         t = pd.DataFrame(rows)
         for s in balance.DEFAULT_SECTORS:
             t[s] = ""

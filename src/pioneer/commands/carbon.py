@@ -65,7 +65,11 @@ def _write(frames: dict[str, pd.DataFrame], path: Path) -> None:
         with atomic_file(path) as tmp:
             Path(tmp).write_bytes(data)
     else:  # the project's streamed DuckDB writer (formula-neutral cells), in the frame's order
-        frame = next(iter(frames.values()))
+        frame = next(iter(frames.values())).copy()
+        for c in frame.columns[
+            frame.isna().all().to_numpy()
+        ]:  # DuckDB refuses NULL-typed (all-empty) columns
+            frame[c] = frame[c].astype("string")
         con = ibis.duckdb.connect()
         t = con.create_table("result", frame.assign(_order=range(len(frame))))
         copy_csv_atomic(con, t, path, order_by="_order", drop="_order")
@@ -166,8 +170,10 @@ def dual_control(
     """
     try:
         acc = None
+        uploads = {"series": upload(series)}
         if emissions is not None:
-            _name, acc = service.read_table(upload(emissions))
+            uploads["emissions"] = upload(emissions)
+            _name, acc = service.read_table(uploads["emissions"])
         r = service.dual_control(upload(series), base_year=base_year,
                                  targets=upload(targets) if targets else None, emissions=acc)  # fmt: skip
         values = None
@@ -179,7 +185,7 @@ def dual_control(
             from pioneer.commands.assess import _session
 
             with _session() as s:
-                n = service.store_values(s, values)
+                n = service.store_values(s, values, uploads=uploads)
             typer.echo(f"{n} 个指标值已写入 / indicator values stored", err=True)
     except PioneerError as exc:
         fail(exc, code=2)

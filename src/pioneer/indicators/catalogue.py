@@ -30,9 +30,15 @@ BINDINGS = {
     # computed from the ecology registers (pioneer.ecology.indicators)
     "water.drinking_source_compliance", "ecology.hazardous_waste_coverage", "ecology.ei",
     "ecology.tailings_rectification", "ecology.heavy_metal_change",
+    # computed from a dual-control series and an energy-balance account (pioneer.carbon.indicators.BINDINGS)
+    "carbon.co2_intensity_reduction", "carbon.co2_t", "carbon.co2_intensity", "carbon.co2_intensity_reduction_vs_base",
+    "carbon.energy_tce", "carbon.energy_intensity", "carbon.energy_intensity_reduction_vs_base", "carbon.water_1e4m3",
+    "carbon.water_intensity",
 }  # fmt: skip
-"""Bindings implemented in :mod:`pioneer.indicators.bindings` or :mod:`pioneer.ecology.indicators` (a computed
-indicator must name one)."""
+"""Bindings implemented in :mod:`pioneer.indicators.bindings`, :mod:`pioneer.ecology.indicators` or
+:mod:`pioneer.carbon.indicators` (a computed indicator must name one)."""
+STANDARDS = ("air", "water", "noise", "ecology", "carbon")
+"""The ``source.standard`` of a computed indicator (the engine whose edition is recorded with each value)."""
 
 
 class _Strict(BaseModel):
@@ -73,8 +79,8 @@ class Source(_Strict):
                 raise ValueError(
                     f"computed indicator needs a known binding ({sorted(BINDINGS)}), got {self.binding!r}"
                 )
-            if self.standard not in ("air", "water", "noise", "ecology"):
-                raise ValueError("computed indicator needs standard: air | water | noise | ecology")
+            if self.standard not in STANDARDS:
+                raise ValueError(f"computed indicator needs standard: {' | '.join(STANDARDS)}")
         elif self.binding is not None:
             raise ValueError("a reported indicator has no binding")
         return self

@@ -155,7 +155,12 @@ def test_local_factors_win_and_are_recorded():
         (("440000", "2022", "工业", "原煤", "-5", "t"), "amount", "must not be negative"),
         (("440000", "2022", "工业", "原煤", "abc", "t"), "amount", "not a number"),
         (("44000", "2022", "工业", "原煤", "1", "t"), "division_code", "6 digits"),
-        (("440000", "2022", "居民", "热力", "1", "GJ"), "fuel", "heat has no national default"),
+        (
+            ("440000", "2022", "工业", "己二酸", "1", "t"),
+            "fuel",
+            "no default factor of this industrial process",
+        ),
+        (("440000", "2022", "工业", "水泥熟料", "1", "GJ"), "unit", "cannot be converted"),
         (("440000", "2022", "工业", "原煤", "1", "t", "export"), "flow", "only electricity"),
     ],
 )

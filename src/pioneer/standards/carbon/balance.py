@@ -27,10 +27,11 @@ EXPORT_COLUMNS = ("export", "调出", "调出 export")
 DEFAULT_SECTORS = (
     "农林牧渔业 agriculture", "工业 industry", "建筑业 construction", "交通运输、仓储和邮政业 transport",
     "批发零售和住宿餐饮业 commerce", "其他 other services", "居民生活 households", "火力发电 thermal power",
-    "供热 heat supply", "净调入 net import", "调出 export",
+    "供热 heat supply", "净调入 net import", "调出 export", "工业生产过程 industrial processes",
 )  # fmt: skip
 """Sector columns of the template: the final-consumption sectors of the national energy balance table, the two
-transformation sectors that burn fuel, and the net-import and export columns for electricity and heat."""
+transformation sectors that burn fuel, the net-import and export columns for electricity and heat, and the
+industrial-process column (products and materials of the 2011 guideline's ch. 2 in t, e.g. 水泥熟料)."""
 
 
 def normalise_headers(df: pd.DataFrame) -> pd.DataFrame:

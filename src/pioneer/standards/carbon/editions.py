@@ -30,6 +30,8 @@ class Edition:
     guideline_zh: str
     guideline_en: str
     status: str
+    gwp_set: str = "AR2"
+    """GWPs used for non-CO2 gases: ``AR2`` (IPCC SAR, the 2011 guideline) or ``AR5`` (assumed for 2025)."""
 
 
 EDITIONS: dict[str, Edition] = {
@@ -44,6 +46,7 @@ EDITIONS: dict[str, Edition] = {
         guideline_zh="《省级温室气体清单编制指南（2025年版）》",
         guideline_en="Guidelines for provincial GHG inventories, 2025 revision",
         status="MEE revision (draft for comment 2025-08-05; reported as issued); factor set partial",
+        gwp_set="AR5",
     ),
 }
 

@@ -14,7 +14,9 @@ Glossary (input columns, long layout; the fuel × sector Excel layout is read by
 ``division_code``  GB/T 2260 code of the province, city or county (6 digits)
 ``year``           accounting year
 ``sector``         sector of the energy balance table (text as the user's table names it)
-``fuel``           fuel code (``raw_coal`` …), its Chinese or English name, ``electricity``/电力 or ``heat``/热力
+``fuel``           fuel code (``raw_coal`` …), its Chinese or English name, ``electricity``/电力 or ``heat``/热力,
+                   or an industrial process of the 2011 guideline's ch. 2 (``cement_clinker``/水泥熟料, ``lime``/石灰,
+                   ``steel_flux_limestone`` …; ``amount`` = t of product or material; ``carbon_process_factors.csv``)
 ``amount``         quantity consumed, ≥ 0, in ``unit``
 ``unit``           a unit declared in ``carbon_units.csv``: mass (t, 万吨 …) or volume (万立方米 …) for fuels as
                    their factor is stated, energy (GJ, tce, 万吨标准煤 …) for any fuel, electricity (kWh,
@@ -39,10 +41,13 @@ from pioneer.standards.carbon.factors import (
     DIMENSION_OF_PHYSICAL_UNIT,
     FUEL_FACTORS,
     GRID_FACTORS,
+    HEAT_FACTORS,
+    PROCESS_FACTORS,
     co2_emission_factor,
     co2_per_gj,
     fuel_factors,
     grid_region,
+    process_factors,
     unit_conversion,
 )
 from pioneer.standards.divisions import rollup
@@ -68,7 +73,7 @@ GRID_CHOICES = ("national", "regional", "provincial")
 GRID_KINDS = ("average", "excl_market_nonfossil", "fossil")
 FACTOR_COLUMNS = ["factor_key", "fuel", "edition", "physical_unit", "ncv_gj_per_unit", "carbon_content_tc_per_tj",
                   "oxidation", "co2_factor", "co2_per_gj", "factor_year", "factor_source", "factor_confidence",
-                  "factor_origin"]  # fmt: skip
+                  "factor_origin", "gas", "gwp"]  # fmt: skip
 
 
 def read_activity(df: pd.DataFrame, *, file: str | None = None) -> pd.DataFrame:
@@ -123,7 +128,8 @@ def read_activity(df: pd.DataFrame, *, file: str | None = None) -> pd.DataFrame:
 def read_local_factors(df: pd.DataFrame, *, file: str | None = None) -> pd.DataFrame:
     """User-supplied local factors, recorded as such (``factor_origin = local``), in the shape of ``FACTOR_COLUMNS``.
 
-    Columns: ``fuel`` (a code or name; a new code adds a fuel), ``unit`` (the unit the factor is stated per: a
+    Columns: ``fuel`` (a code or name; a new code adds a fuel; a process code gives that process's factor, in
+    tCO2e per unit, its GWP stated in the source), ``unit`` (the unit the factor is stated per: a
     declared mass/volume unit for fuels, an electricity unit for ``electricity``, an energy unit for ``heat``),
     either ``co2_factor`` [tCO2 per unit] or all of ``ncv`` [GJ per unit], ``carbon_content`` [tC/TJ] and
     ``oxidation`` [fraction], and ``source`` (required: where the local value comes from); optional ``year``.
@@ -142,7 +148,7 @@ def read_local_factors(df: pd.DataFrame, *, file: str | None = None) -> pd.DataF
             raise InputError(
                 f"缺少必需列 “{col}”", f"required column '{col}' is missing", file=file, column=col
             )
-    for col in ("co2_factor", "ncv", "carbon_content", "oxidation", "year"):
+    for col in ("co2_factor", "ncv", "carbon_content", "oxidation", "year", "gas"):
         if col not in df.columns:
             df[col] = np.nan
     src = df["source"].astype("string").str.strip()
@@ -198,6 +204,7 @@ def read_local_factors(df: pd.DataFrame, *, file: str | None = None) -> pd.DataF
         "co2_per_gj": co2_per_gj(num["carbon_content"], num["oxidation"]).where(parts & ~is_carrier),
         "factor_year": df["year"].astype("string").fillna(""), "factor_source": src.astype(str),
         "factor_confidence": "local", "factor_origin": "local",
+        "gas": df["gas"].astype("string").fillna("").str.strip().replace("", "CO2").astype(str), "gwp": np.nan,
     })  # fmt: skip
     return out[FACTOR_COLUMNS]
 
@@ -207,6 +214,9 @@ def _alias_map() -> dict[str, str]:
     for r in FUEL_FACTORS.itertuples():  # the factor table (≈ 20 rows), not data rows
         for name in (r.fuel, r.name_zh, r.name_en):
             m[str(name).strip().lower()] = str(r.fuel)
+    for r in PROCESS_FACTORS.itertuples():  # the process table (≈ 10 rows)
+        for name in (r.process, r.name_zh, r.name_en):
+            m[str(name).strip().lower()] = str(r.process)
     m.update(_CARRIER_ALIASES)
     return m
 
@@ -234,8 +244,11 @@ def resolve_factors(
     Fuels take the default factor of ``edition`` (2011 guideline or its 2025 revision) unless ``local`` has one
     for the fuel (a local factor always wins and is recorded as ``local``). Electricity takes the MEE + NBS
     ``grid_kind`` factor of the row's year (or of ``grid_year`` when given) for the ``grid`` level: the
-    national grid, the division's regional grid or its province; heat needs a local factor (no national default
-    is published in the sources found).
+    national grid, the division's regional grid or its province; net imported heat takes the default 0.11 tCO2/GJ
+    of GB/T 32150—2025 (``carbon_heat_factors.csv``, secondary) unless ``local`` has one. Industrial processes
+    (2011 guideline ch. 2) take ``carbon_process_factors.csv``: t of product or material × factor × GWP of the
+    edition (AR2 for 2011), ``scope = process``; a process without a default in any citable text needs a local
+    factor.
 
     Amounts are converted only by the declared units (``carbon_units.csv``): a fuel's mass or volume to the
     unit its factor is stated per (``basis = physical``), or energy units to GJ (``basis = energy``, CO2 =
@@ -265,13 +278,21 @@ def resolve_factors(
     a["fuel_input"] = a["fuel"]
     a["fuel"] = _canonical_fuel(a["fuel"], extra=tuple(loc["fuel"]))
     ed = fuel_factors(edition)
+    pf = process_factors(edition, edition_of(edition).gwp_set)
     is_carrier = a["fuel"].isin(list(CARRIERS))
+    is_process = a["fuel"].isin(list(PROCESS_FACTORS["process"]))
     in_local = a["fuel"].isin(list(loc["fuel"]))
-    in_edition = a["fuel"].isin(list(ed["fuel"]))
-    known_any = a["fuel"].isin(list(FUEL_FACTORS["fuel"]))
+    with_default = pf.loc[pf["co2_factor"].notna(), "process"]
+    in_edition = a["fuel"].isin(list(ed["fuel"])) | a["fuel"].isin(list(with_default))
+    known_any = a["fuel"].isin(list(FUEL_FACTORS["fuel"])) | is_process
     _bad(a, ~(is_carrier | in_local | known_any), "fuel",
          "未知的能源品种（可用本地因子文件补充）", "unknown fuel (a local factor file can add it)", file,
          value_col="fuel_input")  # fmt: skip
+    no_text = a["fuel"].isin(list(pf.loc[pf["co2_factor"].isna(), "process"]))
+    _bad(a, no_text & ~in_local, "fuel",
+         f"{edition} 版指南的该工业过程缺省因子未在可引用的文本中找到，请在本地因子文件中给出（注明来源）",
+         f"no default factor of this industrial process ({edition} guideline) was found in a citable text; give a "
+         "local factor (with its source)", file, value_col="fuel_input")  # fmt: skip
     _bad(a, ~(is_carrier | in_local | in_edition), "fuel",
          f"{edition} 版指南的缺省因子中没有该燃料（请改用其他版本或提供本地因子）",
          f"the {edition} guideline's default set has no factor for this fuel (choose another edition or give a "
@@ -282,6 +303,7 @@ def resolve_factors(
     # the unit each row's factor is stated per, and the dimension that unit has
     phys = pd.Series(np.nan, index=a.index, dtype="object")
     ed_unit = dict(zip(ed["fuel"], ed["physical_unit"], strict=True))
+    ed_unit.update(dict(zip(pf["process"], pf["physical_unit"], strict=True)))
     phys = phys.fillna(a["fuel"].map(ed_unit))
     phys = a["fuel"].map(dict(zip(loc["fuel"], loc["physical_unit"], strict=True))).fillna(phys)
     phys = phys.fillna(a["fuel"].map({k: v[1] for k, v in CARRIERS.items()}))
@@ -289,7 +311,7 @@ def resolve_factors(
     conv = unit_conversion(a["unit"])
     _bad(a, conv["to_base"].isna(), "unit", "未声明的单位（见 carbon_units.csv）",
          "unit not declared (see carbon_units.csv)", file)  # fmt: skip
-    as_energy = (conv["dimension"] == "energy") & ~is_carrier
+    as_energy = (conv["dimension"] == "energy") & ~is_carrier & ~is_process
     fits = (conv["dimension"] == phys_dim) | as_energy
     _bad(
         a,
@@ -306,7 +328,7 @@ def resolve_factors(
     a["quantity"] = a["amount"] * conv["to_base"].astype(float)
     a["quantity_unit"] = np.where(as_energy, "GJ", phys)
     a["basis"] = np.where(as_energy, "energy", "physical")
-    a["scope"] = np.where(is_carrier, "indirect", "direct")
+    a["scope"] = np.where(is_carrier, "indirect", np.where(is_process, "process", "direct"))
     a["sign"] = np.where(a["flow"] == "export", -1.0, 1.0)
 
     # factor keys: local first, then the edition's defaults, then the grid
@@ -320,10 +342,9 @@ def resolve_factors(
         region = grid_region(province) if grid == "regional" else province
     gkey = "grid:" + gy.astype(str) + ":" + region.fillna("?").astype(str) + ":" + grid_kind
     key = pd.Series(np.where(elec, gkey, key), index=a.index)
+    heat = (a["fuel"] == "heat") & ~in_local  # net imported heat: the GB/T 32150—2025 default
+    key = pd.Series(np.where(heat, "heat:default", key), index=a.index)
     a["factor_key"] = key
-    heat = (a["fuel"] == "heat") & ~in_local
-    _bad(a, heat, "fuel", "热力没有国家缺省排放因子，请在本地因子文件中给出（注明来源）",
-         "heat has no national default factor here; give a local factor (with its source)", file)  # fmt: skip
     gf = GRID_FACTORS[GRID_FACTORS["kind"] == grid_kind]
     gf_keys = "grid:" + gf["year"].astype(str) + ":" + gf["region"] + ":" + gf["kind"]
     _bad(a, elec & ~key.isin(list(gf_keys)), "year",
@@ -333,29 +354,48 @@ def resolve_factors(
 
     fuels = ed.assign(
         factor_key=f"{edition}:" + ed["fuel"], factor_year=ed["year"], factor_source=ed["source"],
-        factor_confidence=ed["confidence"], factor_origin="default",
+        factor_confidence=ed["confidence"], factor_origin="default", gas="CO2", gwp=1.0,
     )  # fmt: skip
+    procs = pd.DataFrame({
+        "factor_key": f"{edition}:" + pf["process"], "fuel": pf["process"], "edition": str(edition),
+        "physical_unit": pf["physical_unit"], "ncv_gj_per_unit": np.nan, "carbon_content_tc_per_tj": np.nan,
+        "oxidation": np.nan, "co2_factor": pf["co2_factor"], "co2_per_gj": np.nan, "factor_year": str(edition),
+        "factor_source": pf["source"] + " (GWP " + edition_of(edition).gwp_set + ")",
+        "factor_confidence": pf["confidence"], "factor_origin": "default", "gas": pf["gas"], "gwp": pf["gwp"],
+    })  # fmt: skip
+    heats = pd.DataFrame({
+        "factor_key": HEAT_FACTORS["key"], "fuel": "heat", "edition": "GB/T 32150-2025", "physical_unit": "GJ",
+        "ncv_gj_per_unit": np.nan, "carbon_content_tc_per_tj": np.nan, "oxidation": np.nan,
+        "co2_factor": HEAT_FACTORS["factor_tco2_per_gj"], "co2_per_gj": np.nan, "factor_year": HEAT_FACTORS["year"],
+        "factor_source": HEAT_FACTORS["source"], "factor_confidence": HEAT_FACTORS["confidence"],
+        "factor_origin": "default", "gas": "CO2", "gwp": 1.0,
+    })  # fmt: skip
     grids = pd.DataFrame({
         "factor_key": gf_keys, "fuel": "electricity", "edition": "MEE+NBS " + gf["year"].astype(str),
         "physical_unit": "MWh", "ncv_gj_per_unit": np.nan, "carbon_content_tc_per_tj": np.nan, "oxidation": np.nan,
         "co2_factor": gf["factor_tco2_per_mwh"], "co2_per_gj": np.nan, "factor_year": gf["year"].astype(str),
         "factor_source": gf["source"], "factor_confidence": gf["confidence"], "factor_origin": "default",
+        "gas": "CO2", "gwp": 1.0,
     })  # fmt: skip
     factors = pd.concat(
-        [fuels[FACTOR_COLUMNS], grids[FACTOR_COLUMNS], loc[FACTOR_COLUMNS]], ignore_index=True
-    )
+        [fuels[FACTOR_COLUMNS], procs[FACTOR_COLUMNS], heats[FACTOR_COLUMNS], grids[FACTOR_COLUMNS],
+         loc[FACTOR_COLUMNS]], ignore_index=True,
+    )  # fmt: skip
     factors = factors[factors["factor_key"].isin(set(a["factor_key"]))].reset_index(drop=True)
     factors["factor_year"] = factors["factor_year"].astype(str)
-    for c in ("ncv_gj_per_unit", "carbon_content_tc_per_tj", "oxidation", "co2_factor", "co2_per_gj"):
+    for c in ("ncv_gj_per_unit", "carbon_content_tc_per_tj", "oxidation", "co2_factor", "co2_per_gj", "gwp"):
         factors[c] = pd.to_numeric(factors[c]).astype("float64")
+    factors["gas"] = factors["gas"].astype(str)
     return a, factors
 
 
 def emissions(activity: ir.Table, factors: ir.Table) -> ir.Table:
-    """CO2 of every activity row [t] (2011 guideline, energy activities; the 2025 revision alike).
+    """CO2 of every activity row [t] (2011 guideline, energy activities and industrial processes; the 2025
+    revision alike).
 
     CO2 = sign × quantity × EF, with EF = ``co2_factor`` [tCO2/unit] when the quantity is physical (t, 10⁴ m³,
-    MWh) and ``co2_per_gj`` [tCO2/GJ] when it is energy. ``energy_gj`` is the heat content of fuel rows
+    MWh, GJ of heat) and ``co2_per_gj`` [tCO2/GJ] when it is energy. Process rows are CO2-equivalent (factor × GWP
+    of the edition, ``gas`` and ``gwp`` on the row's factor). ``energy_gj`` is the heat content of fuel rows
     (quantity × NCV, or the quantity itself when given as energy); null for electricity and heat.
 
     Parameters
@@ -377,10 +417,12 @@ def emissions(activity: ir.Table, factors: ir.Table) -> ir.Table:
 
 
 def totals(rows: ir.Table, by: list[str]) -> ir.Table:
-    """Sum of CO2 [t] (direct, indirect, total) and fuel heat [GJ] of :func:`emissions` rows per ``by``."""
+    """Sum of CO2 [t] (direct = fuel combustion, indirect = net imported electricity and heat, process =
+    industrial processes [tCO2e], total) and fuel heat [GJ] of :func:`emissions` rows per ``by``."""
     return rows.group_by(by).aggregate(
         co2_direct_t=rows.co2_t.sum(where=rows.scope == "direct").fill_null(0),
         co2_indirect_t=rows.co2_t.sum(where=rows.scope == "indirect").fill_null(0),
+        co2_process_t=rows.co2_t.sum(where=rows.scope == "process").fill_null(0),
         co2_t=rows.co2_t.sum(),
         energy_gj=rows.energy_gj.sum(),
         n_rows=rows.count(),

@@ -11,6 +11,10 @@ means and what could not be confirmed. Tables:
 ``GRID_REGIONS``             province → regional grid (assumed membership)
 ``UNITS``                    declared unit conversions: unit → dimension, factor to the base unit
 ``FYP_TARGETS``              national intensity targets (14th five-year plan, NDC 2030)
+``PROCESS_FACTORS``          industrial-process factors per t of product or material (2011 guideline ch. 2;
+                             cement clinker, lime, steel fluxes; the other processes listed without a value)
+``GWP``                      100-year global warming potentials (IPCC SAR for the 2011 edition, AR5 for 2025)
+``HEAT_FACTORS``             default CO2 factor of net imported heat (0.11 tCO2/GJ, GB/T 32150—2025)
 ===========================  ==================================================================================
 """
 
@@ -59,6 +63,27 @@ def _targets() -> pd.DataFrame:
     return t
 
 
+@cache
+def _process() -> pd.DataFrame:
+    t = read_table("carbon_process_factors.csv")
+    t["factor_t_per_t"] = pd.to_numeric(t["factor_t_per_t"].replace("", None), errors="coerce").astype(float)
+    return t
+
+
+@cache
+def _gwp() -> pd.DataFrame:
+    t = read_table("carbon_gwp.csv")
+    t["gwp_100"] = t["gwp_100"].astype(float)
+    return t
+
+
+@cache
+def _heat() -> pd.DataFrame:
+    t = read_table("carbon_heat_factors.csv")
+    t["factor_tco2_per_gj"] = t["factor_tco2_per_gj"].astype(float)
+    return t
+
+
 #: Default fuel factors (``carbon_fuel_factors.csv``): edition, fuel, names, physical unit, NCV [GJ/unit],
 #: carbon content [tC/TJ], oxidation rate [-], year, confidence, source.
 FUEL_FACTORS: pd.DataFrame = _fuels()
@@ -70,6 +95,14 @@ GRID_REGIONS: pd.DataFrame = read_table("carbon_grid_regions.csv")
 UNITS: pd.DataFrame = _units()
 #: National five-year-plan and NDC intensity targets (``carbon_fyp_targets.csv``).
 FYP_TARGETS: pd.DataFrame = _targets()
+
+#: Industrial-process factors (``carbon_process_factors.csv``): edition, process, names, unit, gas, factor [t gas
+#: per t of activity] (empty where no default was found), confidence, source.
+PROCESS_FACTORS: pd.DataFrame = _process()
+#: 100-year GWPs (``carbon_gwp.csv``): gwp_set (AR2, AR5), gas, gwp_100.
+GWP: pd.DataFrame = _gwp()
+#: Default factor of net imported heat (``carbon_heat_factors.csv``) [tCO2/GJ].
+HEAT_FACTORS: pd.DataFrame = _heat()
 
 GJ_PER_TCE = float(UNITS.loc[UNITS["unit"] == "tce", "to_base"].iloc[0])
 """1 tce = 29.3076 GJ (GB/T 2589, 1 kgce = 29 307.6 kJ), read from ``UNITS``."""
@@ -172,3 +205,37 @@ def unit_conversion(units: pd.Series) -> pd.DataFrame:
         },
         index=key.index,
     )
+
+
+def gwp(gas: str, gwp_set: str) -> float:
+    """100-year GWP of ``gas`` in ``gwp_set`` (``AR2``: IPCC SAR 1995, the 2011 guideline's basis; ``AR5``: IPCC
+    AR5 2013, assumed for the 2025 edition). A combined gas such as ``CF4+C2F6`` has no single GWP (KeyError).
+
+    >>> gwp("N2O", "AR2"), gwp("N2O", "AR5")
+    (310.0, 265.0)
+    """
+    m = GWP[(GWP["gas"] == gas) & (GWP["gwp_set"] == gwp_set)]
+    if m.empty:
+        raise KeyError(f"carbon_gwp.csv has no {gwp_set} GWP for {gas}")
+    return float(m["gwp_100"].iloc[0])
+
+
+def process_factors(edition: str = "2011", gwp_set: str = "AR2") -> pd.DataFrame:
+    """Industrial-process factors of one guideline edition (2011 guideline, ch. 2 工业生产过程: emissions =
+    activity [t of product or material] × factor [t gas/t] × GWP), with ``co2_factor`` [tCO2e/t] = factor × GWP
+    of ``gwp_set``. Rows without a default keep ``co2_factor`` null (a local factor is needed). An edition with
+    no process rows gives an empty frame."""
+    t = PROCESS_FACTORS[PROCESS_FACTORS["edition"] == str(edition)].copy()
+    g = GWP[GWP["gwp_set"] == gwp_set].set_index("gas")["gwp_100"]
+    t["gwp"] = t["gas"].map(g).astype(float)
+    t["co2_factor"] = t["factor_t_per_t"] * t["gwp"]
+    return t.reset_index(drop=True)
+
+
+def heat_factor(key: str = "heat:default") -> float:
+    """CO2 factor of net imported heat [tCO2/GJ]: the default 0.11 tCO2/GJ of GB/T 32150—2025 §7.5.6–7.5.7
+    (secondary; see ``carbon_heat_factors.csv``)."""
+    m = HEAT_FACTORS[HEAT_FACTORS["key"] == key]
+    if m.empty:
+        raise KeyError(f"carbon_heat_factors.csv has no {key}")
+    return float(m["factor_tco2_per_gj"].iloc[0])

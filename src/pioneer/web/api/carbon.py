@@ -156,7 +156,9 @@ def dual_control(
         restrict(user, Action.EDIT, divisions)
         values = service.indicator_values(r["table"], r["versus_base"], inputs={"series": up[1],
                                           "emissions_account": acc_up[1] if acc_up else None})  # fmt: skip
-        stored = service.store_values(session, values)
+        uploads = {"series": up} if acc_up is None else {"series": up, "emissions": acc_up}
+        stored = service.store_values(session, values, uploads=uploads,
+                                      submitted_by=getattr(user, "username", None))  # fmt: skip
         for d in divisions:  # one audit entry per division written
             mine = values[values["division_code"] == d]
             audit(session, user, "store", "carbon_dual_control", f"{d}:{up[1]}", d, None,
