@@ -233,6 +233,9 @@ def delete_document(session: Session, doc_id: int, *, actor: Actor, record: Reco
 
 DRAFT, SUBMITTED, FORWARDED, APPROVED, RETURNED = "draft", "submitted", "forwarded", "approved", "returned"
 REVIEW_STATES = (DRAFT, SUBMITTED, FORWARDED, APPROVED, RETURNED)
+REVIEW_NAMES = {DRAFT: ("未报送", "not submitted"), SUBMITTED: ("已报送省级", "submitted to the province"),
+                FORWARDED: ("省级已转报", "forwarded to the ministry"), APPROVED: ("已批复", "approved"),
+                RETURNED: ("退回修改", "returned")}  # fmt: skip
 PO, PROV, ZONE = Role.PROGRAMME_OFFICE, Role.PROVINCE, Role.ZONE
 # (from, to) → the offices that take the step (as the zones' lifecycle: the province recommends, the programme
 # office decides). A province-tier zone's own editors are the province, so they may submit too.
@@ -307,7 +310,8 @@ def step_plan(session: Session, plan_id: int, target: str, *, actor: Actor, reas
     source = review_state(session, plan_id)
     roles = plan_steps_roles(z.tier, source, target)
     if not roles:
-        raise InputError(f"实施方案当前为“{source}”，不能变更为“{target}”", f"the plan is '{source}' and cannot move to '{target}'",
+        was, to = REVIEW_NAMES.get(source, (source, source)), REVIEW_NAMES.get(target, (target, target))
+        raise InputError(f"实施方案当前为“{was[0]}”，不能变更为“{to[0]}”", f"the plan is '{was[1]}' and cannot move to '{to[1]}'",
                          column="to_state", value=target)  # fmt: skip
     require(actor, roles, z.division_codes, "实施方案报送审核")
     reason = (reason or "").strip()

@@ -18,6 +18,7 @@ from pioneer.errors import PioneerError
 from pioneer.web import api, pages
 from pioneer.web.cache import CachedStaticFiles, PublicCache, data_version_of
 from pioneer.web.deps import status_of
+from pioneer.web.pages import work
 from pioneer.web.security import BodyLimit, SecurityHeaders
 
 STATIC = Path(__file__).parent / "static"
@@ -140,6 +141,7 @@ def create_app(*, migrate: bool = True, database_url: str | None = None) -> Fast
     app.add_middleware(SecurityHeaders, config=config)  # outermost: every answer gets the headers
     app.include_router(api.router)
     app.include_router(pages.router)
+    app.include_router(work.router)  # plans/projects in the page, attachments, review queue, compute jobs
     app.include_router(api.plans.pages_router)
     app.include_router(api.compensation.pages_router)
     app.include_router(api.ecology.pages_router)

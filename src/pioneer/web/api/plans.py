@@ -9,7 +9,6 @@ before/after snapshots — all in the request's transaction (nothing written on 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import tempfile
 from pathlib import Path
 from typing import Annotated, Any
@@ -18,12 +17,12 @@ from fastapi import APIRouter, File, Form, HTTPException, Query, Request, Upload
 from fastapi.responses import HTMLResponse, Response
 from fastapi.routing import APIRoute
 
-from pioneer.config import settings
 from pioneer.errors import InputError
 from pioneer.guard.files import upload_name
 from pioneer.plans import excel
 from pioneer.plans import service as plans
 from pioneer.plans.choices import CaseStatus
+from pioneer.plans.documents import store_file
 from pioneer.plans.errors import PlanNotFoundError, ValidationErrors
 from pioneer.plans.schemas import (
     CaseCreate,
@@ -243,14 +242,7 @@ def upload_evidence(
     data = file.file.read(MAX_EVIDENCE_BYTES + 1)
     if len(data) > MAX_EVIDENCE_BYTES:
         raise InputError("文件过大（上限 20 MB）", "file too large (limit 20 MB)", file=file.filename)
-    sha = hashlib.sha256(data).hexdigest()
-    folder = settings().home / "evidence"
-    folder.mkdir(parents=True, exist_ok=True)
-    target = folder / sha
-    if not target.exists():
-        tmp = folder / f"{sha}.part"
-        tmp.write_bytes(data)
-        tmp.replace(target)
+    sha = store_file(data)  # the one evidence store (content-addressed, shared with attachments)
     return EvidenceFile(file_name=upload_name(file.filename, "evidence"), sha256=sha, size=len(data))
 
 

@@ -1,0 +1,96 @@
+"""审核 queue: what awaits the signed-in province or programme office — applications (zones) to recommend, take
+under review, approve with the document number of the reply (批复文号) or return with a reason, and
+implementation plans to forward (province) or approve/return (programme office). Only the steps the user may
+take are offered (zones: :func:`pioneer.web.services.allowed_targets`; plans:
+:func:`pioneer.plans.documents.permitted_steps` and the scope); a refused step comes back to the queue with the
+message, still signed in.
+
+The zones' lifecycle history has one text per step (its reason): an approval's document number is checked by the
+one rule (:func:`pioneer.plans.documents.document_number`) and written at the head of that text
+(``批复文号：…；…``), and the audit entry carries it too."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse
+
+from pioneer.errors import InputError, PioneerError
+from pioneer.plans import documents as docs
+from pioneer.plans.models import Plan
+from pioneer.registry.zones.choices import State
+from pioneer.web import assess, auth, services
+from pioneer.web.deps import DB, CurrentUser, check_csrf, request_id
+from pioneer.web.pages.forms import refused
+from pioneer.web.pages.plan_edit import step_action
+
+router = APIRouter(include_in_schema=False)
+
+
+def plan_queue(session, user) -> list[tuple[Plan, object, str, list[str]]]:
+    """Plans of the zones ``user`` can see with a review step ``user`` may take now (draft plans and returned
+    ones, the zone's own business, stay on the plan page)."""
+    from sqlalchemy import select
+
+    if user is None:
+        return []
+    zones = {z.code: z for z in services.visible_zones(session, user)}
+    states = docs.review_states(session)
+    out = []
+    who = auth.actor(user)
+    for p in session.scalars(select(Plan).where(Plan.zone_code.in_(list(zones))).order_by(Plan.id)):
+        state = states.get(p.id, docs.DRAFT)
+        if state not in (docs.SUBMITTED, docs.FORWARDED):
+            continue
+        z = zones[p.zone_code]
+        if not auth.allowed(user, step_action(session, p.id), z.division_codes):
+            continue
+        steps = docs.permitted_steps(session, p.id, z.tier, who)
+        if steps:
+            out.append((p, z, state, steps))
+    return out
+
+
+@router.get("/review", response_class=HTMLResponse)
+def review_page(request: Request, session: DB, user: CurrentUser):
+    from pioneer.web.render import render
+
+    if user is None:
+        return RedirectResponse("/login?next=/review", status_code=303)
+    auth.restrict(user, auth.Action.VIEW)
+    items = services.todo(session, user)
+    counts = {z.code: len(docs.documents(session, "zone", z.code)) for z, _ in items}
+    return render(request, "review.html", user, items=items, plans=plan_queue(session, user), counts=counts,
+                  names=assess.division_names(session), message=request.query_params.get("msg", ""),
+                  refusal=request.query_params.get("refused", ""))  # fmt: skip
+
+
+def decision_reason(target: str, reason: str, number: str) -> str:
+    """The history text of a decision: an approval needs the reply's document number (one rule), a return a
+    reason; the number heads the text."""
+    reason = reason.strip()
+    if target == State.APPROVED.value:
+        number = docs.document_number(number)
+        return f"批复文号：{number}" + (f"；{reason}" if reason else "")
+    if target == State.DRAFT.value and not reason:
+        raise InputError("退回须说明理由", "a return needs a reason", column="reason")
+    if number.strip():
+        return f"文号：{docs.document_number(number)}" + (f"；{reason}" if reason else "")
+    return reason
+
+
+@router.post("/review/zones/{code}")
+def review_zone(code: str, request: Request, session: DB, user: CurrentUser,
+                to_state: Annotated[str, Form(max_length=24)] = "", reason: Annotated[str, Form(max_length=1800)] = "",
+                document_number: Annotated[str, Form(max_length=64)] = "", csrf_token: Annotated[str, Form()] = ""):  # fmt: skip
+    if user is None:
+        return RedirectResponse("/login?next=/review", status_code=303)
+    check_csrf(request, csrf_token)
+    try:
+        text = decision_reason(to_state, reason, document_number)
+        services.transition_zone(session, user, code, to_state, text, request_id=request_id(request))
+    except PioneerError as exc:
+        session.rollback()
+        return refused(request, "/review", exc)
+    return RedirectResponse(f"/review?msg={code}", status_code=303)
