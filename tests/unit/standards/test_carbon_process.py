@@ -150,3 +150,28 @@ def test_stored_values_name_their_imports(tmp_path, monkeypatch):
 def test_balance_template_lists_processes():
     t = service.template_frame("balance")
     assert "水泥熟料" in set(t["品种"]) and "工业生产过程 industrial processes" in t.columns
+
+
+# The printed emission_factor column of the third-party table citing the 2025 guideline [tCO2/t; per 10⁴ Nm³]
+PRINTED_2025 = {"lignite": 1.172864, "petroleum_coke": 3.211542, "lng": 2.831257, "lpg": 3.101330,
+                "blast_furnace_gas": 8.481132, "converter_gas": 15.124032, "coke_oven_gas": 8.863806,
+                "bituminous_coal": 1.741750, "natural_gas": 21.621888}  # fmt: skip
+
+
+def test_2025_fuel_set_reproduces_the_printed_factors():
+    from pioneer.standards.carbon.factors import fuel_factors
+
+    f = fuel_factors("2025").set_index("fuel")["co2_factor"]
+    assert {k: round(float(f[k]), 6) for k in PRINTED_2025} == pytest.approx(PRINTED_2025, abs=1.5e-6)
+    assert "raw_coal" not in f.index  # 原煤 of the 2025 edition was not found: an error, never a fallback
+
+
+def test_footprint_library_carries_the_published_electricity_footprint_factors():
+    from pioneer.standards.carbon import footprint
+
+    lib = footprint.library("2011").set_index("key")
+    assert lib.loc["electricity_cfp:2023:national", "factor_kgco2e"] == 620.5  # 0.6205 kgCO2e/kWh
+    assert lib.loc["electricity_cfp:2024:national", "factor_kgco2e"] == 577.7  # 0.5777 kgCO2e/kWh
+    assert "2025年第3号" in lib.loc["electricity_cfp:2023:national", "source"]
+    assert lib.loc["heat:default", "unit"] == "GJ" and lib.loc["heat:default", "factor_kgco2e"] == 110.0
+    assert (lib["source"].str.len() > 0).all() and lib["confidence"].notna().all()

@@ -33,6 +33,7 @@ import pandas as pd
 from pioneer.errors import InputError
 from pioneer.standards.carbon.checks import first_bad as _first
 from pioneer.standards.carbon.factors import GRID_FACTORS, fuel_factors, unit_conversion
+from pioneer.standards.common import read_table
 
 __all__ = ["STAGES", "boundary", "footprint", "library", "read_bom", "read_library", "summary", "uncertainty"]
 
@@ -50,7 +51,12 @@ LIBRARY_COLUMNS = ["key", "unit", "factor_kgco2e", "source", "year", "confidence
 
 def library(edition: str = "2011") -> pd.DataFrame:
     """The packaged emission-factor library [kgCO2e per unit]: fuel combustion ``combustion:<fuel>`` per t or
-    10⁴ m³ of the ``edition``'s defaults, and ``electricity:<year>:<region>`` per MWh (MEE + NBS averages)."""
+    10⁴ m³ of the ``edition``'s defaults, ``electricity:<year>:<region>`` per MWh (MEE + NBS average CO2
+    factors), and the published footprint factors of ``carbon_footprint_factors.csv``: the MEE + NBS + NEA
+    全国电力平均碳足迹因子 ``electricity_cfp:<year>:national`` (2023: 0.6205, 2024: 0.5777 kgCO2e/kWh) and
+    generation types, and ``heat:default`` (GB/T 32150—2025). For a product footprint (GB/T 24067-2024 /
+    ISO 14067:2018 count electricity's life-cycle emissions) ``electricity_cfp`` is the fitting factor; the
+    ``electricity`` CO2 factors stay for comparison with the accounts."""
     f = fuel_factors(edition)
     fuels = pd.DataFrame({
         "key": "combustion:" + f["fuel"], "unit": f["physical_unit"], "factor_kgco2e": f["co2_factor"] * 1000.0,
@@ -64,7 +70,9 @@ def library(edition: str = "2011") -> pd.DataFrame:
         "confidence": g["confidence"], "origin": "MEE+NBS average grid factor",
         "note": "average CO2 factor of electricity consumption (statistical accounting factor)",
     })  # fmt: skip
-    return pd.concat([fuels, grid], ignore_index=True)[LIBRARY_COLUMNS]
+    cfp = read_table("carbon_footprint_factors.csv")
+    cfp = cfp.assign(factor_kgco2e=cfp["factor_kgco2e"].astype(float), origin="published footprint factor")
+    return pd.concat([fuels, grid, cfp], ignore_index=True)[LIBRARY_COLUMNS]
 
 
 def _text(df: pd.DataFrame, col: str) -> pd.Series:
