@@ -106,29 +106,31 @@ ROWS: dict[str, list[dict]] = {
 
 
 def demo_ei_inputs() -> pd.DataFrame:
-    """The invented EI inputs of the demo (three Huzhou counties and their sum as the city), as text columns."""
+    """The invented EI inputs of the demo (three Lishui counties and their sum as the city), as text columns."""
     with resources.files("pioneer.ecology.data").joinpath("demo_ei_inputs.csv").open(encoding="utf-8") as fh:
         return pd.read_csv(fh, dtype=str, keep_default_na=False)
 
 
 def seed_ecology(session: Session, *, record=None) -> dict[str, int]:
-    """Save the demo register rows once (programme-office actor, audited through ``record`` when given) and
-    store the demo EI values (indicator ``ecological_status_index``, replaced on every run)."""
+    """Save the demo register rows once (programme-office actor, audited through ``record`` when given);
+    returns the rows saved per register (empty when they are there already)."""
+    if session.scalar(select(WaterSource.code).where(WaterSource.code == "DEMO-WS-01")) is not None:
+        return {}
+    frames = {}
+    for name, rows in ROWS.items():
+        f = pd.DataFrame(rows, dtype=object)
+        f["_row"] = range(2, len(f) + 2)
+        frames[name] = f
+    kw = {"record": record} if record is not None else {}
+    return service.save_batch(session, frames, actor=Actor("demo", Role.PROGRAMME_OFFICE), file="demo", **kw)
+
+
+def seed_ei(session: Session) -> int:
+    """Store the demo EI values (indicator ``ecological_status_index`` of three 丽水 counties and the city,
+    2021–2024, invented inputs), replacing them on every run; returns the number of values."""
     from pioneer.indicators import store as istore
 
-    saved: dict[str, int] = {}
-    if session.scalar(select(WaterSource.code).where(WaterSource.code == "DEMO-WS-01")) is None:
-        frames = {}
-        for name, rows in ROWS.items():
-            f = pd.DataFrame(rows, dtype=object)
-            f["_row"] = range(2, len(f) + 2)
-            frames[name] = f
-        kw = {"record": record} if record is not None else {}
-        saved = service.save_batch(
-            session, frames, actor=Actor("demo", Role.PROGRAMME_OFFICE), file="demo", **kw
-        )
     table = ind.ei_table(demo_ei_inputs(), abundance_rule=DEMO_ABUNDANCE_RULE, file="demo_ei_inputs.csv")
     values = ind.ei_values(table, abundance_rule=DEMO_ABUNDANCE_RULE, a_veg=None)
     values["source_document"] = "示例数据（虚构）/ demo data (invented)"
-    saved["ei_values"] = istore.save_values(session, values, source_kind="computed")
-    return saved
+    return istore.save_values(session, values, source_kind="computed")

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from pioneer.ecology import service
 from pioneer.errors import InputError
+from pioneer.registry.divisions.service import check_codes_in_force
 from pioneer.standards import divisions as gbt2260
 from pioneer.standards import ecology as eco
 from pioneer.standards import groundwater as gw
@@ -423,3 +424,34 @@ def ei_results(session: Session, *, level: str | None = None, division: str | No
         out["ei_change_direction" + sfx] = eco.ei_change_direction(out["ei_change"], lang=lang)
     cols += ["ei_class_en", "ei_change_class_en", "ei_change_direction_en"]
     return out[cols].sort_values(["division_code", "year"]).reset_index(drop=True)
+
+
+def save_ei(session: Session, frame: pd.DataFrame, *, abundance_rule: str, a_veg: float | None, actor: Any,
+            record: Any = None, file: str | None = None) -> pd.DataFrame:  # fmt: skip
+    """Compute the HJ 192-2015 EI table of an input frame (:func:`ei_table`) and store its values
+    (``ecological_status_index``, replacing stored ones of the same division and year), after checking that
+    ``actor`` may edit every division of the file (``permissions.require``, the registers' editors); one audit
+    entry per stored value through ``record`` (default: ``permissions.auditor``). Returns the table."""
+    from pioneer.indicators import store
+    from pioneer.registry.permissions import auditor, require
+
+    table = ei_table(frame, abundance_rule=abundance_rule, a_veg=a_veg, file=file)
+    codes = frame["division_code"].astype(str).str.replace(r"\.0$", "", regex=True).str.zfill(6)
+    chk = pd.DataFrame({"code": codes, "year": pd.to_numeric(frame["year"], errors="coerce")})
+    status = check_codes_in_force(session, chk, code="code", year="year")
+    bad = [InputError("行政区划代码不存在或该年不在用（GB/T 2260）", "division code unknown or not in force that year",
+                      file=file, row=int(i) + 2, column="division_code", value=codes[i])
+           for i in frame.index[pd.Series(status, index=frame.index) != "ok"]]  # fmt: skip
+    if bad:
+        from pioneer.registry.errors import ImportFailedError
+
+        raise ImportFailedError(file or "EI input", bad)
+    divisions = sorted(set(table["division_code"]))
+    require(actor, service.EDITORS, divisions, "保存生态环境状况指数 / store ecological status index")
+    values = ei_values(table, abundance_rule=abundance_rule, a_veg=a_veg)
+    store.save_values(session, values, source_kind="computed")
+    rec = record or auditor(session, actor)
+    for r in values[["division_code", "year", "value", "edition"]].to_dict("records"):
+        rec("update", "indicator.ecological_status_index", f"{r['division_code']}/{r['year']}", r["division_code"],
+            None, {"value": r["value"], "edition": r["edition"], "abundance_rule": abundance_rule, "a_veg": a_veg})  # fmt: skip
+    return table

@@ -123,6 +123,36 @@ def indicator(name: str, session: DB, user: CurrentUser, year: Annotated[int, Qu
     return {"values": _records(values), "details": _records(details)}
 
 
+def _read_ei_csv(data: bytes, name: str):
+    import io
+
+    import pandas as pd
+
+    if len(data) > MAX_EXCEL_BYTES:
+        raise InputError("文件过大（上限 10 MB）", "file too large (limit 10 MB)", file=name)
+    try:
+        return pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        raise InputError(
+            "无法读取 CSV 文件（UTF-8）", f"cannot read the CSV file (UTF-8): {exc}", file=name
+        ) from None
+
+
+AbundanceRule = Annotated[str, Form(pattern="^(mean|habitat_only)$")]
+
+
+@router.post("/ei", responses=ERRORS)
+def store_ei(request: Request, session: DB, user: CurrentUser, file: UploadFile = File(...),
+             abundance_rule: AbundanceRule = "", a_veg: Annotated[float | None, Form(gt=0)] = None) -> dict:  # fmt: skip
+    """Compute HJ 192-2015 EI from a CSV of inputs (columns of ``pioneer ecology ei``) and store the values,
+    all or nothing: 422 with located errors, 403 outside the user's scope; each value audited."""
+    w = _writer(session, user, request)
+    name = upload_name(file.filename, "ei.csv")
+    table = ind.save_ei(session, _read_ei_csv(file.file.read(MAX_EXCEL_BYTES + 1), name),
+                        abundance_rule=abundance_rule, a_veg=a_veg, file=name, **w)  # fmt: skip
+    return {"stored": len(table), "results": _records(table)}
+
+
 @router.get("/points.geojson", responses=ERRORS)
 def points(session: DB, user: CurrentUser, division: Division = None) -> dict[str, Any]:
     """The located register rows (drinking-water intakes, tailings ponds, hazardous-waste units, heavy-metal
@@ -227,21 +257,47 @@ def ecology_import_page(request: Request, session: DB, user: CurrentUser, file: 
     return _page(request, session, user, register_, None, {}, saved=saved)
 
 
+@pages_router.post("/ecology/ei", response_class=HTMLResponse)
+def ecology_ei_upload(request: Request, session: DB, user: CurrentUser, file: UploadFile = File(...),
+                      csrf_token: Annotated[str, Form()] = "", abundance_rule: AbundanceRule = "",
+                      a_veg: Annotated[float | None, Form(gt=0)] = None):  # fmt: skip
+    """The EI page's upload: computed and stored all or nothing; located errors listed on the page (422)."""
+    check_csrf(request, csrf_token)
+    auth.restrict(user, auth.Action.EDIT)
+    assert user is not None
+    name = upload_name(file.filename, "ei.csv")
+    try:
+        table = ind.save_ei(session, _read_ei_csv(file.file.read(MAX_EXCEL_BYTES + 1), name),
+                            abundance_rule=abundance_rule, a_veg=a_veg, file=name, actor=auth.actor(user),
+                            record=_writer_record(session, user, request))  # fmt: skip
+    except (InputError, ImportFailedError) as exc:
+        session.rollback()
+        errors = getattr(exc, "errors", None) or [exc]
+        return _ei_page(request, session, user, status=422, import_errors=errors)
+    return _ei_page(request, session, user, stored=len(table))
+
+
 @pages_router.get("/ecology/ei", response_class=HTMLResponse)
 def ecology_ei_page(request: Request, session: DB, user: CurrentUser,
                     level: Annotated[str, Query(pattern="^(province|city|county|)$")] = "",
                     division: Division = None):  # fmt: skip
     """County and city results of the HJ 192-2015 ecological status index: EI per year with its class, ΔEI and
     its class, a trend chart; the EQI of 2021 is not computed (its text was not found) and the page says so."""
+    auth.restrict(user, auth.Action.VIEW)
+    return _ei_page(request, session, user, level, division)
+
+
+def _ei_page(request: Request, session, user, level: str = "", division: str | None = None, *, status: int = 200,
+             **extra: Any):  # fmt: skip
     from pioneer.web import assess
     from pioneer.web.render import render
 
-    auth.restrict(user, auth.Action.VIEW)
     res = ind.ei_results(session, level=level or None, division=division)
     names = assess.division_names(session)
     years = sorted(int(y) for y in res["year"].unique())
     latest = res.groupby("division_code").tail(1)
     series = [{"code": c, "name": names.get(c, c), "points": [[int(y), float(e)] for y, e in zip(g["year"], g["ei"],
                strict=True)]} for c, g in res.groupby("division_code")]  # fmt: skip
-    return render(request, "ecology_ei.html", user, rows=_records(res), latest=_records(latest), years=years,
-                  names=names, level=level, division=division, series=series)  # fmt: skip
+    return render(request, "ecology_ei.html", user, status=status, rows=_records(res), latest=_records(latest),
+                  years=years, names=names, level=level, division=division, series=series,
+                  can_edit=auth.allowed(user, auth.Action.EDIT), **extra)  # fmt: skip
