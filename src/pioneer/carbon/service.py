@@ -220,7 +220,7 @@ def footprint_frame(result: pd.DataFrame, *, functional_unit: str) -> pd.DataFra
 
 
 # ---- templates --------------------------------------------------------------------------------------------------
-TEMPLATE_KINDS = ("balance", "series", "bom", "local-factors")
+TEMPLATE_KINDS = ("balance", "series", "bom", "local-factors", "footprint-factors")
 
 
 def template_frame(kind: str) -> pd.DataFrame:
@@ -249,7 +249,9 @@ def template_frame(kind: str) -> pd.DataFrame:
                                      "data_quality"])  # fmt: skip
     if kind == "local-factors":
         return pd.DataFrame(columns=["fuel", "unit", "co2_factor", "ncv", "carbon_content", "oxidation", "source",
-                                     "year"])  # fmt: skip
+                                     "year", "gas"])  # fmt: skip
+    if kind == "footprint-factors":  # materials, transport, end of life: no citable public library was found
+        return pd.DataFrame(columns=["key", "unit", "factor_kgco2e", "source", "year", "confidence", "note"])
     raise ValueError(f"template kind must be one of {TEMPLATE_KINDS}, got {kind!r}")
 
 

@@ -20,7 +20,7 @@ from pioneer.carbon import service
 from pioneer.commands._io import atomic_file, copy_csv_atomic, fail
 from pioneer.errors import InputError, PioneerError
 from pioneer.standards.carbon.editions import EDITIONS
-from pioneer.standards.carbon.factors import GRID_FACTORS, fuel_factors
+from pioneer.standards.carbon.factors import GRID_FACTORS, HEAT_FACTORS, fuel_factors, process_factors
 
 app = typer.Typer(
     help="碳排放核算、双控与产品碳足迹 / carbon accounts, dual control and product carbon footprints.",
@@ -250,9 +250,19 @@ def factors(edition: _EDITION = Edition.e2011) -> None:
     for r in f.itertuples():
         typer.echo(f"{r.fuel}\t{r.name_zh}\tNCV {r.ncv_gj_per_unit:g} GJ/{r.physical_unit}\tCC {r.carbon_content_tc_per_tj:g}"
                    f" tC/TJ\tOF {r.oxidation:g}\tEF {r.co2_factor:.4f} tCO2/{r.physical_unit}\t[{r.confidence}]")  # fmt: skip
+    gwp_set = EDITIONS[edition.value].gwp_set
+    for r in process_factors(edition.value, gwp_set).itertuples():
+        ef = (
+            f"{r.co2_factor:.5g} tCO2e/t ({r.gas}, GWP {gwp_set})"
+            if r.co2_factor == r.co2_factor
+            else "— (本地因子 local)"
+        )
+        typer.echo(f"process {r.process}\t{r.name_zh}\tEF {ef}\t[{r.confidence}]")
     for r in GRID_FACTORS.itertuples():
         typer.echo(f"electricity {r.year} {r.region}\t{r.region_zh}\t{r.kind}\t{r.factor_tco2_per_mwh:g} tCO2/MWh"
                    f"\t[{r.confidence}]")  # fmt: skip
+    for r in HEAT_FACTORS.itertuples():
+        typer.echo(f"heat {r.key}\t{r.factor_tco2_per_gj:g} tCO2/GJ\t[{r.confidence}]")
 
 
 class TemplateKind(StrEnum):
@@ -260,13 +270,15 @@ class TemplateKind(StrEnum):
     series = "series"
     bom = "bom"
     local_factors = "local-factors"
+    footprint_factors = "footprint-factors"
 
 
 @app.command()
 def template(
     output: Annotated[Path, typer.Argument(help="模板文件 .xlsx 或 .csv / template file")],
     kind: Annotated[
-        TemplateKind, typer.Option(help="balance（能源平衡表）| series | bom | local-factors")
+        TemplateKind,
+        typer.Option(help="balance（能源平衡表）| series | bom | local-factors | footprint-factors"),
     ] = TemplateKind.balance,
 ) -> None:
     """写出空白填报模板 / write an empty input template."""

@@ -67,29 +67,41 @@ def zone_dual_control(session: Session, division_codes: Iterable[str]) -> dict[s
     return {"intensities": intensity_charts(session, divs), "accounts": account_bars(session, divs)}
 
 
-BAR_W, BAR_H, LABEL_W = 420, 18, 150
+BAR_W, BAR_H, LABEL_W = 480, 18, 200
 
 
-def _bars(items: list[tuple[str, float]]) -> dict[str, Any]:
-    """Horizontal bars (largest first) scaled to the largest |value|; negative values (exports) drawn in red."""
-    items = sorted(items, key=lambda kv: -abs(kv[1]))
-    top = max((abs(v) for _, v in items), default=1.0) or 1.0
+def _labels(key: str) -> tuple[str, str]:
+    """zh and en label of a bilingual key ("交通运输、仓储和邮政业 transport" → both halves); one-language keys
+    are used for both."""
+    zh, _, en = key.partition(" ")
+    return (zh, en) if en and en.isascii() and not zh.isascii() else (key, key)
+
+
+def _bars(items: list[tuple[str, str, float]]) -> dict[str, Any]:
+    """Horizontal bars (largest first) scaled to the largest |value|; negative values (exports) drawn in red.
+    ``items``: (label_zh, label_en, value)."""
+    items = sorted(items, key=lambda kv: -abs(kv[2]))
+    top = max((abs(v) for *_, v in items), default=1.0) or 1.0
     span = BAR_W - LABEL_W - 70
-    bars = [{"label": k, "value": v, "y": i * (BAR_H + 4), "w": round(span * abs(v) / top, 1), "negative": v < 0}
-            for i, (k, v) in enumerate(items)]  # fmt: skip
+    bars = [{"label_zh": zh, "label_en": en, "value": v, "y": i * (BAR_H + 4), "w": round(span * abs(v) / top, 1),
+             "negative": v < 0} for i, (zh, en, v) in enumerate(items)]  # fmt: skip
     return {"width": BAR_W, "height": len(bars) * (BAR_H + 4), "x0": LABEL_W, "bar_h": BAR_H, "bars": bars}
 
 
 def account_bars(session: Session, division_codes: list[str]) -> list[dict[str, Any]]:
-    """Per division: the stored account of its latest year — CO2 by sector and by fuel [10⁴ t] and the total."""
+    """Per division: the stored account of its latest year — CO2 by sector and by fuel (industrial processes as
+    their own bars) [10⁴ t] and the total split into combustion, imported electricity and heat, and processes."""
     from pioneer.carbon.service import read_account_totals
-    from pioneer.standards.carbon.factors import FUEL_FACTORS
+    from pioneer.standards.carbon.factors import FUEL_FACTORS, PROCESS_FACTORS
 
     t = read_account_totals(session, division_codes)
     if t.empty:
         return []
-    names = dict(zip(FUEL_FACTORS["fuel"], FUEL_FACTORS["name_zh"], strict=False)) | {"electricity": "电力",
-                                                                                     "heat": "热力"}  # fmt: skip
+    names = {r.fuel: (r.name_zh, r.name_en) for r in FUEL_FACTORS.itertuples()}  # ≈ 30 factor rows
+    names |= {"electricity": ("电力", "electricity"), "heat": ("热力", "heat")}
+    names |= {
+        r.process: (f"{r.name_zh}（过程）", f"{r.name_en} (process)") for r in PROCESS_FACTORS.itertuples()
+    }
     out = []
     for d, g in t.groupby("division_code"):  # one block per division of the zone
         latest = g[g["year"] == g["year"].max()]
@@ -102,9 +114,12 @@ def account_bars(session: Session, division_codes: list[str]) -> list[dict[str, 
             "division_code": d, "year": int(total["year"]), "edition": edition, "grid": total["grid"],
             "total": float(total["co2_t"]) / 1e4, "direct": float(total["co2_direct_t"]) / 1e4,
             "indirect": float(total["co2_indirect_t"]) / 1e4, "source_file": total["source_file"],
-            "sectors": _bars([(str(k), float(v) / 1e4) for k, v in zip(sec["key"], sec["co2_t"], strict=True)]),
-            "fuels": _bars([(names.get(str(k), str(k)), float(v) / 1e4) for k, v in zip(fuel["key"], fuel["co2_t"],
-                                                                                        strict=True)]),
+            # industrial processes (tCO2e) = total − combustion − imported electricity and heat (not stored apart)
+            "process": (float(total["co2_t"]) - float(total["co2_direct_t"]) - float(total["co2_indirect_t"])) / 1e4,
+            "sectors": _bars([(*_labels(str(k)), float(v) / 1e4) for k, v in zip(sec["key"], sec["co2_t"],
+                                                                                 strict=True)]),
+            "fuels": _bars([(*names.get(str(k), (str(k), str(k))), float(v) / 1e4)
+                            for k, v in zip(fuel["key"], fuel["co2_t"], strict=True)]),
         })  # fmt: skip
     return out
 

@@ -18,7 +18,7 @@ from pioneer.carbon import service
 from pioneer.errors import InputError
 from pioneer.guard.files import upload_name
 from pioneer.standards.carbon.editions import EDITIONS
-from pioneer.standards.carbon.factors import GRID_FACTORS, fuel_factors
+from pioneer.standards.carbon.factors import GRID_FACTORS, GWP, HEAT_FACTORS, fuel_factors, process_factors
 from pioneer.web.api.common import MEDIA, ErrorBody, files
 from pioneer.web.auth import Action, audit, restrict
 from pioneer.web.deps import DB, CurrentUser, check_csrf, request_id
@@ -63,18 +63,23 @@ def _signed_in(request: Request, user: Any) -> None:
 
 @router.get("/factors", responses=ERRORS)
 def factors(edition: EditionQ = "2011") -> dict[str, Any]:
-    """Default fuel factors of a guideline edition and the MEE + NBS grid factors, each with source and confidence
+    """Default fuel and industrial-process factors of a guideline edition (with the GWPs it uses), the MEE + NBS
+    grid factors, the default heat factor and the packaged footprint library, each with source and confidence
     (public: published factors)."""
+    from pioneer.standards.carbon.footprint import library
+
     e = EDITIONS[edition]
     return {"edition": edition, "guideline_zh": e.guideline_zh, "guideline_en": e.guideline_en,
-            "fuels": _records(fuel_factors(edition)), "grid": _records(GRID_FACTORS)}  # fmt: skip
+            "fuels": _records(fuel_factors(edition)), "processes": _records(process_factors(edition, e.gwp_set)),
+            "gwp_set": e.gwp_set, "gwp": _records(GWP[GWP["gwp_set"] == e.gwp_set]), "grid": _records(GRID_FACTORS),
+            "heat": _records(HEAT_FACTORS), "footprint": _records(library(edition))}  # fmt: skip
 
 
 @router.get("/templates/{kind}", responses={**ERRORS, **files("xlsx", "csv")})
-def template(kind: Literal["balance", "series", "bom", "local-factors"],
+def template(kind: Literal["balance", "series", "bom", "local-factors", "footprint-factors"],
              format: Literal["xlsx", "csv"] = "xlsx") -> Response:  # fmt: skip
     """An empty input template: ``balance`` (能源平衡表, fuel × sector), ``series`` (GDP, CO2, energy, water),
-    ``bom`` (bill of materials) or ``local-factors``."""
+    ``bom`` (bill of materials), ``local-factors`` or ``footprint-factors`` (a user footprint library)."""
     frame = service.template_frame(kind)
     data = service.to_xlsx({kind: frame}) if format == "xlsx" else service.to_csv(frame)
     return _attachment(data, format, f"carbon-{kind}-template")
