@@ -15,6 +15,7 @@ from rich.console import Console
 from rich.table import Table
 
 from pioneer.commands._io import exit_on_error
+from pioneer.commands.plans import ROLE, SCOPE, USER
 from pioneer.errors import InputError
 
 out = Console(soft_wrap=True)
@@ -56,16 +57,17 @@ def editions() -> None:
 
 @app.command("template")
 @exit_on_error
-def template(out_path: Annotated[Path, typer.Option("-o", "--out")], edition: str = EDITION) -> None:
+def template(
+    out_path: Annotated[Path, typer.Option("-o", "--out")],
+    edition: str = EDITION,
+    kind: Annotated[str, typer.Option("--kind", help="quantities | overrides | gdp")] = "quantities",
+) -> None:
     """写出输入模板：每个核算指标一行及其单位 / write the input template (one row per component, with units)."""
-    from pioneer.standards import gep
+    from pioneer.compensation.gep_store import TEMPLATES, template_frame
 
-    c = gep.components(edition)
-    frame = pd.DataFrame({"division_code": "", "year": "", "component": c["component"], "quantity": "",
-                          "unit": c["quantity_unit"], "price": "", "price_source": "",
-                          "category": c["category"], "item_cn": c["item_cn"], "component_cn": c["component_cn"],
-                          "method_cn": c["method_cn"]})  # fmt: skip
-    _atomic_csv(frame, out_path)
+    if kind not in TEMPLATES:
+        raise typer.BadParameter(f"--kind: {', '.join(TEMPLATES)}")
+    _atomic_csv(template_frame(edition, kind), out_path)
     out.print(f"已写出 / written: {out_path}")
 
 
@@ -84,6 +86,13 @@ def account(
     report: Annotated[
         Path | None, typer.Option("--report", help="报告 docx | pdf | html（构成与趋势图）")
     ] = None,
+    store: Annotated[
+        bool, typer.Option("--store", help="保存核算结果（留痕，供网页展示）/ store the run")
+    ] = False,
+    note: Annotated[str, typer.Option("--note", help="保存说明 / why")] = "",
+    as_role: str = ROLE,
+    as_user: str = USER,
+    scope: list[str] | None = SCOPE,
 ) -> None:
     """核算 GEP：逐项 实物量×价格，按县（输入区划）和市汇总 / GEP per county and city."""
     from pioneer.standards import gep
@@ -104,6 +113,16 @@ def account(
         from pioneer.reports.render import write
 
         write(gep_report(res, values, edition=edition), report)
+    if store:
+        from pioneer.commands.plans import _actor, _record, _session
+        from pioneer.compensation import gep_store
+
+        actor = _actor(as_user, as_role, scope)
+        with _session() as s:
+            run = gep_store.store_account(s, values, res, edition=edition, actor=actor, prices=prices,
+                                          overrides=overrides.name if overrides else None,
+                                          source_file=input_path.name, record=_record(s, actor), note=note)  # fmt: skip
+            out.print(f"已保存核算第 {run.id} 号 / stored run {run.id}")
     if items_path is not None:
         _atomic_csv(values, items_path)
     _atomic_csv(res, out_path)

@@ -12,8 +12,8 @@ from pioneer.standards.gep import CATEGORIES
 E8 = 1e8  # 亿元
 
 
-def _trend(series: dict[str, tuple[list[int], list[float]]]) -> bytes:
-    """GEP by year, one line per division (whole-year ticks)."""
+def trend_chart(series: dict[str, tuple[list[int], list[float]]], *, title: str = "GEP") -> bytes:
+    """GEP by year [亿元], one line per series (whole-year ticks): the report's and the web page's trend chart."""
     import matplotlib.pyplot as plt
     from matplotlib.ticker import MaxNLocator
 
@@ -24,7 +24,7 @@ def _trend(series: dict[str, tuple[list[int], list[float]]]) -> bytes:
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.set_xlabel("年份 / year")
         ax.set_ylabel("亿元")
-        ax.set_title("GEP")
+        ax.set_title(title)
         ax.legend(fontsize=8)
         ax.grid(alpha=0.3)
         return _png(fig)
@@ -60,7 +60,7 @@ def gep_report(accounts: pd.DataFrame, values: pd.DataFrame, *, edition: str) ->
         r.add(
             Heading("三、变化趋势 / Trend"),
             Figure(
-                _trend(series),
+                trend_chart(series),
                 caption="GEP 逐年（输入区划）/ by year (input divisions)",
             ),
         )

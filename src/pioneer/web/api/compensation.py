@@ -23,8 +23,9 @@ from pioneer.compensation import statement as doc
 from pioneer.compensation.schemas import AgreementCreate, AgreementPublic, VersionPublic
 from pioneer.compensation.template import parse_agreement
 from pioneer.db import stored_time
-from pioneer.errors import InputError
+from pioneer.errors import InputError, PioneerError
 from pioneer.registry.divisions.service import division
+from pioneer.registry.divisions.service import division as _division
 from pioneer.registry.errors import ImportFailedError
 from pioneer.web import auth
 from pioneer.web.api.common import MEDIA, ErrorBody, Limit, Page, Paged, files, paged
@@ -61,8 +62,11 @@ agreements = APIRouter(prefix="/compensation", tags=["compensation"], route_clas
 ERRORS = {s: {"model": ErrorBody} for s in (401, 403, 404, 422)}
 
 
-def _writer(session, user: User | None, request: Request, codes: list[str]) -> dict[str, Any]:
-    check_csrf(request, None)
+def _writer(session, user: User | None, request: Request, codes: list[str], csrf: str | None = None
+            ) -> dict[str, Any]:  # fmt: skip
+    """The service's actor and audit writer for ``user`` after the CSRF check (``csrf``: a form's token) and
+    ``EDIT`` over ``codes``."""
+    check_csrf(request, csrf)
     auth.restrict(user, auth.Action.EDIT, codes)
     assert user is not None
     rid = request_id(request)
@@ -242,18 +246,16 @@ def _table(upload: UploadFile | None) -> tuple[pd.DataFrame, str] | None:
                          file=name) from None  # fmt: skip
 
 
-@gep_router.post("/account", responses={**ERRORS, **files("docx", "pdf", "html")})
-def gep_account(request: Request, user: CurrentUser, quantities: UploadFile = File(...), overrides: UploadFile | None = File(None),
-                      gdp: UploadFile | None = File(None),
-                      edition: Annotated[str, Query(pattern="^(GB/T 46869-2025|NDRC-2022)$")] = "GB/T 46869-2025",
-                      prices: Annotated[str | None, Query(pattern="^garze-2010$")] = None,
-                      format: Annotated[str, Query(pattern="^(json|docx|pdf|html)$")] = "json"):  # fmt: skip
-    """GEP per input division and city from a quantities table (``pioneer gep template``): values per item,
-    accounts, GEP/GDP and the 两山 indicators (JSON), or the report. Computes only; nothing is stored."""
+def _gep_compute(
+    quantities: UploadFile,
+    overrides: UploadFile | None,
+    gdp: UploadFile | None,
+    edition: str,
+    prices: str | None,
+) -> tuple[pd.DataFrame, pd.DataFrame, str, str | None]:
+    """Item values and accounts of the uploaded tables (located errors: file, row, column)."""
     from pioneer.standards import gep
 
-    check_csrf(request, None)  # a POST: browser sessions send their token like any other
-    auth.restrict(user, auth.Action.VIEW)
     table = _table(quantities)
     assert table is not None
     q, name = table
@@ -263,8 +265,42 @@ def gep_account(request: Request, user: CurrentUser, quantities: UploadFile = Fi
     values = gep.item_values(qty, edition=edition, prices=prices,
                              overrides=gep.read_overrides(ov[0], edition=edition, file=ov[1]) if ov else None)  # fmt: skip
     acc = gep.accounts_by_level(values, edition=edition, gdp=gep.read_gdp(g[0], file=g[1]) if g else None)
+    return values, acc, name, ov[1] if ov else None
+
+
+def _gep_store(session, user: User | None, request: Request, values: pd.DataFrame, acc: pd.DataFrame, *,
+               edition: str, prices: str | None, overrides: str | None, source: str, note: str,
+               csrf: str | None = None):  # fmt: skip
+    from pioneer.compensation import gep_store
+
+    w = _writer(session, user, request, sorted(set(values["division_code"].astype(str))), csrf)
+    return gep_store.store_account(session, values, acc, edition=edition, prices=prices, overrides=overrides,
+                                   source_file=source, note=note, **w)  # fmt: skip
+
+
+EditionQ = Annotated[str, Query(pattern="^(GB/T 46869-2025|NDRC-2022)$")]
+
+
+@gep_router.post("/account", responses={**ERRORS, **files("docx", "pdf", "html")})
+def gep_account(request: Request, session: DB, user: CurrentUser, quantities: UploadFile = File(...),
+                overrides: UploadFile | None = File(None), gdp: UploadFile | None = File(None),
+                edition: EditionQ = "GB/T 46869-2025",
+                prices: Annotated[str | None, Query(pattern="^garze-2010$")] = None,
+                format: Annotated[str, Query(pattern="^(json|docx|pdf|html)$")] = "json",
+                store: bool = False, note: Annotated[str, Query(max_length=500)] = ""):  # fmt: skip
+    """GEP per input division and city from a quantities table (``pioneer gep template``): values per item,
+    accounts, GEP/GDP and the 两山 indicators (JSON), or the report. With ``store=true`` the run is also stored
+    (EDIT over every input division; audited) for the divisions' GEP pages."""
+    check_csrf(request, None)  # a POST: browser sessions send their token like any other
+    auth.restrict(user, auth.Action.VIEW)
+    values, acc, name, ov = _gep_compute(quantities, overrides, gdp, edition, prices)
+    run_id = None
+    if store:
+        run_id = _gep_store(session, user, request, values, acc, edition=edition, prices=prices, overrides=ov,
+                            source=name, note=note).id  # fmt: skip
     if format == "json":
         return {
+            "run_id": run_id,
             "accounts": json.loads(acc.to_json(orient="records")),
             "items": json.loads(values.to_json(orient="records", force_ascii=False)),
         }
@@ -273,6 +309,38 @@ def gep_account(request: Request, user: CurrentUser, quantities: UploadFile = Fi
 
     return Response(FORMATS[format](gep_report(acc, values, edition=edition)), media_type=MEDIA[format],
                     headers={"Content-Disposition": f'attachment; filename="gep.{format}"'})  # fmt: skip
+
+
+@gep_router.get("/accounts", responses=ERRORS)
+def gep_accounts(session: DB, user: CurrentUser, division: Annotated[str, Query(pattern=r"^\d{6}$")]):
+    """The stored accounts of a division by year (the latest run per year) with its latest composition."""
+    from pioneer.compensation import gep_store
+
+    auth.restrict(user, auth.Action.VIEW)
+    v = gep_store.view(session, division)
+    if v is None:
+        return {"division": division, "accounts": [], "by_item": [], "components": []}
+    return {
+        "division": division,
+        "accounts": v["accounts"],
+        "by_item": v["by_item"],
+        "components": v["components"],
+    }
+
+
+@gep_router.get("/template", responses={**ERRORS, 200: {"content": {"text/csv": {}}}})
+def gep_template(user: CurrentUser, edition: EditionQ = "GB/T 46869-2025",
+                 kind: Annotated[str, Query(pattern="^(quantities|overrides|gdp)$")] = "quantities"):  # fmt: skip
+    """An input template as CSV (UTF-8 with BOM for Excel): quantities per component, provincial price
+    overrides, or GDP."""
+    from pioneer.compensation.gep_store import template_frame
+    from pioneer.guard.cells import neutral_frame
+
+    auth.restrict(user, auth.Action.VIEW)
+    text = neutral_frame(template_frame(edition, kind)).to_csv(index=False)
+    slug = "gbt46869" if edition.startswith("GB") else "ndrc2022"
+    return Response(("\ufeff" + text).encode("utf-8"), media_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="gep-{kind}-{slug}.csv"'})  # fmt: skip
 
 
 router = APIRouter()
@@ -334,15 +402,72 @@ def save_statement_page(code: str, request: Request, session: DB, user: CurrentU
                         version: Annotated[int | None, Form(ge=1)] = None,
                         note: Annotated[str, Form(max_length=500)] = ""):  # fmt: skip
     """The page's "save statement" form: store the year's statement, then back to the agreement page."""
-    check_csrf(request, csrf_token)
     a = service.agreement(session, code)
-    auth.restrict(user, auth.Action.EDIT, [a.upstream_division_code, a.downstream_division_code])
-    assert user is not None
-    rid = request_id(request)
-
-    def record(action, object_type, key, division_code, before, after):
-        auth.audit(session, user, action, object_type, key, division_code, before, after, request_id=rid)
-
-    row = stored.save_statement(session, code, year, version=version, note=note, actor=auth.actor(user),
-                                record=record)  # fmt: skip
+    w = _writer(session, user, request, [a.upstream_division_code, a.downstream_division_code], csrf_token)
+    row = stored.save_statement(session, code, year, version=version, note=note, **w)
     return RedirectResponse(f"/compensation/{code}?year={year}&saved={row.number}", status_code=303)
+
+
+# --- GEP pages: one division's stored accounts (composition, trend, GEP/GDP, 两山), the upload form ----------------
+@pages_router.get("/gep", response_class=HTMLResponse)
+def gep_page(request: Request, session: DB, user: CurrentUser,
+             division: Annotated[str | None, Query(pattern=r"^\d{6}$")] = None):  # fmt: skip
+    """GEP of ``division`` from the stored runs, or the list of divisions with stored accounts."""
+    import base64
+
+    from pioneer.compensation import gep_store
+    from pioneer.reports.charts import amount_bars
+    from pioneer.reports.gep import trend_chart
+    from pioneer.standards import gep
+    from pioneer.web.render import render
+
+    auth.restrict(user, auth.Action.VIEW)
+    v = gep_store.view(session, division) if division else None
+    charts: dict[str, str] = {}
+    names: dict[str, str] = {}
+    for code in gep_store.divisions_stored(session):
+        try:
+            names[code] = _division(session, code).name
+        except PioneerError:
+            names[code] = code
+    if v is not None:
+
+        def png(data: bytes) -> str:
+            return "data:image/png;base64," + base64.b64encode(data).decode("ascii")
+
+        y = v["latest"]["year"]
+        cats = [f"{zh} / {en}" for zh, en in gep.CATEGORIES.values()]
+        charts["categories"] = png(amount_bars(cats, [x / 1e8 for _, x in v["by_category"]],
+                                               title=f"{division} {y} GEP 构成 / composition", unit="亿元"))  # fmt: skip
+        items = v["by_item"][:15]
+        charts["by_item"] = png(amount_bars([i["item_cn"] for i in items], [i["value"] / 1e8 for i in items],
+                                          title=f"{division} {y} 各项价值 / value by item", unit="亿元"))  # fmt: skip
+        if len(v["years"]) > 1:
+            series = {
+                "GEP": (v["years"], [a["gep"] / 1e8 for a in v["accounts"]]),
+                **{f"{zh} / {en}": (v["years"], [a[c] / 1e8 for a in v["accounts"]])
+                   for c, (zh, en) in gep.CATEGORIES.items()},
+            }  # fmt: skip
+            charts["trend"] = png(trend_chart(series, title=f"{division} GEP 逐年 / by year"))
+    can_store = user is not None and auth.allowed(user, auth.Action.EDIT, [division] if division else [])
+    return render(request, "gep.html", user, division=division, v=v, charts=charts, names=names,
+                  categories=gep.CATEGORIES, editions=gep.editions().to_dict("records"),
+                  can_store=can_store)  # fmt: skip
+
+
+@pages_router.post("/gep/upload")
+def gep_upload_page(request: Request, session: DB, user: CurrentUser, quantities: UploadFile = File(...),
+                    overrides: UploadFile | None = File(None), gdp: UploadFile | None = File(None),
+                    edition: Annotated[str, Form(pattern="^(GB/T 46869-2025|NDRC-2022)$")] = "GB/T 46869-2025",
+                    prices: Annotated[str, Form(pattern="^(|garze-2010)$")] = "",
+                    csrf_token: Annotated[str, Form()] = "", note: Annotated[str, Form(max_length=500)] = ""):  # fmt: skip
+    """The page's upload form: compute and store the run (all or nothing), then the first input's GEP page."""
+    check_csrf(request, csrf_token)
+    auth.restrict(user, auth.Action.VIEW)
+    ov = overrides if overrides is not None and overrides.filename else None
+    gd = gdp if gdp is not None and gdp.filename else None
+    values, acc, name, ov_name = _gep_compute(quantities, ov, gd, edition, prices or None)
+    _gep_store(session, user, request, values, acc, edition=edition, prices=prices or None, overrides=ov_name,
+               source=name, note=note, csrf=csrf_token)  # fmt: skip
+    first = sorted(set(values["division_code"].astype(str)))[0]
+    return RedirectResponse(f"/gep?division={first}", status_code=303)
