@@ -120,9 +120,9 @@
         })).join("<br>");
       } },
       legend: { type: "scroll", top: 0 },
-      grid: { left: 50, right: 20, top: 40, bottom: 30 },
+      grid: { left: 50, right: 20, top: trend.clientWidth < 640 ? 56 : 40, bottom: 30 },
       xAxis: { type: "category" },
-      yAxis: { type: "value", scale: true, name: trend.dataset.label },
+      yAxis: { type: "value", scale: true },  // the heading names the index (EI)
       series: series.map(function (s) {
         return { type: "line", name: s.name, data: s.points.map(function (p) { return [String(p[0]), p[1]]; }) };
       }),
