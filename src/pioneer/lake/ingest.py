@@ -27,6 +27,7 @@ import pyarrow.compute as pc
 
 from pioneer.errors import InputError
 from pioneer.guard.cells import neutral
+from pioneer.lake import stationdays
 from pioneer.lake.fast import FastResult, applicable_encoding, try_fast
 from pioneer.lake.layouts import BUILTIN, Layout, read_mapping, sniff_layout, with_name_time, with_options
 from pioneer.lake.readers import read_file
@@ -327,6 +328,7 @@ def ingest_file(
         layouts=used,
         sheets=[s.name for s in read.sheets],
     )
+    stationdays.attach(lake, record)  # the import's site-days, listed in its record (docs/lake.md)
     lake.write_record(record)  # the commit point
     if lake.exists(f"_staging/{import_id}"):
         lake.fs.delete_dir(lake.path(f"_staging/{import_id}"))
@@ -396,6 +398,7 @@ def _commit_fast(
         layouts=[fast.layout],
         sheets=[""],
     )
+    stationdays.attach(lake, record)  # the import's site-days, listed in its record (docs/lake.md)
     lake.write_record(record)  # the commit point
     shutil.rmtree(stage, ignore_errors=True)
     tick("done", 3, 3)

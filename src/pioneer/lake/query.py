@@ -79,11 +79,16 @@ def connect() -> Any:
     return ibis.duckdb.connect()
 
 
-def medium_table(lake: Lake | None, medium: str, *, con: Any = None) -> ir.Table:
-    """Every stored version of every row of ``medium`` (all imports, both statuses)."""
+def medium_table(
+    lake: Lake | None, medium: str, *, con: Any = None, extra_files: list[str] | None = None
+) -> ir.Table:
+    """Every stored version of every row of ``medium`` (all imports, both statuses).
+
+    ``extra_files``: lake paths of an import not yet committed, read as if it were (``lake.stationdays``
+    computes an import's site-days with its own rows before its record is written)."""
     lake = lake or Lake()
     con = con or connect()
-    files = lake.files(medium)
+    files = lake.files(medium) + [lake.uri(f) for f in extra_files or []]
     schema = SCHEMAS[medium]
     if not files:
         return ibis.memtable(schema.empty_table())
@@ -106,6 +111,7 @@ def versions(
     start: dt.datetime | str | None = None,
     end: dt.datetime | str | None = None,
     con: Any = None,
+    extra_files: list[str] | None = None,
 ) -> ir.Table:
     """Rows of ``medium`` with one version per key chosen by ``status``.
 
@@ -115,7 +121,7 @@ def versions(
     """
     if status not in STATUSES:
         raise ValueError(f"status must be one of {STATUSES}")
-    t = medium_table(lake, medium, con=con)
+    t = medium_table(lake, medium, con=con, extra_files=extra_files)
     if start is not None:
         t = t.filter(t.time >= ibis.timestamp(start))
     if end is not None:

@@ -143,13 +143,13 @@ class Lake:
 
     def recover(self) -> list[str]:
         """Remove what crashed imports left behind (staging areas, data files no record lists); returns them."""
-        keep = {f for r in self.committed() for f in r.get("files", [])}
+        keep = {f for r in self.committed() for f in [*r.get("files", []), *r.get("site_day_files", [])]}
         removed = []
         for rel in self.list("_staging", recursive=True):
             removed.append(rel)
         if self.exists("_staging"):
             self.fs.delete_dir_contents(self.path("_staging"), missing_dir_ok=True)
-        for medium in MEDIA:
+        for medium in (*MEDIA, "air_daily", "air_days"):  # and the station-day and site-day files
             for rel in self.list(medium, recursive=True):
                 if rel not in keep:
                     self.fs.delete_file(self.path(rel))
