@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import re
 import secrets
 from typing import Annotated, Any
 
@@ -47,13 +48,21 @@ def _indicator_choices(session) -> tuple[list[dict[str, Any]], list[str]]:
 
 @router.get("/", response_class=HTMLResponse)
 def overview(request: Request, session: DB, user: CurrentUser, indicator: str = assess.DEFAULT_INDICATOR,
-             year: int | None = None, level: str = "province", focus: str = "", period: str | None = None):  # fmt: skip
+             year: int | None = None, level: str = "province", focus: str = "", period: str | None = None,
+             when: str = ""):  # fmt: skip
+    """全国概览. ``when``: the one period control of the page — a year (``2015``, the annual view) or a month
+    (``2025-01``); ``year=`` and ``period=`` still work."""
+    if re.fullmatch(r"\d{4}", when):
+        year, period = int(when), ""
+    elif re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", when):
+        period = when
     choices, codes = _indicator_choices(session)
     if indicator not in codes:
         indicator = codes[0] if codes else assess.DEFAULT_INDICATOR
     years = assess.years(session, indicator=indicator)
     year = year if year in years else (years[-1] if years else None)
-    period = national_period(period, explicit_year=request.query_params.get("year"), latest_year=year)
+    explicit = request.query_params.get("year") or (when if re.fullmatch(r"\d{4}", when) else None)
+    period = national_period(period, explicit_year=explicit, latest_year=year)
     visible = services.visible_zones(session, user)
     return render(request, "overview.html", user, indicators=choices, indicator=indicator,
                   years=years, year=year, zones=visible, level="city" if period else (level if level == "city" else
@@ -352,8 +361,11 @@ async def healthz() -> Response:  # no work, no thread hop
     return Response("ok", media_type="text/plain")
 
 
-from pioneer.web.pages import applications  # noqa: E402  (its pages render through render() above)
-from pioneer.web.pages import open_data, public  # noqa: E402  (public list pages, open data)
+from pioneer.web.pages import (  # noqa: E402  (public list pages, open data)
+    applications,
+    open_data,
+    public,
+)
 
 router.include_router(applications.router)
 router.include_router(public.router)

@@ -22,6 +22,24 @@
     return [esc(params.length ? params[0].axisValueLabel : "")].concat(rows).join("<br>");
   }
 
+  // Collapsible page sections (<details data-open-desktop>): open on a wide screen, closed on a phone (summary
+  // first; the zone page is navigable by its tabs). Charts inside a section are resized when it opens.
+  var wide = window.matchMedia ? window.matchMedia("(min-width: 900px)").matches : true;
+  document.querySelectorAll("details[data-open-desktop]").forEach(function (d) {
+    if (wide) { d.open = true; }
+    d.addEventListener("toggle", function () {
+      if (!d.open || !window.echarts) { return; }
+      d.querySelectorAll(".chart").forEach(function (c) { var inst = echarts.getInstanceByDom(c); if (inst) { inst.resize(); } });
+    });
+  });
+  // a tab link to a closed section opens it
+  document.querySelectorAll("nav.tabs a[href^='#']").forEach(function (a) {
+    a.addEventListener("click", function () {
+      var target = document.getElementById(a.getAttribute("href").slice(1));
+      if (target && target.tagName === "DETAILS") { target.open = true; }
+    });
+  });
+
   function getJSON(url) {
     return fetch(url, { credentials: "same-origin" }).then(function (r) {
       if (!r.ok) { throw new Error(url + " " + r.status); }
@@ -36,15 +54,31 @@
     var geoUrl = level === "city" ? "/static/maps/china-cities.geojson" : "/static/maps/china.geojson";
     var q = "indicator=" + encodeURIComponent(mapEl.dataset.indicator) + (mapEl.dataset.year ? "&year=" + mapEl.dataset.year : "") +
       (mapEl.dataset.period ? "&period=" + encodeURIComponent(mapEl.dataset.period) : "");
+    // a province or prefecture in focus: its province's 区县 replace that province's prefectures (the county
+    // boundaries at the level shown; static/maps/counties/{province}.geojson, 2024 codes)
+    var focusCode = /^\d{6}$/.test(mapEl.dataset.focus || "") ? mapEl.dataset.focus : "";
+    var countyUrl = level === "city" && focusCode ? "/static/maps/counties/" + focusCode.slice(0, 2) + "0000.geojson" : null;
     Promise.all([getJSON(geoUrl), getJSON("/api/v1/overview?" + q), getJSON("/static/maps/centroids.json"),
-                 getJSON("/static/maps/south-china-sea.geojson")]).then(function (res) {
-      var geo = res[0], ov = res[1], cps = res[2], nanhai = res[3];
+                 getJSON("/static/maps/south-china-sea.geojson"),
+                 countyUrl ? getJSON(countyUrl).catch(function () { return null; }) : null]).then(function (res) {
+      var geo = res[0], ov = res[1], cps = res[2], nanhai = res[3], counties = res[4];
       var mapName = "china-" + level;
+      if (counties && counties.features.length) {
+        var prov = focusCode.slice(0, 2);
+        geo = { type: "FeatureCollection", features: geo.features.filter(function (f) {
+          return String(f.properties.code).slice(0, 2) !== prov;
+        }).concat(counties.features.map(function (f) {
+          return { type: "Feature", id: f.id, properties: { name: f.properties.name, code: f.properties.code, county: true }, geometry: f.geometry };
+        })) };
+        mapName = "china-counties-" + prov;
+        mapEl.dataset.counties = String(counties.features.length);
+      }
       echarts.registerMap(mapName, geo);
       var inset = nanhaiInset(nanhai);
       var tiers = JSON.parse(mapEl.dataset.tiers);
       var values = {};
       (level === "city" ? ov.cities : ov.provinces).forEach(function (p) { values[p.code] = p.value; });
+      if (counties) { (ov.counties || []).forEach(function (p) { values[p.code] = p.value; }); }
       var data = geo.features.map(function (f) {
         var v = values[f.properties.code];
         return { name: f.properties.name, value: v === undefined ? null : v, code: f.properties.code };
@@ -96,13 +130,14 @@
       if (note) { note.textContent = (en ? lg.note_en : lg.note_zh) || ""; if (lg.source) { note.textContent += " [" + lg.source + "]"; } }
       chart.on("click", function (p) {
         if (p.data && p.data.code && p.seriesType === "scatter") { location.href = "/zones/" + p.data.code; return; }
-        if (p.seriesType === "map" && p.data && p.data.code && level === "province") {  // drill down to prefectures
+        if (p.seriesType === "map" && p.data && p.data.code && (level === "province" || p.data.code !== focusCode) &&
+            !/^\d{4}(0[1-9]|[1-9]\d)$/.test(p.data.code)) {  // drill down: province → its prefectures and counties → the prefecture
           location.href = "/?" + q + "&level=city&focus=" + encodeURIComponent(p.data.code);
         }
       });
       var focus = mapEl.dataset.focus && cps[mapEl.dataset.focus];
-      if (focus && level === "city") {
-        chart.setOption({ geo: [{ center: focus.cp, zoom: 4 }] });
+      if (focus && level === "city") {  // a prefecture closer than a province
+        chart.setOption({ geo: [{ center: focus.cp, zoom: /0000$/.test(focusCode) ? 4 : 9 }] });
       }
       mapEl.dataset.rendered = "1";
       window.addEventListener("resize", function () {
