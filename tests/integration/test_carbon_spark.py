@@ -15,10 +15,12 @@ pytestmark = pytest.mark.spark
 
 
 def activity(seed: int = 17) -> pd.DataFrame:
-    """Three provinces × two years × every 2011 fuel and electricity in several sectors, units mixed (seeded)."""
+    """Three provinces × two years × every 2011 fuel, electricity, heat and two industrial processes in several
+    sectors, units mixed (seeded)."""
     rng = np.random.default_rng(seed)
     fuels = [("原煤", "万吨"), ("焦炭", "t"), ("原油", "万吨"), ("汽油", "t"), ("煤油", "t"), ("柴油", "GJ"),
-             ("燃料油", "t"), ("液化石油气", "tce"), ("炼厂干气", "t"), ("天然气", "亿立方米"), ("电力", "亿千瓦时")]  # fmt: skip
+             ("燃料油", "t"), ("液化石油气", "tce"), ("炼厂干气", "t"), ("天然气", "亿立方米"), ("电力", "亿千瓦时"),
+             ("热力", "万百万千焦"), ("水泥熟料", "万吨"), ("石灰", "t")]  # fmt: skip  # heat default; processes
     rows = [
         {"division_code": d, "year": str(y), "sector": s, "fuel": f, "amount": f"{rng.gamma(2, 50):.3f}", "unit": u}
         for d in ("110000", "440000", "530000") for y in (2022, 2023)
