@@ -26,8 +26,9 @@ TEXT: dict[str, dict[str, Any]] = {
         "unc": "不确定性按简单误差传递计算（各行相互独立：u = √Σ(Eᵢ·uᵢ)²，扩展不确定度 U = k·u，k = 2）：u = {u} kgCO2e"
                "（相对 {r}%），U = {U} kgCO2e。未给出不确定度的清单行占排放的 {m}%，未计入 u。",
         "dq_table": "表 3 按数据质量分类的排放占比", "notes": "5 说明",
-        "note_fuel": "包装因子库中的燃料因子只含燃烧排放的 CO2，不含上游（开采、加工、运输）排放；电力因子为生态环境部、国家统计局发布的"
-                     "全国/区域电力平均二氧化碳排放因子。",
+        "note_fuel": "包装因子库中的燃料因子只含燃烧排放的 CO2，不含上游（开采、加工、运输）排放；electricity 因子为生态环境部、国家统计局发布的"
+                     "全国/区域电力平均二氧化碳排放因子（统计核算口径），electricity_cfp 因子为生态环境部、国家统计局、国家能源局发布的电力碳足迹因子"
+                     "（生命周期口径，适用于产品碳足迹）；材料、运输和废弃处理因子未找到可引用的公开因子库，来自用户因子库（注明来源）。",
         "cols_stage": ["阶段", "kgCO2e/功能单位", "占比 %"],
         "cols_lines": ["行", "阶段", "物料/活动", "活动量", "单位", "因子 kgCO2e/单位", "分配", "kgCO2e/功能单位", "因子来源", "置信度"],
         "cols_alloc": ["行", "物料/活动", "分配系数", "分配规则"], "cols_dq": ["数据质量", "kgCO2e/功能单位", "占比 %"],
@@ -45,7 +46,10 @@ TEXT: dict[str, dict[str, Any]] = {
                "emissions and are not in u.",
         "dq_table": "Table 3 Share of emissions by data quality", "notes": "5 Notes",
         "note_fuel": "Fuel factors of the packaged library are combustion CO2 only (no upstream extraction, refining or "
-                     "transport); electricity factors are the national/regional average CO2 factors published by MEE and NBS.",
+                     "transport); 'electricity' factors are the national/regional average CO2 factors published by MEE and NBS "
+                     "(statistical accounting), 'electricity_cfp' factors the electricity carbon-footprint factors published by "
+                     "MEE, NBS and NEA (life cycle, the fitting ones for a product footprint); materials, transport and end-of-life "
+                     "factors come from the user's library with their sources (no citable public library was found).",
         "cols_stage": ["stage", "kgCO2e/FU", "share %"],
         "cols_lines": ["line", "stage", "item", "activity", "unit", "factor kgCO2e/unit", "allocation", "kgCO2e/FU",
                        "factor source", "confidence"],
