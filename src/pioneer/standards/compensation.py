@@ -254,7 +254,7 @@ def fund_shares(pool: float, ratios: dict[str, float]) -> dict[str, float]:
 
 
 def pooled_fund(pool: float, contribution_ratios: dict[str, float], allocation_ratios: dict[str, float],
-                rules: list[dict[str, Any]] = ()) -> dict[str, dict[str, float]]:  # fmt: skip
+                rules: list[dict[str, Any]] | None = None) -> dict[str, dict[str, float]]:  # fmt: skip
     """The general N-party pooled fund: each party pays its contribution and receives its allocation, less what
     it forfeits for its sections, plus what it receives from others' forfeits.
 
@@ -297,7 +297,7 @@ def pooled_fund(pool: float, contribution_ratios: dict[str, float], allocation_r
     out = {p: {"contribution": contrib.get(p, 0.0), "allocation": alloc.get(p, 0.0), "forfeited": 0.0,
                "received": 0.0} for p in parties}  # fmt: skip
     unallocated = 0.0
-    for rule in rules:
+    for rule in rules or []:
         f = float(rule["compliance"])
         if not 0.0 <= f <= 1.0:
             raise ValueError(f"compliance of {rule.get('section', '?')} must lie in [0, 1]")
