@@ -38,8 +38,13 @@ def air_values(
     edition_key: str = "auto",
     indicators: Iterable[str] | None = None,
     inputs: dict[str, Any] | None = None,
+    days: ir.Table | None = None,
 ) -> pd.DataFrame:
     """Air indicators of each city (``hourly.city``) and year from hourly station data.
+
+    ``days``: the cities' daily values already computed from these hours (``lake.stationdays.site_days``, kept
+    at ingest) — the same rows ``daily_values(sites_hourly(hourly))`` gives; the hours then give only the counts
+    of the lineage.
 
     The chain is :func:`pioneer.standards.air.sites_hourly` → ``daily_values`` → ``annual_statistics`` with
     ``edition_key`` (``"auto"``: the edition in force at the end of each year; ``"2012"``/``"2026"`` to recompute a
@@ -56,7 +61,10 @@ def air_values(
         .aggregate(n_hours=h.count(), n_stations=h.station.nunique(), pm2_5_hours=h.pm2_5.count())
         .to_pandas()
     )
-    daily = air.daily_values(air.sites_hourly(h)).filter(ibis._.site_level == "city")
+    if days is None:
+        daily = air.daily_values(air.sites_hourly(h)).filter(ibis._.site_level == "city")
+    else:
+        daily = days.filter((days.site_level == "city") & days.date.year().isin(years))
     daily = ibis.memtable(daily.to_pandas())
     frames = []
     for y in years:

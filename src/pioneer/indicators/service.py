@@ -30,11 +30,19 @@ def compute_air_from_lake(session: Session, *, division: str | None, years: Iter
     the lineage lists the lake imports used. With ``zone = (zone_code, division_codes)`` the stations of all
     the zone's divisions are pooled into one group labelled ``zone_code`` (nothing stored: the app database
     keys values by division)."""
-    from pioneer.lake import query
+    from pioneer.lake import query, stationdays
+    from pioneer.lake.storage import Lake
 
     years = sorted(set(int(y) for y in years))
     start, end = dt.datetime(min(years), 1, 1, 1), dt.datetime(max(years) + 1, 1, 1, 0)
-    t = query.versions(lake, "air", start=start, end=end)
+    lake = lake if isinstance(lake, Lake) else Lake(lake)
+    con = query.connect()
+    t = query.versions(lake, "air", start=start, end=end, con=con)
+    days = None  # the site-days kept at ingest, when every import has them (not for a zone's pooled stations)
+    if zone is None and stationdays.present(lake):
+        days = stationdays.site_days(lake, start=start.date(), end=dt.date(max(years), 12, 31), con=con)
+        if division is not None:
+            days = days.filter(days.id.startswith(query.division_prefix(division)))
     if division is not None:
         t = t.filter(t.city.startswith(query.division_prefix(division)))
     if zone is not None:
@@ -46,7 +54,7 @@ def compute_air_from_lake(session: Session, *, division: str | None, years: Iter
     inputs = {"lake_imports": imports, "status": "best"}
     if zone is not None:
         inputs["zone"] = {"code": zone[0], "divisions": list(zone[1]), "pooling": "union of stations"}
-    values = bindings.air_values(hourly, years, edition_key=edition_key, inputs=inputs)
+    values = bindings.air_values(hourly, years, edition_key=edition_key, inputs=inputs, days=days)
     if store_values:
         store.save_values(session, values, source_kind="computed")
     return values

@@ -153,3 +153,27 @@ def test_older_imports_without_site_days_fall_back_to_hours(
     monkeypatch.undo()
     assert not stationdays.present(lake)
     assert len(_sorted(stationdays.site_days(lake))) > 0
+
+
+def test_indicator_bindings_identical_with_and_without_site_days(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pioneer.indicators import service
+
+    lake = Lake(tmp_path / "lake")
+    a = _hours(STATIONS, "2024-12-25T01:00", 24 * 30, seed=8, gaps=0.02)
+    ingest(_write(a, tmp_path / "a.csv"), lake=lake)
+    fix = a[a.station == "1003A"].head(60).copy()
+    fix["o3"] = 150.0
+    ingest(_write(fix, tmp_path / "fix.csv"), lake=lake, status="validated")
+    assert stationdays.present(lake)
+    kw = {"division": None, "years": [2024, 2025], "lake": lake, "store_values": False}
+    kept = service.compute_air_from_lake(None, **kw)  # type: ignore[arg-type]
+    monkeypatch.setattr(stationdays, "present", lambda lake: False)
+    hours = service.compute_air_from_lake(None, **kw)  # type: ignore[arg-type]
+    key = ["division_code", "indicator", "year"]
+    kept, hours = (f.sort_values(key).reset_index(drop=True) for f in (kept, hours))
+    assert len(kept) == 3 * 2 * 5
+    pd.testing.assert_frame_equal(kept, hours)
+    one = service.compute_air_from_lake(None, **{**kw, "division": "110000"})  # type: ignore[arg-type]
+    assert set(one["division_code"]) == {"110000"}
