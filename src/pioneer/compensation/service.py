@@ -2,8 +2,9 @@
 
 Writes take the registry's :class:`~pioneer.registry.permissions.Actor`; an agreement binds both parties, so the
 actor must cover the upstream *and* the downstream division (:func:`pioneer.registry.permissions.require`: a
-province editor alone cannot enter a cross-province agreement, the programme office can). Each write is reported
-to ``record`` — the caller's audit writer, as in :mod:`pioneer.plans.service` — and nothing is written when a check
+province editor alone cannot enter a cross-province agreement, the programme office can). Each write is recorded
+in the audit log by the service itself (as in :mod:`pioneer.plans.service`; a caller may pass its own ``record``)
+and nothing is written when a check
 fails (every problem of a submission is located and listed: :class:`~pioneer.registry.errors.ImportFailedError`).
 
 Statements are computed from a version by :mod:`pioneer.compensation.settlement`.
@@ -23,7 +24,7 @@ from pioneer.compensation.schemas import TERM_PARAMETERS, AgreementCreate, TermK
 from pioneer.errors import InputError, NotFoundError, PioneerError
 from pioneer.registry.divisions.service import division
 from pioneer.registry.errors import ImportFailedError, UnknownDivisionError
-from pioneer.registry.permissions import Actor, Role, require
+from pioneer.registry.permissions import Actor, Role, recorder, require
 from pioneer.registry.stations.models import Station
 from pioneer.standards import divisions, water
 
@@ -52,6 +53,8 @@ class StatementError(PioneerError):
 
 
 def _no_record(*_args: Any) -> None:
+    """The default ``record``: none given, so the service writes the audit log itself
+    (:func:`pioneer.registry.permissions.recorder`)."""
     return None
 
 
@@ -258,7 +261,9 @@ def create_agreement(session: Session, data: AgreementCreate, /, *, actor: Actor
                                        created_at=_now()))  # fmt: skip
     session.add(a)
     session.flush()
-    record("create", OBJECT, a.code, a.upstream_division_code, None, {"version": 1, **snap})
+    recorder(session, actor, record, unset=_no_record)(
+        "create", OBJECT, a.code, a.upstream_division_code, None, {"version": 1, **snap}
+    )
     return a
 
 
@@ -285,7 +290,7 @@ def update_agreement(session: Session, code: str, data: AgreementCreate, /, *, a
     a.versions.append(AgreementVersion(version=a.version, data=snap, created_by=actor.username, note=note,
                                        created_at=_now()))  # fmt: skip
     session.flush()
-    record("update", OBJECT, a.code, a.upstream_division_code, {"version": a.version - 1, **before},
+    recorder(session, actor, record, unset=_no_record)("update", OBJECT, a.code, a.upstream_division_code, {"version": a.version - 1, **before},
            {"version": a.version, **snap})  # fmt: skip
     return a
 

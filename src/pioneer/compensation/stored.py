@@ -19,12 +19,14 @@ from pioneer.compensation import settlement
 from pioneer.compensation.models import Statement
 from pioneer.compensation.service import EDITORS, Record, agreement, list_agreements
 from pioneer.errors import NotFoundError
-from pioneer.registry.permissions import Actor, require
+from pioneer.registry.permissions import Actor, recorder, require
 
 OBJECT = "compensation_statement"
 
 
 def _no_record(*_args: Any) -> None:
+    """The default ``record``: none given, so the service writes the audit log itself
+    (:func:`pioneer.registry.permissions.recorder`)."""
     return None
 
 
@@ -53,7 +55,7 @@ def save_statement(session: Session, code: str, year: int, /, *, actor: Actor, v
                     note=note, computed_at=dt.datetime.fromisoformat(st["inputs"]["computed_at"]))  # fmt: skip
     session.add(row)
     session.flush()
-    record("create", OBJECT, f"{code}/{year}/{number}", a.upstream_division_code, None,
+    recorder(session, actor, record, unset=_no_record)("create", OBJECT, f"{code}/{year}/{number}", a.upstream_division_code, None,
            {"agreement_version": row.agreement_version, "net_transfer": row.net_transfer, "payer": row.payer,
             "payee": row.payee, "lake_imports": row.lake_imports, "note": note})  # fmt: skip
     return row

@@ -2,9 +2,9 @@
 
 Every write takes the registry's :class:`~pioneer.registry.permissions.Actor`, checks it with
 :func:`pioneer.registry.permissions.require` against the division of every row (a child row — protection zone,
-filing, manifest, inspection, hazard, emission — takes its parent's division), and reports each change to
-``record`` — the caller's audit writer, ``record(action, object_type, key, division_code, before, after)``, the
-same one the plans area uses, so that the web app and the CLI log to the one audit table. A batch is all or
+filing, manifest, inspection, hazard, emission — takes its parent's division), and records each change in the
+audit log itself (user and request id from the actor), whoever calls it; a caller may pass its own ``record``
+(``record(action, object_type, key, division_code, before, after)``, as the CLI does to add its note). A batch is all or
 nothing: :func:`problems` lists every located error (file, sheet, row, column) and nothing is written unless
 there is none; the caller's transaction rolls back on any error.
 """
@@ -24,7 +24,7 @@ from pioneer.ecology.registers import REGISTERS, Register
 from pioneer.errors import InputError
 from pioneer.registry.divisions.service import check_codes_in_force, latest_year
 from pioneer.registry.errors import ImportFailedError
-from pioneer.registry.permissions import Actor, Role, require
+from pioneer.registry.permissions import Actor, Role, recorder, require
 from pioneer.standards import divisions as gbt2260
 
 Record = Callable[[str, str, str, str | None, dict | None, dict | None], None]
@@ -34,6 +34,8 @@ FALSE = {"否", "false", "0", "no", "n", "f", "0.0"}
 
 
 def _no_record(*_args: Any) -> None:
+    """The default ``record``: none given, so the service writes the audit log itself
+    (:func:`pioneer.registry.permissions.recorder`)."""
     return None
 
 
@@ -280,7 +282,7 @@ def save(session: Session, reg: Register, values: pd.DataFrame, /, *, actor: Act
             for f, v in data.items():
                 setattr(o, f, v)
         session.flush()
-        record("update" if before else "create", f"ecology.{reg.name}", _key_text(reg, k), div, before,
+        recorder(session, actor, record, unset=_no_record)("update" if before else "create", f"ecology.{reg.name}", _key_text(reg, k), div, before,
                snapshot(reg, o))  # fmt: skip
     return len(keys)
 
@@ -373,7 +375,9 @@ def delete(session: Session, name: str, key: tuple, /, *, actor: Actor, record: 
         before["deleted_with_it"] = children
     session.delete(obj)
     session.flush()
-    record("delete", f"ecology.{reg.name}", _key_text(reg, key), div, before, None)
+    recorder(session, actor, record, unset=_no_record)(
+        "delete", f"ecology.{reg.name}", _key_text(reg, key), div, before, None
+    )
 
 
 # --- reads --------------------------------------------------------------------------------------------------

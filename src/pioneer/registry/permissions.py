@@ -142,3 +142,11 @@ def auditor(session: Session, actor: Actor) -> Callable[..., None]:
         audit(session, actor, action, object_type, key, division_code, before, after)
 
     return record
+
+
+def recorder(session: Session, actor: Actor, record: Callable[..., None] | None, *,
+             unset: Callable[..., None] | None = None) -> Callable[..., None]:  # fmt: skip
+    """The audit writer of a service change: the caller's ``record`` when it passed one, else the audit log
+    itself (:func:`auditor`) — so every change is recorded without the caller asking (issue 12 item 3).
+    ``unset`` is the service's own "no writer given" default (its ``_no_record``)."""
+    return auditor(session, actor) if record is None or record is unset else record

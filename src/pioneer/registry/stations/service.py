@@ -14,7 +14,7 @@ from pioneer.errors import InputError
 from pioneer.guard.excel import check_workbook
 from pioneer.registry.divisions import service as divisions
 from pioneer.registry.errors import ImportFailedError
-from pioneer.registry.permissions import Actor, Role, require
+from pioneer.registry.permissions import Actor, Role, audit, require
 from pioneer.registry.stations.choices import (
     CHINA_BOUNDS,
     COLUMNS,
@@ -232,7 +232,8 @@ def import_stations(
 ) -> ImportReport:
     """Import every station of a CSV or Excel file, or none: any located error rejects the whole file
     (:class:`ImportFailedError` lists them all). The actor needs the province or programme-office role and
-    scope over each station's division."""
+    scope over each station's division. Audited by the service itself: one entry for the file, listing every
+    station code added (``after``), whoever calls it."""
     require(actor, {Role.PROVINCE, Role.PROGRAMME_OFFICE}, [], "导入站点 / import stations")
     path = Path(path)
     frame = read_table(path)
@@ -243,6 +244,9 @@ def import_stations(
     with session.begin_nested():
         session.add_all([Station(**r) for r in records])
         session.flush()
+        divisions_ = sorted({str(r["division_code"]) for r in records})
+        audit(session, actor, "import", "station", path.name[:128], divisions_[0] if len(divisions_) == 1 else None,
+              None, {"rows": len(records), "codes": [r["code"] for r in records], "source": source or path.name})  # fmt: skip
     return ImportReport(file=path.name, rows=len(records), codes=[r["code"] for r in records])
 
 

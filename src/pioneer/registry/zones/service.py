@@ -1,10 +1,14 @@
 """Zone service: create zones, make lifecycle transitions with the actor check, read the history, report the
-soft quotas. Writes happen inside a savepoint: on any error nothing is written."""
+soft quotas. Writes happen inside a savepoint: on any error nothing is written. Every change is recorded in the
+audit log by the service itself (:func:`pioneer.registry.permissions.audit`, with the actor's user and request
+id), whoever calls it (issue 12 item 3)."""
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import unicodedata
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -18,7 +22,7 @@ from pioneer.registry.errors import (
     UnknownZoneError,
     ZoneError,
 )
-from pioneer.registry.permissions import Actor, Role, office_names, permitted, require
+from pioneer.registry.permissions import Actor, Role, audit, office_names, permitted, require
 from pioneer.registry.strategies.models import Strategy
 from pioneer.registry.zones.choices import (
     COUNTED,
@@ -42,6 +46,11 @@ def _now() -> dt.datetime:
 
 def public(zone: Zone) -> ZonePublic:
     return ZonePublic.model_validate(zone)
+
+
+def snapshot(zone_: Zone) -> dict[str, Any]:
+    """A zone as the audit log keeps it (its public fields, JSON-safe)."""
+    return json.loads(ZonePublic.model_validate(zone_).model_dump_json())
 
 
 def zone(session: Session, code: str) -> Zone:
@@ -138,6 +147,7 @@ def create_zone(
             )
         )
         session.flush()
+        audit(session, actor, "create", "zone", zone_.code, codes[0], None, snapshot(zone_))
     return ZoneResult(zone=public(zone_), warnings=quota_warnings(session, tier=tier, states=None))
 
 
@@ -232,6 +242,7 @@ def transition(
             f"变更时间 {at.isoformat()} 早于上一次变更（{stored_time(last.at, CST).isoformat()}）",
             f"transition time {at.isoformat()} is before the previous one ({stored_time(last.at, CST).isoformat()})",
         )
+    before = snapshot(zone_)
     with session.begin_nested():
         session.add(
             ZoneTransition(
@@ -248,6 +259,8 @@ def transition(
         zone_.state = target.value
         zone_.updated_at = at
         session.flush()
+        audit(session, actor, "transition", "zone", code, zone_.division_codes[0], before, snapshot(zone_),
+              note=reason.strip())  # fmt: skip
     warnings = quota_warnings(session, tier=Tier(zone_.tier)) if target is State.APPROVED else []
     return ZoneResult(zone=public(zone_), warnings=warnings)
 
