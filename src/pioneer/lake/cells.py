@@ -63,6 +63,11 @@ def is_missing_sql(text: str, missing: Iterable[str] = MISSING) -> str:
     return f"({text} IS NULL OR {text} IN ({', '.join(sql_text(m) for m in missing)}))"
 
 
+ZONE_OFFSET_MINUTES: tuple[int, int] = (-12 * 60, 14 * 60)
+"""The zone offsets a time may carry, in minutes east of UTC: UTC−12:00 to UTC+14:00, the range of the zones in
+use (ISO 8601 itself allows ±99:59; Pioneer's choice, docs/lake.md "Cells"). ``+25:00`` is refused."""
+
+
 def time_sql(text: str, formats: Iterable[str] = TIME_FORMATS, *, utc_offset: float = 8.0) -> str:
     """SQL: the trimmed time text ``text`` as a China Standard Time ``TIMESTAMP`` (NULL when unreadable).
 
@@ -75,10 +80,14 @@ def time_sql(text: str, formats: Iterable[str] = TIME_FORMATS, *, utc_offset: fl
     is24 = f"regexp_matches({body}, '[ T]24(:?00(:?00)?)?$')"
     body24 = f"(CASE WHEN {is24} THEN regexp_replace({body}, '([ T])24', '\\100') ELSE {body} END)"
     parsed = f"(try_strptime({body24}, {sql_list(formats)}) + CASE WHEN {is24} THEN INTERVAL 1 DAY ELSE INTERVAL 0 DAY END)"
+    hh, mm = f"CAST(substr({tz}, 2, 2) AS INTEGER)", f"CAST(right({tz}, 2) AS INTEGER)"
+    # a zone offset is at most 14 hours (UTC−12:00 … UTC+14:00, the zones in use) with minutes below 60;
+    # any other (e.g. +25:00) leaves the time unreadable (NULL), refused where times are checked
+    lo, hi = ZONE_OFFSET_MINUTES
+    signed = f"((CASE WHEN left({tz}, 1) = '-' THEN -1 ELSE 1 END) * ({hh} * 60 + {mm}))"
     offset = (
-        f"(CASE WHEN {tz} = '' THEN {round(utc_offset * 60)} WHEN {tz} = 'Z' THEN 0 ELSE "
-        f"(CASE WHEN left({tz}, 1) = '-' THEN -1 ELSE 1 END) * "
-        f"(CAST(substr({tz}, 2, 2) AS INTEGER) * 60 + CAST(right({tz}, 2) AS INTEGER)) END)"
+        f"(CASE WHEN {tz} = '' THEN {round(utc_offset * 60)} WHEN {tz} = 'Z' THEN 0 "
+        f"WHEN {mm} < 60 AND {signed} BETWEEN {lo} AND {hi} THEN {signed} END)"
     )
     full = f"({parsed} + to_minutes(480 - {offset}))"
     # most texts carry neither a zone nor an hour 24: one regex test, then a plain strptime (the full expression

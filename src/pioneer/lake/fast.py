@@ -116,8 +116,11 @@ def try_fast(
         return None
     if status:
         lay = with_options(lay, status=status)
-    if lay.name in ("wide", "long") and "city" in header and "city" not in lay.columns:
-        lay = replace(lay, columns={**lay.columns, "city": "city"})
+    present = {g: g for g in lay.optional if g in header and g not in lay.columns}
+    if present:  # as the checker: optional glossary columns the file carries
+        lay = replace(lay, columns={**lay.columns, **present})
+    if lay.closed and not set(header) <= lay.known_columns() - set(lay.extras):
+        return None  # an unknown column (refused) or an extra one (checked, not stored): the general path
     items = {g: s for g, s in lay.item_columns().items() if s in header}
     needed = [s for g, s in lay.columns.items() if g not in lay.constants and g not in lay.item_columns()]
     if lay.time.parts:

@@ -185,6 +185,8 @@ def ingest_file(
                 )
             except OSError:
                 fast = None
+            if fast is not None and fast.rows == 0:  # no data rows: refused by the checker's own rule
+                fast = None
             if fast is None:
                 shutil.rmtree(stage, ignore_errors=True)
         try:
@@ -259,7 +261,7 @@ def ingest_file(
                     "sheet", _repeat(sh.name, e.num_rows)
                 )
             )
-        rows = checked.rows
+        rows = checked.rows.drop_columns([c for c in lay.extras if c in checked.rows.column_names])  # not stored
         if rows.num_rows:
             rows = rows.rename_columns(["row" if c == "_row" else c for c in rows.column_names])
             per_medium.setdefault(lay.medium, []).append((rows, lay.status, sh.name))

@@ -17,6 +17,7 @@ from typing import Any
 import yaml
 
 from pioneer.errors import InputError
+from pioneer.lake.cells import DATE_FORMATS as DEFAULT_DATE_FORMATS
 from pioneer.lake.cells import MISSING as DEFAULT_MISSING
 from pioneer.lake.cells import TIME_FORMATS as DEFAULT_TIME_FORMATS
 from pioneer.standards.noise import ZONE_CLASSES
@@ -45,17 +46,24 @@ AIR_DAILY_ITEMS: dict[str, str] = {
     "o3_8h_max": "ug/m3",
 }
 
-#: Plausibility screens per air item, in the stored unit: [low, high]. These are Pioneer's own screens (chosen
-#: wide enough to pass every real record we have seen, e.g. UCI Beijing maxima PM10 999, CO 10 mg/m³, O3 1071),
-#: not values from a standard; a mapping file may override them with ``ranges:``.
-AIR_RANGES: dict[str, tuple[float, float]] = {
-    "so2": (0.0, 5000.0),
-    "no2": (0.0, 3000.0),
-    "co": (0.0, 150.0),
-    "o3": (0.0, 2000.0),
-    "pm10": (0.0, 10000.0),
-    "pm2_5": (0.0, 5000.0),
-}
+RANGES_FILE = Path(__file__).with_name("data") / "plausible_ranges.csv"
+"""The plausibility screens as data (medium, item, unit, low, high, confidence, edition, source): Pioneer's own
+screens, not values from a standard (docs/standards/air.md and noise.md, "Plausible ranges")."""
+
+
+def _ranges(medium: str) -> dict[str, tuple[float, float]]:
+    import csv
+
+    with RANGES_FILE.open(encoding="utf-8", newline="") as f:
+        return {
+            r["item"]: (float(r["low"]), float(r["high"])) for r in csv.DictReader(f) if r["medium"] == medium
+        }
+
+
+#: Plausibility screens per air item, in the stored unit: [low, high] (``RANGES_FILE``). Chosen wide enough to
+#: pass every real record we have seen (e.g. UCI Beijing maxima PM10 999, CO 10 mg/m³, O3 1071); a mapping file
+#: may override them with ``ranges:``.
+AIR_RANGES: dict[str, tuple[float, float]] = _ranges("air")
 #: The same screens for station-day values (a daily mean cannot exceed the largest plausible hour).
 AIR_DAILY_RANGES: dict[str, tuple[float, float]] = {
     **{k: v for k, v in AIR_RANGES.items() if k in AIR_DAILY_ITEMS},
@@ -63,7 +71,7 @@ AIR_DAILY_RANGES: dict[str, tuple[float, float]] = {
 }
 
 #: Noise: equivalent continuous A-weighted level Leq in dB(A); plausibility screen (Pioneer's choice).
-NOISE_RANGE: tuple[float, float] = (20.0, 140.0)
+NOISE_RANGE: tuple[float, float] = _ranges("noise")["leq"]
 #: Acoustic environment functional zone classes, GB 3096-2008 §4 (the one list, in pioneer.standards.noise).
 NOISE_ZONE_CLASSES: tuple[str, ...] = ZONE_CLASSES
 
@@ -166,6 +174,19 @@ class Layout:
     source: str = ""
     licence: str = ""
     description: str = ""
+    optional: tuple[str, ...] = ()
+    """Glossary columns that may be absent (read under their own name when present): ``city`` of ``wide``."""
+    extras: Mapping[str, str] = field(default_factory=dict)
+    """Value columns read and checked under the unit and screen of the named item, but not stored in the lake
+    (the HJ 633-2012 literal-method inputs ``so2_24h`` … ``o3_8h`` of the air calculator)."""
+    closed: bool = False
+    """Every source column must be one of the layout's (else ``unknown_column``, the file is refused): the
+    glossary layouts, whose column names are the glossary's. Archive layouts (CNEMC, UCI) and mapping files
+    ignore the other columns of their sources."""
+
+    def known_columns(self) -> set[str]:
+        """The source columns a closed layout reads."""
+        return {*self.columns.values(), *self.optional, *self.extras, *(self.time.parts or {}).values()}
 
     @property
     def key_column(self) -> str:
@@ -221,12 +242,18 @@ _CNEMC_DAILY_COLUMNS = {
 """CNEMC T00 files as station-day values: the 24-h means ending at T00 and ``o3_8h`` (the highest 8-h moving mean
 of the 24 h ending at T00 — the day's O3 daily maximum 8-h value; checked on the data, docs/standards/air.md)."""
 
+LITERAL_EXTRAS: dict[str, str] = {"so2_24h": "so2", "pm10_24h": "pm10", "pm2_5_24h": "pm2_5", "o3_8h": "o3"}
+"""Columns of a ``wide`` air file the HJ 633-2012 literal method reads (24-h and 8-h means ending at the hour):
+checked as the item they average, not stored."""
+
 BUILTIN: dict[str, Layout] = {
     "long": Layout(
         name="long",
         medium="air",
         shape="long",
         columns={"station": "station", "time": "time", "item": "item", "value": "value", "unit": "unit"},
+        optional=("city", "city_name"),
+        closed=True,
         description="station,time,item,value,unit — one value per row; unit must be the glossary unit "
         "unless a mapping declares the conversion.",
     ),
@@ -235,6 +262,9 @@ BUILTIN: dict[str, Layout] = {
         medium="air",
         shape="wide",
         columns={"station": "station", "time": "time", **_AIR_WIDE},
+        optional=("city", "city_name"),
+        extras=LITERAL_EXTRAS,
+        closed=True,
         description="station,time,so2,no2,co,o3,pm10,pm2_5 in glossary units (CO mg/m³), hour-end labels, CST.",
     ),
     "cnemc": Layout(
@@ -326,6 +356,28 @@ BUILTIN: dict[str, Layout] = {
         description="point,zone_class,time,leq — Leq in dB(A), zone class per GB 3096-2008 §4.",
     ),
 }
+
+
+CALCULATOR: dict[str, Layout] = {
+    "air-hourly": replace(BUILTIN["wide"], name="air-hourly", description="the air calculator's hourly input: "
+                          "as `wide`, every item column required"),
+    "air-hourly-city": replace(BUILTIN["wide"], name="air-hourly-city", columns={**BUILTIN["wide"].columns,
+                               "city": "city"}, optional=(), extras={}, description="hourly input with the "
+                               "station's city (6-digit code) on every row, every item column required"),
+    "air-daily": Layout(
+        name="air-daily",
+        medium="air_daily",
+        shape="wide",
+        columns={"station": "station", "time": "time", **{k: k for k in AIR_DAILY_ITEMS}},
+        time=TimeSpec(formats=DEFAULT_DATE_FORMATS, hourly=False),
+        optional=("city",),
+        extras={"o3_1h_max": "o3"},
+        closed=True,
+        description="the air calculator's daily input: station, time (a date), the daily values",
+    ),
+}  # fmt: skip
+"""Layouts of the air calculator's inputs (``pioneer air aqi|daily``): checked by the lake's checker
+(:func:`pioneer.lake.validate.check`), never stored; not offered to ``pioneer ingest``."""
 
 
 def sniff_layout(header: Sequence[str]) -> Layout | None:

@@ -12,7 +12,8 @@ unit that is neither the glossary unit nor a declared convertible source unit; `
 the air glossary; ``unknown_station`` a station outside the known set; ``city_code`` a city that is not a
 6-digit division code; ``city_mismatch`` a city that differs from the known station's city; ``zone_class`` a
 noise zone class outside GB 3096-2008 §4; ``duplicate`` the same key twice with the same values (the first is
-kept); ``conflicting_duplicate`` the same key with different values (all rejected).
+kept); ``conflicting_duplicate`` the same key with different values (all rejected); ``schema`` also: a column a
+closed layout does not have (``Layout.closed``), a file without data rows.
 """
 
 from __future__ import annotations
@@ -196,11 +197,12 @@ def _check(
     bad_rows: list[tuple[int, str, str]],
 ) -> Checked:
     columns = [c for c in table.column_names if c != "_row"]
-    if layout.name in ("wide", "long") and "city" in columns and "city" not in layout.columns:
-        layout = replace(layout, columns={**layout.columns, "city": "city"})
+    present = {g: g for g in layout.optional if g in columns and g not in layout.columns}
+    if present:  # optional glossary columns the file carries (the city of a wide air file)
+        layout = replace(layout, columns={**layout.columns, **present})
     sql = _Sql(con, layout, columns)
     sql.source = table
-    schema_errors = []
+    schema_errors: list[tuple[object, ...]] = []
     wide_optional = layout.name in ("wide", "water-wide")
     required = {k: v for k, v in layout.columns.items() if k not in layout.constants}
     if layout.time.parts:
@@ -213,6 +215,22 @@ def _check(
             schema_errors.append(
                 (1, src, None, "schema", "缺少必需的列", f"required column missing (for '{g}')")
             )
+    if layout.closed:
+        known_cols = layout.known_columns()
+        for c in columns:
+            if c not in known_cols:
+                schema_errors.append(
+                    (
+                        1,
+                        c,
+                        None,
+                        "schema",
+                        "未知列（本格式没有这一列）",
+                        f"unknown column (layout '{layout.name}' has none such)",
+                    )
+                )
+    if layout.shape == "wide" and layout.medium in AIR_MEDIA:
+        item_cols.update({g: g for g in layout.extras if g in columns})
     if layout.shape == "wide" and layout.medium != "noise":
         item_cols = {g: s for g, s in item_cols.items() if s in columns}
         if not item_cols and not schema_errors:
@@ -221,6 +239,8 @@ def _check(
         schema_errors.append(
             (n, "", text[:200], "row_fields", f"字段个数不对（{c}）", f"wrong number of fields ({c})")
         )
+    if not schema_errors and table.num_rows == 0:  # a header and nothing else is not an import
+        schema_errors.append((2, "", None, "schema", "文件没有数据行", "the file has no data rows"))
     if schema_errors and any(e[3] == "schema" for e in schema_errors):
         return Checked(_empty_rows(layout), _errors_table(schema_errors), table.num_rows)
     if known is not None:
@@ -414,7 +434,8 @@ def _air_wide(sql: _Sql, item_cols: dict[str, str]):  # type: ignore[no-untyped-
     exprs = []
     for g, s in item_cols.items():
         raw = q(g + "__raw")
-        target = glossary[g]
+        item = layout.extras.get(g, g)  # an extra column is screened as the item it averages
+        target = glossary[item] if item in glossary else AIR_ITEMS[item]
         source = layout.units.get(g, target)
         factor = 1.0 if source == target else CONVERSIONS[(source, target)]
         num = q(g + "__num")
@@ -426,7 +447,7 @@ def _air_wide(sql: _Sql, item_cols: dict[str, str]):  # type: ignore[no-untyped-
             "不是数值",
             "not a number",
         )
-        lo, hi = layout.ranges.get(g, screens[g])
+        lo, hi = layout.ranges.get(g, screens[item] if item in screens else AIR_RANGES[item])
         val = f"({num} * {factor!r})"
         unit_note = f" {target}" + (f"（由 {source} 换算）" if factor != 1 else "")
         sql.error(

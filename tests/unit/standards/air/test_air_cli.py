@@ -84,18 +84,19 @@ def test_daily_and_annual_commands(tmp_path):
             "未知列",
         ),
         (HEADER + "A,110000,2025-01-01T01:00,abc,1,1,1,1,1\n", 2, "so2", "不是数值"),
-        (HEADER + "A,110000,2025-01-01T01:00,1,-3,1,1,1,1\n", 2, "no2", "浓度不能为负"),
+        (HEADER + "A,110000,2025-01-01T01:00,1,-3,1,1,1,1\n", 2, "no2", "超出合理范围 [0, 3000]"),
         (
             HEADER + "A,110000,2025-01-01T01:00,1,1,1,1,1,1\nA,110000,2025-01-01T01:00,2,1,1,1,1,1\n",
             3,
-            "time",
+            "station",
             "重复",
         ),
-        (HEADER + "A,110000,01/02/2025 1h,1,1,1,1,1,1\n", 2, "time", "无法解析的时间"),
-        (HEADER + "A,110000,2025-01-01T01:00,1,1,800,1,1,1\n", 2, "co", "µg/m³"),
+        (HEADER + "A,110000,01/02/2025 1h,1,1,1,1,1,1\n", 2, "time", "时间无法解析"),
+        (HEADER + "A,110000,2025-01-01T01:00,1,1,800,1,1,1\n", 2, "co", "[0, 150] mg/m3"),
     ],
 )
 def test_bad_input_is_located_bilingual_and_writes_nothing(tmp_path, body, row, column, zh):
+    # the reasons are the lake checker's (issue 12: one checker for the calculator, the lake and the upload)
     inp = tmp_path / "bad.csv"
     inp.write_text(body)
     for command in (["daily", inp], ["annual", inp, "--year", "2025"]):
