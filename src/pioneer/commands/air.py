@@ -9,6 +9,7 @@ exits with status 1 and writes no output file.
 from __future__ import annotations
 
 import atexit
+import datetime as dt
 import shutil
 import sys
 import tempfile
@@ -165,6 +166,13 @@ def _daily_values(hourly: ir.Table, con: ibis.BaseBackend) -> ir.Table:
     return con.create_table("daily", daily_values(sites_hourly(hourly)), temp=True)
 
 
+def _lake_days(con: ibis.BaseBackend, first: dt.date, last: dt.date) -> ir.Table:
+    """Station and city daily values of the lake (``lake.stationdays.site_days``) into a temporary table."""
+    from pioneer.lake.stationdays import site_days
+
+    return con.create_table("daily", site_days(start=first, end=last, con=con), temp=True, overwrite=True)
+
+
 def _read_hourly_with_city(input: Path, con: ibis.BaseBackend) -> ir.Table:
     """The hourly input, validated: the fast typed read for clean files, else the row-located checks."""
     fast = read_hourly_fast(input, HOURLY_WITH_CITY, con=con)
@@ -207,9 +215,11 @@ def daily_command(input: Annotated[Path, typer.Argument(help="小时数据CSV / 
 
 @app.command("annual")
 def annual_command(
-    input: Annotated[Path, typer.Argument(help="小时数据CSV / hourly CSV")],
-    output: OutOpt,
-    year: Annotated[int, typer.Option(help="评价年份 / year evaluated")],
+    input: Annotated[
+        Path | None, typer.Argument(help="小时数据CSV；省略则读数据湖 / hourly CSV; omitted: the lake")
+    ] = None,
+    output: OutOpt = Path("annual.csv"),
+    year: Annotated[int, typer.Option(help="评价年份 / year evaluated")] = 0,
     edition: EditionOpt = "auto",
     limit_class: Annotated[int, typer.Option("--class", help="达标评价用的功能区类别 1|2 / limit class")] = 2,
 ) -> None:
@@ -224,12 +234,18 @@ def annual_command(
     auto 版本取年末有效的版本 / auto uses the edition in force at the end of the year.
     """
     edition = _check_edition(edition)
+    if not year:
+        err.print("需要 --year / --year is required")
+        raise typer.Exit(2)
     con = _connect()
     with _steps("年评价 / annual") as step:
         step("读取与校验 / reading and validating")
-        hourly = _read_hourly_with_city(input, con)
-        step("计算 / computing")
-        daily = _daily_values(hourly, con)
+        if input is None:  # the lake's site-days (kept at ingest; else computed from its hours)
+            daily = _lake_days(con, dt.date(year, 1, 1), dt.date(year, 12, 31))
+        else:
+            hourly = _read_hourly_with_city(input, con)
+            step("计算 / computing")
+            daily = _daily_values(hourly, con)
         result = annual_statistics(daily, year=year, edition_key=edition, limit_class=limit_class)
         result = result.rename(level="site_level")
         first = ["level", "id", "year", "edition", "limits"]
@@ -272,14 +288,13 @@ def period_command(
     输入 / input: --layout hourly: as `daily` (station, city, time, 1-h values);
       --layout cnemc-daily: CNEMC T00 files YYYY-MM-DDT00.csv (a file or a folder; the values of the previous
       day: *_24h daily means, o3_8h = O3 daily max 8-h) with stations.csv (area → GB/T 2260 city code);
-      no INPUT: the station-day values in the lake (PIONEER_HOME).
+      no INPUT: the station-day values in the lake (PIONEER_HOME); a lake of hourly values only: the
+      station and city daily values kept at ingest (or computed from its hours).
     输出 / output: the columns of `annual` plus level, id, name (city's Chinese name), from, to, and
       pm2_5_mean_1dp, primary_days_<item>, over_days_<item>, heavy_day_ratio (cnemc-daily / lake).
     有效性 / validity: every month in the period ≥27 daily values (February ≥25; part months: the same number of
       missing days), a calendar year also ≥324 (GB 3095 Table 4); edition: the one in force on the last day.
     """
-    import datetime as dt
-
     from pioneer.assessment.national import (
         division_names,
         period_table,
@@ -303,7 +318,17 @@ def period_command(
     con = _connect()
     with _steps("时段评价 / period") as step:
         step("读取与校验 / reading and validating")
-        if input is None or layout == "cnemc-daily":
+        if input is None and layout == "hourly" and not _published_days(first, last):
+            daily = _lake_days(con, first, last)
+            step("计算 / computing")
+            ed, _ = period_limits_phase(last, edition)
+            stats = period_statistics(daily, start=first, end=last, edition_key=ed, limit_class=limit_class,
+                                      reported=daily_report(daily, edition_key=ed))  # fmt: skip
+            result = con.execute(stats).rename(columns={"site_level": "level"})
+            result.insert(
+                2, "name", result["id"].where(result["level"] == "city", "").map(division_names()).fillna("")
+            )
+        elif input is None or layout == "cnemc-daily":
             try:
                 days = (station_days_of_lake(start=first, end=last, con=con) if input is None
                         else station_days_of_files(input, stations=stations))  # fmt: skip
@@ -338,6 +363,13 @@ def period_command(
         rows = copy_csv_atomic(con, _at_reporting_precision(table, _concentrations(result)), output,
                                order_by=["level", "id"])  # fmt: skip
     err.print(f"{rows} 行已写出 / rows written → {output}")
+
+
+def _published_days(first: dt.date, last: dt.date) -> bool:
+    """The lake holds published station-day values (layout ``cnemc-daily``) in ``first … last``."""
+    from pioneer.lake.query import air_station_days
+
+    return bool(air_station_days(start=first, end=last).count().to_pyarrow().as_py())
 
 
 def _concentrations(frame: Any) -> list[str]:
