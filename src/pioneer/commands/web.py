@@ -52,7 +52,7 @@ def demo(host: HostOpt = "127.0.0.1", port: PortOpt = 8000, workers: WorkersOpt 
     """演示：北京样例数据、示例先行区与演示账户 / demo: Beijing sample, example zones, demo accounts, then serve."""
     from pioneer.config import settings
     from pioneer.db import make_engine, session_scope, upgrade
-    from pioneer.ecology.demo import seed_ei
+    from pioneer.ecology.demo import seed_ei, seed_register_indicators
     from pioneer.web import assess
     from pioneer.web.demo import DEMO_PASSWORD, seed_accounts, seed_national, seed_zones
 
@@ -67,6 +67,7 @@ def demo(host: HostOpt = "127.0.0.1", port: PortOpt = 8000, workers: WorkersOpt 
         made = seed_zones(session)
         accounts = seed_accounts(session)
         seed_ei(session)  # demo EI results of three counties and their city (pioneer.ecology.demo, invented)
+        seed_register_indicators(session)  # the demo registers' indicators, stored for the scorecards
     console.print(f"示例先行区 / example zones: {made} new")
     console.print(
         "北京样例：指标计算（HJ 633 日 AQI → HJ 663 年评价 → 指标库）/ Beijing sample: indicators …"

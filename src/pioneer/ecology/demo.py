@@ -134,3 +134,19 @@ def seed_ei(session: Session) -> int:
     values = ind.ei_values(table, abundance_rule=DEMO_ABUNDANCE_RULE, a_veg=None)
     values["source_document"] = "示例数据（虚构）/ demo data (invented)"
     return istore.save_values(session, values, source_kind="computed")
+
+
+def seed_register_indicators(session: Session, year: int = 2024, base_year: int = 2020) -> int:
+    """Compute the indicators of the demo registers for ``year`` at city and county level (hazardous-waste
+    coverage, tailings hidden-hazard rectification, heavy-metal emissions against ``base_year``) and store them
+    as computed values, so that the zone scorecards of the demo show them; returns the number of values."""
+    from pioneer.indicators import store as istore
+
+    frames = []
+    for level in ("city", "county"):
+        frames.append(ind.hazardous_waste_coverage(session, year, level=level)[0])
+        frames.append(ind.tailings_status(session, year, level=level)[0])
+        frames.append(ind.heavy_metal_change(session, year, base_year, level=level)[0])
+    values = pd.concat([f for f in frames if len(f)], ignore_index=True)
+    values["source_document"] = "示例台账计算（虚构数据）/ computed from the demo registers (invented data)"
+    return istore.save_values(session, values, source_kind="computed")

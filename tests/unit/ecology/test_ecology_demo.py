@@ -39,3 +39,25 @@ def test_demo_indicators_and_ei_trend(session):
         / 1886
     )
     assert round(hq, 2) == 78.11
+
+
+def test_demo_register_indicators_stored(session):
+    demo.seed_ecology(session)
+    n = demo.seed_register_indicators(session)
+    v = store.read_values(
+        session,
+        indicators=[
+            "hazardous_waste_info_supervision_coverage",
+            "tailings_hazard_rectification_rate",
+            "heavy_metal_emission_change",
+        ],
+    )
+    assert n == len(v) > 0
+    city = v[v["division_code"] == "330500"].set_index("indicator")["value"]
+    # obliged: HW-01, HW-02, HW-04 (producers ≥ 10 t), HW-03 (disposer); covered: HW-01 (plan, declaration,
+    # electronic manifest) and HW-03 (annual report); HW-02 has no declaration and a paper manifest, HW-04 is not
+    # in the system → 2 / 4
+    assert city["hazardous_waste_info_supervision_coverage"] == 50.0
+    assert city["tailings_hazard_rectification_rate"] == 50.0  # 1 of 2 hazards rectified by 31 Dec 2024
+    # (39.5 + 10.8 + 0.4) − (46.0 + 12.0) = −7.3 kg over 58.0 kg → −12.6 %
+    assert city["heavy_metal_emission_change"] == -12.6
