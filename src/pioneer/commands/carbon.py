@@ -79,7 +79,8 @@ def factor_lines(rows: pd.DataFrame) -> str:
     """One line per account row: the quantity, the factor it used (key, origin, confidence) and its CO2
     (vectorised text, the rows' order)."""
     energy_basis = rows["basis"] == "energy"
-    unit = ("tCO2/" + rows["quantity_unit"].astype(str)).where(~energy_basis, "tCO2/GJ")
+    co2 = pd.Series("tCO2", index=rows.index).where(rows["scope"] != "process", "tCO2e")  # processes: × GWP
+    unit = (co2 + "/" + rows["quantity_unit"].astype(str)).where(~energy_basis, "tCO2/GJ")
     ef = rows["co2_factor"].where(~energy_basis, rows["co2_per_gj"])
 
     def g(x: pd.Series) -> pd.Series:
@@ -90,7 +91,7 @@ def factor_lines(rows: pd.DataFrame) -> str:
             + " " + rows["sector"].astype(str) + " " + rows["fuel"].astype(str) + " " + g(rows["quantity"]) + " "
             + rows["quantity_unit"].astype(str) + " × " + g(ef) + " " + unit + " [" + rows["factor_key"].astype(str)
             + "; " + rows["factor_origin"].astype(str) + "; " + rows["factor_confidence"].astype(str) + "] = "
-            + g(rows["co2_t"]) + " tCO2")  # fmt: skip
+            + g(rows["co2_t"]) + " " + co2)  # fmt: skip
     return "\n".join(text)
 
 
