@@ -11,11 +11,14 @@ from typing import Annotated
 
 import ibis
 import pandas as pd
+import pyarrow as pa
 import typer
 
 from pioneer.commands._io import fail, write_csv_atomic
 from pioneer.commands.water import read_csv
-from pioneer.errors import InputError, PioneerError
+from pioneer.errors import InputError, InputErrors, PioneerError
+from pioneer.lake.layouts import BUILTIN, NOISE_RANGE
+from pioneer.lake.validate import check
 from pioneer.standards import noise
 
 app = typer.Typer(
@@ -59,7 +62,7 @@ def assess(
     record=rate rows (per --by group and zone class, plus zone_class=all: point-times and rates in %).
     """
     try:
-        df = noise.read_points(read_csv(points), file=str(points))
+        df = noise.read_points(lake_checked(read_csv(points), points), file=str(points))
         keys: tuple[str, ...] = ()
         if by:
             if by not in df.columns:
@@ -125,6 +128,9 @@ def grade(
             x = pd.to_numeric(df[col], errors="coerce")
             _check(x.isna() | (x < 0), df, col, "应为非负数", "must be a non-negative number", measurements)
             df[col] = x.astype(float)
+        lo, hi = NOISE_RANGE  # the lake's plausibility screen for Leq (package data, docs/standards/noise.md)
+        _check((df["leq"] < lo) | (df["leq"] > hi), df, "leq", f"超出合理范围 [{lo:g}, {hi:g}] dB(A)",
+               f"outside the plausible range [{lo:g}, {hi:g}] dB(A)", measurements)  # fmt: skip
         con = ibis.duckdb.connect()
         t = con.create_table("m", df.drop(columns=["_row"]))
         keys = (by,) if by else ()
@@ -135,6 +141,23 @@ def grade(
     except PioneerError as exc:
         fail(exc, code=2)
     typer.echo(f"{len(out)} rows → {output}", err=True)
+
+
+def lake_checked(df: pd.DataFrame, path: Path) -> pd.DataFrame:
+    """``df`` (the points file as text) after the lake's checker passed its point, zone class, time and Leq
+    columns (:func:`pioneer.lake.validate.check` under the layout ``noise``: Leq a finite number within the
+    plausible range, zone class of GB 3096-2008 §4, a readable time, no repeated point-time), so the calculator
+    accepts what the lake and the web upload accept. Raises ``InputErrors`` (located, every error)."""
+    cols = ["point", "zone_class", "time", "leq"]
+    if not set(cols) <= set(df.columns):
+        return df  # read_points names the missing column
+    src = pa.table({c: pa.array(df[c].astype(str).tolist(), pa.string()) for c in cols})
+    src = src.append_column("_row", pa.array(range(2, len(df) + 2), pa.int64()))
+    errors = check(src, BUILTIN["noise"]).errors
+    if errors.num_rows:
+        raise InputErrors([InputError(e["reason_zh"], e["reason_en"], file=str(path), row=e["row"],
+                                      column=e["column"], value=e["value"]) for e in errors.slice(0, 200).to_pylist()])  # fmt: skip
+    return df
 
 
 def _check(mask: pd.Series, df: pd.DataFrame, col: str, zh: str, en: str, file: Path) -> None:
