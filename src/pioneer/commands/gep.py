@@ -44,6 +44,19 @@ def _atomic_csv(frame: pd.DataFrame, path: Path) -> None:
         neutral_frame(frame).to_csv(tmp, index=False, encoding="utf-8")  # no formula injection
 
 
+def _check_options(edition: str, prices: str | None) -> None:
+    """Located bilingual errors for an unknown edition or price set (before any file is read)."""
+    from pioneer.standards import gep
+
+    known = list(gep.editions()["edition"])
+    if edition not in known:
+        raise InputError(f"未知的 GEP 核算版本（可选：{'、'.join(known)}）", f"unknown GEP edition (choose from "
+                         f"{', '.join(known)})", column="--edition", value=edition)  # fmt: skip
+    if prices is not None and prices not in gep.PRICE_SETS:
+        raise InputError(f"未知的价格集（可选：{'、'.join(gep.PRICE_SETS)}）", f"unknown price set (choose from "
+                         f"{', '.join(gep.PRICE_SETS)})", column="--prices", value=prices)  # fmt: skip
+
+
 @app.command("editions")
 def editions() -> None:
     """版本与核算指标 / editions and their components (with source and confidence)."""
@@ -65,8 +78,10 @@ def template(
     """写出输入模板：每个核算指标一行及其单位 / write the input template (one row per component, with units)."""
     from pioneer.compensation.gep_store import TEMPLATES, template_frame
 
+    _check_options(edition, None)
     if kind not in TEMPLATES:
-        raise typer.BadParameter(f"--kind: {', '.join(TEMPLATES)}")
+        raise InputError(f"未知的模板类型（可选：{'、'.join(TEMPLATES)}）", f"unknown template kind (choose from "
+                         f"{', '.join(TEMPLATES)})", column="--kind", value=kind)  # fmt: skip
     _atomic_csv(template_frame(edition, kind), out_path)
     out.print(f"已写出 / written: {out_path}")
 
@@ -97,14 +112,9 @@ def account(
     """核算 GEP：逐项 实物量×价格，按县（输入区划）和市汇总 / GEP per county and city."""
     from pioneer.standards import gep
 
-    try:
-        gep.components(edition)
-    except KeyError as exc:
-        raise typer.BadParameter(str(exc)) from None
+    _check_options(edition, prices)
     q = gep.read_quantities(_read(input_path), edition=edition, file=input_path.name)
     ov = gep.read_overrides(_read(overrides), edition=edition, file=overrides.name) if overrides else None
-    if prices is not None and prices not in gep.PRICE_SETS:
-        raise typer.BadParameter(f"--prices: {', '.join(gep.PRICE_SETS)}")
     values = gep.item_values(q, edition=edition, prices=prices, overrides=ov)
     g = gep.read_gdp(_read(gdp), file=gdp.name) if gdp is not None else None
     res = gep.accounts_by_level(values, edition=edition, gdp=g)

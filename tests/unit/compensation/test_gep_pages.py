@@ -149,3 +149,18 @@ def test_cli_store(world, tmp_path):
     t = tmp_path / "t.csv"
     assert run(cli, ["gep", "template", "-o", str(t), "--kind", "gdp"]).exit_code == 0
     assert t.read_text(encoding="utf-8").startswith("division_code,year,gdp")
+
+
+def test_cli_option_errors_are_located_and_bilingual(tmp_path):
+    run = CliRunner().invoke
+    (tmp_path / "q.csv").write_text(Q2010, encoding="utf-8")
+    for args, zh, en in (
+        (["account", str(tmp_path / "q.csv"), "-o", str(tmp_path / "a.csv"), "--edition", "GB 2025"],
+         "列 “--edition” 未知的 GEP 核算版本", "column '--edition': unknown GEP edition"),
+        (["account", str(tmp_path / "q.csv"), "-o", str(tmp_path / "a.csv"), "--prices", "x"],
+         "列 “--prices” 未知的价格集", "column '--prices': unknown price set"),
+        (["template", "-o", str(tmp_path / "a.csv"), "--kind", "x"], "未知的模板类型", "unknown template kind"),
+    ):  # fmt: skip
+        r = run(cli, ["gep", *args])
+        assert r.exit_code == 1 and zh in r.output and en in r.output, r.output
+        assert not (tmp_path / "a.csv").exists()
