@@ -1,0 +1,143 @@
+"""The rules behind the work pages: the one document-number rule (GB/T 9704-2012 §7.2.4), attachment file types,
+the plan review steps by office (region-tier zones: the province's step falls to the programme office), and the
+compute job's what-changed list — hand-made inputs, no browser."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from fastapi.testclient import TestClient
+
+from pioneer.errors import InputError, PermissionDeniedError
+from pioneer.plans import documents as docs
+from pioneer.plans import service as plans
+from pioneer.plans.schemas import PlanCreate
+from pioneer.registry.permissions import Actor, Role
+from pioneer.web import jobs
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("京环发〔2025〕12号", "京环发〔2025〕12号"),
+        ("京环发[2025]12号", "京环发〔2025〕12号"),  # brackets as typed
+        ("环综合函【2024】3号", "环综合函〔2024〕3号"),
+        (" 浙政办发〔2023〕100号 ", "浙政办发〔2023〕100号"),
+    ],
+)
+def test_document_number_standard_form(text, expected):
+    assert docs.document_number(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "12号",
+        "京环发〔25〕12号",
+        "京环发〔2025〕012号",
+        "京环发〔2025〕第12号",
+        "京环发（2025）12号",
+        "京环发〔2025〕12",
+    ],
+)
+def test_document_number_refused_located(text):
+    with pytest.raises(InputError) as exc:
+        docs.document_number(text)
+    assert exc.value.column == "document_number" and "〔" in exc.value.message_zh and exc.value.message_en
+
+
+def test_attachment_kinds_by_leading_bytes():
+    import io
+    import zipfile
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr("word/document.xml", "<w/>")
+    assert docs.file_kind(b"%PDF-1.7 ...", "a.txt") == "pdf"  # the bytes decide, not the name
+    assert docs.file_kind(b"\x89PNG\r\n\x1a\nxx", "x") == "png"
+    assert docs.file_kind(b"\xff\xd8\xff\xe0", "x") == "jpg"
+    assert docs.file_kind(buf.getvalue(), "x") == "docx"
+    for bad in (b"hello", b"PK\x03\x04broken", b"MZ\x90\x00"):
+        with pytest.raises(InputError):
+            docs.file_kind(bad, "evil.pdf")
+
+
+def test_plan_review_steps_by_office(app):
+    city = Actor("t-hz", Role.CITY_EDITOR, ("330500",))
+    province = Actor("t-zj", Role.PROVINCE_EDITOR, ("330000",))
+    other = Actor("t-js", Role.PROVINCE_EDITOR, ("320000",))
+    office = Actor("t-po", Role.REVIEWER)
+    with app.state.session_factory() as s:
+        p = plans.create_plan(s, PlanCreate(zone_code="ZJ-330500", title="规则测试", start_year=2025, end_year=2027),
+                              actor=city)  # fmt: skip
+        assert docs.review_state(s, p.id) == docs.DRAFT
+        with pytest.raises(PermissionDeniedError):
+            docs.step_plan(s, p.id, docs.SUBMITTED, actor=Actor("t-v", Role.VIEWER))
+        docs.step_plan(s, p.id, docs.SUBMITTED, actor=city)
+        assert docs.permitted_steps(s, p.id, "city", city) == []
+        assert docs.permitted_steps(s, p.id, "city", province) == [docs.FORWARDED, docs.RETURNED]
+        with pytest.raises(PermissionDeniedError):  # another province: no scope over Huzhou
+            docs.step_plan(s, p.id, docs.FORWARDED, actor=other)
+        with pytest.raises(InputError):  # a return needs its reason
+            docs.step_plan(s, p.id, docs.RETURNED, actor=province)
+        docs.step_plan(s, p.id, docs.FORWARDED, actor=province)
+        with pytest.raises(InputError):  # approval needs the reply's document number
+            docs.step_plan(s, p.id, docs.APPROVED, actor=office, number="第3号")
+        with pytest.raises(InputError):  # no such step from 'forwarded'
+            docs.step_plan(s, p.id, docs.SUBMITTED, actor=city)
+        step = docs.step_plan(s, p.id, docs.APPROVED, actor=office, number="环综合函[2025]3号")
+        assert step.document_number == "环综合函〔2025〕3号" and docs.review_state(s, p.id) == docs.APPROVED
+        assert [h.to_state for h in docs.review_history(s, p.id)] == ["submitted", "forwarded", "approved"]
+        # a region-tier zone spans provinces: its forwarding falls to the programme office
+        assert docs.plan_steps_roles("region", docs.SUBMITTED, docs.FORWARDED) == {Role.PROGRAMME_OFFICE}
+        assert docs.plan_steps_roles("region", docs.DRAFT, docs.SUBMITTED) == {Role.ZONE, Role.PROVINCE}
+        s.rollback()
+
+
+def test_changes_old_to_new():
+    key = ["division_code", "indicator", "year", "edition"]
+    before = pd.DataFrame([["110000", "a", 2014, "2012", 1, 10.0], ["110000", "b", 2014, "2012", 2, 5.0]],
+                          columns=[*key, "id", "value"])  # fmt: skip
+    after = pd.DataFrame([["110000", "a", 2014, "2012", 7, 12.5, "µg/m³"], ["110000", "b", 2014, "2012", 8, 5.0, "%"],
+                          ["110000", "c", 2014, "2012", 9, float("nan"), "%"]], columns=[*key, "id", "value", "unit"])  # fmt: skip
+    lineage = {"inputs": {"lake_imports": ["imp-1"]}}
+    computed = pd.DataFrame([["110000", i, 2014, "2012", lineage] for i in "abc"], columns=[*key, "lineage"])
+    out = {r["indicator"]: r for r in jobs.changes(before, after, computed)}
+    assert (out["a"]["old"], out["a"]["new"], out["a"]["change"]) == (10.0, 12.5, "changed")
+    assert (out["a"]["old_id"], out["a"]["new_id"], out["a"]["imports"]) == (1, 7, ["imp-1"])
+    assert out["b"]["change"] == "same" and out["c"]["change"] == "new" and out["c"]["new"] is None
+
+
+def test_years_of_form():
+    assert jobs.years_of("2014", "2016") == [2014, 2015, 2016]
+    for a, b in (("x", "2014"), ("2016", "2014"), ("1999", "2000"), ("2000", "2030")):
+        with pytest.raises(InputError):
+            jobs.years_of(a, b)
+
+
+def test_compute_job_runs_and_lists_changes(app, tokens):
+    """A job over the lake: one station's row imported, the job computes, stores and says what changed."""
+    client = TestClient(app, base_url="http://127.0.0.1")
+    csv = "station,city,time,so2,no2,co,o3,pm10,pm2_5\n1001A,110000,2017-03-01T01:00,5,20,0.5,30,50,40\n"
+    r = client.post(
+        "/api/v1/imports", files={"file": ("j.csv", csv.encode(), "text/csv")}, headers=tokens("beijing")
+    )
+    client.post(f"/api/v1/imports/{r.json()['upload_id']}/confirm", headers=tokens("beijing"))
+    from sqlalchemy import select
+
+    from pioneer.web.models import User
+
+    with app.state.session_factory() as s:
+        user = s.scalar(select(User).where(User.username == "beijing"))
+        job = jobs.start_compute(s, app.state.session_factory, user, "BJ-110000", [2017], run=False)
+        jobs.run_compute(app.state.session_factory, job.id)  # the thread's body, run here
+        with pytest.raises(PermissionDeniedError):  # another city's editor may not start one
+            other = s.scalar(select(User).where(User.username == "huzhou"))
+            jobs.start_compute(s, app.state.session_factory, other, "BJ-110000", [2017], run=False)
+    with app.state.session_factory() as s:
+        done = s.get(jobs.Job, job.id)
+        assert done.state == jobs.DONE and done.progress == 100, (done.message_zh, done.message_en)
+        for c in done.result["changes"]:
+            assert c["division_code"].startswith("11") and c["year"] == 2017 and c["new_id"]
+            assert c["change"] in ("new", "changed", "same") and c["imports"]
