@@ -45,8 +45,12 @@ def ei(
         float | None, typer.Option("--a-veg", help="植被覆盖指数归一化系数（条文未找到，无默认值）")
     ] = None,
     store: StoreOpt = False,
+    as_role: str = ROLE,
+    as_user: str = USER,
+    scope: list[str] = SCOPE,
 ) -> None:
-    """HJ 192-2015 分指数、EI、等级与变化等级 / sub-indices, EI, class and change class from a CSV of inputs."""
+    """HJ 192-2015 分指数、EI、等级与变化等级 / sub-indices, EI, class and change class from a CSV of inputs;
+    ``--store``: the values are stored after the same division and scope checks as the web upload, audited."""
     from pioneer.ecology import indicators as ind
     from pioneer.errors import InputError
 
@@ -54,14 +58,14 @@ def ei(
         frame = pd.read_csv(file, dtype=str, keep_default_na=False)
     except (OSError, UnicodeDecodeError, pd.errors.ParserError) as exc:
         raise InputError("无法读取 CSV 文件", f"cannot read the CSV file: {exc}", file=file.name) from None
-    table = ind.ei_table(frame, abundance_rule=abundance_rule, a_veg=a_veg, file=file.name)
-    write_csv_atomic(table, out_file)
     if store:
-        from pioneer.indicators import store as istore
-
+        actor = _actor(as_user, as_role, scope)
         with _session() as s:
-            istore.save_values(s, ind.ei_values(table, abundance_rule=abundance_rule, a_veg=a_veg),
-                               source_kind="computed")  # fmt: skip
+            table = ind.save_ei(s, frame, abundance_rule=abundance_rule, a_veg=a_veg, actor=actor,
+                                record=_record(s, actor), file=file.name)  # fmt: skip
+    else:
+        table = ind.ei_table(frame, abundance_rule=abundance_rule, a_veg=a_veg, file=file.name)
+    write_csv_atomic(table, out_file)
     err.print(f"已写出 {len(table)} 行 / wrote {len(table)} rows: {out_file}")
 
 

@@ -76,3 +76,15 @@ def test_ei_command(tmp_path, monkeypatch):
     with session_scope(make_engine()) as s:
         v = store.read_values(s, indicators=["ecological_status_index"], lineage=True)
     assert v["value"].tolist() == [74.2] and v["lineage"][0]["a_veg"] == 125.0
+    from sqlalchemy import select
+
+    from pioneer.db.audit import AuditEntry
+
+    with session_scope(make_engine()) as s:
+        audited = s.scalars(
+            select(AuditEntry).where(AuditEntry.object_type == "indicator.ecological_status_index")
+        )
+        assert [a.object_key for a in audited] == ["330502/2025"]
+    outside = run(app, ["ecology", "ei", str(csv), "-o", str(tmp_path / "x.csv"), "--abundance-rule", "habitat_only",
+                        "--a-veg", "125", "--store", "--as-role", "province", "--scope", "110000"])  # fmt: skip
+    assert outside.exit_code != 0 and "330502" in outside.output and not (tmp_path / "x.csv").exists()
