@@ -123,6 +123,10 @@ MAX_EXCEL_BYTES = 10 * 1024 * 1024
 """Size limit of a register or plan workbook (projects, plans, ecology registers)."""
 
 
+MAX_SMALL_FILE_BYTES = 1024 * 1024
+"""Body limit of the routes taking a small text file (compensation agreements, carbon accounts)."""
+
+
 def upload_cap(config: Settings | None = None) -> int:
     """Size limit of a measurement or reporting-template upload [bytes] (``PIONEER_MAX_UPLOAD_MB``)."""
     return (config or settings()).max_upload_mb * 1024 * 1024
@@ -145,6 +149,27 @@ def rules(config: Settings) -> list[Rule]:
             MAX_EXCEL_BYTES + MULTIPART_SLACK,
             True,
         ),  # fmt: skip
+        # register workbooks and tables: ecology registers and EI results, GEP accounts (handlers cap at 10 MiB)
+        Rule(
+            "POST",
+            re.compile(r"^/(?:api/v1/)?(?:ecology/import|ecology/ei|gep/account|gep/upload)$"),
+            MAX_EXCEL_BYTES + MULTIPART_SLACK,
+            True,
+        ),
+        # small text files: compensation agreements (YAML/JSON, 1 MiB) and carbon accounts (900 KiB)
+        Rule(
+            "POST",
+            re.compile(r"^/api/v1/(?:compensation/agreements/import|carbon/[a-z-]+)$"),
+            MAX_SMALL_FILE_BYTES + MULTIPART_SLACK,
+            True,
+        ),
+        # attachments of plans and zones (the handlers read up to the upload cap)
+        Rule(
+            "POST",
+            re.compile(r"^/(?:plans|zones)/[^/]+/documents$"),
+            upload + MULTIPART_SLACK,
+            True,
+        ),
     ]
 
 
