@@ -16,6 +16,7 @@ from pioneer.commands import lake as lake_commands
 from pioneer.commands import plans as plans_commands
 from pioneer.commands import registry as registry_commands
 from pioneer.commands import trends as trends_commands
+from pioneer.commands import uploads as uploads_commands
 from pioneer.commands import verdicts as verdicts_commands
 from pioneer.commands import web as web_commands
 
@@ -46,6 +47,7 @@ gep_commands.register(app)
 app.command("serve")(web_commands.serve)
 app.command("demo")(web_commands.demo)
 app.add_typer(web_commands.users_app, name="users")
+app.add_typer(uploads_commands.app, name="uploads")
 
 
 def main() -> None:

@@ -3,6 +3,7 @@ htmx, China map GeoJSON). Every asset is served by the app; no request leaves th
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 import pydantic
@@ -15,7 +16,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from pioneer.config import settings
 from pioneer.db import make_engine, make_session_factory, upgrade
 from pioneer.errors import PioneerError
-from pioneer.web import api, pages
+from pioneer.web import api, pages, services
 from pioneer.web.cache import CachedStaticFiles, PublicCache, data_version_of
 from pioneer.web.deps import status_of
 from pioneer.web.pages import work
@@ -76,7 +77,19 @@ def create_app(*, migrate: bool = True, database_url: str | None = None) -> Fast
     ``PIONEER_DATABASE_URL``)."""
     if migrate:
         upgrade(database_url)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app_: FastAPI):
+        """While the app serves: the periodic removal of expired uploads (``services.UploadPruner``)."""
+        pruner = services.UploadPruner().start()
+        app_.state.upload_pruner = pruner
+        try:
+            yield
+        finally:
+            pruner.stop()
+
     app = FastAPI(
+        lifespan=lifespan,
         title="Pioneer API",
         version="1",
         docs_url=None,  # served below from the vendored Swagger UI (FastAPI's default page loads a CDN)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import shutil
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -303,13 +304,63 @@ def upload_expired(folder: Path, *, now: float | None = None) -> bool:
     return age > settings().upload_expiry_hours * 3600
 
 
-def prune_uploads() -> list[str]:
-    """Remove the checked uploads never confirmed within the expiry; returns their ids."""
+def prune_uploads(*, now: float | None = None) -> list[str]:
+    """Remove the checked uploads never confirmed within the expiry; returns their ids. Run at each upload, by
+    the server's :class:`UploadPruner` and by ``pioneer uploads prune``."""
     root = uploads_dir()
-    gone = [p for p in root.iterdir() if p.is_dir() and upload_expired(p)] if root.is_dir() else []
+    gone = [p for p in root.iterdir() if p.is_dir() and upload_expired(p, now=now)] if root.is_dir() else []
     for p in gone:
         shutil.rmtree(p, ignore_errors=True)
     return [p.name for p in gone]
+
+
+PRUNE_INTERVAL_S = 15 * 60  # how often the server looks for expired uploads (Pioneer's choice)
+
+
+class UploadPruner:
+    """The server's periodic task removing expired uploads (:func:`prune_uploads`) every ``interval`` seconds, in
+    a daemon thread started and stopped with the app (its lifespan), so expired folders go even when nobody
+    uploads. ``clock`` (default ``time.time``) is what the expiry is measured against — tests pass a fake one
+    and call :meth:`tick`."""
+
+    def __init__(
+        self, *, interval: float = PRUNE_INTERVAL_S, clock: Callable[[], float] | None = None
+    ) -> None:
+        import threading
+        import time
+
+        self.interval, self.clock = interval, clock or time.time
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self.removed: list[str] = []
+
+    def tick(self) -> list[str]:
+        """One pass: remove what has expired by ``clock()``; never raises (a failed pass waits for the next)."""
+        try:
+            gone = prune_uploads(now=self.clock())
+        except OSError:
+            return []
+        self.removed += gone
+        return gone
+
+    def start(self) -> UploadPruner:
+        import threading
+
+        def run() -> None:
+            while not self._stop.is_set():
+                self.tick()
+                self._stop.wait(self.interval)
+
+        self._stop.clear()
+        self._thread = threading.Thread(target=run, name="upload-pruner", daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+            self._thread = None
 
 
 def _error_row(exc: InputError) -> dict[str, Any]:
