@@ -1,7 +1,8 @@
 """The GEP pages as a user sees them: the programme office uploads two years of quantities for two Huzhou
 counties through the page's form, then the city's page shows the accounts, the composition and trend charts
 (server-rendered images), GEP/GDP and the 两山 indicators. Screenshots in zh and en at desktop (1280) and phone
-(390) width into docs/screenshots/; the compensation list page (with its stored-statement table) likewise."""
+(390) width into docs/screenshots/; the compensation list page (with its stored-statement table) and the 赤水河
+three-party fund settled with entered compliance likewise."""
 
 from __future__ import annotations
 
@@ -68,3 +69,12 @@ def test_gep_upload_and_division_page(page, tmp_path):
     page.goto("/compensation")
     assert page.locator("table[data-key=statements]").count() == 1
     shoot(page, "compensation-list")
+    page.click("p[data-key=funds] a")
+    page.fill("input[name=f1]", "0.6667")
+    page.fill("input[name=f2]", "0")
+    page.fill("input[name=f3]", "0.5")
+    page.click("form[data-key=compliance] button")
+    page.wait_for_selector("table[data-key=parties]")
+    # 云南 4000 − 6000 × 0.3333 = 2000.2
+    assert "2000.2" in page.locator("table[data-key=parties]").inner_text()
+    shoot(page, "compensation-fund")

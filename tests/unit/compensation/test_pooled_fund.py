@@ -73,3 +73,27 @@ def test_bad_terms_and_compliance_are_located(tmp_path):
     assert r.exit_code == 0, r.output
     out = json.loads((tmp_path / "f.json").read_text(encoding="utf-8"))
     assert out["parties"][YN]["net"] == -2000  # 6000 − 2000 − 6000
+
+
+def test_fund_page(world):
+    from fastapi.testclient import TestClient
+
+    from pioneer.db import session_scope
+    from pioneer.web import auth
+    from pioneer.web.app import create_app
+
+    eng, _ = world
+    with session_scope(eng) as s:
+        u = auth.create_user(s, "viewer", "a-long-password-1", role=auth.Role.VIEWER)
+        h = {"Authorization": f"Bearer {auth.create_token(s, u, 'test')}"}
+    c = TestClient(create_app(migrate=False), base_url="http://127.0.0.1")
+    assert c.get("/compensation/funds/chishui-2018").status_code == 401
+    r = c.get("/compensation/funds/chishui-2018?f1=0.6667&f2=0&f3=0.5", headers=h)
+    assert r.status_code == 200 and 'data-key="parties"' in r.text
+    # 清水铺 6000 × (1 − 0.6667) = 1999.8 forfeited by 云南 → 云南 net 4000 − 1999.8 = 2000.2
+    assert "2000.2" in r.text and "1999.8" in r.text and "<script>" not in r.text
+    bad = c.get("/compensation/funds/chishui-2018?f1=2&f2=x", headers=h)
+    assert bad.status_code == 422 and "compliance must be a number" in c.get(
+        "/compensation/funds/chishui-2018?f2=x&lang=en", headers=h).text  # fmt: skip
+    assert "达标比例须在 0–1 之间" in c.get("/compensation/funds/chishui-2018?f1=2&lang=zh", headers=h).text
+    assert "/compensation/funds/chishui-2018" in c.get("/compensation", headers=h).text

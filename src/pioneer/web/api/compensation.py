@@ -471,3 +471,42 @@ def gep_upload_page(request: Request, session: DB, user: CurrentUser, quantities
                source=name, note=note, csrf=csrf_token)  # fmt: skip
     first = sorted(set(values["division_code"].astype(str)))[0]
     return RedirectResponse(f"/gep?division={first}", status_code=303)
+
+
+# --- pooled funds (赤水河 云贵川): a year settled from the sections' compliance entered on the page ----------------
+@pages_router.get("/compensation/funds/{name}", response_class=HTMLResponse)
+def fund_page(name: str, request: Request, session: DB, user: CurrentUser):
+    """The shipped N-party fund ``name`` (``chishui-2018``) settled with the compliance fₖ ∈ [0, 1] entered for
+    each section (query ``f1``, ``f2``, … in the file's order; default 1 = met); bad values → 422, listed."""
+    from pioneer.compensation import fund
+    from pioneer.web.render import render
+
+    auth.restrict(user, auth.Action.VIEW)
+    terms = fund.parse_fund(fund.example_text(name), file=name)
+    given: dict[str, float] = {}
+    problems: list[InputError] = []
+    for i, s in enumerate(terms["sections"], start=1):
+        raw = request.query_params.get(f"f{i}", "").strip()
+        if raw == "":
+            continue
+        try:
+            given[s["section"]] = float(raw)
+        except ValueError:
+            problems.append(InputError("达标比例须为 0–1 之间的数", "compliance must be a number in [0, 1]",
+                                       column=f"f{i}", value=raw))  # fmt: skip
+    res, status = None, 200
+    if not problems:
+        try:
+            res = fund.settle(terms, given)
+        except ImportFailedError as exc:
+            problems = list(exc.errors)
+    if problems:
+        status = 422
+    names = {}
+    for p in terms["parties"]:
+        try:
+            names[p] = division(session, p).name
+        except PioneerError:
+            names[p] = terms["parties"][p].get("name", p)
+    return render(request, "compensation_fund.html", user, status=status, fund_name=name, terms=terms, res=res,
+                  problems=problems, given=given, names=names)  # fmt: skip
