@@ -9,7 +9,13 @@ lake are two stores: a web write committed between the two copies can be in one 
 is copied second, while the lake lock is still held, so no lake import can run in between).
 
 Restore goes into a fresh home only (no ``pioneer.db``, empty ``lake/``), checks every file's sha256 against the
-manifest before anything is written, and for PostgreSQL restores into ``PIONEER_DATABASE_URL`` (``--clean``).
+manifest before anything is written, and for PostgreSQL restores into ``PIONEER_DATABASE_URL``, which must be an
+empty database (no Alembic revision: a used database is refused, never overwritten).
+
+PostgreSQL goes through its own tools rather than a SQLAlchemy copy: ``pg_dump`` takes one transaction snapshot
+of every table, sequence, index and constraint (a row-by-row copy would need its own snapshot handling and
+would miss sequences and server-side objects), and the custom format is what ``pg_restore`` checks and replays.
+The client tools must match or be newer than the server (Debian's ``postgresql-client``).
 A local lake only (an object-store lake has its own backup tools).
 """
 
@@ -154,6 +160,10 @@ def restore(archive: str | Path) -> dict[str, Any]:
     if config.database_url is None and not sqlite:
         raise BackupError("此备份含 PostgreSQL 数据库：请设置 PIONEER_DATABASE_URL",
                           "this backup holds a PostgreSQL database: set PIONEER_DATABASE_URL")  # fmt: skip
+    if not sqlite and _revision(config.database) is not None:
+        raise BackupError("目标 PostgreSQL 数据库不是空的（已有迁移版本）：请恢复到新建的空数据库",
+                          "the target PostgreSQL database is not empty (it has a migration revision): restore "
+                          "into a new, empty database")  # fmt: skip
     if (home / "pioneer.db").exists() or any((home / "lake").glob("*")):
         raise BackupError(
             f"目标目录不是新的：{home}", f"the home is not fresh (pioneer.db or lake/ present): {home}"
