@@ -196,10 +196,13 @@
       c1.setOption({
         title: { text: card.division_code + " · " + card.year, textStyle: { fontSize: 13 } },
         tooltip: { confine: true, formatter: function (p) { var d = doms[p.dataIndex]; return esc(p.name) + ": " + esc(d.domain_score === null ? (statusName[d.domain_status] || d.domain_status) : d.domain_score.toFixed(1)) + " (" + esc(d.n_scored) + "/" + esc(d.n_indicators) + ")"; } },
-        grid: { left: 190, right: 40 },
-        legend: { top: 0, right: 10, data: [sc.dataset.score, sc.dataset.coverage] },
+        // phone: the legend under the chart (it overlapped the title) and a narrower label column
+        grid: sc.clientWidth < 640 ? { left: en ? 150 : 110, right: 36, top: 36, bottom: 56 } : { left: 190, right: 40 },
+        legend: sc.clientWidth < 640 ? { bottom: 0, left: "center", data: [sc.dataset.score, sc.dataset.coverage] }
+                                     : { top: 0, right: 10, data: [sc.dataset.score, sc.dataset.coverage] },
         xAxis: { type: "value", min: 0, max: 100 },
-        yAxis: { type: "category", data: doms.map(function (d) { return en ? d.name_en : d.name_zh; }) },
+        yAxis: { type: "category", data: doms.map(function (d) { return en ? d.name_en : d.name_zh; }),
+                 axisLabel: sc.clientWidth < 640 ? { width: en ? 140 : 100, overflow: "break", fontSize: 11, lineHeight: 13 } : {} },
         series: [
           { type: "bar", name: sc.dataset.score, label: { show: true, position: "right", formatter: function (p) { var d = doms[p.dataIndex]; return d.domain_score === null ? "—" : d.domain_score.toFixed(0); } },
             data: doms.map(function (d) { var v = d.domain_score; return { value: v === null ? 0 : v, itemStyle: { color: v === null ? "#ccc" : (v >= 60 ? "#2e8b57" : v >= 30 ? "#e6a23c" : "#c0392b") } }; }) },
