@@ -88,12 +88,15 @@
     var attach = function () {
       var chart = echarts.getInstanceByDom(mapEl), names = JSON.parse(toggle.dataset.layers), loaded = null;
       if (!chart) { return; }
-      var base = chart.getOption().legend[0].data.slice();
+      var base = chart.getOption().legend[0].data.slice(), baseType = chart.getOption().legend[0].type || "plain";
       function show(on) {
         var ready = loaded ? Promise.resolve(loaded) : getJSON("/api/v1/ecology/points.geojson").then(function (fc) { loaded = fc; return fc; });
         ready.then(function (fc) {
           var series = pointSeries(on ? fc : { features: [] }, names, 0);
-          chart.setOption({ series: series, legend: { data: on ? base.concat(Object.keys(STYLE).map(function (k) { return names[k]; })) : base } });
+          // on a phone the longer legend stays on one scrolling row (it would cover the colour pieces above it)
+          var narrow = mapEl.clientWidth < 640;
+          chart.setOption({ series: series, legend: { type: on && narrow ? "scroll" : baseType,
+            data: on ? base.concat(Object.keys(STYLE).map(function (k) { return names[k]; })) : base } });
           mapEl.dataset.ecoLayer = on ? String(fc.features.length) : "0";
         }).catch(function (e) { toggle.disabled = true; toggle.title = String(e); });
       }
