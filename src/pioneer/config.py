@@ -23,6 +23,12 @@ class Settings(BaseSettings):
     and answers ``Strict-Transport-Security`` (as they do whenever the request itself came over TLS)."""
     secure_cookies: bool = False
     """``PIONEER_SECURE_COOKIES=1``: ``Secure`` cookies and HSTS even when neither TLS nor a proxy is seen."""
+    engine: str = "duckdb"
+    """``PIONEER_ENGINE``: the engine of lake computations run from the command line — ``duckdb`` (in process) or
+    ``spark`` (a Spark session over the same lake; needs ``pip install .[spark]``; docs/deployment.md)."""
+    spark_master: str = "local[*]"
+    """``PIONEER_SPARK_MASTER``: the Spark master URL for ``PIONEER_ENGINE=spark`` (``spark://host:7077``,
+    ``yarn``, ``k8s://…``); by default all cores of this machine."""
     max_body_kb: int = 1024
     """Request body limit of every route without its own (JSON, forms) [KiB]; refused before reading."""
     verdict_rule: str = ""

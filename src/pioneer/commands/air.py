@@ -166,6 +166,34 @@ def _daily_values(hourly: ir.Table, con: ibis.BaseBackend) -> ir.Table:
     return con.create_table("daily", daily_values(sites_hourly(hourly)), temp=True)
 
 
+EngineOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--engine",
+        help="计算引擎 duckdb|spark（默认 PIONEER_ENGINE）；spark 读数据湖 / engine (default PIONEER_ENGINE); "
+        "spark reads the lake",
+    ),
+]
+
+
+def _spark(engine: str | None, input: Path | None) -> Any:
+    """The Spark backend when ``--engine spark`` or ``PIONEER_ENGINE=spark`` (the lake only), else None."""
+    from pioneer.errors import PioneerError
+    from pioneer.lake.query import engine as lake_engine
+
+    name = engine or settings().engine
+    if name == "duckdb":
+        return None
+    if input is not None and name == "spark":
+        err.print("Spark 只读取数据湖（省略输入文件）/ Spark reads the lake: omit the input file")
+        raise typer.Exit(2)
+    try:
+        return lake_engine(name)
+    except PioneerError as exc:
+        err.print(str(exc))
+        raise typer.Exit(2) from None
+
+
 def _lake_days(con: ibis.BaseBackend, first: dt.date, last: dt.date) -> ir.Table:
     """Station and city daily values of the lake (``lake.stationdays.site_days``) into a temporary table."""
     from pioneer.lake.stationdays import site_days
@@ -222,6 +250,7 @@ def annual_command(
     year: Annotated[int, typer.Option(help="评价年份 / year evaluated")] = 0,
     edition: EditionOpt = "auto",
     limit_class: Annotated[int, typer.Option("--class", help="达标评价用的功能区类别 1|2 / limit class")] = 2,
+    engine: EngineOpt = None,
 ) -> None:
     """年评价（HJ 663）：年均值、百分位数、达标、综合指数、优良天数比例 / annual evaluation (HJ 663).
 
@@ -240,13 +269,22 @@ def annual_command(
     con = _connect()
     with _steps("年评价 / annual") as step:
         step("读取与校验 / reading and validating")
-        if input is None:  # the lake's site-days (kept at ingest; else computed from its hours)
-            daily = _lake_days(con, dt.date(year, 1, 1), dt.date(year, 12, 31))
+        spark = _spark(engine, input)
+        if spark is not None:  # the same expressions on the Spark session; the result written here
+            from pioneer.lake.stationdays import site_days
+
+            days = site_days(start=dt.date(year, 1, 1), end=dt.date(year, 12, 31), con=spark)
+            step("计算 / computing (Spark)")
+            stats = annual_statistics(days, year=year, edition_key=edition, limit_class=limit_class)
+            result = con.create_table("annual_spark", spark.to_pyarrow(stats), temp=True)
         else:
-            hourly = _read_hourly_with_city(input, con)
-            step("计算 / computing")
-            daily = _daily_values(hourly, con)
-        result = annual_statistics(daily, year=year, edition_key=edition, limit_class=limit_class)
+            if input is None:  # the lake's site-days (kept at ingest; else computed from its hours)
+                daily = _lake_days(con, dt.date(year, 1, 1), dt.date(year, 12, 31))
+            else:
+                hourly = _read_hourly_with_city(input, con)
+                step("计算 / computing")
+                daily = _daily_values(hourly, con)
+            result = annual_statistics(daily, year=year, edition_key=edition, limit_class=limit_class)
         result = result.rename(level="site_level")
         first = ["level", "id", "year", "edition", "limits"]
         result = result.select(*first, *[c for c in result.columns if c not in first])

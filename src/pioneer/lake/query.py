@@ -13,6 +13,7 @@ import ibis
 import ibis.expr.types as ir
 import pyarrow as pa
 
+from pioneer.errors import PioneerError
 from pioneer.lake.layouts import AIR_DAILY_ITEMS, AIR_ITEMS
 from pioneer.lake.storage import Lake
 from pioneer.standards.divisions import prefix
@@ -77,6 +78,40 @@ STATUSES = ("best", "validated", "preliminary", "all")
 def connect() -> Any:
     """A fresh in-process DuckDB backend."""
     return ibis.duckdb.connect()
+
+
+ENGINES = ("duckdb", "spark")
+
+
+def engine(name: str | None = None) -> Any:
+    """The Ibis backend of lake computations: ``name`` or ``PIONEER_ENGINE`` — ``duckdb`` (a fresh in-process
+    DuckDB) or ``spark`` (a Spark session at ``PIONEER_SPARK_MASTER``, ``local[*]`` by default, session time
+    zone UTC so stored wall-clock times are read as written). Raises ``PioneerError`` (zh/en) for an unknown
+    engine or when PySpark is not installed."""
+    from pioneer.config import settings
+
+    name = name or settings().engine
+    if name == "duckdb":
+        return connect()
+    if name != "spark":
+        raise PioneerError(
+            f"未知计算引擎 {name!r}（可选 duckdb、spark）", f"unknown engine {name!r} (duckdb or spark)"
+        )
+    try:
+        from pyspark.sql import SparkSession
+    except ImportError:
+        raise PioneerError(
+            "未安装 PySpark：请执行 pip install '.[spark]'（需要 Java 17）",
+            "PySpark is not installed: run pip install '.[spark]' (needs Java 17)",
+        ) from None
+    session = (
+        SparkSession.builder.master(settings().spark_master)
+        .appName("pioneer")
+        .config("spark.sql.session.timeZone", "UTC")
+        .config("spark.ui.enabled", "false")
+        .getOrCreate()
+    )
+    return ibis.pyspark.connect(session)
 
 
 def medium_table(

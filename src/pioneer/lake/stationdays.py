@@ -164,7 +164,9 @@ def site_days(
         files = _files(lake, start, end)
         if not files:
             return _empty(con)
-        t = con.read_parquet(files)
+        # Spark's reader through Ibis takes one path; DuckDB reads the list in one scan
+        t = (ibis.union(*[con.read_parquet(f) for f in files]) if con.name == "pyspark"
+             else con.read_parquet(files))  # fmt: skip
         if start is not None:
             t = t.filter(t.date >= ibis.literal(start))
         if end is not None:
