@@ -115,6 +115,22 @@ def test_bureau_files_attaches_plans_and_projects(page, tmp_path):
     page.click("#plan-submit")
     page.wait_for_selector("#review-state")
     assert page.inner_text("#review-state") == "未报送"
+    # goals and tasks in the page: an unknown indicator refused at its row, then saved
+    page.locator("input[name=goal_indicator]").nth(0).fill("no_such_indicator")
+    page.locator("input[name=goal_target_value]").nth(0).fill("30")
+    page.locator("input[name=goal_target_year]").nth(0).fill("2027")
+    page.locator("input[name=task_title]").nth(0).fill("太湖流域水环境综合治理")
+    page.locator("select[name=task_seed_section]").nth(0).select_option("（三）")
+    page.locator("input[name=task_responsible_unit]").nth(0).fill("市生态环境局")
+    page.click("#plan-submit")
+    assert "第 1 行" in page.inner_text("#plan-err-goals") and "未知指标" in page.inner_text(
+        "#plan-err-goals"
+    )
+    page.locator("input[name=goal_indicator]").nth(0).fill("air_pm2_5")
+    page.click("#plan-submit")
+    page.wait_for_selector("#work-msg")
+    assert page.locator("input[name=goal_indicator]").nth(0).input_value() == "air_pm2_5"
+    assert page.locator("input[name=task_title]").nth(0).input_value() == "太湖流域水环境综合治理"
     page.fill("#doc-document_number", "湖委办发〔2025〕12号")
     page.fill("#doc-title", "实施方案文本")
     page.fill("#doc-issued_on", "2025-06-30")

@@ -25,6 +25,8 @@ def field_errors(
     for e in errors:
         column = (fields or {}).get(str(e.column), str(e.column or ""))
         text = reason(e, lang)
+        if e.row is not None and column in ("goals", "tasks"):  # a row of a table in the plan form
+            text = f"第 {e.row} 行：{text}" if lang != "en" else f"row {e.row}: {text}"
         out[column] = f"{out[column]}；{text}" if column in out else text
     return out
 
@@ -50,7 +52,12 @@ def schema_errors(exc: pydantic.ValidationError) -> list[InputError]:
         zh = {"missing": "必填", "string_too_short": "必填", "date_from_datetime_parsing": "日期应为 YYYY-MM-DD",
               "date_parsing": "日期应为 YYYY-MM-DD", "float_parsing": "应为数字", "int_parsing": "应为整数",
               "enum": "不在可选范围内", "string_pattern_mismatch": "格式不符"}.get(err["type"], "填写有误")  # fmt: skip
-        out.append(InputError(zh, err["msg"], column=field, value=err.get("input")))
+        row = next((int(x) + 1 for x in loc[1:] if x.isdigit()), None)  # a list's row (goals, tasks …)
+        if row is not None and loc[0] in ("goals", "tasks", "milestones"):
+            zh, msg = f"第 {row} 行 {loc[-1]}：{zh}", f"row {row} {loc[-1]}: {err['msg']}"
+        else:
+            msg = err["msg"]
+        out.append(InputError(zh, msg, column=field, value=err.get("input")))
     return out
 
 

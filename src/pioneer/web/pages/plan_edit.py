@@ -18,7 +18,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from pioneer.errors import InputError, PioneerError
 from pioneer.plans import documents as docs
 from pioneer.plans import service as plans
-from pioneer.plans.choices import PlanStatus
+from pioneer.plans.choices import REGIONAL, SEED_SECTIONS, PlanStatus, TaskStatus
 from pioneer.plans.errors import ValidationErrors
 from pioneer.plans.schemas import PlanCreate, PlanUpdate
 from pioneer.web import auth, services
@@ -56,7 +56,8 @@ def plan_context(session, user, plan_id: int) -> dict:
             steps = docs.permitted_steps(session, plan_id, zone.tier, auth.actor(user))
     return {"plan": p, "zone": zone, "can_edit": can_edit, "documents": docs.documents(session, "plan", str(p.id)),
             "review_state": docs.review_state(session, plan_id), "review_history": docs.review_history(session, plan_id),
-            "steps": steps, "statuses": [s.value for s in PlanStatus]}  # fmt: skip
+            "steps": steps, "statuses": [s.value for s in PlanStatus], "task_statuses": [t.value for t in TaskStatus],
+            "sections": [*SEED_SECTIONS, REGIONAL], "comparators": ["<", "<=", ">", ">="]}  # fmt: skip
 
 
 def step_action(session, plan_id: int) -> auth.Action:
@@ -126,20 +127,46 @@ def plan_page(plan_id: int, request: Request, session: DB, user: CurrentUser):
     return _plan_page(request, session, user, plan_id)
 
 
+GOAL_FIELDS = ("indicator", "comparator", "target_value", "target_year")
+TASK_FIELDS = ("title", "seed_section", "responsible_unit", "deadline", "status")
+PART_ERRORS = {
+    "goals.indicator": "goals",
+    "tasks.seed_section": "tasks",
+}  # the service's columns → the form's
+
+
+def rows_of(form, prefix: str, fields: tuple[str, ...]) -> list[dict[str, str]]:
+    """The repeated rows of a table in the form (``goal_indicator`` …), blank rows dropped."""
+    cols = [[str(v).strip()[:2000] for v in form.getlist(f"{prefix}_{f}")] for f in fields]
+    rows = [dict(zip(fields, vals, strict=False)) for vals in zip(*cols, strict=False)]
+    typed = [f for f in fields if f not in ("comparator", "status")]  # selects always send a value
+    return [r for r in rows if any(r.get(f) for f in typed)][:200]
+
+
 @router.post("/plans/{plan_id}", response_class=HTMLResponse)
-def plan_update(plan_id: int, request: Request, session: DB, user: CurrentUser,
-                title: Annotated[str, Form(max_length=300)] = "", start_year: Annotated[str, Form(max_length=8)] = "",
-                end_year: Annotated[str, Form(max_length=8)] = "", status: Annotated[str, Form(max_length=24)] = "",
-                document: Annotated[str, Form(max_length=2000)] = "", csrf_token: Annotated[str, Form()] = ""):  # fmt: skip
+async def plan_update(plan_id: int, request: Request, session: DB, user: CurrentUser):
+    """Edit the plan: its fields, and its goals and tasks (each a table of rows; the whole lists replace the
+    stored ones). Shape errors next to their field or table, the service's (unknown indicator, seed section) too."""
     if (r := _login(user, f"/plans/{plan_id}")) is not None:
         return r
-    check_csrf(request, csrf_token)
+    form = await request.form()
+    check_csrf(request, str(form.get("csrf_token", "")))
     p = plans.plan(session, plan_id)
     zone = services.visible_zone(session, user, p.zone_code)
     auth.restrict(user, auth.Action.EDIT, zone.division_codes)
-    values = _plan_values(title, start_year, end_year, status, document)
+    text = {f: str(form.get(f, ""))[:2000] for f in PLAN_FIELDS}
+    values: dict = _plan_values(
+        text["title"], text["start_year"], text["end_year"], text["status"], text["document"]
+    )
+    goals = rows_of(form, "goal", GOAL_FIELDS)
+    tasks = rows_of(form, "task", TASK_FIELDS)
+    values |= {"goals": goals, "tasks": tasks}
     try:
-        data = PlanUpdate(**values)
+        data = PlanUpdate(**{k: v for k, v in values.items() if k not in ("goals", "tasks")},
+                          goals=[{**g, "target_value": g["target_value"] or None, "target_year": g["target_year"] or None}
+                                 for g in goals],
+                          tasks=[{**t, "deadline": t["deadline"] or None, "status": t["status"] or "not_started"}
+                                 for t in tasks])  # fmt: skip
         plans.update_plan(
             session, plan_id, data, actor=auth.actor(user), record=recorder(session, user, request)
         )
@@ -150,7 +177,7 @@ def plan_update(plan_id: int, request: Request, session: DB, user: CurrentUser,
         session.rollback()
         errs = getattr(exc, "errors", None) or [exc]
         return _plan_page(request, session, user, plan_id, status=422, values=values,
-                          errors=field_errors(request, errs))  # fmt: skip
+                          errors=field_errors(request, errs, PART_ERRORS))  # fmt: skip
     return RedirectResponse(f"/plans/{plan_id}?msg=saved", status_code=303)
 
 
