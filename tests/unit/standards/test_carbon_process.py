@@ -175,3 +175,25 @@ def test_footprint_library_carries_the_published_electricity_footprint_factors()
     assert "2025年第3号" in lib.loc["electricity_cfp:2023:national", "source"]
     assert lib.loc["heat:default", "unit"] == "GJ" and lib.loc["heat:default", "factor_kgco2e"] == 110.0
     assert (lib["source"].str.len() > 0).all() and lib["confidence"].notna().all()
+
+
+def test_reported_template_offers_and_accepts_no_carbon_indicator(tmp_path):
+    """Computed by the carbon binding: not in the reported-statistics template, refused when typed in."""
+    import openpyxl
+
+    from pioneer.indicators.template import TemplateErrors, read_template, write_template
+
+    p = tmp_path / "t.xlsx"
+    n = write_template(p, "330500", 2023, tier="city")
+    ws = openpyxl.load_workbook(p)["填报"]
+    codes = {ws.cell(row=r, column=3).value for r in range(3, 3 + n)}
+    assert not codes & set(carbon_indicators.BINDINGS)
+    wb = openpyxl.load_workbook(p)
+    ws = wb["填报"]
+    row = 3 + n
+    for col, v in enumerate(["330500", 2023, "co2_intensity", "", "t/10^4 yuan", 0.6, "统计公报"], start=1):
+        ws.cell(row=row, column=col, value=v)
+    wb.save(p)
+    with pytest.raises(TemplateErrors) as e:
+        read_template(p)
+    assert {(x.row, x.column) for x in e.value.errors} == {(row, "indicator")}
