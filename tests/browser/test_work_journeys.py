@@ -141,6 +141,9 @@ def test_bureau_files_attaches_plans_and_projects(page, tmp_path):
     page.wait_for_selector("#work-msg")
     assert page.inner_text("#review-state") == "已报送省级"
     assert page.locator(".review-step").count() == 0  # the city may not forward its own plan
+    assert (
+        page.locator("#plan-locked").count() == 1 and page.locator("#plan-form").count() == 0
+    )  # not edited now
     save(page, "plan-submitted")
 
     # a major project: added, refused when the funding does not add up, edited, removed

@@ -29,6 +29,8 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 from pioneer.config import settings
 from pioneer.db.base import Base
 from pioneer.errors import InputError, NotFoundError
+from pioneer.plans.errors import PlanError, PlanNotFoundError
+from pioneer.plans.models import Plan
 from pioneer.registry.permissions import Actor, Role, auditor, permitted, require
 from pioneer.registry.zones import service as zones
 from pioneer.registry.zones.choices import Tier
@@ -265,6 +267,21 @@ class PlanReview(Base):
     at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
 
+LOCKED = frozenset(
+    {SUBMITTED, FORWARDED, APPROVED}
+)  # with the province or the ministry: not edited meanwhile
+
+
+def require_editable(session: Session, plan_id: int) -> None:
+    """A plan under review or approved is not changed (its text is what was submitted); a returned or never
+    submitted plan is. Called by the plans service before an update or a deletion."""
+    state = review_state(session, plan_id)
+    if state in LOCKED:
+        name = REVIEW_NAMES[state]
+        raise PlanError(f"实施方案{name[0]}，不能修改或删除（退回后可修改）",
+                        f"the plan is {name[1]} and cannot be changed or deleted (it can once returned)")  # fmt: skip
+
+
 def plan_steps_roles(zone_tier: str, source: str, target: str) -> frozenset[Role]:
     """Offices that may move a plan of a zone of ``zone_tier`` from ``source`` to ``target`` (empty: no such
     step). A region-tier zone spans provinces, so the province's steps fall to the programme office."""
@@ -303,9 +320,9 @@ def step_plan(session: Session, plan_id: int, target: str, *, actor: Actor, reas
     """Take one review step: the step must exist from the plan's state, the actor's office may take it and
     covers the zone; returning needs a reason, approving the document number of the reply
     (:func:`document_number`)."""
-    from pioneer.plans.service import plan as get_plan
-
-    p = get_plan(session, plan_id)
+    p = session.get(Plan, plan_id)
+    if p is None:
+        raise PlanNotFoundError(f"未知的实施方案 {plan_id}", f"unknown plan {plan_id}")
     z = zones.zone(session, p.zone_code)
     source = review_state(session, plan_id)
     roles = plan_steps_roles(z.tier, source, target)

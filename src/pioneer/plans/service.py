@@ -33,6 +33,7 @@ from pioneer.plans.choices import (
     FundingSource,
     ProjectStatus,
 )
+from pioneer.plans.documents import require_editable
 from pioneer.plans.errors import PlanError, PlanNotFoundError, ValidationErrors
 from pioneer.plans.models import (
     Case,
@@ -170,6 +171,7 @@ def update_plan(session: Session, plan_id: int, data: PlanUpdate, /, *, actor: A
     p = plan(session, plan_id)
     codes = _zone_codes(session, p.zone_code)
     require(actor, EDITORS, codes, "修改实施方案 / edit plan")
+    require_editable(session, plan_id)  # not while with the province or the ministry (plans.documents)
     before = plan_snapshot(p)
     _check_plan_parts(data.goals or [], data.tasks or [], catalogue or default_catalogue())
     start = data.start_year if data.start_year is not None else p.start_year
@@ -196,6 +198,7 @@ def delete_plan(session: Session, plan_id: int, /, *, actor: Actor, record: Reco
     p = plan(session, plan_id)
     codes = _zone_codes(session, p.zone_code)
     require(actor, EDITORS, codes, "删除实施方案 / delete plan")
+    require_editable(session, plan_id)
     before = plan_snapshot(p)
     session.delete(p)
     session.flush()

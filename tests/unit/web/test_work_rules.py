@@ -13,7 +13,8 @@ from fastapi.testclient import TestClient
 from pioneer.errors import InputError, PermissionDeniedError
 from pioneer.plans import documents as docs
 from pioneer.plans import service as plans
-from pioneer.plans.schemas import PlanCreate
+from pioneer.plans.errors import PlanError
+from pioneer.plans.schemas import PlanCreate, PlanUpdate
 from pioneer.registry.permissions import Actor, Role
 from pioneer.web import jobs
 
@@ -77,6 +78,8 @@ def test_plan_review_steps_by_office(app):
         with pytest.raises(PermissionDeniedError):
             docs.step_plan(s, p.id, docs.SUBMITTED, actor=Actor("t-v", Role.VIEWER))
         docs.step_plan(s, p.id, docs.SUBMITTED, actor=city)
+        with pytest.raises(PlanError):  # submitted: not changed while under review (the API's path too)
+            plans.update_plan(s, p.id, PlanUpdate(title="改"), actor=city)
         assert docs.permitted_steps(s, p.id, "city", city) == []
         assert docs.permitted_steps(s, p.id, "city", province) == [docs.FORWARDED, docs.RETURNED]
         with pytest.raises(PermissionDeniedError):  # another province: no scope over Huzhou

@@ -55,6 +55,7 @@ def plan_context(session, user, plan_id: int) -> dict:
         if auth.allowed(user, action, zone.division_codes):
             steps = docs.permitted_steps(session, plan_id, zone.tier, auth.actor(user))
     return {"plan": p, "zone": zone, "can_edit": can_edit, "documents": docs.documents(session, "plan", str(p.id)),
+            "editable": can_edit and docs.review_state(session, plan_id) not in docs.LOCKED,
             "review_state": docs.review_state(session, plan_id), "review_history": docs.review_history(session, plan_id),
             "steps": steps, "statuses": [s.value for s in PlanStatus], "task_statuses": [t.value for t in TaskStatus],
             "sections": [*SEED_SECTIONS, REGIONAL], "comparators": ["<", "<=", ">", ">="]}  # fmt: skip
@@ -178,6 +179,9 @@ async def plan_update(plan_id: int, request: Request, session: DB, user: Current
         errs = getattr(exc, "errors", None) or [exc]
         return _plan_page(request, session, user, plan_id, status=422, values=values,
                           errors=field_errors(request, errs, PART_ERRORS))  # fmt: skip
+    except PioneerError as exc:  # under review or approved: not edited
+        session.rollback()
+        return refused(request, f"/plans/{plan_id}", exc)
     return RedirectResponse(f"/plans/{plan_id}?msg=saved", status_code=303)
 
 
@@ -190,7 +194,11 @@ def plan_delete(plan_id: int, request: Request, session: DB, user: CurrentUser,
     p = plans.plan(session, plan_id)
     zone = services.visible_zone(session, user, p.zone_code)
     auth.restrict(user, auth.Action.EDIT, zone.division_codes)
-    plans.delete_plan(session, plan_id, actor=auth.actor(user), record=recorder(session, user, request))
+    try:
+        plans.delete_plan(session, plan_id, actor=auth.actor(user), record=recorder(session, user, request))
+    except PioneerError as exc:
+        session.rollback()
+        return refused(request, f"/plans/{plan_id}", exc)
     return RedirectResponse(f"/zones/{zone.code}/plans", status_code=303)
 
 
