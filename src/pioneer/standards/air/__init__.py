@@ -7,13 +7,13 @@ annual chain. Every function names its standard and clause.
 from pioneer.standards.air.aqi import aqi, category, iaqi, level, report, report_items
 from pioneer.standards.air.editions import EDITIONS, edition, edition_in_force, resolve
 from pioneer.standards.air.evaluation import (
-    annual_statistics,
     city_hourly,
     daily_report,
     daily_values,
     o3_daily_max_8h,
     sites_hourly,
 )
+from pioneer.standards.air.period import annual_statistics
 
 __all__ = [
     "EDITIONS",

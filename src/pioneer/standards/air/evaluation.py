@@ -229,35 +229,7 @@ def percentile(values: ir.Table, *, by: list[str], value: str, p: str) -> ir.Tab
     return g.select(*by, "xs", "xs1", "f", p100=g.xs * 100 + (g.xs1 - g.xs) * g.f)
 
 
-def annual_statistics(
-    daily: ir.Table,
-    *,
-    year: int,
-    edition_key: str = "auto",
-    limit_class: int = 2,
-    reported: ir.Table | None = None,
-) -> ir.Table:
-    """Annual evaluation per site (HJ 663 annual items; GB 3095 Table 4 validity: ≥324 days and every month ≥27,
-    February ≥25; compliance against GB 3095 Table 1 of the edition and phase; composite index; good-day ratio;
-    days per AQI category) — ``period.period_statistics`` for the calendar year ``year``.
-
-    ``daily`` is the output of ``daily_values`` (with rounded daily values). Returns one row per ``site_level, id``.
-    The whole year is judged under one edition (``annual_limits_phase``): its limits, and its AQI for every day's
-    category, so that two years compare like with like. ``reported``: the daily report already computed from
-    ``daily`` under that edition (``daily_report(daily, edition_key=annual_limits_phase(year, key)[0])``), to
-    avoid computing it twice; by default it is computed here.
-    """
-    from pioneer.standards.air.period import period_statistics  # period builds on this module
-
-    out = period_statistics(daily, start=dt.date(year, 1, 1), end=dt.date(year, 12, 31), edition_key=edition_key,
-                            limit_class=limit_class, reported=reported, pollutant_days=False)  # fmt: skip
-    out = out.mutate(year=ibis.literal(year))
-    head = [c for c in out.columns if c not in ("period_start", "period_end", "year", "edition", "limits")]
-    return out.select(*head, "year", "edition", "limits")
-
-
 __all__ = [
-    "annual_statistics",
     "city_hourly",
     "daily_report",
     "daily_values",

@@ -2,7 +2,7 @@
 
 The chain is the annual one of ``evaluation`` with the period as a parameter: daily values per site → daily AQI
 (``aqi.report``) → period statistics (means, HJ 663 Appendix A percentiles, compliance, composite index, good-day
-ratio, days per AQI category, primary-pollutant days). ``evaluation.annual_statistics`` is this function for a
+ratio, days per AQI category, primary-pollutant days). ``annual_statistics`` (below) is this function for a
 calendar year, so a year and a "period" from 1 January to 31 December give the same numbers.
 
 Daily values come either from hours (``evaluation.daily_values``) or from station-day values as CNEMC publishes
@@ -274,8 +274,34 @@ def period_statistics(
     return out.mutate(edition=ibis.literal(ed), limits=ibis.literal(phase), period_start=lo, period_end=hi)
 
 
+def annual_statistics(
+    daily: ir.Table,
+    *,
+    year: int,
+    edition_key: str = "auto",
+    limit_class: int = 2,
+    reported: ir.Table | None = None,
+) -> ir.Table:
+    """Annual evaluation per site (HJ 663 annual items; GB 3095 Table 4 validity: ≥324 days and every month ≥27,
+    February ≥25; compliance against GB 3095 Table 1 of the edition and phase; composite index; good-day ratio;
+    days per AQI category) — ``period.period_statistics`` for the calendar year ``year``.
+
+    ``daily`` is the output of ``daily_values`` (with rounded daily values). Returns one row per ``site_level, id``.
+    The whole year is judged under one edition (``annual_limits_phase``): its limits, and its AQI for every day's
+    category, so that two years compare like with like. ``reported``: the daily report already computed from
+    ``daily`` under that edition (``daily_report(daily, edition_key=annual_limits_phase(year, key)[0])``), to
+    avoid computing it twice; by default it is computed here.
+    """
+    out = period_statistics(daily, start=dt.date(year, 1, 1), end=dt.date(year, 12, 31), edition_key=edition_key,
+                            limit_class=limit_class, reported=reported, pollutant_days=False)  # fmt: skip
+    out = out.mutate(year=ibis.literal(year))
+    head = [c for c in out.columns if c not in ("period_start", "period_end", "year", "edition", "limits")]
+    return out.select(*head, "year", "edition", "limits")
+
+
 __all__ = [
     "PERIOD_KINDS",
+    "annual_statistics",
     "daily_report_station_days",
     "month_requirements",
     "period_bounds",

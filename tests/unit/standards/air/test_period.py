@@ -10,7 +10,8 @@ import pandas as pd
 import pytest
 
 from pioneer.standards.air import period as P
-from pioneer.standards.air.evaluation import annual_statistics, daily_report
+from pioneer.standards.air.evaluation import daily_report
+from pioneer.standards.air.period import annual_statistics
 
 D = dt.date
 
