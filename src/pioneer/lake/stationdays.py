@@ -82,13 +82,14 @@ def attach(lake: Lake, record: dict[str, Any], *, con: Any = None) -> None:
     # every hour of the days touched: labels from 01:00 of the first day to 00:00 after the last
     first = dt.datetime.combine((lo - dt.timedelta(hours=1)).date(), dt.time(1))
     last = dt.datetime.combine((hi - dt.timedelta(hours=1)).date() + dt.timedelta(days=1), dt.time(0))
-    station_keys = fresh.select("station", "date").distinct()
+    station_keys: Any = fresh.select("station", "date").distinct()
+    city_keys: Any
     older = versions(lake, "air", status="all", start=first, end=last, con=con)
     if not lake.files("air") or older.count().to_pyarrow().as_py() == 0:
         # nothing committed in these days (an empty lake, a new year): this import's rows are the best ones
         # (one import holds one row per station-hour) and nothing is superseded
         hourly = con.read_parquet([lake.uri(f) for f in new]).select("station", "city", "time", *AIR_ITEMS)
-        city_keys = fresh.select("city", "date").distinct()
+        station_keys = city_keys = None  # every site-day of these hours is touched: no key filter needed
     else:
         best = versions(lake, "air", status="best", start=first, end=last, con=con, extra_files=new)
         best = best.select("station", "city", "time", *AIR_ITEMS).mutate(date=natural_day(best.time))
@@ -102,14 +103,17 @@ def attach(lake: Lake, record: dict[str, Any], *, con: Any = None) -> None:
         hourly = best.semi_join(city_keys, [best.city == city_keys.city, best.date == city_keys.date])
         hourly = hourly.drop("date")
     days = daily_values(sites_hourly(hourly))
-    stations = days.filter(days.site_level == "station").semi_join(
-        station_keys, [days.id == station_keys.station, days.date == station_keys.date]
-    )
-    cities = days.filter(days.site_level == "city").semi_join(
-        city_keys, [days.id == city_keys.city, days.date == city_keys.date]
-    )
-    out = ibis.union(stations, cities).filter(ibis._.id.notnull()).select(*COLUMNS)
-    out = out.mutate(import_id=ibis.literal(import_id))
+    if station_keys is None or city_keys is None:
+        out = days
+    else:
+        stations = days.filter(days.site_level == "station").semi_join(
+            station_keys, [days.id == station_keys.station, days.date == station_keys.date]
+        )
+        cities = days.filter(days.site_level == "city").semi_join(
+            city_keys, [days.id == city_keys.city, days.date == city_keys.date]
+        )
+        out = ibis.union(stations, cities)
+    out = out.filter(out.id.notnull()).select(*COLUMNS).mutate(import_id=ibis.literal(import_id))
     table = con.to_pyarrow(out)
     years = pc.year(table["date"])
     files = record.setdefault(RECORD_KEY, [])
