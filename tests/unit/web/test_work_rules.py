@@ -160,3 +160,36 @@ def test_compute_job_runs_and_lists_changes(app, tokens):
         for c in done.result["changes"]:
             assert c["division_code"].startswith("11") and c["year"] == 2017 and c["new_id"]
             assert c["change"] in ("new", "changed", "same") and c["imports"]
+
+
+def test_zone_page_approval_needs_document_number(app):
+    """The zone page's lifecycle form posts through the review route: an approval without a valid 文号 returns to
+    the zone page with the reason (still signed in, nothing changed); with one, the number heads the history."""
+    from pioneer.registry.zones import service as zones
+    from pioneer.registry.zones.schemas import ZoneCreate
+
+    office, province = Actor("t-po", Role.ADMIN), Actor("t-zj", Role.PROVINCE_EDITOR, ("330000",))
+    with app.state.session_factory() as s, s.begin():
+        zones.create_zone(s, ZoneCreate(code="ZJ-330522", name_zh="长兴县（测试）", tier="county",
+                                        division_codes=["330522"]), actor=office)  # fmt: skip
+        zones.transition(s, "ZJ-330522", "recommended", actor=province)
+        zones.transition(s, "ZJ-330522", "under_review", actor=office)
+    c = TestClient(app, base_url="http://127.0.0.1")
+    token = c.get("/login").text.split('name="csrf_token" value="')[1].split('"')[0]
+    c.post("/login", data={"username": "reviewer", "password": "pioneer-demo", "csrf_token": token})
+    page = c.get("/zones/ZJ-330522").text
+    assert 'action="/review/zones/ZJ-330522"' in page and 'name="document_number"' in page
+    csrf = page.split('name="csrf_token" value="')[1].split('"')[0]
+    form = {"csrf_token": csrf, "to_state": "approved", "back": "zone"}
+    r = c.post("/review/zones/ZJ-330522", data={**form, "document_number": "第1号"}, follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"].startswith("/zones/ZJ-330522?refused=")
+    assert "文号格式" in c.get(r.headers["location"]).text
+    r = c.post(
+        "/review/zones/ZJ-330522",
+        data={**form, "document_number": "环综合函〔2025〕7号"},
+        follow_redirects=False,
+    )
+    assert r.headers["location"] == "/zones/ZJ-330522"
+    with app.state.session_factory() as s:
+        z = zones.zone(s, "ZJ-330522")
+        assert z.state == "approved" and z.history[-1].reason.startswith("批复文号：环综合函〔2025〕7号")

@@ -83,14 +83,17 @@ def decision_reason(target: str, reason: str, number: str) -> str:
 @router.post("/review/zones/{code}")
 def review_zone(code: str, request: Request, session: DB, user: CurrentUser,
                 to_state: Annotated[str, Form(max_length=24)] = "", reason: Annotated[str, Form(max_length=1800)] = "",
-                document_number: Annotated[str, Form(max_length=64)] = "", csrf_token: Annotated[str, Form()] = ""):  # fmt: skip
+                document_number: Annotated[str, Form(max_length=64)] = "", back: Annotated[str, Form(max_length=8)] = "",
+                csrf_token: Annotated[str, Form()] = ""):  # fmt: skip
+    """A lifecycle step from the queue or the zone page (``back=zone``): an approval needs the reply's 文号."""
     if user is None:
         return RedirectResponse("/login?next=/review", status_code=303)
     check_csrf(request, csrf_token)
+    where = f"/zones/{code}" if back == "zone" else "/review"
     try:
         text = decision_reason(to_state, reason, document_number)
         services.transition_zone(session, user, code, to_state, text, request_id=request_id(request))
     except PioneerError as exc:
         session.rollback()
-        return refused(request, "/review", exc)
-    return RedirectResponse(f"/review?msg={code}", status_code=303)
+        return refused(request, where, exc)
+    return RedirectResponse(where if back == "zone" else f"/review?msg={code}", status_code=303)
