@@ -22,7 +22,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from pioneer.compensation.models import GepAccount
-from pioneer.registry.permissions import Actor, Role, require
+from pioneer.registry.permissions import Actor, Role, recorder, require
 from pioneer.standards import divisions
 from pioneer.standards.gep import CATEGORIES
 
@@ -32,6 +32,8 @@ OBJECT = "gep_account"
 
 
 def _no_record(*_args: Any) -> None:
+    """The default ``record``: none given, so the service writes the audit log itself
+    (:func:`pioneer.registry.permissions.recorder`)."""
     return None
 
 
@@ -52,7 +54,7 @@ def store_account(session: Session, values: pd.DataFrame, accounts: pd.DataFrame
                      computed_at=dt.datetime.now(dt.UTC))  # fmt: skip
     session.add(row)
     session.flush()
-    record("create", OBJECT, str(row.id), inputs[0] if len(inputs) == 1 else None, None,
+    recorder(session, actor, record, unset=_no_record)("create", OBJECT, str(row.id), inputs[0] if len(inputs) == 1 else None, None,
            {"edition": edition, "divisions": row.divisions, "years": row.years, "prices": row.prices,
             "overrides": row.overrides, "source_file": source_file,
             "gep": {f"{a['division_code']}/{a['year']}": a["gep"] for a in row.accounts}})  # fmt: skip

@@ -164,3 +164,22 @@ def test_cli_option_errors_are_located_and_bilingual(tmp_path):
         r = run(cli, ["gep", *args])
         assert r.exit_code == 1 and zh in r.output and en in r.output, r.output
         assert not (tmp_path / "a.csv").exists()
+
+
+def test_store_without_a_writer_is_audited_by_the_service(world):
+    from pioneer.registry.permissions import Actor, Role
+    from pioneer.standards import gep
+
+    eng, _ = world
+    q = gep.read_quantities(pd.read_csv(io.StringIO(Q2010), dtype=str), edition="GB/T 46869-2025")
+    values = gep.item_values(q, edition="GB/T 46869-2025", prices="garze-2010")
+    acc = gep.accounts_by_level(values, edition="GB/T 46869-2025")
+    with session_scope(eng) as s:
+        gep_store.store_account(
+            s, values, acc, edition="GB/T 46869-2025", actor=Actor("wu", Role.PROVINCE, ("510000",))
+        )
+    with session_scope(eng) as s:
+        e = s.scalar(select(AuditEntry).where(AuditEntry.object_type == "gep_account"))
+        assert (
+            e is not None and e.action == "create" and e.after["gep"]["513301/2010"] == pytest.approx(9.06e8)
+        )
