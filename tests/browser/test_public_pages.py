@@ -91,6 +91,9 @@ def test_zone_page_on_a_phone_is_navigable(page, lang):
     assert page.locator("#zone-history").evaluate("d => d.open")
     page.locator("#indicator-section-110000 > summary").click()
     assert page.locator("#indicators-110000 tbody tr.has-value").count() == 5
+    page.click("#indicators-110000 tr[data-indicator='air_pm2_5'] .explain-btn")
+    page.wait_for_selector("#explain-110000 .explain-edition")
+    assert page_width(page) <= 390  # long lineage strings wrap inside the explain box
     page.set_viewport_size(SIZES["desktop"])
     page.goto(f"/zones/BJ-110000?lang={lang}")
     assert page.locator("#indicator-section-110000").evaluate("d => d.open")  # open on a wide screen
