@@ -181,12 +181,14 @@ def _spark(engine: str | None, input: Path | None) -> Any:
     from pioneer.errors import PioneerError
     from pioneer.lake.query import engine as lake_engine
 
+    if input is not None:  # a file is computed here; PIONEER_ENGINE applies to the lake
+        if engine == "spark":
+            err.print("Spark 只读取数据湖（省略输入文件）/ Spark reads the lake: omit the input file")
+            raise typer.Exit(2)
+        return None
     name = engine or settings().engine
     if name == "duckdb":
         return None
-    if input is not None and name == "spark":
-        err.print("Spark 只读取数据湖（省略输入文件）/ Spark reads the lake: omit the input file")
-        raise typer.Exit(2)
     try:
         return lake_engine(name)
     except PioneerError as exc:
@@ -319,6 +321,7 @@ def period_command(
     ] = None,
     edition: EditionOpt = "auto",
     limit_class: Annotated[int, typer.Option("--class", help="达标评价用的功能区类别 1|2 / limit class")] = 2,
+    engine: EngineOpt = None,
 ) -> None:
     """时段评价（HJ 663 评价时段：月、季、半年、年或任意日期范围）/ evaluation of any period (HJ 663).
 
@@ -356,12 +359,20 @@ def period_command(
     con = _connect()
     with _steps("时段评价 / period") as step:
         step("读取与校验 / reading and validating")
+        spark = _spark(engine, input)
         if input is None and layout == "hourly" and not _published_days(first, last):
-            daily = _lake_days(con, first, last)
+            if spark is not None:  # the lake's site-days and the period chain on the Spark session
+                from pioneer.lake.stationdays import site_days
+
+                daily = site_days(start=first, end=last, con=spark)
+            else:
+                daily = _lake_days(con, first, last)
             step("计算 / computing")
             ed, _ = period_limits_phase(last, edition)
             stats = period_statistics(daily, start=first, end=last, edition_key=ed, limit_class=limit_class,
                                       reported=daily_report(daily, edition_key=ed))  # fmt: skip
+            if spark is not None:
+                stats = con.create_table("period_spark", spark.to_pyarrow(stats), temp=True)
             result = con.execute(stats).rename(columns={"site_level": "level"})
             result.insert(
                 2, "name", result["id"].where(result["level"] == "city", "").map(division_names()).fillna("")

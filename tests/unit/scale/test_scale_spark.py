@@ -43,6 +43,13 @@ def test_annual_on_spark_equals_duckdb(tmp_path: Path, monkeypatch: pytest.Monke
     assert len(duck) == 3 + 2
     pd.testing.assert_frame_equal(duck, sp)
     pd.testing.assert_frame_equal(duck, env)
+    period = ["period", "--from", "2025-01-01", "--to", "2025-02-28"]
+    r4 = run(app, [*period, "--engine", "duckdb", "-o", str(tmp_path / "p_duck.csv")])
+    r5 = run(app, [*period, "--engine", "spark", "-o", str(tmp_path / "p_spark.csv")])
+    assert r4.exit_code == 0 and r5.exit_code == 0, (r4.output, r5.output)
+    a, b = (pd.read_csv(tmp_path / n, dtype={"id": str}) for n in ("p_duck.csv", "p_spark.csv"))
+    assert len(a) == 5
+    pd.testing.assert_frame_equal(a, b)
 
 
 def test_spark_not_installed_is_a_clear_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
