@@ -16,7 +16,7 @@ from rich.console import Console
 from rich.table import Table
 
 from pioneer.commands._io import exit_on_error
-from pioneer.commands.plans import ROLE, SCOPE, USER, _actor, _record, _session
+from pioneer.commands.plans import ROLE, SCOPE, USER, cli_actor, cli_record, cli_session
 
 out = Console(soft_wrap=True)
 app = typer.Typer(help="流域横向生态保护补偿协议与年度结算 / eco-compensation agreements and statements.",
@@ -68,14 +68,14 @@ def import_agreement(
     from pioneer.compensation.template import read_agreement
 
     data = read_workbook(path) if path.suffix.lower() == ".xlsx" else read_agreement(path)
-    actor = _actor(as_user, as_role, scope)
-    with _session() as s:
+    actor = cli_actor(as_user, as_role, scope)
+    with cli_session() as s:
         if new_version:
-            a = service.update_agreement(s, data.code, data, actor=actor, record=_record(s, actor), note=note,
+            a = service.update_agreement(s, data.code, data, actor=actor, record=cli_record(s, actor), note=note,
                                          file=path.name)  # fmt: skip
         else:
             a = service.create_agreement(
-                s, data, actor=actor, record=_record(s, actor), note=note, file=path.name
+                s, data, actor=actor, record=cli_record(s, actor), note=note, file=path.name
             )
         out.print(f"协议 {a.code} 第 {a.version} 版已写入 / agreement {a.code} version {a.version} saved")
 
@@ -88,7 +88,7 @@ def list_(
     """列出协议 / list agreements (optionally of a division)."""
     from pioneer.compensation import service
 
-    with _session() as s:
+    with cli_session() as s:
         t = Table("code", "name", "upstream", "downstream", "period", "version")
         for a in service.list_agreements(s, division_code=division):
             t.add_row(a.code, a.name, a.upstream_division_code, a.downstream_division_code,
@@ -102,7 +102,7 @@ def show(code: str, version: Annotated[int | None, typer.Option("--version")] = 
     """显示协议某一版本（JSON）/ show a version of an agreement as JSON."""
     from pioneer.compensation import service
 
-    with _session() as s:
+    with cli_session() as s:
         v, data = service.version_data(s, code, version)
         out.print_json(json.dumps({"version": v, **data}, ensure_ascii=False))
 
@@ -128,10 +128,10 @@ def statement(
     from pioneer.compensation import statement as doc
 
     chosen = _format(fmt, out_path)
-    with _session() as s:
+    with cli_session() as s:
         if save:
-            actor = _actor(as_user, as_role, scope)
-            row = stored.save_statement(s, code, year, version=version, actor=actor, record=_record(s, actor),
+            actor = cli_actor(as_user, as_role, scope)
+            row = stored.save_statement(s, code, year, version=version, actor=actor, record=cli_record(s, actor),
                                         note=note)  # fmt: skip
             st = row.data
             out.print(f"已保存第 {row.number} 份结算单 / stored statement no. {row.number}")
@@ -160,7 +160,7 @@ def statements(
     from pioneer.clock import beijing_text
     from pioneer.compensation import stored
 
-    with _session() as s:
+    with cli_session() as s:
         t = Table("agreement", "year", "no.", "version", "net", "payer → payee", "computed", "by")
         for r in stored.statements(s, code=code, division_code=division, basin=basin):
             t.add_row(r.agreement_code, str(r.year), str(r.number), str(r.agreement_version),
@@ -183,7 +183,7 @@ def stored_doc(
     from pioneer.compensation import stored
 
     chosen = _format(fmt, out_path)
-    with _session() as s:
+    with cli_session() as s:
         st = stored.stored_statement(s, code, year, number).data
     doc.write(st, out_path, chosen)
     out.print(f"已写出 / written: {out_path}")

@@ -17,7 +17,7 @@ import typer
 from rich.console import Console
 
 from pioneer.commands._io import exit_on_error, write_csv_atomic
-from pioneer.commands.plans import ROLE, SCOPE, USER, _actor, _record, _session
+from pioneer.commands.plans import ROLE, SCOPE, USER, cli_actor, cli_record, cli_session
 
 out = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)
@@ -59,10 +59,10 @@ def ei(
     except (OSError, UnicodeDecodeError, pd.errors.ParserError) as exc:
         raise InputError("无法读取 CSV 文件", f"cannot read the CSV file: {exc}", file=file.name) from None
     if store:
-        actor = _actor(as_user, as_role, scope)
-        with _session() as s:
+        actor = cli_actor(as_user, as_role, scope)
+        with cli_session() as s:
             table = ind.save_ei(s, frame, abundance_rule=abundance_rule, a_veg=a_veg, actor=actor,
-                                record=_record(s, actor), file=file.name)  # fmt: skip
+                                record=cli_record(s, actor), file=file.name)  # fmt: skip
     else:
         table = ind.ei_table(frame, abundance_rule=abundance_rule, a_veg=a_veg, file=file.name)
     write_csv_atomic(table, out_file)
@@ -85,9 +85,9 @@ def import_(file: Path, as_role: str = ROLE, as_user: str = USER, scope: list[st
     """导入填好的台账（全部校验通过才写入）/ import a filled workbook, all or nothing."""
     from pioneer.ecology import excel
 
-    actor = _actor(as_user, as_role, scope)
-    with _session() as s:
-        saved = excel.import_workbook(s, file, actor=actor, record=_record(s, actor))
+    actor = cli_actor(as_user, as_role, scope)
+    with cli_session() as s:
+        saved = excel.import_workbook(s, file, actor=actor, record=cli_record(s, actor))
     err.print("已导入 / imported: " + ", ".join(f"{k} {v}" for k, v in saved.items()))
 
 
@@ -97,7 +97,7 @@ def export(out_file: OutOpt, division: DivisionOpt = None) -> None:
     """导出台账（模板格式，可修改后再导入）/ export the registers in the template's layout."""
     from pioneer.ecology import excel
 
-    with _session() as s:
+    with cli_session() as s:
         n = excel.export_registers(s, out_file, division=division)
     err.print("已导出 / exported: " + ", ".join(f"{k} {v}" for k, v in n.items() if v))
 
@@ -119,7 +119,7 @@ def compute(
     from pioneer.ecology import indicators as ind
     from pioneer.errors import InputError
 
-    with _session() as s:
+    with cli_session() as s:
         if indicator == "drinking":
             values, details = ind.drinking_source_compliance_from_lake(
                 s, year, level=level, division=division

@@ -124,14 +124,14 @@ def account(
 
         write(gep_report(res, values, edition=edition), report)
     if store:
-        from pioneer.commands.plans import _actor, _record, _session
+        from pioneer.commands.plans import cli_actor, cli_record, cli_session
         from pioneer.compensation import gep_store
 
-        actor = _actor(as_user, as_role, scope)
-        with _session() as s:
+        actor = cli_actor(as_user, as_role, scope)
+        with cli_session() as s:
             run = gep_store.store_account(s, values, res, edition=edition, actor=actor, prices=prices,
                                           overrides=overrides.name if overrides else None,
-                                          source_file=input_path.name, record=_record(s, actor), note=note)  # fmt: skip
+                                          source_file=input_path.name, record=cli_record(s, actor), note=note)  # fmt: skip
             out.print(f"已保存核算第 {run.id} 号 / stored run {run.id}")
     if items_path is not None:
         _atomic_csv(values, items_path)

@@ -43,20 +43,20 @@ def register(app: typer.Typer) -> None:
     app.add_typer(plans_app, name="plans")
 
 
-def _session():
+def cli_session():
     from pioneer.db import session_scope, upgrade
 
     upgrade()
     return session_scope()
 
 
-def _actor(user: str, role: str, scope: list[str] | None):
+def cli_actor(user: str, role: str, scope: list[str] | None):
     from pioneer.registry.permissions import Actor, Role
 
     return Actor(user, Role(role), tuple(scope or ()))
 
 
-def _record(session, actor):
+def cli_record(session, actor):
     """The audit writer of CLI changes (the web app's audit table, user ``(system)``)."""
     from pioneer.web import auth
 
@@ -89,7 +89,7 @@ def self_assessment(
     from pioneer.reports import self_assessment as sa
 
     kind = _check_format(fmt, out_file)
-    with _session() as s:
+    with cli_session() as s:
         rep = sa.build(s, zone, year, baseline_year=baseline, lang=lang)
     render.write(rep, out_file, kind)
     err.print(f"已生成 / written: {out_file}")
@@ -108,7 +108,7 @@ def national(
     from pioneer.reports import render
 
     kind = _check_format(fmt, out_file)
-    with _session() as s:
+    with cli_session() as s:
         rep = nat.build(s, year, lang=lang)
     render.write(rep, out_file, kind)
     err.print(f"已生成 / written: {out_file}")
@@ -130,9 +130,9 @@ def import_(file: Path, as_role: str = ROLE, as_user: str = USER, scope: list[st
     """导入填好的项目模板（全部校验通过才写入）/ import a filled template, all or nothing."""
     from pioneer.plans import excel
 
-    actor = _actor(as_user, as_role, scope)
-    with _session() as s:
-        saved = excel.import_projects(s, file, actor=actor, record=_record(s, actor))
+    actor = cli_actor(as_user, as_role, scope)
+    with cli_session() as s:
+        saved = excel.import_projects(s, file, actor=actor, record=cli_record(s, actor))
         n = len(saved)
     err.print(f"已导入 {n} 个项目 / imported {n} projects")
 
@@ -143,7 +143,7 @@ def export(out_file: OutOpt, zone: Annotated[str | None, typer.Option("--zone")]
     """导出项目（模板格式，可修改后再导入）/ export projects in the template's layout."""
     from pioneer.plans import excel
 
-    with _session() as s:
+    with cli_session() as s:
         n = excel.export_projects(s, out_file, zone_code=zone)
     err.print(f"已导出 {n} 个项目 / exported {n} projects: {out_file}")
 
@@ -159,7 +159,7 @@ def pipeline(
     from pioneer.plans.choices import name
 
     day = dt.date.fromisoformat(as_of) if as_of else dt.date.today()
-    with _session() as s:
+    with cli_session() as s:
         pipe = service.pipeline(s, as_of=day)
     if as_json:
         out.print_json(json.dumps(pipe, ensure_ascii=False, default=str))
@@ -189,7 +189,7 @@ def list_plans(zone: str) -> None:
     """列出先行区的实施方案 / list a zone's plans."""
     from pioneer.plans import service
 
-    with _session() as s:
+    with cli_session() as s:
         for p in service.list_plans(s, zone):
             out.print(f"{p.id}  {p.title}  {p.start_year}–{p.end_year}  {p.status}  "
                       f"goals={len(p.goals)} tasks={len(p.tasks)}")  # fmt: skip
@@ -201,7 +201,7 @@ def show_plan(plan_id: int) -> None:
     """显示实施方案（JSON）/ show a plan as JSON."""
     from pioneer.plans import service
 
-    with _session() as s:
+    with cli_session() as s:
         out.print_json(json.dumps(service.plan_snapshot(service.plan(s, plan_id)), ensure_ascii=False))
 
 
@@ -222,8 +222,8 @@ def create_plan(file: Path, as_role: str = ROLE, as_user: str = USER, scope: lis
         raise InputError(
             f"字段有误：{e['msg']}", e["msg"], file=file.name, column=".".join(map(str, e["loc"]))
         ) from None
-    actor = _actor(as_user, as_role, scope)
-    with _session() as s:
-        p = service.create_plan(s, data, actor=actor, record=_record(s, actor))
+    actor = cli_actor(as_user, as_role, scope)
+    with cli_session() as s:
+        p = service.create_plan(s, data, actor=actor, record=cli_record(s, actor))
         pid = p.id
     err.print(f"已创建实施方案 / plan created: {pid}")

@@ -37,20 +37,20 @@ def cjk_family() -> str:
     )
 
 
-def _png(fig) -> bytes:
+def figure_png(fig) -> bytes:
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=150, bbox_inches="tight")
     plt.close(fig)
     return buf.getvalue()
 
 
-def _style() -> dict:
+def chart_style() -> dict:
     return {"font.family": [cjk_family(), "DejaVu Sans"], "axes.unicode_minus": False, "font.size": 9}
 
 
 def score_bars(labels: list[str], scores: list[float | None], *, title: str, xlabel: str) -> bytes:
     """Horizontal bars of indicator scores (0–100); indicators without a score are shown without a bar."""
-    with plt.rc_context(_style()):
+    with plt.rc_context(chart_style()):
         fig, ax = plt.subplots(figsize=(7, 0.45 * max(3, len(labels)) + 0.8))
         values = [s if s is not None else 0 for s in scores]
         bars = ax.barh(
@@ -69,13 +69,13 @@ def score_bars(labels: list[str], scores: list[float | None], *, title: str, xla
         ax.set_xlabel(xlabel)
         ax.set_title(title)
         ax.axvline(60, color="#999", lw=0.8, ls="--")
-        return _png(fig)
+        return figure_png(fig)
 
 
 def trajectory_lines(series: dict[str, tuple[list[int], list[float]]], targets: dict[str, tuple[int, float]], *,
                      title: str, xlabel: str) -> bytes:  # fmt: skip
     """One line per indicator (years → values) with its target as a marker at the target year."""
-    with plt.rc_context(_style()):
+    with plt.rc_context(chart_style()):
         fig, ax = plt.subplots(figsize=(7, 3.6))
         for i, (label, (years, values)) in enumerate(series.items()):
             color = f"C{i}"
@@ -88,15 +88,15 @@ def trajectory_lines(series: dict[str, tuple[list[int], list[float]]], targets: 
         ax.set_title(title)
         ax.legend(fontsize=8)
         ax.grid(alpha=0.3)
-        return _png(fig)
+        return figure_png(fig)
 
 
 def amount_bars(labels: list[str], amounts: list[float], *, title: str, unit: str) -> bytes:
     """Vertical bars of money by category or source (万元)."""
-    with plt.rc_context(_style()):
+    with plt.rc_context(chart_style()):
         fig, ax = plt.subplots(figsize=(7, 3.2))
         ax.bar(range(len(labels)), amounts, color="#1565c0")
         ax.set_xticks(range(len(labels)), labels, rotation=20, ha="right")
         ax.set_ylabel(unit)
         ax.set_title(title)
-        return _png(fig)
+        return figure_png(fig)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from pioneer.reports.charts import _png, _style, amount_bars
+from pioneer.reports.charts import amount_bars, chart_style, figure_png
 from pioneer.reports.document import Figure, Heading, Paragraph, Report, Table, number
 from pioneer.standards.gep import CATEGORIES
 
@@ -17,7 +17,7 @@ def trend_chart(series: dict[str, tuple[list[int], list[float]]], *, title: str 
     import matplotlib.pyplot as plt
     from matplotlib.ticker import MaxNLocator
 
-    with plt.rc_context(_style()):
+    with plt.rc_context(chart_style()):
         fig, ax = plt.subplots(figsize=(7, 3.4))
         for label, (years, gep) in series.items():
             ax.plot(years, gep, marker="o", label=label)
@@ -27,7 +27,7 @@ def trend_chart(series: dict[str, tuple[list[int], list[float]]], *, title: str 
         ax.set_title(title)
         ax.legend(fontsize=8)
         ax.grid(alpha=0.3)
-        return _png(fig)
+        return figure_png(fig)
 
 
 def gep_report(accounts: pd.DataFrame, values: pd.DataFrame, *, edition: str) -> Report:
