@@ -198,6 +198,9 @@ def fund(
         list[str] | None, typer.Option("--compliance", help="断面=达标比例 0–1 / section=share (repeatable)")
     ] = None,
     out_path: Annotated[Path | None, typer.Option("-o", "--out", help="JSON 结果 / result")] = None,
+    year: Annotated[
+        int | None, typer.Option("--year", help="按数据湖水质计算达标比例 / compliance from the lake")
+    ] = None,
 ) -> None:
     """多方共同出资的补偿资金（如赤水河 云贵川）：各方出资、分配、扣减与净额 / an N-party pooled fund's year."""
     from pioneer.compensation import fund as funds
@@ -215,6 +218,14 @@ def fund(
             raise InputError(
                 "须写成 断面=比例", "write section=share", column="--compliance", value=c
             ) from None
+    if year is not None:  # compliance of the sections not given from the lake's water data
+        with cli_session() as s:
+            lake = funds.compliance_from_lake(s, terms, year)
+        for name, f in lake["compliance"].items():
+            given.setdefault(name, f)
+            parts = ", ".join(f"{d['item']} {d['value']:g} {d['class']}{'✓' if d['met'] else '✗'}"
+                              for d in lake["details"][name])  # fmt: skip
+            out.print(f"{name}: {f:.4f} ({parts})")
     res = funds.settle(terms, given)
     t = Table("party", "contribution", "allocation", "forfeited", "received", "net")
     for p, v in res["parties"].items():

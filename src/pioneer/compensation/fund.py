@@ -102,3 +102,67 @@ def settle(fund: dict[str, Any], compliance: dict[str, float] | None = None) -> 
     return {"code": fund["code"], "unit": fund.get("unit", "万元"), "pool": fund["pool"],
             "parties": {p: {"name": parties[p].get("name", p), **res[p]} for p in parties},
             "unallocated": res["(fund)"]["unallocated"], "sections": lines, "document": fund.get("document", {})}  # fmt: skip
+
+
+def compliance_from_lake(
+    session: Any, terms: dict[str, Any], year: int, *, lake: Any = None
+) -> dict[str, Any]:
+    """Each section's compliance fₖ for ``year`` from the lake: the share of the fund's ``items`` whose annual
+    mean (:func:`pioneer.standards.water.period_values`, as for the two-party statements) meets ``target_class``
+    (GB 3838-2002 Table 1 single-item class, :func:`pioneer.standards.water.item_classes`) — the assumed reading
+    of "部分达标". A section must be a registered water station (its ``station``, default its name), and every
+    item needs data in ``min_months`` months (default 12); otherwise a
+    :class:`~pioneer.compensation.service.StatementError` lists every section and item (nothing computed).
+
+    Returns ``{"compliance": {section: f}, "details": {section: [{item, value, class, met, n_months}]}}``.
+    """
+    import ibis
+    from sqlalchemy import select
+
+    from pioneer.compensation.service import StatementError, class_code, item_label
+    from pioneer.compensation.settlement import read_water
+    from pioneer.errors import PioneerError
+    from pioneer.registry.stations.models import Station
+    from pioneer.standards import water
+
+    need = int(terms.get("min_months", 12))
+    target = class_code(terms.get("target_class", "II"))
+    items = [water.parameter_code(x) for x in terms.get("items", [])]
+    stations, errors = {}, []
+    for s in terms["sections"]:
+        code = s.get("station", s["section"])
+        st = session.scalar(select(Station).where(Station.code == code))
+        if st is None or st.medium != "water":
+            errors.append(PioneerError(f"断面 “{code}” 不在站点名录中（须为水质断面）",
+                                       f"section '{code}' is not a registered water station"))  # fmt: skip
+        else:
+            stations[s["section"]] = st
+    if errors:
+        raise StatementError("资金的考核断面未登记", "the fund's sections are not registered", errors)
+    w = read_water(list(stations.values()), [year], lake)
+    for st in stations.values():
+        for it in items:
+            n = w.months(year, st.code, it)
+            if n < need:
+                errors.append(PioneerError(
+                    f"断面 {st.code} {year} 年 {item_label(it)} 有数据的月份 {n} 个，少于要求的 {need} 个",
+                    f"section {st.code}, {year}, {it}: {n} month(s) with data, fewer than the required {need}"))  # fmt: skip
+    if errors:
+        raise StatementError(f"{year} 年数据不足，无法结算资金 {terms['code']}",
+                             f"{year}: not enough valid data to settle fund {terms['code']}", errors)  # fmt: skip
+    a = w.annual[year]
+    a = a[a["section"].isin([st.code for st in stations.values()]) & a["parameter"].isin(items)]
+    cls = water.item_classes(ibis.memtable(a)).select(
+        "section", "parameter", "value", "water_class", "n_months"
+    )
+    c = cls.to_pandas()
+    out: dict[str, float] = {}
+    details: dict[str, list[dict[str, Any]]] = {}
+    for name, st in stations.items():
+        rows = c[c["section"] == st.code]
+        met = rows["water_class"] <= target
+        out[name] = float(met.sum()) / len(items)
+        details[name] = [{"item": r.parameter, "value": float(r.value), "class": water.CLASS_LABELS[int(r.water_class) - 1],
+                          "met": bool(r.water_class <= target), "n_months": int(r.n_months)}
+                         for r in rows.itertuples(index=False)]  # fmt: skip
+    return {"compliance": out, "details": details, "lake_imports": w.imports}

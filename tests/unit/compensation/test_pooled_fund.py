@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 
+import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
@@ -97,3 +98,45 @@ def test_fund_page(world):
         "/compensation/funds/chishui-2018?f2=x&lang=en", headers=h).text  # fmt: skip
     assert "达标比例须在 0–1 之间" in c.get("/compensation/funds/chishui-2018?f1=2&lang=zh", headers=h).text
     assert "/compensation/funds/chishui-2018" in c.get("/compensation", headers=h).text
+
+
+def test_compliance_from_the_lake(world, tmp_path):
+    # class II limits (GB 3838-2002 Table 1): CODMn 4, NH3-N 0.5, TP 0.1 (rivers)
+    #   清水铺 2019: CODMn 3 (II) NH3-N 0.4 (II) TP 0.15 (III) → 2 of 3 met → f = 2/3
+    #   鲢鱼溪: all II → 1; 茅台镇上游: CODMn 5 (III), NH3-N 0.6 (III), TP 0.05 (II) → 1/3
+    # deductions: 6000/3 = 2000 (云南 → 贵州, 四川 1000 each); 茅台 8000 × 2/3 = 5333.33 borne 2666.67 each
+    # nets: 云南 4000 − 2000 = 2000; 贵州 −2000 + 1000 − 2666.67 = −3666.67; 四川 −2000 + 1000 − 2666.67
+    from pioneer.db import session_scope
+    from pioneer.lake.ingest import ingest
+    from pioneer.registry.stations.models import Station
+
+    eng, lake = world
+    values = {
+        "清水铺": ("3", "0.4", "0.15"),
+        "鲢鱼溪": ("3", "0.4", "0.05"),
+        "茅台镇上游": ("5", "0.6", "0.05"),
+    }
+    rows = [(s, f"2019-{m:02d}-08", item, v, "mg/L") for s, vs in values.items() for m in range(1, 13)
+            for item, v in zip(("高锰酸盐指数", "氨氮", "总磷"), vs, strict=True)]  # fmt: skip
+    f = tmp_path / "chishui.csv"
+    pd.DataFrame(rows, columns=["section", "time", "item", "value", "unit"]).to_csv(f, index=False)
+    with session_scope(eng) as s:
+        for code, div, up, down in (("清水铺", "530600", "530600", "520500"), ("鲢鱼溪", "520300", "520300", "510500"),
+                                    ("茅台镇上游", "520300", "520300", "520300")):  # fmt: skip
+            s.add(Station(code=code, name=code, medium="water", division_code=div, longitude=105.0, latitude=28.0,
+                          datum="CGCS2000", water_body="river", cross_boundary=True, upstream_division_code=up,
+                          downstream_division_code=down, source="test"))  # fmt: skip
+    terms = fund.parse_fund(fund.example_text("chishui-2018"))
+    with session_scope(eng) as s:
+        with pytest.raises(Exception) as e:  # no data yet: every section and item listed
+            fund.compliance_from_lake(s, terms, 2019, lake=lake)
+        assert "清水铺" in e.value.message_zh and "fewer than the required 12" in e.value.message_en
+    assert ingest([f], lake=lake, layout="water-long")[0].rows_rejected == 0
+    with session_scope(eng) as s:
+        got = fund.compliance_from_lake(s, terms, 2019, lake=lake)
+    assert got["compliance"] == pytest.approx({"清水铺": 2 / 3, "鲢鱼溪": 1.0, "茅台镇上游新增断面": 1 / 3})
+    assert sorted(d["class"] for d in got["details"]["清水铺"]) == ["II", "II", "III"]
+    res = fund.settle(terms, got["compliance"])
+    assert [res["parties"][p]["net"] for p in (YN, GZ, SC)] == pytest.approx([2000, -11000 / 3, -11000 / 3])
+    r = CliRunner().invoke(app, ["compensation", "fund", "--example", "chishui-2018", "--year", "2019"])
+    assert r.exit_code == 0 and "清水铺: 0.6667" in r.output, r.output
