@@ -140,3 +140,20 @@ def test_compliance_from_the_lake(world, tmp_path):
     assert [res["parties"][p]["net"] for p in (YN, GZ, SC)] == pytest.approx([2000, -11000 / 3, -11000 / 3])
     r = CliRunner().invoke(app, ["compensation", "fund", "--example", "chishui-2018", "--year", "2019"])
     assert r.exit_code == 0 and "清水铺: 0.6667" in r.output, r.output
+
+
+def test_fund_page_year_without_registered_sections_is_refused_and_listed(world):
+    from fastapi.testclient import TestClient
+
+    from pioneer.db import session_scope
+    from pioneer.web import auth
+    from pioneer.web.app import create_app
+
+    eng, _ = world
+    with session_scope(eng) as s:
+        u = auth.create_user(s, "viewer", "a-long-password-1", role=auth.Role.VIEWER)
+        h = {"Authorization": f"Bearer {auth.create_token(s, u, 'test')}"}
+    c = TestClient(create_app(migrate=False), base_url="http://127.0.0.1")
+    r = c.get("/compensation/funds/chishui-2018?year=2019&lang=en", headers=h)
+    assert r.status_code == 422 and "清水铺" in r.text and "is not a registered water station" in r.text
+    assert c.get("/compensation/funds/chishui-2018?year=19x", headers=h).status_code == 422

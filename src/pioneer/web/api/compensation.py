@@ -494,7 +494,17 @@ def fund_page(name: str, request: Request, session: DB, user: CurrentUser):
         except ValueError:
             problems.append(InputError("达标比例须为 0–1 之间的数", "compliance must be a number in [0, 1]",
                                        column=f"f{i}", value=raw))  # fmt: skip
-    res, status = None, 200
+    res, status, from_lake = None, 200, None
+    year = request.query_params.get("year", "").strip()
+    if year and not problems:
+        if not (year.isdigit() and 2000 <= int(year) <= 2100):
+            problems.append(InputError("年份无效", "invalid year", column="year", value=year))
+        else:
+            try:
+                from_lake = fund.compliance_from_lake(session, terms, int(year))
+                given = {**from_lake["compliance"], **given}
+            except service.StatementError as exc:
+                problems = [InputError(e.message_zh, e.message_en) for e in exc.errors] or [exc]
     if not problems:
         try:
             res = fund.settle(terms, given)
@@ -509,4 +519,4 @@ def fund_page(name: str, request: Request, session: DB, user: CurrentUser):
         except PioneerError:
             names[p] = terms["parties"][p].get("name", p)
     return render(request, "compensation_fund.html", user, status=status, fund_name=name, terms=terms, res=res,
-                  problems=problems, given=given, names=names)  # fmt: skip
+                  problems=problems, given=given, names=names, year=year, from_lake=from_lake)  # fmt: skip
