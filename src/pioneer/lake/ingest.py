@@ -261,7 +261,9 @@ def ingest_file(
                     "sheet", _repeat(sh.name, e.num_rows)
                 )
             )
-        rows = checked.rows.drop_columns([c for c in lay.extras if c in checked.rows.column_names])  # not stored
+        rows = checked.rows.drop_columns(
+            [c for c in lay.extras if c in checked.rows.column_names]
+        )  # not stored
         if rows.num_rows:
             rows = rows.rename_columns(["row" if c == "_row" else c for c in rows.column_names])
             per_medium.setdefault(lay.medium, []).append((rows, lay.status, sh.name))
@@ -302,16 +304,6 @@ def ingest_file(
             rel = f"{medium}/year={y}/{import_id}.parquet"
             lake.write_parquet(f"_staging/{import_id}/{rel}", part)
             files.append(rel)
-    for rel in files:
-        lake.fs.create_dir(lake.path(rel).rsplit("/", 1)[0], recursive=True)
-        lake.fs.move(lake.path(f"_staging/{import_id}/{rel}"), lake.path(rel))
-    reject_file = None
-    if errors.num_rows:
-        reject_file = f"_rejects/{import_id}"
-        lake.write_bytes_atomic(reject_file + ".csv", report_csv(errors))
-        lake.write_bytes_atomic(
-            reject_file + ".json", json.dumps(errors.to_pylist(), ensure_ascii=False).encode()
-        )
     record = _record(
         import_id,
         name,
@@ -326,18 +318,47 @@ def ingest_file(
         started,
         encoding=read.encoding,
         files=files,
-        reject_file=reject_file,
+        reject_file=None,
         layouts=used,
         sheets=[s.name for s in read.sheets],
     )
-    stationdays.attach(lake, record)  # the import's site-days, listed in its record (docs/lake.md)
-    lake.write_record(record)  # the commit point
-    if lake.exists(f"_staging/{import_id}"):
-        lake.fs.delete_dir(lake.path(f"_staging/{import_id}"))
+
+    def cleanup() -> None:
+        if lake.exists(f"_staging/{import_id}"):
+            lake.fs.delete_dir(lake.path(f"_staging/{import_id}"))
+
+    _commit(lake, [(lake.path(f"_staging/{import_id}/{rel}"), rel) for rel in files], errors, record, cleanup)
     tick("done", 3, 3)
     return ImportResult(
         name, record["status"], import_id, sha, layout_name, rows_read, n_accepted, n_rejected, errors, record
     )
+
+
+def _commit(
+    lake: Lake,
+    moves: list[tuple[str, str]],
+    errors: pa.Table,
+    record: dict[str, Any],
+    cleanup: Callable[[], None],
+) -> None:
+    """The one commit of every import that keeps rows (both routes): the refused rows and their reasons to
+    ``_rejects/`` (``--accept-valid``), each staged file (``moves``: staged path → lake path) moved into its
+    partition, the import's site-days attached (:mod:`pioneer.lake.stationdays`), then the record written last
+    — the commit point — and the staging area removed."""
+    if errors.num_rows:  # --accept-valid: the refused rows and their reasons
+        reject_file = f"_rejects/{record['import_id']}"
+        lake.write_bytes_atomic(reject_file + ".csv", report_csv(errors))
+        lake.write_bytes_atomic(
+            reject_file + ".json", json.dumps(errors.to_pylist(), ensure_ascii=False).encode()
+        )
+        record["reject_file"] = reject_file
+    for staged, rel in moves:
+        lake.fs.create_dir(lake.path(rel).rsplit("/", 1)[0], recursive=True)
+        lake.fs.move(staged, lake.path(rel))
+    record["files"] = [rel for _, rel in moves]
+    stationdays.attach(lake, record)  # the import's site-days, listed in its record (docs/lake.md)
+    lake.write_record(record)  # the commit point
+    cleanup()
 
 
 def _sha256(path: Path) -> str:
@@ -365,23 +386,10 @@ def _commit_fast(
     started: dt.datetime,
     tick: Progress,
 ) -> ImportResult:
-    """Move the Parquet files the DuckDB route staged into their partitions and commit (record written last)."""
+    """Commit the Parquet files the one-pass route staged (:func:`_commit`, as the general path)."""
     tick("write", 2, 3)
     errors = _report_table([] if fast.errors is None else [_with_place(fast.errors, name, "")])
     n_rejected = fast.rows - fast.accepted
-    reject_file = None
-    if errors.num_rows:  # --accept-valid: the refused rows and their reasons, as the general path writes them
-        reject_file = f"_rejects/{import_id}"
-        lake.write_bytes_atomic(reject_file + ".csv", report_csv(errors))
-        lake.write_bytes_atomic(
-            reject_file + ".json", json.dumps(errors.to_pylist(), ensure_ascii=False).encode()
-        )
-    files = []
-    for y, staged in sorted(fast.files.items()):
-        rel = f"air/year={y}/{import_id}.parquet"
-        lake.fs.create_dir(lake.path(rel).rsplit("/", 1)[0], recursive=True)
-        lake.fs.move(str(staged), lake.path(rel))
-        files.append(rel)
     record = _record(
         import_id,
         name,
@@ -395,14 +403,13 @@ def _commit_fast(
         who,
         started,
         encoding=fast.encoding,
-        files=files,
-        reject_file=reject_file,
+        files=[],
+        reject_file=None,
         layouts=[fast.layout],
         sheets=[""],
     )
-    stationdays.attach(lake, record)  # the import's site-days, listed in its record (docs/lake.md)
-    lake.write_record(record)  # the commit point
-    shutil.rmtree(stage, ignore_errors=True)
+    moves = [(str(staged), f"air/year={y}/{import_id}.parquet") for y, staged in sorted(fast.files.items())]
+    _commit(lake, moves, errors, record, lambda: shutil.rmtree(stage, ignore_errors=True))
     tick("done", 3, 3)
     return ImportResult(
         name,

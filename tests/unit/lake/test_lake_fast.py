@@ -1,5 +1,6 @@
-"""The DuckDB-native route (pioneer.lake.fast) stores exactly what the general text path stores, and hands every
-doubtful file to the general path (so the located error report is unchanged)."""
+"""The one-pass route's entry (pioneer.lake.fast.try_fast) stores exactly what the general text path stores, and
+hands every doubtful file to the general path (so the located error report is unchanged). Issue 12: the DuckDB
+route that sat between them is gone, and with it the tests that ran each fixture through it."""
 
 from __future__ import annotations
 
@@ -11,7 +12,6 @@ import pyarrow.parquet as pq
 import pytest
 
 import pioneer.lake.ingest as ingest_mod
-from pioneer.lake import onepass
 from pioneer.lake.ingest import ingest
 from pioneer.lake.storage import Lake
 
@@ -42,6 +42,8 @@ def _stored(lake: Lake) -> list[pa.Table]:
     tables = []
     for rec in lake.committed():
         for rel in rec["files"]:
+            if not rel.startswith("air/"):
+                continue  # the site-days written beside the hours (lake.stationdays) are not a route's output
             tables.append(pq.read_table(lake.path(rel)).drop_columns(["import_id"]))
     return tables
 
@@ -52,22 +54,18 @@ def _general(lake: Lake, files: list[Path], monkeypatch: pytest.MonkeyPatch, **k
         return ingest(files, lake=lake, **kw)  # type: ignore[arg-type]
 
 
-@pytest.mark.parametrize("route", ["one-pass first", "duckdb"])
 @pytest.mark.parametrize("name", FIXTURES)
 def test_fast_route_stores_what_the_general_path_stores(
     name: str,
-    route: str,
     lake_data: Path,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
     fast_calls: list[bool],
 ) -> None:
     fast_lake, slow_lake = Lake(tmp_path / "fast"), Lake(tmp_path / "slow")
-    with monkeypatch.context() as m:
-        if route == "duckdb":
-            m.setattr(onepass, "one_pass", lambda *a, **k: None)
-        (rf,) = ingest(lake_data / name, lake=fast_lake)
-    assert fast_calls == [True]
+    (rf,) = ingest(lake_data / name, lake=fast_lake)
+    # UCI files carry the time in parts (year, month, day, hour): not a one-pass layout, the general path reads them
+    assert fast_calls == [not name.startswith("uci")]
     (rs,) = _general(slow_lake, [lake_data / name], monkeypatch)
     assert (rf.status, rf.layout, rf.rows_read, rf.rows_accepted) == (
         rs.status,
@@ -98,33 +96,19 @@ def test_fast_route_known_stations_and_multi_year(
     )
     f = make_file("w.csv", text)
     known = {"1001A": "110000", "1002A": "120000"}
-    fast_lake, slow_lake = Lake(tmp_path / "fast"), Lake(tmp_path / "slow")
-    with monkeypatch.context() as m:  # the DuckDB route alone
-        m.setattr(onepass, "one_pass", lambda *a, **k: None)
-        (rf,) = ingest(f, lake=fast_lake, known_stations=known)
-    # the 'T' row is another format than the first row's: the typed read fails → general path
-    assert fast_calls == [False] and rf.status == "committed"
-    f2 = make_file("w2.csv", text.replace("2014-01-01T02:00", "2014-01-01 02:00"))
-    with monkeypatch.context() as m:
-        m.setattr(onepass, "one_pass", lambda *a, **k: None)
-        (rf2,) = ingest(f2, lake=fast_lake, known_stations=known)
-    assert fast_calls == [False, True] and rf2.status == "committed"
-    assert rf2.record["files"] == [  # type: ignore[index]
-        f"air/year=2013/{rf2.import_id}.parquet",
-        f"air/year=2014/{rf2.import_id}.parquet",
-    ]
-    _general(slow_lake, [f2], monkeypatch, known_stations=known)
-    got = pa.concat_tables(_stored(fast_lake)[2:])  # the second import's two years
-    want = pa.concat_tables(_stored(slow_lake))
-    assert got.cast(want.schema).equals(want)
-    assert got["row"].to_pylist() == [2, 3, 4, 5]
-    assert got["city"].to_pylist() == ["110000", "110000", "120000", "110000"]
     # the one-pass route reads each distinct time text with the general parser: the mixed spellings are fine
     one_lake, gen_lake = Lake(tmp_path / "one"), Lake(tmp_path / "gen")
     (r1,) = ingest(f, lake=one_lake, known_stations=known)
-    assert fast_calls[-1] is True and r1.status == "committed"
+    assert fast_calls == [True] and r1.status == "committed"
+    assert r1.record["files"][:2] == [  # type: ignore[index]
+        f"air/year=2013/{r1.import_id}.parquet",
+        f"air/year=2014/{r1.import_id}.parquet",
+    ]
     _general(gen_lake, [f], monkeypatch, known_stations=known)
-    assert pa.concat_tables(_stored(one_lake)).equals(pa.concat_tables(_stored(gen_lake)))
+    got, want = pa.concat_tables(_stored(one_lake)), pa.concat_tables(_stored(gen_lake))
+    assert got.equals(want)
+    assert got["row"].to_pylist() == [2, 3, 4, 5]
+    assert got["city"].to_pylist() == ["110000", "110000", "120000", "110000"]
 
 
 HEAD = "station,city,time,so2,no2,pm2_5\n"
@@ -215,18 +199,13 @@ def test_city_marker_kept_as_text_goes_to_the_general_path(
     monkeypatch: pytest.MonkeyPatch,
     fast_calls: list[bool],
 ) -> None:
-    """An empty city reads as NULL in the typed read, as in the general path, but is doubtful (it could be a
-    marker the general path keeps as text): the doubtful row has no error, so the general path takes the file."""
+    """An empty city: the one-pass route stores it as NULL, as the general path does."""
     f = make_file(
         "c.csv", "station,city,time,so2\n1001A,,2026-03-02 09:00,5\n1002A,110000,2026-03-02 09:00,5\n"
     )
-    with monkeypatch.context() as m:  # the DuckDB route alone
-        m.setattr(onepass, "one_pass", lambda *a, **k: None)
-        (r,) = ingest(f, lake=lake)
-    assert fast_calls == [False] and r.status == "committed" and r.rows_accepted == 2
     # the one-pass route reads the text as written: an empty city is stored as NULL, as the general path does
     (r2,) = ingest(f, lake=Lake(tmp_path / "one"))
-    assert fast_calls == [False, True] and r2.status == "committed" and r2.rows_accepted == 2
+    assert fast_calls == [True] and r2.status == "committed" and r2.rows_accepted == 2
     assert pq.read_table(Lake(tmp_path / "one").path(r2.record["files"][0]))["city"].to_pylist() == [
         None,
         "110000",
