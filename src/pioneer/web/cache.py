@@ -55,7 +55,7 @@ from pioneer.web.deps import LANG_COOKIE, SESSION_COOKIE
 from pioneer.web.i18n import language
 
 PUBLIC_PATHS = re.compile(
-    r"^/(?:|rankings|zones/[^/]+"
+    r"^/(?:|rankings|zones|indicators|zones/[^/]+"
     r"|api/v1/(?:overview|rankings|indicators|indicators/[^/]+|assessments|zones/[^/]+/(?:indicators|trends)))$"
 )
 MAX_ENTRIES = 512

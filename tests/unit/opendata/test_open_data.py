@@ -143,3 +143,11 @@ def test_values_xlsx_opened_by_libreoffice(open_client, tmp_path):
     text = (tmp_path / "values.csv").read_text(encoding="utf-8", errors="replace")
     assert text.splitlines()[0].startswith("division_code,division_name,indicator")
     assert "air_pm2_5" in text and "110000" in text
+
+
+def test_public_lists_are_cached_per_data_version(open_client):
+    first = open_client.get("/zones")
+    tag = first.headers.get("etag")
+    assert tag and open_client.get("/zones", headers={"If-None-Match": tag}).status_code == 304
+    ind = open_client.get("/indicators")
+    assert open_client.get("/indicators", headers={"If-None-Match": ind.headers["etag"]}).status_code == 304
