@@ -38,6 +38,7 @@ from pioneer.clock import BEIJING
 from pioneer.db.base import stored_time
 from pioneer.errors import InputError, InputErrors
 from pioneer.registry.permissions import Actor, Role, require
+from pioneer.standards.air.period import STATION_DAY_ITEMS
 from pioneer.standards.common import read_table, round_half_even
 
 FLAG_KINDS = ("sand_dust",)
@@ -212,7 +213,7 @@ def moving_average_3y(values: pd.DataFrame, *, value: str = "value", decimals: A
     return r[[*keys, "year", value, "n_years", "moving_average_3y"]]
 
 
-EVALUATION_ITEMS = ("so2", "no2", "co", "pm10", "pm2_5", "o3_8h_max")
+EVALUATION_ITEMS = STATION_DAY_ITEMS
 """Daily values the full HJ 663 chain needs (``pioneer air daily`` output)."""
 PERIOD_STATISTICS = ("pm10_annual_mean", "pm2_5_annual_mean", "pm2_5_mean_1dp", "co_p95", "o3_8h_p90",
                      "composite_index", "good_day_ratio", "heavy_day_ratio")  # fmt: skip

@@ -33,7 +33,7 @@ from pioneer.commands.air_input import (
 from pioneer.config import settings
 from pioneer.errors import InputErrors
 from pioneer.standards.air import annual_statistics, daily_values, editions, report, sites_hourly
-from pioneer.standards.air.evaluation import daily_report
+from pioneer.standards.air.evaluation import DAILY_COLUMNS, daily_report
 from pioneer.standards.air.exact import DECIMALS
 
 app = typer.Typer(
@@ -235,9 +235,7 @@ def daily_command(input: Annotated[Path, typer.Argument(help="小时数据CSV / 
         step("计算 / computing")
         daily = _daily_values(hourly, con)
         result = daily_report(daily, edition_key=edition).rename(aqi_level="level").rename(level="site_level")
-        result = _at_reporting_precision(
-            result, ["so2", "no2", "co", "pm10", "pm2_5", "o3_8h_max", "o3_1h_max"]
-        )
+        result = _at_reporting_precision(result, list(DAILY_COLUMNS))
         step("写出 / writing")
         rows = copy_csv_atomic(con, result, output, order_by=["level", "id", "date"])
     err.print(f"{rows} 行已写出 / rows written → {output}")

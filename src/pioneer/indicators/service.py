@@ -13,6 +13,7 @@ import pandas as pd
 from sqlalchemy.orm import Session
 
 from pioneer.indicators import bindings, store, template
+from pioneer.standards.air.tables import ITEMS
 
 
 def compute_air(session: Session, hourly: Any, years: Iterable[int], *, edition_key: str = "auto",
@@ -50,7 +51,7 @@ def compute_air_from_lake(session: Session, *, division: str | None, years: Iter
         t = t.filter(ibis.or_(*[t.city.startswith(p) for p in prefixes]))
         t = t.mutate(city=ibis.literal(zone[0]))
     imports = sorted(str(x) for x in t.import_id.to_pandas().dropna().unique())
-    hourly = t.select("station", "city", "time", "so2", "no2", "co", "o3", "pm10", "pm2_5")
+    hourly = t.select("station", "city", "time", *ITEMS)
     inputs = {"lake_imports": imports, "status": "best"}
     if zone is not None:
         inputs["zone"] = {"code": zone[0], "divisions": list(zone[1]), "pooling": "union of stations"}

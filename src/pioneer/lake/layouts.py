@@ -20,6 +20,7 @@ from pioneer.errors import InputError
 from pioneer.lake.cells import DATE_FORMATS as DEFAULT_DATE_FORMATS
 from pioneer.lake.cells import MISSING as DEFAULT_MISSING
 from pioneer.lake.cells import TIME_FORMATS as DEFAULT_TIME_FORMATS
+from pioneer.standards.air.tables import DAILY_MEAN_ITEMS, ITEMS
 from pioneer.standards.noise import ZONE_CLASSES
 
 MEDIA = ("air", "water", "noise", "air_daily")
@@ -229,14 +230,14 @@ _CNEMC_COLUMNS = {
     "station": "stationcode",
     "city_name": "area",
     "time": "timepoint",
-    **{item: item for item in ("so2", "no2", "co", "o3", "pm10", "pm2_5")},
+    **{item: item for item in ITEMS},
 }
 """CNEMC real-time archive columns (glossary name → archive column)."""
 
 _CNEMC_DAILY_COLUMNS = {
     "station": "stationcode",
     "time": "timepoint",
-    **{item: f"{item}_24h" for item in ("so2", "no2", "co", "pm10", "pm2_5")},
+    **{item: f"{item}_24h" for item in DAILY_MEAN_ITEMS},
     "o3_8h_max": "o3_8h",
 }
 """CNEMC T00 files as station-day values: the 24-h means ending at T00 and ``o3_8h`` (the highest 8-h moving mean

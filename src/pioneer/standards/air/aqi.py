@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 
 from pioneer.standards.air.exact import DECIMALS, SCALE, ceil_div, round_half_even_units, scaled
-from pioneer.standards.air.tables import breakpoints, categories
+from pioneer.standards.air.tables import ITEMS, breakpoints, categories
 
 Period = Literal["1h", "24h", "8h"]
 ReportKind = Literal["hourly", "daily"]
@@ -224,7 +224,7 @@ def report_items(edition: str, kind: ReportKind, *, method: str = "published") -
     return tuple(ReportItem(i, i, i, "24h" if i in ("pm10", "pm2_5") else "1h") for i in order)
 
 
-ITEM_ORDER_2026 = ("so2", "no2", "co", "o3", "pm10", "pm2_5")
+ITEM_ORDER_2026 = ITEMS
 
 
 def aqi(*iaqis: ir.IntegerValue, edition: str) -> ir.IntegerValue:

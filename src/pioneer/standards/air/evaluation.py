@@ -29,9 +29,8 @@ import ibis.expr.types as ir
 from pioneer.standards.air.aqi import report as aqi_report
 from pioneer.standards.air.editions import by_date, period_limits_phase
 from pioneer.standards.air.exact import DECIMALS, SCALE, round_scaled, scaled
-from pioneer.standards.air.tables import ITEMS
+from pioneer.standards.air.tables import DAILY_MEAN_ITEMS, ITEMS
 
-DAILY_MEAN_ITEMS = ("so2", "no2", "co", "pm10", "pm2_5")
 MIN_HOURS_PER_DAY = 20
 """GB 3095-2012/2026 Table 4: a daily mean needs at least 20 hourly values (每日至少有20个小时平均浓度值)."""
 MIN_HOURS_PER_8H = 6
@@ -66,7 +65,7 @@ COMPOSITE_TERMS = [
 ]
 """Composite index terms C_i / S_i (城市环境空气质量排名技术规定): means for SO2, NO2, PM; CO p95; O3 MDA8 p90."""
 
-DAILY_COLUMNS = ("so2", "no2", "co", "pm10", "pm2_5", "o3_8h_max", "o3_1h_max")
+DAILY_COLUMNS = (*DAILY_MEAN_ITEMS, "o3_8h_max", "o3_1h_max")
 
 
 def _decimals(column: str) -> int:

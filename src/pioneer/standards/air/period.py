@@ -42,9 +42,9 @@ from pioneer.standards.air.evaluation import (
     percentile,
 )
 from pioneer.standards.air.exact import DECIMALS, SCALE, round_half_even_div, round_scaled, scaled
-from pioneer.standards.air.tables import categories, limits
+from pioneer.standards.air.tables import DAILY_MEAN_ITEMS, categories, limits
 
-STATION_DAY_ITEMS = ("so2", "no2", "co", "pm10", "pm2_5", "o3_8h_max")
+STATION_DAY_ITEMS = (*DAILY_MEAN_ITEMS, "o3_8h_max")
 """The daily values a station-day table carries (CNEMC publishes no O3 daily maximum 1-h value in its T00 files)."""
 PRIMARY_KEYS = ("so2", "no2", "pm10", "co", "o3_1h_max", "o3_8h_max", "pm2_5")
 """Daily-report item keys that can be named primary pollutant (``aqi.report_items``)."""

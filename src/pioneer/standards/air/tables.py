@@ -12,7 +12,10 @@ from importlib import resources
 from typing import NamedTuple
 
 ITEMS = ("so2", "no2", "co", "o3", "pm10", "pm2_5")
-"""The six basic items of GB 3095 Table 1, in CNEMC's spelling (µg/m³; CO in mg/m³)."""
+"""The six basic items of GB 3095 Table 1, in CNEMC's spelling (µg/m³; CO in mg/m³): the one list of the air
+pollutant items (issue 12 item 2); the other item lists are derived from it."""
+DAILY_MEAN_ITEMS = tuple(i for i in ITEMS if i != "o3")
+"""The items with a 24-h mean (GB 3095 Table 1; O3 has the daily maximum 8-h and 1-h values instead)."""
 
 
 def _rows(name: str) -> list[dict[str, str]]:
