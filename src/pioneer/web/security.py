@@ -123,6 +123,12 @@ MAX_EXCEL_BYTES = 10 * 1024 * 1024
 """Size limit of a register or plan workbook (projects, plans, ecology registers)."""
 
 
+OPEN_DATA_MAX_ROWS = 1_000_000
+"""Largest public open-data download (rows of one medium, one month, one division subtree)."""
+OPEN_DATA_SLOTS = 2
+"""Open-data downloads computed at the same time per process; one more is answered 429 (try again)."""
+
+
 MAX_SMALL_FILE_BYTES = 1024 * 1024
 """Body limit of the routes taking a small text file (compensation agreements, carbon accounts)."""
 
