@@ -109,3 +109,46 @@ def cases() -> list[Case]:
     out.append(Case("truncated.xlsx", book[: len(book) // 2], ".xlsx", "error", False))
     out.append(Case("csv-named-xlsx.xlsx", valid, ".xlsx", "error", False))
     return out
+
+
+# --- water and noise (helper 15): the same malformed cells in the lake's water-long and noise layouts -------------
+
+WATER_HEADER = ["section", "time", "item", "value", "unit"]
+WATER_ROWS = [["S1", "2025-01-05", "cod", "15", "mg/L"], ["S1", "2025-02-05", "cod", "14", "mg/L"]]
+NOISE_HEADER = ["point", "zone_class", "time", "leq"]
+NOISE_ROWS = [["N1", "1", "2025-03-01 10:00", "52.5"], ["N1", "1", "2025-03-01 23:00", "44.0"]]
+BAD_DATES = ["2025-13-05", "2025-02-30", "9999-01-05", "0001-01-05", "05/01/2025x", "yesterday", ""]
+BAD_LEQ = ["200", "-5", "abc", *BAD_NUMBERS]
+BAD_ZONE_CLASSES = ["5", "9", "4c", "x", ""]
+
+
+def water_noise_cases() -> list[Case]:
+    """Malformed water (``water-long``) and noise files, each expected to be refused with a located error by the
+    upload and by ``pioneer water classify`` / ``pioneer noise assess`` (``cli``: ``water`` or ``noise``)."""
+    out: list[Case] = []
+
+    def put(rows, col, header, value):
+        rows = [list(r) for r in rows]
+        rows[0][header.index(col)] = value
+        return rows
+
+    for i, v in enumerate(BAD_NUMBERS):
+        out.append(Case(f"water-number-{i}.csv", csv_bytes(WATER_HEADER, put(WATER_ROWS, "value", WATER_HEADER, v)),
+                        ".csv", "error"))  # fmt: skip
+    for i, t in enumerate(BAD_DATES):
+        out.append(Case(f"water-time-{i}.csv", csv_bytes(WATER_HEADER, put(WATER_ROWS, "time", WATER_HEADER, t)),
+                        ".csv", "error"))  # fmt: skip
+    out.append(
+        Case("water-duplicate.csv", csv_bytes(WATER_HEADER, [WATER_ROWS[0], WATER_ROWS[0]]), ".csv", "error")
+    )
+    out.append(Case("water-no-rows.csv", csv_bytes(WATER_HEADER, []), ".csv", "error"))
+    for i, v in enumerate(BAD_LEQ):
+        out.append(Case(f"noise-leq-{i}.csv", csv_bytes(NOISE_HEADER, put(NOISE_ROWS, "leq", NOISE_HEADER, v)),
+                        ".csv", "error"))  # fmt: skip
+    for i, z in enumerate(BAD_ZONE_CLASSES):
+        out.append(Case(f"noise-zone-{i}.csv",
+                        csv_bytes(NOISE_HEADER, put(NOISE_ROWS, "zone_class", NOISE_HEADER, z)), ".csv", "error"))  # fmt: skip
+    for i, t in enumerate(["2025-03-01 10:30", "9999-03-01 10:00", "2025-03-32 10:00", "noon"]):
+        out.append(Case(f"noise-time-{i}.csv", csv_bytes(NOISE_HEADER, put(NOISE_ROWS, "time", NOISE_HEADER, t)),
+                        ".csv", "error"))  # fmt: skip
+    return out
