@@ -64,17 +64,12 @@ ERRORS = {s: {"model": ErrorBody} for s in (401, 403, 404, 422)}
 
 def _writer(session, user: User | None, request: Request, codes: list[str], csrf: str | None = None
             ) -> dict[str, Any]:  # fmt: skip
-    """The service's actor and audit writer for ``user`` after the CSRF check (``csrf``: a form's token) and
-    ``EDIT`` over ``codes``."""
+    """The service's actor for ``user`` after the CSRF check (``csrf``: a form's token) and ``EDIT`` over
+    ``codes``; the services write the audit log themselves (user and request id from the actor)."""
     check_csrf(request, csrf)
     auth.restrict(user, auth.Action.EDIT, codes)
     assert user is not None
-    rid = request_id(request)
-
-    def record(action, object_type, key, division_code, before, after):
-        auth.audit(session, user, action, object_type, key, division_code, before, after, request_id=rid)
-
-    return {"actor": auth.actor(user), "record": record}
+    return {"actor": auth.actor(user, request_id=request_id(request))}
 
 
 def _public(session, code: str, version: int | None = None) -> dict[str, Any]:

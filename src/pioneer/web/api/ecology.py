@@ -33,21 +33,12 @@ Division = Annotated[str | None, Query(pattern=r"^\d{6}$")]
 Level = Annotated[str, Query(pattern="^(province|city|county)$")]
 
 
-def _writer_record(session, user, request: Request):
-    """The audit writer of a request (``auth.audit`` with the user and the request id)."""
-    rid = request_id(request)
-
-    def record(action, object_type, key, division_code, before, after):
-        auth.audit(session, user, action, object_type, key, division_code, before, after, request_id=rid)
-
-    return record
-
-
 def _writer(session, user, request: Request) -> dict[str, Any]:
     check_csrf(request, None)
     auth.restrict(user, auth.Action.EDIT)  # role; the division scope of every row is checked by the service
     assert user is not None
-    return {"actor": auth.actor(user), "record": _writer_record(session, user, request)}
+    # the services write the audit log themselves (user and request id from the actor)
+    return {"actor": auth.actor(user, request_id=request_id(request))}
 
 
 def _records(frame) -> list[dict[str, Any]]:
@@ -238,7 +229,7 @@ def ecology_import_page(request: Request, session: DB, user: CurrentUser, file: 
     auth.restrict(user, auth.Action.EDIT)
     assert user is not None
     register(register_)
-    w = {"actor": auth.actor(user), "record": _writer_record(session, user, request)}
+    w = {"actor": auth.actor(user, request_id=request_id(request))}
     data = file.file.read(MAX_EXCEL_BYTES + 1)
     with tempfile.TemporaryDirectory() as d:
         path = Path(d) / upload_name(file.filename, "upload.xlsx")
@@ -268,8 +259,8 @@ def ecology_ei_upload(request: Request, session: DB, user: CurrentUser, file: Up
     name = upload_name(file.filename, "ei.csv")
     try:
         table = ind.save_ei(session, _read_ei_csv(file.file.read(MAX_EXCEL_BYTES + 1), name),
-                            abundance_rule=abundance_rule, a_veg=a_veg, file=name, actor=auth.actor(user),
-                            record=_writer_record(session, user, request))  # fmt: skip
+                            abundance_rule=abundance_rule, a_veg=a_veg, file=name,
+                            actor=auth.actor(user, request_id=request_id(request)))  # fmt: skip
     except (InputError, ImportFailedError) as exc:
         session.rollback()
         errors = getattr(exc, "errors", None) or [exc]
