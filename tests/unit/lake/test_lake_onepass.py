@@ -216,6 +216,8 @@ def test_bad_last_row_same_report_as_the_general_path(
     _same_as_general(f, tmp_path, monkeypatch, accept_valid=accept_valid)
     if case in FLAGGED:
         assert one_pass_calls == ["flagged"]
+    elif case == "quoted":  # issue 12: quotes without a line break inside stay on the one-pass route
+        assert one_pass_calls == ["done"]
     else:
         assert one_pass_calls == ["gave up"]
 
@@ -403,3 +405,25 @@ def test_pyarrow_numbers_equal_the_general_casts(cells: list[str]) -> None:
 @pytest.mark.parametrize("cell", ["1e3", ".5", "5.", "+5", "-0", "007", "1E-2", " 17", "17 ", "\t17", "0.1"])
 def test_number_spellings_examples(cell: str) -> None:
     test_pyarrow_numbers_equal_the_general_casts.hypothesis.inner_test([cell])  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    ("text", "route"),
+    [
+        ('station,city,time,so2\n"1001A",110000,2014-01-01 05:00,5\n"1002A","120000",2014-01-01 05:00,6\n', "done"),
+        ('station,city,time,so2\n"10""01A",110000,2014-01-01 05:00,5\n', "done"),  # a doubled quote
+        ('station,city,time,so2\n"1001A\n",110000,2014-01-01 05:00,5\n', "gave up"),  # a line break in a field
+    ],
+)  # fmt: skip
+def test_quoted_fields_without_line_breaks_take_the_one_pass_route(
+    text: str,
+    route: str,
+    make_file: Callable[..., Path],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    one_pass_calls: list[str],
+) -> None:
+    """Issue 12: quotes no longer send a file away; only a line break inside a quoted field does."""
+    f = make_file("q.csv", text)
+    _same_as_general(f, tmp_path, monkeypatch)
+    assert one_pass_calls == [route]
