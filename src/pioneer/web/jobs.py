@@ -140,8 +140,8 @@ def changes(before: pd.DataFrame, after: pd.DataFrame, computed: pd.DataFrame) -
     old = before[[*key, "id", "value"]].rename(columns={"id": "old_id", "value": "old"})
     new = after[[*key, "id", "value", "unit"]].rename(columns={"id": "new_id", "value": "new"})
     m = keys.merge(old, on=key, how="left").merge(new, on=key, how="left")
-    imports = {tuple(r[k] for k in key): (r["lineage"] or {}).get("inputs", {}).get("lake_imports", [])
-               for r in computed.to_dict("records")}  # fmt: skip
+    lineages = {tuple(r[k] for k in key): r["lineage"] or {} for r in computed.to_dict("records")}
+    imports = {k: lin.get("inputs", {}).get("lake_imports", []) for k, lin in lineages.items()}
     out = []
     for r in m.sort_values(key).to_dict("records"):
         o, n = _num(r["old"]), _num(r["new"])
@@ -150,7 +150,10 @@ def changes(before: pd.DataFrame, after: pd.DataFrame, computed: pd.DataFrame) -
                     "edition": r["edition"], "unit": r["unit"], "old": o, "new": n, "change": state,
                     "old_id": None if pd.isna(r["old_id"]) else int(r["old_id"]),
                     "new_id": None if pd.isna(r["new_id"]) else int(r["new_id"]),
-                    "imports": list(imports.get(tuple(r[k] for k in key), []))})  # fmt: skip
+                    "imports": list(imports.get(tuple(r[k] for k in key), [])),
+                    # a null new value is the standard's refusal (e.g. < 324 valid days): say how many there were
+                    "valid_days": None if n is not None else
+                    lineages.get(tuple(r[k] for k in key), {}).get("counts", {}).get("valid_days")})  # fmt: skip
     return out
 
 

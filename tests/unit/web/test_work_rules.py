@@ -106,12 +106,14 @@ def test_changes_old_to_new():
                           columns=[*key, "id", "value"])  # fmt: skip
     after = pd.DataFrame([["110000", "a", 2014, "2012", 7, 12.5, "µg/m³"], ["110000", "b", 2014, "2012", 8, 5.0, "%"],
                           ["110000", "c", 2014, "2012", 9, float("nan"), "%"]], columns=[*key, "id", "value", "unit"])  # fmt: skip
-    lineage = {"inputs": {"lake_imports": ["imp-1"]}}
+    lineage = {"inputs": {"lake_imports": ["imp-1"]}, "counts": {"valid_days": 301}}
     computed = pd.DataFrame([["110000", i, 2014, "2012", lineage] for i in "abc"], columns=[*key, "lineage"])
     out = {r["indicator"]: r for r in jobs.changes(before, after, computed)}
     assert (out["a"]["old"], out["a"]["new"], out["a"]["change"]) == (10.0, 12.5, "changed")
     assert (out["a"]["old_id"], out["a"]["new_id"], out["a"]["imports"]) == (1, 7, ["imp-1"])
     assert out["b"]["change"] == "same" and out["c"]["change"] == "new" and out["c"]["new"] is None
+    # a null new value says how many valid days the standard had to refuse (shown on the result page)
+    assert (out["c"]["valid_days"], out["a"]["valid_days"]) == (301, None)
 
 
 def test_years_of_form():
