@@ -3,25 +3,17 @@ API tokens of the demo accounts."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from webhome import build_home, token_for
+from webhome import home_in_env, token_cache
 
 
 @pytest.fixture(scope="package")
 def home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    old = os.environ.get("PIONEER_HOME")
-    path = tmp_path_factory.mktemp("pioneer-home")
-    build_home(path)
-    yield path
-    if old is None:
-        os.environ.pop("PIONEER_HOME", None)
-    else:
-        os.environ["PIONEER_HOME"] = old
+    yield from home_in_env(tmp_path_factory.mktemp("pioneer-home"))
 
 
 @pytest.fixture(scope="package")
@@ -39,11 +31,4 @@ def client(app) -> TestClient:
 @pytest.fixture(scope="package")
 def tokens(app):
     """``tokens(username)`` → an Authorization header for that demo account (created once per user)."""
-    cache: dict[str, dict[str, str]] = {}
-
-    def get(username: str) -> dict[str, str]:
-        if username not in cache:
-            cache[username] = token_for(app, username)
-        return cache[username]
-
-    return get
+    return token_cache(app)

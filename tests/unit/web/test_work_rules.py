@@ -9,6 +9,7 @@ import time
 import pandas as pd
 import pytest
 from fastapi.testclient import TestClient
+from webhome import home_in_env, token_cache
 
 from pioneer.errors import InputError, PermissionDeniedError
 from pioneer.plans import documents as docs
@@ -17,6 +18,25 @@ from pioneer.plans.errors import PlanError
 from pioneer.plans.schemas import PlanCreate, PlanUpdate
 from pioneer.registry.permissions import Actor, Role
 from pioneer.web import jobs
+
+
+# This module writes into its home (a job stores 2017 values, zones are created and approved): it builds a home of
+# its own so that the package's shared home, whose values other modules count, stays as built.
+@pytest.fixture(scope="module")
+def home(tmp_path_factory):
+    yield from home_in_env(tmp_path_factory.mktemp("work-rules-home"))
+
+
+@pytest.fixture(scope="module")
+def app(home):
+    from pioneer.web.app import create_app
+
+    return create_app(migrate=False)
+
+
+@pytest.fixture(scope="module")
+def tokens(app):
+    return token_cache(app)
 
 
 @pytest.mark.parametrize(

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pyarrow as pa
@@ -58,3 +59,26 @@ def token_for(app, username: str) -> dict[str, str]:
     with app.state.session_factory() as session, session.begin():
         user = session.scalar(select(User).where(User.username == username))
         return {"Authorization": f"Bearer {auth.create_token(session, user, 'test')}"}
+
+
+def home_in_env(path: Path) -> Iterator[Path]:
+    """Build a home at ``path``, point PIONEER_HOME at it while the caller's fixture lives, then restore it."""
+    old = os.environ.get("PIONEER_HOME")
+    build_home(path)
+    yield path
+    if old is None:
+        os.environ.pop("PIONEER_HOME", None)
+    else:
+        os.environ["PIONEER_HOME"] = old
+
+
+def token_cache(app) -> Callable[[str], dict[str, str]]:
+    """``get(username)`` → an Authorization header for that demo account (created once per user)."""
+    cache: dict[str, dict[str, str]] = {}
+
+    def get(username: str) -> dict[str, str]:
+        if username not in cache:
+            cache[username] = token_for(app, username)
+        return cache[username]
+
+    return get
