@@ -152,8 +152,11 @@ def test_admin_reset(app, client, tokens):
     assert r.status_code == 403
 
 
-def test_cli(app, home):
+def test_cli(app, home, monkeypatch):
     from pioneer.cli import app as cli
+
+    # the command reads its home from PIONEER_HOME: under xdist another package's fixture may have moved it
+    monkeypatch.setenv("PIONEER_HOME", str(home))
 
     _user(app, "clier")
     runner = CliRunner()
