@@ -57,5 +57,8 @@ def open_app(open_home: Path):
 
 
 @pytest.fixture
-def open_client(open_app) -> TestClient:
+def open_client(open_app, open_home: Path, monkeypatch: pytest.MonkeyPatch) -> TestClient:
+    # the app finds its lake through PIONEER_HOME at request time: under xdist another package's fixture may
+    # have moved it since this package's home was built
+    monkeypatch.setenv("PIONEER_HOME", str(open_home))
     return TestClient(open_app, base_url="http://127.0.0.1")
