@@ -43,7 +43,9 @@ def raw_codes(text: str, zh: bool) -> list[str]:
 def open_zone(page) -> None:
     page.goto("/zones/BJ-110000")
     page.wait_for_selector("#trend-110000[data-rendered='1']", timeout=20000)
-    page.locator("details[data-open-desktop]").evaluate_all("ds => ds.forEach(d => d.open = true)")  # phone: closed
+    page.locator("details[data-open-desktop]").evaluate_all(
+        "ds => ds.forEach(d => d.open = true)"
+    )  # phone: closed
     page.click("#indicators-110000 tr[data-indicator='air_pm2_5'] .explain-btn")
     page.wait_for_selector("#explain-110000 .explain-edition")
 
