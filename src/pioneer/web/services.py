@@ -204,8 +204,6 @@ def validate_upload(session: Session, user: User | None, name: str, data: bytes)
             errors.append(checked.errors)
         outside += outside_scope(user, checked.rows)
     error_rows = [r for t in errors for r in t.to_pylist()] + outside
-    if not error_rows and rows_ok == 0:  # a header and nothing else is not an import
-        error_rows = [_error_row(InputError("文件没有数据行", "the file has no data rows", file=safe, row=2))]
     upload_id = None if error_rows else _keep_upload(user, safe, data, "lake")
     return {"upload_id": upload_id, "file": safe, "rows_ok": rows_ok, "errors": error_rows[:1000],
             "errors_total": len(error_rows), "kind": "lake"}  # fmt: skip
