@@ -286,6 +286,13 @@ def test_province_forwards_and_office_approves_with_document_number(page):
     page.locator(f"#review-zones tr[data-zone='{APPLICATION}'] form[data-step='under_review'] button").click()
     page.wait_for_selector("#review-done")
     form = page.locator(f"#review-zones tr[data-zone='{APPLICATION}'] form[data-step='approved']")
+    form.locator("button").click()  # without the reply's 文号: refused by the registry, next to the field
+    error = f"#err-{APPLICATION}-approved"
+    page.wait_for_selector(error)
+    assert "批复须填写批复文号" in page.inner_text(error) and page.locator("#work-refused").count() == 0
+    form = page.locator(f"#review-zones tr[data-zone='{APPLICATION}'] form[data-step='approved']")
+    assert form.locator("input[name=document_number]").get_attribute("aria-invalid") == "true"
+    save(page, "review-zone-number-refused", reload=False)
     form.locator("input[name=document_number]").fill("环综合函〔2025〕89号")
     form.locator("button").click()
     page.wait_for_selector("#review-done")

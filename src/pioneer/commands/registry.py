@@ -210,15 +210,19 @@ def zones_transition(
     code: str,
     target: str,
     reason: str = typer.Option(""),
+    document_number: str = typer.Option(
+        "", "--document-number", help="批复文号 / the reply's document number (required to approve)"
+    ),
     as_role: str = ROLE,
     as_user: str = USER,
     scope: list[str] = SCOPE,
 ) -> None:
-    """变更先行区状态 / move a zone to another lifecycle state."""
+    """变更先行区状态 / move a zone to another lifecycle state (approved: with --document-number)."""
     from pioneer.registry.zones import service
 
     with _session() as s:
-        result = service.transition(s, code, target, actor=_actor(as_user, as_role, scope), reason=reason)
+        result = service.transition(s, code, target, actor=_actor(as_user, as_role, scope), reason=reason,
+                                    document_number=document_number)  # fmt: skip
     typer.echo(f"{result.zone.code} {result.zone.state}")
     for w in result.warnings:
         typer.echo(f"提示 / warning: {w.message_zh} / {w.message_en}", err=True)

@@ -1,6 +1,7 @@
 """Attachments with document numbers (申报材料、实施方案附件) and the review of implementation plans (实施方案报送与批复).
 
-* :func:`document_number` — the one rule for a 发文字号 (e.g. ``京环发〔2025〕12号``), GB/T 9704-2012 §7.2.4.
+* :func:`document_number` — the one rule for a 发文字号 (e.g. ``京环发〔2025〕12号``), GB/T 9704-2012 §7.2.4,
+  re-exported from :mod:`pioneer.standards.documents` (its home).
 * :func:`store_file` — the content-addressed evidence store under ``$PIONEER_HOME/evidence`` (sha256), shared by
   project evidence and attachments.
 * :class:`Document` — an attachment of a zone's application (``owner_kind = "zone"``) or of a plan (``"plan"``):
@@ -34,32 +35,11 @@ from pioneer.plans.models import Plan
 from pioneer.registry.permissions import Actor, Role, auditor, permitted, require
 from pioneer.registry.zones import service as zones
 from pioneer.registry.zones.choices import Tier
+from pioneer.standards.documents import document_number  # the rule's home (re-exported: docs.document_number)
 
 Record = Callable[..., None]
 
-# --- the document-number rule -----------------------------------------------------------------------------------
-
-# 发文字号 = 发文机关代字 + 〔年份〕 + 发文顺序号 + 号 (GB/T 9704-2012 §7.2.4: the year in full, in 六角括号 〔〕;
-# the number without 第 and without leading zeros). Brackets typed as [] ［］ 【】 are read as 〔〕 (the 六角括号
-# is hard to type); nothing else is corrected. Confidence: secondary (the clause as widely reproduced).
-_BRACKETS = str.maketrans({"[": "〔", "]": "〕", "［": "〔", "］": "〕", "【": "〔", "】": "〕"})
-DOCUMENT_NUMBER = re.compile(
-    r"^(?P<organ>[\u3400-\u9fffA-Za-z]{1,24})〔(?P<year>(19|20)\d{2})〕(?P<seq>[1-9]\d{0,5})号$"
-)
-
-
-def document_number(text: str, *, column: str = "document_number") -> str:
-    """A 发文字号 in its standard form (GB/T 9704-2012 §7.2.4), e.g. ``京环发〔2025〕12号``; raises a located
-    bilingual :class:`InputError` otherwise."""
-    value = (text or "").strip().replace(" ", "").translate(_BRACKETS)
-    if not DOCUMENT_NUMBER.match(value):
-        raise InputError(
-            "文号格式应为“机关代字〔年份〕序号号”，如 京环发〔2025〕12号（年份写全，序号不加“第”、不补零）",
-            "a document number reads 'organ〔year〕number号', e.g. 京环发〔2025〕12号 (full year, no leading zeros)",
-            column=column,
-            value=text,
-        )
-    return value
+# the document-number rule (GB/T 9704-2012 §7.2.4) lives in pioneer.standards.documents; re-exported here
 
 
 # --- the file store ---------------------------------------------------------------------------------------------

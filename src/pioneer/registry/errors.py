@@ -38,6 +38,12 @@ class TransitionError(PioneerError):
     """A lifecycle transition that is not allowed from the zone's current state."""
 
 
+class ReasonRequiredError(TransitionError):
+    """A return or a withdrawal without its reason; located at the ``reason`` field (as a form shows it)."""
+
+    column = "reason"
+
+
 class HistoryImmutableError(PioneerError):
     """An attempt to change or delete the lifecycle history."""
 

@@ -15,7 +15,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from pioneer.config import settings
 from pioneer.db import make_engine, make_session_factory, upgrade
-from pioneer.errors import PioneerError
+from pioneer.errors import InputError, PioneerError
 from pioneer.web import api, pages, services
 from pioneer.web.cache import CachedStaticFiles, PublicCache, data_version_of
 from pioneer.web.deps import status_of
@@ -40,7 +40,13 @@ def openapi_schema(app: FastAPI) -> dict:
             "type": "object",
             "required": ["message_zh", "message_en"],
             "title": "Message",
-            "properties": {"message_zh": {"type": "string"}, "message_en": {"type": "string"}},
+            "properties": {
+                "message_zh": {"type": "string"},
+                "message_en": {"type": "string"},
+                "file": {"type": "string"},
+                "row": {"type": "integer"},
+                "column": {"type": "string", "description": "the field or column the error is at"},
+            },
         },
     )
     comps.setdefault("ErrorBody", {"type": "object", "required": ["detail"], "title": "ErrorBody",
@@ -103,9 +109,10 @@ def create_app(*, migrate: bool = True, database_url: str | None = None) -> Fast
     async def domain_error(request: Request, exc: PioneerError):
         status = status_of(exc)
         if request.url.path.startswith("/api/"):
-            return JSONResponse(
-                {"detail": {"message_zh": exc.message_zh, "message_en": exc.message_en}}, status
-            )
+            body: dict[str, object] = {"message_zh": exc.message_zh, "message_en": exc.message_en}
+            if isinstance(exc, InputError):  # located: the field (or file, row, column) it is at
+                body |= {k: v for k in ("file", "row", "column") if (v := getattr(exc, k)) is not None}
+            return JSONResponse({"detail": body}, status)
         return pages.error_page(request, exc, status)
 
     @app.exception_handler(pydantic.ValidationError)

@@ -126,7 +126,12 @@ def seed_zones(session: Session) -> int:
                                               division_codes=[z.division], theme=z.theme), actor=province)  # fmt: skip
         for target in z.path:
             who = {"recommended": province, "under_construction": own}.get(target, office)
-            zones.transition(session, z.code, target, actor=who, reason="示例数据 / demo data")
+            number = (
+                f"示例函〔2025〕{made + 1}号" if target == "approved" else ""
+            )  # demo reply (示例), not a real one
+            zones.transition(
+                session, z.code, target, actor=who, reason="示例数据 / demo data", document_number=number
+            )
         made += 1
     seed_plans(session)  # demo plan, projects and a published case (pioneer.plans.demo)
     seed_ecology(session)  # example register rows and demo EI results (pioneer.ecology.demo)

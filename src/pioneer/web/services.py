@@ -104,8 +104,17 @@ def create_zone(session: Session, user: User | None, data: ZoneCreate, *, reques
 
 
 def transition_zone(
-    session: Session, user: User | None, code: str, target: str, reason: str = "", *, request_id: str = ""
+    session: Session,
+    user: User | None,
+    code: str,
+    target: str,
+    reason: str = "",
+    *,
+    document_number: str = "",
+    request_id: str = "",
 ) -> Any:
+    """A lifecycle step by a web user (API and pages): the action checked here, the rest — the step, the
+    office, the scope, the reason, the approval's 文号 — by the registry's service."""
     zone = visible_zone(session, user, code) if user is not None else zones.zone(session, code)
     try:
         target_state = State(target)
@@ -116,7 +125,12 @@ def transition_zone(
     assert user is not None
     # audited by the registry's service itself (user and request id from the actor)
     return zones.transition(
-        session, code, target_state, actor=auth.actor(user, request_id=request_id), reason=reason
+        session,
+        code,
+        target_state,
+        actor=auth.actor(user, request_id=request_id),
+        reason=reason,
+        document_number=document_number,
     )
 
 

@@ -27,6 +27,12 @@ ZHEJIANG = Actor("zj", Role.PROVINCE, ("330000",))
 JIANGSU = Actor("js", Role.PROVINCE, ("320000",))
 ANJI = Actor("anji", Role.ZONE, ("330523",))  # 安吉县
 T0 = dt.datetime(2025, 1, 1, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+REPLY = "环综合函〔2025〕12号"  # an approval needs the reply's 文号 (GB/T 9704-2012 §7.2.4)
+
+
+def number(target) -> str:
+    """The document number a step carries: the reply's on approval, none otherwise."""
+    return REPLY if State(target) is State.APPROVED else ""
 
 
 def county_zone(session, code="PZ-ANJI", division="330523", actor=ANJI):
@@ -50,7 +56,8 @@ def walk(session, code, *targets):
         at += dt.timedelta(days=1)
         source = State(zones.zone(session, code).state)
         role = sorted(TRANSITIONS[(source, State(target))])[0]
-        zones.transition(session, code, target, actor=ACTOR_FOR[role], reason="理由", at=at)
+        zones.transition(session, code, target, actor=ACTOR_FOR[role], reason="理由", at=at,
+                         document_number=number(target))  # fmt: skip
 
 
 def test_create_records_history(session):
@@ -85,7 +92,13 @@ def test_every_allowed_transition_by_every_allowed_role(session, source, target)
         county_zone(session, code=code)
         walk(session, code, *PATH_TO[source])
         result = zones.transition(
-            session, code, target, actor=ACTOR_FOR[role], reason="理由", at=T0 + dt.timedelta(days=30)
+            session,
+            code,
+            target,
+            actor=ACTOR_FOR[role],
+            reason="理由",
+            at=T0 + dt.timedelta(days=30),
+            document_number=number(target),
         )
         assert result.zone.state == target.value
         last = zones.history(session, code)[-1]
@@ -254,7 +267,9 @@ def test_soft_quota_warns_not_errors(session):
         province = Actor(f"p{code}", Role.PROVINCE, (code,))
         zones.transition(session, f"P-{code}", "recommended", actor=province, at=T0)
         zones.transition(session, f"P-{code}", "under_review", actor=OFFICE, at=T0)
-        result = zones.transition(session, f"P-{code}", "approved", actor=OFFICE, at=T0)
+        result = zones.transition(
+            session, f"P-{code}", "approved", actor=OFFICE, at=T0, document_number=REPLY
+        )
         results.append(result)
     assert all(r.warnings == [] for r in results[:5])
     [warning] = results[5].warnings

@@ -66,7 +66,12 @@ def publish_elsewhere(url: str, code: str) -> None:
     with session_scope(engine) as session:
         zones.transition(session, code, "recommended", actor=Actor("p", Role.PROVINCE, ("110000",)))
         for state in ("under_review", "approved"):
-            zones.transition(session, code, state, actor=Actor("po", Role.PROGRAMME_OFFICE))
+            number = (
+                "环综合函〔2025〕3号" if state == "approved" else ""
+            )  # an approval carries the reply's 文号
+            zones.transition(
+                session, code, state, actor=Actor("po", Role.PROGRAMME_OFFICE), document_number=number
+            )
     engine.dispose()
 
 

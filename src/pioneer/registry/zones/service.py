@@ -15,9 +15,11 @@ from sqlalchemy.orm import Session
 
 from pioneer.clock import BEIJING
 from pioneer.db import stored_time
+from pioneer.errors import InputError
 from pioneer.registry.divisions import service as divisions
 from pioneer.registry.errors import (
     PermissionDeniedError,
+    ReasonRequiredError,
     TransitionError,
     UnknownZoneError,
     ZoneError,
@@ -36,6 +38,7 @@ from pioneer.registry.zones.choices import (
 from pioneer.registry.zones.models import Zone, ZoneDivision, ZoneTransition
 from pioneer.registry.zones.schemas import QuotaWarning, ZoneCreate, ZonePublic, ZoneResult
 from pioneer.standards import divisions as gbt2260
+from pioneer.standards.documents import document_number as standard_number
 
 CST = BEIJING  # the registry stamps its times in 北京时间 (pioneer.clock)
 
@@ -202,11 +205,18 @@ def transition(
     *,
     actor: Actor,
     reason: str = "",
+    document_number: str = "",
     at: dt.datetime | None = None,
 ) -> ZoneResult:
     """Move zone ``code`` to ``target``: the transition must exist from the current state, the actor must have
-    an allowed role and scope over all the zone's divisions, a reason is required to return or withdraw, and
-    time runs forward. Appends one history row; returns quota warnings on approval."""
+    an allowed role and scope over all the zone's divisions, a reason is required to return or withdraw, an
+    approval (批复) needs the document number of the reply, and time runs forward. Appends one history row;
+    returns quota warnings on approval.
+
+    ``document_number`` is a 发文字号 (GB/T 9704-2012 §7.2.4, :func:`pioneer.standards.documents.document_number`):
+    required to approve, checked whenever given. The history keeps it at the head of the step's text
+    (``批复文号：…；reason`` on approval, ``文号：…；reason`` otherwise) and the audit note carries it —
+    so the API, the command line and the pages all approve by this one rule."""
     zone_ = zone(session, code)
     source, target = State(zone_.state), State(target)
     roles = allowed_roles(zone_, source, target)
@@ -226,10 +236,11 @@ def transition(
         )
     require(actor, roles, zone_.division_codes, f"{source.value} -> {target.value}")
     if (source, target) in REASON_REQUIRED and not reason.strip():
-        raise TransitionError(
+        raise ReasonRequiredError(
             f"“{source.label_zh} → {target.label_zh}” 必须说明理由",
             f"'{source.value} -> {target.value}' needs a reason",
         )
+    text = step_text(target, reason, document_number)
     at = at or _now()
     last = session.scalar(
         select(ZoneTransition)
@@ -252,7 +263,7 @@ def transition(
                 to_state=target.value,
                 actor_username=actor.username,
                 actor_role=actor.role.value,
-                reason=reason.strip(),
+                reason=text,
                 at=at,
             )
         )
@@ -260,9 +271,30 @@ def transition(
         zone_.updated_at = at
         session.flush()
         audit(session, actor, "transition", "zone", code, zone_.division_codes[0], before, snapshot(zone_),
-              note=reason.strip())  # fmt: skip
+              note=text)  # fmt: skip
     warnings = quota_warnings(session, tier=Tier(zone_.tier)) if target is State.APPROVED else []
     return ZoneResult(zone=public(zone_), warnings=warnings)
+
+
+APPROVAL_PREFIX, NUMBER_PREFIX = "批复文号：", "文号："
+
+
+def step_text(target: State, reason: str, number: str) -> str:
+    """The history text of a step: the reason, headed by the document number when there is one. An approval
+    (``→ approved``) needs the number of the reply (批复文号); any number given is checked by the one rule
+    (GB/T 9704-2012 §7.2.4) and written in its standard form. Raises a bilingual :class:`InputError` located at
+    ``document_number``."""
+    reason = reason.strip()
+    if target is State.APPROVED and not (number or "").strip():
+        raise InputError(
+            "批复须填写批复文号，如 环综合函〔2025〕12号",
+            "an approval needs the document number of the reply, e.g. 环综合函〔2025〕12号",
+            column="document_number",
+        )
+    if not (number or "").strip():
+        return reason
+    prefix = APPROVAL_PREFIX if target is State.APPROVED else NUMBER_PREFIX
+    return f"{prefix}{standard_number(number)}" + (f"；{reason}" if reason else "")
 
 
 def history(session: Session, code: str) -> list[ZoneTransition]:

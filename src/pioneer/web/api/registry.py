@@ -107,13 +107,21 @@ def update_zone(code: ZoneCode, data: ZoneUpdate, request: Request, session: DB,
 class TransitionCreate(BaseModel):
     to_state: str = Field(min_length=1, max_length=24)
     reason: str = Field(default="", max_length=2000)
+    document_number: str = Field(default="", max_length=64, description="批复文号 (GB/T 9704-2012 §7.2.4): "
+                                 "required to approve, e.g. 环综合函〔2025〕12号")  # fmt: skip
 
 
 @router.post("/zones/{code}/transitions", tags=["zones"], response_model=ZoneResult, responses=ERRORS)
 def transition_zone(code: ZoneCode, data: TransitionCreate, request: Request, session: DB, user: CurrentUser):
     check_csrf(request, None)
     return services.transition_zone(
-        session, user, code, data.to_state, data.reason, request_id=request_id(request)
+        session,
+        user,
+        code,
+        data.to_state,
+        data.reason,
+        document_number=data.document_number,
+        request_id=request_id(request),
     )
 
 

@@ -61,11 +61,27 @@ def schema_errors(exc: pydantic.ValidationError) -> list[InputError]:
     return out
 
 
-def refused(request: Request, back: str, exc: PioneerError) -> RedirectResponse:
+def refused(request: Request, back: str, exc: PioneerError, *, form: str = "") -> RedirectResponse:
     """A refused action: back to the page the user was on (a path of this site) with the message in the
-    reader's language (``?refused=``), the session untouched."""
+    reader's language (``?refused=``), the session untouched. An error located at a field (``column``) also
+    names it (``&field=``) and the form it came from (``&form=``, e.g. ``zone:step``), so the page shows the
+    message next to that field (:func:`refusal_at`)."""
     target = back if back.startswith("/") and not back.startswith("//") else "/"
     sep = "&" if "?" in target else "?"
     lang = lang_of(request)
     msg = reason(exc, lang) if isinstance(exc, InputError) else pick(lang, exc.message_zh, exc.message_en)
-    return RedirectResponse(f"{target}{sep}refused={quote(msg[:300])}", status_code=303)
+    url = f"{target}{sep}refused={quote(msg[:300])}"
+    column = getattr(exc, "column", None)
+    if column and form:
+        url += f"&field={quote(str(column))}&form={quote(form)}"
+    return RedirectResponse(url, status_code=303)
+
+
+def refusal_at(request: Request) -> tuple[str, str, str]:
+    """``(message, form, field)`` of a refusal that came back (:func:`refused`); empty strings when none, and
+    field and form empty when the error names no field (the page shows it above its forms)."""
+    q = request.query_params
+    msg = q.get("refused", "")
+    if not msg or not q.get("field") or not q.get("form"):
+        return msg, "", ""
+    return msg, q.get("form", ""), q.get("field", "")

@@ -5,9 +5,11 @@ take are offered (zones: :func:`pioneer.web.services.allowed_targets`; plans:
 :func:`pioneer.plans.documents.permitted_steps` and the scope); a refused step comes back to the queue with the
 message, still signed in.
 
-The zones' lifecycle history has one text per step (its reason): an approval's document number is checked by the
-one rule (:func:`pioneer.plans.documents.document_number`) and written at the head of that text
-(``批复文号：…；…``), and the audit entry carries it too."""
+The zones' lifecycle history has one text per step (its reason): an approval's document number is required and
+checked by the registry's service (:func:`pioneer.registry.zones.service.transition`, by the one rule
+:func:`pioneer.standards.documents.document_number`) and written at the head of that text (``批复文号：…；…``),
+so the API and the command line approve by the same rule. A refused step comes back with its error next to the
+field it names (``?field=…&form=…``)."""
 
 from __future__ import annotations
 
@@ -16,13 +18,12 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
-from pioneer.errors import InputError, PioneerError
+from pioneer.errors import PioneerError
 from pioneer.plans import documents as docs
 from pioneer.plans.models import Plan
-from pioneer.registry.zones.choices import State
 from pioneer.web import assess, auth, services
 from pioneer.web.deps import DB, CurrentUser, check_csrf, request_id
-from pioneer.web.pages.forms import refused
+from pioneer.web.pages.forms import refusal_at, refused
 from pioneer.web.pages.plan_edit import step_action
 
 router = APIRouter(include_in_schema=False)
@@ -59,25 +60,12 @@ def review_page(request: Request, session: DB, user: CurrentUser):
     if user is None:
         return RedirectResponse("/login?next=/review", status_code=303)
     auth.restrict(user, auth.Action.VIEW)
+    refusal, refused_form, refused_field = refusal_at(request)
     items = services.todo(session, user)
     counts = {z.code: len(docs.documents(session, "zone", z.code)) for z, _ in items}
     return render(request, "review.html", user, items=items, plans=plan_queue(session, user), counts=counts,
                   names=assess.division_names(session), message=request.query_params.get("msg", ""),
-                  refusal=request.query_params.get("refused", ""))  # fmt: skip
-
-
-def decision_reason(target: str, reason: str, number: str) -> str:
-    """The history text of a decision: an approval needs the reply's document number (one rule), a return a
-    reason; the number heads the text."""
-    reason = reason.strip()
-    if target == State.APPROVED.value:
-        number = docs.document_number(number)
-        return f"批复文号：{number}" + (f"；{reason}" if reason else "")
-    if target == State.DRAFT.value and not reason:
-        raise InputError("退回须说明理由", "a return needs a reason", column="reason")
-    if number.strip():
-        return f"文号：{docs.document_number(number)}" + (f"；{reason}" if reason else "")
-    return reason
+                  refusal=refusal, refused_form=refused_form, refused_field=refused_field)  # fmt: skip
 
 
 @router.post("/review/zones/{code}")
@@ -91,9 +79,9 @@ def review_zone(code: str, request: Request, session: DB, user: CurrentUser,
     check_csrf(request, csrf_token)
     where = f"/zones/{code}" if back == "zone" else "/review"
     try:
-        text = decision_reason(to_state, reason, document_number)
-        services.transition_zone(session, user, code, to_state, text, request_id=request_id(request))
+        services.transition_zone(session, user, code, to_state, reason, document_number=document_number,
+                                 request_id=request_id(request))  # fmt: skip
     except PioneerError as exc:
         session.rollback()
-        return refused(request, where, exc)
+        return refused(request, where, exc, form=f"{code}:{to_state}")
     return RedirectResponse(where if back == "zone" else f"/review?msg={code}", status_code=303)
