@@ -1,5 +1,5 @@
 """The energy-activity CO2 account (Ibis expressions of pioneer.standards.carbon.energy) computes the same rows and
-totals on PySpark (local mode) as on DuckDB."""
+totals on PySpark (local mode) as on DuckDB, CH4/N2O of combustion included."""
 
 from __future__ import annotations
 
@@ -50,7 +50,9 @@ def test_account_identical_on_pyspark_and_duckdb(spark):
         rows = energy.emissions(ta, tf)
         by = ["division_code", "year", "sector"]
         results[name] = (
-            con.execute(rows.select("row", "co2_t", "energy_gj", "scope"))
+            con.execute(
+                rows.select("row", "co2_t", "energy_gj", "scope", "ch4_t", "n2o_t", "nonco2_co2e_t", "co2e_t")
+            )
             .sort_values("row")
             .reset_index(drop=True),
             con.execute(energy.totals(rows, by)).sort_values(by).reset_index(drop=True),
@@ -58,6 +60,7 @@ def test_account_identical_on_pyspark_and_duckdb(spark):
     for d, s in zip(results["duckdb"], results["pyspark"], strict=True):
         pd.testing.assert_frame_equal(d, s[d.columns], check_dtype=False, rtol=1e-12)
     rows = results["duckdb"][0]
+    assert rows["ch4_t"].notna().any() and rows["ch4_t"].isna().any()  # IPCC defaults where found, else none
     assert len(rows) == len(a) and rows["co2_t"].min() < 0  # the export row
     assert rows["co2_t"].iloc[-1] == pytest.approx(36000.0) and pd.isna(
         rows["energy_gj"].iloc[-1]

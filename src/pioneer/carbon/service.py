@@ -58,9 +58,12 @@ def read_table(upload: Upload) -> tuple[str, pd.DataFrame]:
 ROW_COLUMNS = ["record", "row", "division_code", "year", "sector", "fuel", "fuel_input", "flow", "amount", "unit",
                "quantity", "quantity_unit", "basis", "scope", "factor_key", "edition", "ncv_gj_per_unit",
                "carbon_content_tc_per_tj", "oxidation", "co2_factor", "co2_per_gj", "factor_year",
-               "factor_confidence", "factor_origin", "gas", "gwp", "energy_gj", "co2_t"]  # fmt: skip
+               "factor_confidence", "factor_origin", "gas", "gwp", "energy_gj", "co2_t", "combustion_category",
+               "nonco2_key", "ch4_kg_per_tj", "n2o_kg_per_tj", "gwp_ch4", "gwp_n2o", "ch4_t", "n2o_t",
+               "nonco2_co2e_t", "co2e_t"]  # fmt: skip
 """Columns of the ``row`` records of an account (each input row with the factor it used; the factor's source
-text is in its ``factor`` record, once per factor, found by ``factor_key``)."""
+text is in its ``factor`` record, once per factor, found by ``factor_key``; the CH4/N2O factors of a row by
+``nonco2_key`` + ``:CH4``/``:N2O``)."""
 
 
 TOTAL_RECORDS = ("by_sector", "by_fuel", "total")

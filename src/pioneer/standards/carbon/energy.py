@@ -34,6 +34,7 @@ import numpy as np
 import pandas as pd
 
 from pioneer.errors import InputError
+from pioneer.standards.carbon import nonco2
 from pioneer.standards.carbon.checks import first_bad as _bad
 from pioneer.standards.carbon.editions import DEFAULT_EDITION
 from pioneer.standards.carbon.editions import edition as edition_of
@@ -47,6 +48,7 @@ from pioneer.standards.carbon.factors import (
     co2_per_gj,
     fuel_factors,
     grid_region,
+    gwp,
     process_factors,
     unit_conversion,
 )
@@ -386,6 +388,13 @@ def resolve_factors(
     for c in ("ncv_gj_per_unit", "carbon_content_tc_per_tj", "oxidation", "co2_factor", "co2_per_gj", "gwp"):
         factors[c] = pd.to_numeric(factors[c]).astype("float64")
     factors["gas"] = factors["gas"].astype(str)
+    gwp_set = edition_of(
+        edition
+    ).gwp_set  # CH4 and N2O of combustion (IPCC 2006 Tier 1), reported apart from CO2
+    a = nonco2.attach(a, gwp("CH4", gwp_set), gwp("N2O", gwp_set))
+    nf = nonco2.factor_records(a)
+    if not nf.empty:
+        factors = pd.concat([factors, nf[FACTOR_COLUMNS]], ignore_index=True)
     return a, factors
 
 
@@ -397,6 +406,11 @@ def emissions(activity: ir.Table, factors: ir.Table) -> ir.Table:
     MWh, GJ of heat) and ``co2_per_gj`` [tCO2/GJ] when it is energy. Process rows are CO2-equivalent (factor × GWP
     of the edition, ``gas`` and ``gwp`` on the row's factor). ``energy_gj`` is the heat content of fuel rows
     (quantity × NCV, or the quantity itself when given as energy); null for electricity and heat.
+
+    CH4 and N2O of fuel rows (:mod:`pioneer.standards.carbon.nonco2`, IPCC 2006 Vol. 2 Tier 1): ``ch4_t`` /
+    ``n2o_t`` = heat [TJ] × EF [kg/TJ] × 10⁻³, null where the row's source category and fuel have no default;
+    ``nonco2_co2e_t`` = CH4 × GWP_CH4 + N2O × GWP_N2O of the edition; ``co2e_t`` = ``co2_t`` + ``nonco2_co2e_t``
+    (``co2_t`` stays CO2 only).
 
     Parameters
     ----------
@@ -413,17 +427,36 @@ def emissions(activity: ir.Table, factors: ir.Table) -> ir.Table:
         (j.ncv_gj_per_unit.isnull() | j.ncv_gj_per_unit.isnan(), ibis.null("float64")),
         else_=j.quantity * j.ncv_gj_per_unit,
     )  # fmt: skip
-    return j.mutate(co2_t=j.sign * j.quantity * ef, energy_gj=j.sign * energy)
+    heat_tj = j.sign * energy * 1e-3
+    ch4 = ibis.ifelse(
+        j.ch4_kg_per_tj.isnull() | j.ch4_kg_per_tj.isnan(), ibis.null("float64"), j.ch4_kg_per_tj
+    )
+    n2o = ibis.ifelse(
+        j.n2o_kg_per_tj.isnull() | j.n2o_kg_per_tj.isnan(), ibis.null("float64"), j.n2o_kg_per_tj
+    )
+    ch4_t = heat_tj * ch4 * 1e-3
+    n2o_t = heat_tj * n2o * 1e-3
+    nonco2 = ch4_t * j.gwp_ch4 + n2o_t * j.gwp_n2o
+    co2 = j.sign * j.quantity * ef
+    return j.mutate(co2_t=co2, energy_gj=j.sign * energy, ch4_t=ch4_t, n2o_t=n2o_t, nonco2_co2e_t=nonco2,
+                    co2e_t=co2 + nonco2.fill_null(0))  # fmt: skip
 
 
 def totals(rows: ir.Table, by: list[str]) -> ir.Table:
     """Sum of CO2 [t] (direct = fuel combustion, indirect = net imported electricity and heat, process =
-    industrial processes [tCO2e], total) and fuel heat [GJ] of :func:`emissions` rows per ``by``."""
+    industrial processes [tCO2e], total) and fuel heat [GJ] of :func:`emissions` rows per ``by``; apart from
+    them CH4 and N2O of combustion [t], their CO2e, ``co2e_t`` (CO2 + CH4 + N2O) and ``nonco2_missing_rows``
+    (fuel rows without a CH4/N2O default, whose non-CO2 gases are therefore not in ``co2e_t``)."""
     return rows.group_by(by).aggregate(
         co2_direct_t=rows.co2_t.sum(where=rows.scope == "direct").fill_null(0),
         co2_indirect_t=rows.co2_t.sum(where=rows.scope == "indirect").fill_null(0),
         co2_process_t=rows.co2_t.sum(where=rows.scope == "process").fill_null(0),
         co2_t=rows.co2_t.sum(),
         energy_gj=rows.energy_gj.sum(),
+        ch4_t=rows.ch4_t.sum().fill_null(0),
+        n2o_t=rows.n2o_t.sum().fill_null(0),
+        nonco2_co2e_t=rows.nonco2_co2e_t.sum().fill_null(0),
+        co2e_t=rows.co2e_t.sum(),
+        nonco2_missing_rows=(rows.scope == "direct").ifelse(rows.ch4_t.isnull().ifelse(1, 0), 0).sum(),
         n_rows=rows.count(),
     )
