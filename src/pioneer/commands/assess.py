@@ -16,6 +16,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from pioneer.commands._actor import cli_session
 from pioneer.errors import PioneerError
 from pioneer.guard.cells import neutral_frame
 
@@ -47,13 +48,6 @@ def _write(frame: pd.DataFrame, path: Path) -> None:
     except BaseException:
         tmp.unlink(missing_ok=True)  # a failed write leaves nothing behind
         raise
-
-
-def _session():
-    from pioneer.db import session_scope, upgrade
-
-    upgrade()
-    return session_scope()
 
 
 @indicators_app.command("list")
@@ -106,7 +100,7 @@ def upload_cmd(path: Path, submitted_by: Annotated[str | None, typer.Option()] =
     from pioneer.indicators.service import upload_reported
 
     try:
-        with _session() as s:
+        with cli_session() as s:
             f = upload_reported(s, path, submitted_by=submitted_by)
     except PioneerError as exc:
         _fail(exc)
@@ -145,7 +139,7 @@ def compute(
     if bad:
         _fail(ValueError(f"未知的介质或级别 / unknown medium or level: {', '.join(bad)}"))
     try:
-        with _session() as s:
+        with cli_session() as s:
             values = compute_from_lake(s, division=division, years=year, media=media, edition_key=edition,
                                        level=level)  # fmt: skip
     except (PioneerError, ValueError) as exc:
@@ -197,7 +191,7 @@ def assess(
     from pioneer.assessment.zones import zone_scorecard as registered_zone_scorecard
 
     try:
-        with _session() as s:
+        with cli_session() as s:
             if _is_division(division):
                 card = zone_scorecard(
                     s, division, year, baseline_year=baseline, horizon=horizon, hide_ranks=hide_ranks
@@ -253,7 +247,7 @@ def rank(
     if default_catalogue().get(indicator) is None:
         _fail(ValueError(f"未知指标 {indicator} / unknown indicator {indicator} (pioneer indicators list)"))
     try:
-        with _session() as s:
+        with cli_session() as s:
             n_stored = s.scalar(select(func.count()).select_from(IndicatorValue)) or 0
             if tier is not None:
                 r = zone_ranking(s, indicator, tier, year, hide_ranks=hide_ranks)
@@ -289,7 +283,7 @@ def explain(
     from pioneer.assessment.service import explain_indicator
 
     try:
-        with _session() as s:
+        with cli_session() as s:
             chain: dict[str, Any] = explain_indicator(s, division, indicator, year, baseline_year=baseline)
     except KeyError:
         err.print(f"[red]错误 / error:[/red] 没有 {division} {indicator} {year} 的数值 / no stored value")

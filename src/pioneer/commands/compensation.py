@@ -15,8 +15,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from pioneer.commands._actor import ROLE, SCOPE, USER, cli_actor, cli_record, cli_session
 from pioneer.commands._io import exit_on_error
-from pioneer.commands.plans import ROLE, SCOPE, USER, cli_actor, cli_record, cli_session
 
 out = Console(soft_wrap=True)
 app = typer.Typer(help="流域横向生态保护补偿协议与年度结算 / eco-compensation agreements and statements.",

@@ -16,8 +16,8 @@ import pandas as pd
 import typer
 from rich.console import Console
 
+from pioneer.commands._actor import ROLE, SCOPE, USER, cli_actor, cli_record, cli_session
 from pioneer.commands._io import exit_on_error, write_csv_atomic
-from pioneer.commands.plans import ROLE, SCOPE, USER, cli_actor, cli_record, cli_session
 
 out = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)

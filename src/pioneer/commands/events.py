@@ -12,19 +12,13 @@ from rich.console import Console
 from rich.table import Table
 
 from pioneer.clock import beijing_text
+from pioneer.commands._actor import cli_session
 from pioneer.commands._io import exit_on_error, write_csv_atomic
 from pioneer.errors import InputError
 
 app = typer.Typer(help="例外事件日标记（沙尘）与多年统计 / exceptional-event day flags and multi-year statistics",
                   no_args_is_help=True)  # fmt: skip
 out = Console(soft_wrap=True)
-
-
-def _session():
-    from pioneer.db import session_scope, upgrade
-
-    upgrade()
-    return session_scope()
 
 
 @app.command("import")
@@ -45,7 +39,7 @@ def import_flags(
 
     flags = read_flags(source)
     actor = Actor(as_user, Role(as_role), tuple(scope or ()))
-    with _session() as s:
+    with cli_session() as s:
         n = store_flags(s, flags, actor=actor)
     typer.echo(f"{n} 条标记 / flags stored (set by {as_user})", err=True)
 
@@ -61,7 +55,7 @@ def list_flags(
     """列出日标记及其来源和设置人 / list flags with their source and who set them (北京时间)."""
     from pioneer.assessment.events import stored_flags
 
-    with _session() as s:
+    with cli_session() as s:
         f = stored_flags(s, divisions=division, year=year)
     t = Table("division", "date", "kind", "source", "set by", "set at (北京时间)")
     for r in f.itertuples():
@@ -90,7 +84,7 @@ def stats(
     if flags is not None:
         f = read_flags(flags)
     else:
-        with _session() as s:
+        with cli_session() as s:
             f = stored_flags(s, year=year)
     r = with_and_without(d, f, year=year)
     write_csv_atomic(r, output)
@@ -132,7 +126,7 @@ def period(
     if flags is not None:
         f = read_flags(flags)
     else:
-        with _session() as s:
+        with cli_session() as s:
             f = stored_flags(s)
     r = period_with_and_without(d, f, start=first, end=last, edition_key=edition)
     write_csv_atomic(r, output)

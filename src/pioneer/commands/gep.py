@@ -14,8 +14,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from pioneer.commands._actor import ROLE, SCOPE, USER
 from pioneer.commands._io import exit_on_error
-from pioneer.commands.plans import ROLE, SCOPE, USER
 from pioneer.errors import InputError
 
 out = Console(soft_wrap=True)
@@ -124,7 +124,7 @@ def account(
 
         write(gep_report(res, values, edition=edition), report)
     if store:
-        from pioneer.commands.plans import cli_actor, cli_record, cli_session
+        from pioneer.commands._actor import cli_actor, cli_record, cli_session
         from pioneer.compensation import gep_store
 
         actor = cli_actor(as_user, as_role, scope)

@@ -16,6 +16,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from pioneer.commands._actor import ROLE, SCOPE, USER, cli_actor, cli_record, cli_session
 from pioneer.commands._io import exit_on_error
 
 out = Console(soft_wrap=True)
@@ -28,9 +29,6 @@ projects_app = typer.Typer(
 )
 plans_app = typer.Typer(help="实施方案 / implementation plans.", no_args_is_help=True)
 
-ROLE = typer.Option("programme_office", "--as-role", help="programme_office | province | zone")
-USER = typer.Option("cli", "--as-user", help="username recorded in the audit log")
-SCOPE = typer.Option(None, "--scope", help="division code(s) of the actor's scope (repeatable)")
 FormatOpt = Annotated[str | None, typer.Option("--format", "-f", help="docx | pdf | html（默认取文件后缀）")]
 LangOpt = Annotated[str, typer.Option("--lang", help="zh（默认）| en")]
 OutOpt = Annotated[Path, typer.Option("-o", "--out", help="输出文件 / output file")]
@@ -41,30 +39,6 @@ def register(app: typer.Typer) -> None:
     app.add_typer(report_app, name="report")
     app.add_typer(projects_app, name="projects")
     app.add_typer(plans_app, name="plans")
-
-
-def cli_session():
-    from pioneer.db import session_scope, upgrade
-
-    upgrade()
-    return session_scope()
-
-
-def cli_actor(user: str, role: str, scope: list[str] | None):
-    from pioneer.registry.permissions import Actor, Role
-
-    return Actor(user, Role(role), tuple(scope or ()))
-
-
-def cli_record(session, actor):
-    """The audit writer of CLI changes (the web app's audit table, user ``(system)``)."""
-    from pioneer.web import auth
-
-    def record(action, object_type, key, division_code, before, after):
-        auth.audit(session, None, action, object_type, key, division_code, before, after,
-                   note=f"cli --as-user {actor.username} --as-role {actor.role.value}")  # fmt: skip
-
-    return record
 
 
 def _check_format(fmt: str | None, path: Path) -> str:

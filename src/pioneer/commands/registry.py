@@ -8,6 +8,7 @@ from pathlib import Path
 
 import typer
 
+from pioneer.commands._actor import ROLE, SCOPE, USER, cli_actor, cli_session
 from pioneer.commands._io import exit_on_error
 
 db_app = typer.Typer(help="应用数据库 / the app database (SQLite or PostgreSQL).", no_args_is_help=True)
@@ -22,18 +23,6 @@ def register(app: typer.Typer) -> None:
     app.add_typer(divisions_app, name="divisions")
     app.add_typer(zones_app, name="zones")
     app.add_typer(stations_app, name="stations")
-
-
-def _session():
-    from pioneer.db import session_scope
-
-    return session_scope()
-
-
-def _actor(user: str, role: str, scope: list[str] | None):
-    from pioneer.registry.permissions import Actor, Role
-
-    return Actor(user, Role(role), tuple(scope or ()))
 
 
 def _division_line(d) -> str:
@@ -78,7 +67,7 @@ def divisions_find(
     """按中文名称查找 / find divisions by Chinese name."""
     from pioneer.registry.divisions import service
 
-    with _session() as s:
+    with cli_session(migrate=False) as s:
         for d in service.find_divisions(s, name, year=year):
             typer.echo(_division_line(d))
 
@@ -92,7 +81,7 @@ def divisions_show(
     from pioneer.registry.divisions import service
 
     at = int(date) if date and len(date) == 4 else (dt.date.fromisoformat(date) if date else None)
-    with _session() as s:
+    with cli_session(migrate=False) as s:
         d = service.division(s, code, at=at)
         typer.echo(_division_line(d))
         year = d.end_year - 1 if d.end_year else None
@@ -110,7 +99,7 @@ def divisions_tree(code: str, year: int = typer.Option(None, help="year (default
     from pioneer.registry.divisions import service
 
     indent = {"province": 0, "prefecture": 2, "county": 4}
-    with _session() as s:
+    with cli_session(migrate=False) as s:
         for d in service.subtree(s, code, year=year):
             typer.echo(" " * indent[d.level] + _division_line(d))
 
@@ -125,7 +114,7 @@ def divisions_recode(
     """旧代码换算为现行代码 / re-code an old code to the code(s) in force."""
     from pioneer.registry.divisions import service
 
-    with _session() as s:
+    with cli_session(migrate=False) as s:
         result = service.recode(s, code, year=year, target_year=to_year)
     for step in result.steps:
         typer.echo(f"{step.year}: {step.from_code} {step.from_name} → {step.to_code} {step.to_name}")
@@ -136,9 +125,6 @@ def divisions_recode(
 
 
 # ---- zones ----------------------------------------------------------------------------------------------------
-ROLE = typer.Option("programme_office", "--as-role", help="programme_office | province | zone")
-USER = typer.Option("cli", "--as-user", help="username recorded in the history")
-SCOPE = typer.Option(None, "--scope", help="division code(s) of the actor's scope (repeatable)")
 
 
 @zones_app.command("add")
@@ -168,8 +154,8 @@ def zones_add(
         seed_sections=section or [],
         strategy_code=strategy,
     )
-    with _session() as s:
-        result = service.create_zone(s, data, actor=_actor(as_user, as_role, scope))
+    with cli_session(migrate=False) as s:
+        result = service.create_zone(s, data, actor=cli_actor(as_user, as_role, scope))
     typer.echo(f"{result.zone.code} {result.zone.state}")
     for w in result.warnings:
         typer.echo(f"提示 / warning: {w.message_zh} / {w.message_en}", err=True)
@@ -183,7 +169,7 @@ def zones_list(
     """列出先行区 / list zones."""
     from pioneer.registry.zones import service
 
-    with _session() as s:
+    with cli_session(migrate=False) as s:
         for z in service.list_zones(s, tier=tier, state=state, within=within):
             typer.echo(f"{z.code}  {z.name_zh}  {z.tier}  {z.state}  {','.join(z.division_codes)}")
         for w in service.quota_warnings(s):
@@ -196,7 +182,7 @@ def zones_show(code: str) -> None:
     """显示先行区 / show a zone (JSON)."""
     from pioneer.registry.zones import service
 
-    with _session() as s:
+    with cli_session(migrate=False) as s:
         typer.echo(
             json.dumps(
                 service.public(service.zone(s, code)).model_dump(mode="json"), ensure_ascii=False, indent=2
@@ -220,8 +206,8 @@ def zones_transition(
     """变更先行区状态 / move a zone to another lifecycle state (approved: with --document-number)."""
     from pioneer.registry.zones import service
 
-    with _session() as s:
-        result = service.transition(s, code, target, actor=_actor(as_user, as_role, scope), reason=reason,
+    with cli_session(migrate=False) as s:
+        result = service.transition(s, code, target, actor=cli_actor(as_user, as_role, scope), reason=reason,
                                     document_number=document_number)  # fmt: skip
     typer.echo(f"{result.zone.code} {result.zone.state}")
     for w in result.warnings:
@@ -234,7 +220,7 @@ def zones_history(code: str) -> None:
     """先行区状态变更记录 / the zone's lifecycle history."""
     from pioneer.registry.zones import service
 
-    with _session() as s:
+    with cli_session(migrate=False) as s:
         for t in service.history(s, code):
             typer.echo(
                 f"{t.seq}  {t.at:%Y-%m-%d %H:%M}  {t.from_state or '-'} → {t.to_state}  "
@@ -249,8 +235,8 @@ def stations_import(file: Path, as_role: str = ROLE, as_user: str = USER, scope:
     """从 CSV/Excel 批量导入站点（全部成功或全部不写入）/ import stations from CSV or Excel, all or nothing."""
     from pioneer.registry.stations import service
 
-    with _session() as s:
-        report = service.import_stations(s, file, actor=_actor(as_user, as_role, scope))
+    with cli_session(migrate=False) as s:
+        report = service.import_stations(s, file, actor=cli_actor(as_user, as_role, scope))
     typer.echo(f"{report.rows} stations imported from {report.file}")
 
 
@@ -260,7 +246,7 @@ def stations_list(medium: str = typer.Option(None), within: str = typer.Option(N
     """列出站点 / list stations."""
     from pioneer.registry.stations import service
 
-    with _session() as s:
+    with cli_session(migrate=False) as s:
         for st in service.list_stations(s, medium=medium, within=within):
             typer.echo(
                 f"{st.code}  {st.name}  {st.medium}  {st.division_code}  "

@@ -143,28 +143,13 @@ def update_zone(
     name_en: str | None = None,
     request_id: str = "",
 ) -> Zone:
-    """Edit a zone's description (theme, English name) — editors in scope, admin."""
+    """Edit a zone's description (theme, English name) — editors in scope, admin: the action checked here, the
+    fields, the scope (again after the write) and the audit entry by the registry's service."""
     zone = visible_zone(session, user, code) if user is not None else zones.zone(session, code)
     auth.restrict(user, auth.Action.EDIT, zone.division_codes)
-    before = snapshot(zone)
-    if theme is not None:
-        if len(theme) > 2000:
-            raise InputError(
-                "特色说明过长（最多 2000 字）", "theme too long (at most 2000 characters)", column="theme"
-            )
-        zone.theme = theme.strip()
-    if name_en is not None:
-        if len(name_en) > 256:
-            raise InputError(
-                "英文名称过长", "English name too long (at most 256 characters)", column="name_en"
-            )
-        zone.name_en = name_en.strip()
-    zone.updated_at = zones._now()  # the registry's clock (CST); the public cache's fingerprint reads it
-    session.flush()
-    auth.restrict(user, auth.Action.EDIT, zone.division_codes)  # re-check after the write (NetBox pattern)
-    auth.audit(session, user, "update", "zone", code, zone.division_codes[0], before, snapshot(zone),
-               request_id=request_id)  # fmt: skip
-    return zone
+    assert user is not None
+    return zones.update_zone(session, code, actor=auth.actor(user, request_id=request_id), theme=theme,
+                             name_en=name_en)  # fmt: skip
 
 
 # --- uploads: file → validation report → confirm ----------------------------------------------------------------

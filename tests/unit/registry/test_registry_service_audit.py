@@ -61,3 +61,29 @@ def test_station_import_audited(session, tmp_path):
     (entry,) = entries(session, "station", "audit-stations.csv")
     assert entry.action == "import" and entry.username == "zj" and entry.after["codes"] == ["AU01"]
     assert entry.division_code == "330523"
+
+
+def test_zone_description_edit_audited_and_scoped(session):
+    """``zones.update_zone``: the zone's own administration edits its theme; audited with before/after and the
+    actor's user and request id; another province, a viewer and a too-long theme change nothing."""
+    from pioneer.errors import InputError, PermissionDeniedError
+
+    data = ZoneCreate(code="PZ-AUDIT3", name_zh="审计测试三", tier="county", division_codes=["330523"],
+                      theme="两山", as_of=dt.date(2025, 1, 1))  # fmt: skip
+    zones.create_zone(session, data, actor=ANJI, at=T0)
+    for who in (Actor("js", Role.PROVINCE, ("320000",)), Actor("v", Role.VIEWER, ("330000",))):
+        with pytest.raises(PermissionDeniedError):
+            zones.update_zone(session, "PZ-AUDIT3", actor=who, theme="改写")
+    with pytest.raises(InputError) as err:
+        zones.update_zone(session, "PZ-AUDIT3", actor=ANJI, theme="长" * 2001)
+    assert err.value.column == "theme" and err.value.message_en
+    assert zones.zone(session, "PZ-AUDIT3").theme == "两山"
+    assert [e.action for e in entries(session, "zone", "PZ-AUDIT3")] == ["create"]
+    zones.update_zone(session, "PZ-AUDIT3", actor=ANJI, theme=" 绿水青山 ", name_en="Anji", at=T0)
+    _made, edit = entries(session, "zone", "PZ-AUDIT3")
+    assert (edit.action, edit.username, edit.user_id, edit.request_id) == ("update", "anji", 7, "req-1")
+    assert (edit.before["theme"], edit.after["theme"], edit.after["name_en"]) == ("两山", "绿水青山", "Anji")
+    zones.update_zone(
+        session, "PZ-AUDIT3", actor=ZHEJIANG, theme="两山理念"
+    )  # the province covers the county
+    assert zones.zone(session, "PZ-AUDIT3").theme == "两山理念"

@@ -154,6 +154,51 @@ def create_zone(
     return ZoneResult(zone=public(zone_), warnings=quota_warnings(session, tier=tier, states=None))
 
 
+def update_zone(
+    session: Session,
+    code: str,
+    /,
+    *,
+    actor: Actor,
+    theme: str | None = None,
+    name_en: str | None = None,
+    at: dt.datetime | None = None,
+) -> Zone:
+    """Edit a zone's description — its theme (特色) and English name — by the zone's own administration, its
+    province or the programme office, with scope over every division of the zone. Each field is checked (a
+    located bilingual :class:`InputError`; nothing written), the scope is checked again after the write inside
+    the savepoint (NetBox's pattern), and the change is audited with before/after snapshots."""
+    zone_ = zone(session, code)
+    require(
+        actor,
+        {Role.ZONE, Role.PROVINCE, Role.PROGRAMME_OFFICE},
+        zone_.division_codes,
+        "编辑先行区 / edit zone",
+    )
+    if theme is not None and len(theme) > 2000:
+        raise InputError(
+            "特色说明过长（最多 2000 字）", "theme too long (at most 2000 characters)", column="theme"
+        )
+    if name_en is not None and len(name_en) > 256:
+        raise InputError("英文名称过长", "English name too long (at most 256 characters)", column="name_en")
+    before = snapshot(zone_)
+    with session.begin_nested():
+        if theme is not None:
+            zone_.theme = theme.strip()
+        if name_en is not None:
+            zone_.name_en = name_en.strip()
+        zone_.updated_at = at or _now()  # the public cache's fingerprint reads it
+        session.flush()
+        require(
+            actor,
+            {Role.ZONE, Role.PROVINCE, Role.PROGRAMME_OFFICE},
+            zone_.division_codes,
+            "编辑先行区 / edit zone",
+        )
+        audit(session, actor, "update", "zone", code, zone_.division_codes[0], before, snapshot(zone_))
+    return zone_
+
+
 def theme_key(theme: str) -> str:
     """A theme as compared for 一省域一特色: NFKC (full-width = half-width), blanks removed, case folded."""
     return "".join(unicodedata.normalize("NFKC", theme).split()).casefold()
