@@ -10,7 +10,9 @@ How a zone's values are made (``docs/indicators.md``, "Zones"):
   within them) — e.g. the good-class share is good sections / all sections of the zone, not a mean of the
   divisions' shares (``combination = "pooled-stations"``); a *reported* statistic is used only if it was
   reported for the zone itself (``zone_reported``); the divisions' own reported values are never averaged or
-  summed into a zone value — without a zone figure the value is missing with status ``not-reported-for-zone``.
+  summed into a zone value — without a zone figure the value is missing with status ``not-reported-for-zone``;
+  the carbon bindings (dual control) are pooled from the members' values — Σ totals, Σ totals / Σ GDP at one
+  price base (``combination = "pooled-members"``; a member without a value → no value, status ``member-missing``).
 
 Scores use the floor and target of the division level the zone is made of (its division's level; for a region
 zone, ``province`` when all its divisions are provinces, else ``city``), taken from the divisions of that level —
@@ -87,6 +89,18 @@ def zone_values(
             computed = compute_from_lake(session, division=None, years=years, lake=lake, store_values=False,
                                          zone=(zone_code, divs))  # fmt: skip
         comp = computed.assign(source_kind="computed", combination="pooled-stations", zone_status="ok")
+        # carbon bindings: pooled from the members' values (Σ totals, Σ totals / Σ GDP; docs/standards/carbon.md §2)
+        from pioneer.standards.carbon.pooling import POOLED_INDICATORS as CARBON
+        from pioneer.standards.carbon.pooling import pooled_values
+
+        cv = read_values(session, indicators=list(CARBON), divisions=divs)
+        carbon = pooled_values(cv, zone_code, divs)
+        carbon = carbon[carbon["year"].isin(years)].assign(
+            source_kind="computed", combination="pooled-members"
+        )
+        comp = pd.concat([comp[~comp["indicator"].isin(list(CARBON))],
+                          carbon.drop(columns=["method", "reason_zh", "reason_en", "members_with_value"])],
+                         ignore_index=True)  # fmt: skip
         rep = (
             zone_reported
             if zone_reported is not None

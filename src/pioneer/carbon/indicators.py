@@ -105,3 +105,7 @@ def store_values(session: Any, values: pd.DataFrame, *, uploads: dict[str, tuple
             for lin in v["lineage"]
         ]  # fmt: skip
     return store.save_values(session, v, source_kind="computed", import_id=ids.get("series"))
+
+
+# region-tier zones: the pooling rule lives with the other dual-control rules (standards layer)
+from pioneer.standards.carbon.pooling import pooled_values as pooled_values  # noqa: E402

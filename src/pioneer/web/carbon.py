@@ -64,7 +64,47 @@ def _chart(points: list[tuple[int, float]], target: tuple[int, float] | None) ->
 def zone_dual_control(session: Session, division_codes: Iterable[str]) -> dict[str, list[dict[str, Any]]]:
     """The section's content: ``intensities`` (:func:`intensity_charts`) and ``accounts`` (:func:`account_bars`)."""
     divs = list(division_codes)
-    return {"intensities": intensity_charts(session, divs), "accounts": account_bars(session, divs)}
+    return {"intensities": intensity_charts(session, divs), "accounts": account_bars(session, divs),
+            "pooled": pooled_rows(session, divs)}  # fmt: skip
+
+
+POOLED_SHOWN = {
+    "co2_emissions_energy": ("能源活动二氧化碳排放总量", "energy CO2 emissions"),
+    "co2_intensity": ("单位地区生产总值二氧化碳排放", "CO2 per 10⁴ yuan of GDP"),
+    "carbon_intensity_reduction": ("碳排放强度年降低率", "annual CO2-intensity reduction"),
+    "co2_intensity_reduction_vs_2020": ("较2020年碳排放强度累计降低", "CO2-intensity reduction since 2020"),
+    "energy_consumption_total": ("能源消费总量", "energy consumption"),
+    "energy_intensity": ("单位地区生产总值能耗", "energy per 10⁴ yuan of GDP"),
+    "energy_intensity_reduction_vs_2020": (
+        "较2020年能耗强度累计降低",
+        "energy-intensity reduction since 2020",
+    ),
+    "water_use_total": ("用水总量", "water use"),
+    "water_intensity": ("单位地区生产总值用水量", "water per 10⁴ yuan of GDP"),
+}
+
+
+def pooled_rows(session: Session, divs: list[str]) -> list[dict[str, Any]]:
+    """For a zone of several divisions (region tier): its pooled carbon indicators of the latest year with any
+    value (:func:`pioneer.carbon.indicators.pooled_values`: Σ totals, Σ totals / Σ GDP), each with the reason when
+    a member's value is missing. One-division zones get nothing here (their division's values are shown)."""
+    from pioneer.carbon.indicators import BINDINGS, pooled_values
+
+    if len(divs) < 2:
+        return []
+    v = store.read_values(session, indicators=list(BINDINGS), divisions=divs)
+    p = pooled_values(v, "zone", divs)
+    if p.empty:
+        return []
+    latest = p[p["year"] == p["year"].max()]
+    order = {c: i for i, c in enumerate(POOLED_SHOWN)}
+    latest = latest.assign(_o=latest["indicator"].map(order)).sort_values("_o")
+    return [{"indicator": r["indicator"], "name_zh": POOLED_SHOWN[r["indicator"]][0],
+             "name_en": POOLED_SHOWN[r["indicator"]][1], "year": int(r["year"]),
+             "value": None if pd.isna(r["value"]) else float(r["value"]), "unit": r["unit"], "edition": r["edition"],
+             "status": r["zone_status"], "reason_zh": r["reason_zh"], "reason_en": r["reason_en"],
+             "members": int(r["members_with_value"]), "of": len(divs)}
+            for r in latest.to_dict("records") if r["indicator"] in POOLED_SHOWN]  # fmt: skip
 
 
 BAR_W, BAR_H, LABEL_W = 480, 18, 200
