@@ -8,6 +8,7 @@ input, writing nothing.
 from __future__ import annotations
 
 import sys
+from dataclasses import replace
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -18,6 +19,8 @@ import typer
 
 from pioneer.commands._io import fail, write_csv_atomic
 from pioneer.errors import InputError, PioneerError
+from pioneer.lake.checked import refuse_unchecked
+from pioneer.lake.layouts import CALCULATOR, WATER_CARRIED
 from pioneer.standards import water
 
 app = typer.Typer(
@@ -39,6 +42,29 @@ def read_csv(path: Path) -> pd.DataFrame:
             raise InputError("CSV 文件格式错误", f"malformed CSV ({exc})", file=str(path)) from exc
     raise InputError("无法识别的文件编码（应为 UTF-8 或 GB18030）", "unknown encoding (use UTF-8 or GB18030)",
                      file=str(path))  # fmt: skip
+
+
+def read_checked(path: Path) -> pd.DataFrame:
+    """The samples file as text (:func:`read_csv`) after the lake's checker passed it under the calculator layout
+    ``water-samples-long`` (section, time, parameter or item, value [, unit]) or ``water-samples-wide`` (section,
+    time and every column not in :data:`~pioneer.lake.layouts.WATER_CARRIED`): a finite number or a
+    detection-limit notation, a readable time in 1970–2100, no repeated sample, at least one row — so the
+    calculator accepts what the lake and the web upload accept. Raises ``InputErrors`` (located, every error);
+    a missing section/time/parameter column is left to :func:`pioneer.standards.water.read_samples`."""
+    df = read_csv(path)
+    df.columns = [str(c).strip() for c in df.columns]
+    item = next((c for c in ("parameter", "item") if c in df.columns), None)
+    if not {"section", "time"} <= set(df.columns) or (item is None and "value" in df.columns):
+        return df
+    if item is not None:
+        layout = CALCULATOR["water-samples-long"]
+        layout = replace(layout, columns={**layout.columns, "item": item})
+        cols = ["section", "time", item, "value", "unit"]
+    else:
+        layout = CALCULATOR["water-samples-wide"]
+        cols = [c for c in df.columns if c not in WATER_CARRIED]
+    refuse_unchecked(df, layout, file=str(path), columns=cols)
+    return df
 
 
 def _connect() -> ibis.BaseBackend:
@@ -73,7 +99,7 @@ def classify(
     main_pollutants; with --items also rows with parameter, value, below_detection and the item class.
     """
     try:
-        df = water.read_samples(read_csv(samples), file=str(samples))
+        df = water.read_samples(read_checked(samples), file=str(samples))
         con = _connect()
         t = con.create_table("samples", df.drop(columns=["_row"]))
         it, sec = water.sample_classes(t)
@@ -182,7 +208,7 @@ def assess(
         _check_period(period, "--period")
         if compare is not None:
             _check_period(compare, "--compare")
-        df = water.read_samples(read_csv(samples), file=str(samples))
+        df = water.read_samples(read_checked(samples), file=str(samples))
         if by is not By.section and by.value not in df.columns:
             raise InputError(f"按 {by.value} 评价需要 “{by.value}” 列", f"--by {by.value} needs a '{by.value}' column",
                              file=str(samples), column=by.value)  # fmt: skip

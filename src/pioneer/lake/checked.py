@@ -10,9 +10,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
+import pandas as pd
 import pyarrow as pa
 
-from pioneer.errors import InputError
+from pioneer.errors import InputError, InputErrors
 from pioneer.lake.ingest import _one_error, _repeat, _report_table, _with_place
 from pioneer.lake.layouts import Layout, with_name_time
 from pioneer.lake.readers import read_file
@@ -62,3 +63,31 @@ def checked_rows(paths: Sequence[Path], layout: Layout) -> tuple[pa.Table, pa.Ta
                 rows.append(got.append_column("file", _repeat(name, got.num_rows)))
     table = pa.concat_tables(rows, promote_options="default") if rows else pa.table({})
     return table, _report_table(errors)
+
+
+def refuse_unchecked(
+    df: pd.DataFrame, layout: Layout, *, file: str, columns: Sequence[str], max_errors: int = 200
+) -> None:
+    """Run the lake's checker (:func:`pioneer.lake.validate.check`) over ``columns`` of a calculator's input
+    ``df`` (the file as text, row ``i`` of ``df`` = file row ``i + 2``) under one of ``layouts.CALCULATOR``;
+    raise ``InputErrors`` (every located error: file, row, column, value, zh and en) if it refuses any row, so a
+    calculator accepts what the lake and the web upload accept. A column of ``columns`` that ``df`` lacks is
+    left to the checker's ``schema`` rule."""
+    present = [c for c in columns if c in df.columns]
+    src = pa.table({c: pa.array(df[c].astype("string").fillna("").tolist(), pa.string()) for c in present})
+    src = src.append_column("_row", pa.array(range(2, len(df) + 2), pa.int64()))
+    errors = check(src, layout).errors
+    if errors.num_rows:
+        raise InputErrors(
+            [
+                InputError(
+                    e["reason_zh"],
+                    e["reason_en"],
+                    file=file,
+                    row=e["row"],
+                    column=e["column"] or None,
+                    value=e["value"],
+                )  # fmt: skip
+                for e in errors.sort_by([("row", "ascending")]).slice(0, max_errors).to_pylist()
+            ]
+        )

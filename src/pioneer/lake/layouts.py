@@ -47,9 +47,10 @@ AIR_DAILY_ITEMS: dict[str, str] = {
     "o3_8h_max": "ug/m3",
 }
 
-RANGES_FILE = Path(__file__).with_name("data") / "plausible_ranges.csv"
+RANGES_FILE = Path(__file__).parents[1] / "standards" / "data" / "plausible_ranges.csv"
 """The plausibility screens as data (medium, item, unit, low, high, confidence, edition, source): Pioneer's own
-screens, not values from a standard (docs/standards/air.md and noise.md, "Plausible ranges")."""
+screens, not values from a standard (docs/standards/air.md, noise.md and water.md, "Plausible ranges"). The one
+table: ``pioneer.standards.noise.LEQ_PLAUSIBLE`` reads the same rows (standards may not import the lake)."""
 
 
 def _ranges(medium: str) -> dict[str, tuple[float, float]]:
@@ -73,6 +74,8 @@ AIR_DAILY_RANGES: dict[str, tuple[float, float]] = {
 
 #: Noise: equivalent continuous A-weighted level Leq in dB(A); plausibility screen (Pioneer's choice).
 NOISE_RANGE: tuple[float, float] = _ranges("noise")["leq"]
+#: Water: any value in its unit; plausibility screen (Pioneer's choice: 1e9, docs/standards/water.md).
+WATER_RANGE: tuple[float, float] = _ranges("water")["value"]
 #: Acoustic environment functional zone classes, GB 3096-2008 §4 (the one list, in pioneer.standards.noise).
 NOISE_ZONE_CLASSES: tuple[str, ...] = ZONE_CLASSES
 
@@ -358,6 +361,14 @@ BUILTIN: dict[str, Layout] = {
     ),
 }
 
+WATER_CARRIED: tuple[str, ...] = ("waterbody_type", "unit", "detection_limit", "city", "province", "division",
+                                  "basin", "river", "drinking_source")  # fmt: skip
+"""Columns of a water calculator file that are not parameters (``pioneer.standards.water.read_samples`` carries
+them through): a wide file's other columns are its parameters."""
+
+NOISE_PERIODS: dict[str, str] = {"day": "day", "night": "night", "昼间": "day", "夜间": "night", "昼": "day",
+                                 "夜": "night"}  # fmt: skip
+"""Spellings of a noise period (GB 3096-2008 §3.5/3.6: 昼间 06:00-22:00, 夜间 22:00-06:00), compared lower-cased."""
 
 CALCULATOR: dict[str, Layout] = {
     "air-hourly": replace(BUILTIN["wide"], name="air-hourly", description="the air calculator's hourly input: "
@@ -376,9 +387,30 @@ CALCULATOR: dict[str, Layout] = {
         closed=True,
         description="the air calculator's daily input: station, time (a date), the daily values",
     ),
+    "water-samples-long": Layout(
+        name="water-samples-long", medium="water", shape="long",
+        columns={"section": "section", "time": "time", "item": "parameter", "value": "value"},
+        time=TimeSpec(hourly=False), optional=("unit",),
+        description="the water calculator's long input: section, time, parameter (or item), value [, unit]; "
+        "the other columns (waterbody_type, detection_limit, city …) are the calculator's own"),
+    "water-samples-wide": Layout(
+        name="water-samples-wide", medium="water", shape="wide",
+        columns={"section": "section", "time": "time"}, time=TimeSpec(hourly=False),
+        optional=WATER_CARRIED,
+        description="the water calculator's wide input: section, time, one column per parameter (the columns "
+        "of WATER_CARRIED are carried, not items)"),
+    "noise-hourly": replace(BUILTIN["noise"], name="noise-hourly", time=TimeSpec(hourly=True),
+                            description="the noise calculator's hourly L_Aeq (HJ 640-2012, GB 3096-2008 §3.5-3.7: "
+                            "day and night levels are energy means of hourly values, so a time is a whole hour)"),
+    "noise-periods": Layout(
+        name="noise-periods", medium="noise", shape="wide",
+        columns={"point": "point", "period": "period", "leq": "leq"}, time=TimeSpec(column=None, hourly=False),
+        description="the noise grade's input (HJ 640-2012 grid and road points): point, period (day|night|昼间|"
+        "夜间), leq — one value per point and period"),
 }  # fmt: skip
-"""Layouts of the air calculator's inputs (``pioneer air aqi|daily``): checked by the lake's checker
-(:func:`pioneer.lake.validate.check`), never stored; not offered to ``pioneer ingest``."""
+"""Layouts of the calculators' inputs (``pioneer air aqi|daily``, ``pioneer water classify|assess``, ``pioneer
+noise assess|grade``): checked by the lake's checker (:func:`pioneer.lake.validate.check`), never stored; not
+offered to ``pioneer ingest``."""
 
 
 def sniff_layout(header: Sequence[str]) -> Layout | None:

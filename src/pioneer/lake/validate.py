@@ -11,7 +11,7 @@ finite number nor a missing marker; ``range`` a value outside the plausibility s
 unit that is neither the glossary unit nor a declared convertible source unit; ``unknown_item`` an item not in
 the air glossary; ``unknown_station`` a station outside the known set; ``city_code`` a city that is not a
 6-digit division code; ``city_mismatch`` a city that differs from the known station's city; ``zone_class`` a
-noise zone class outside GB 3096-2008 §4; ``duplicate`` the same key twice with the same values (the first is
+noise zone class outside GB 3096-2008 §4; ``period`` a noise period that is neither day nor night; ``duplicate`` the same key twice with the same values (the first is
 kept); ``conflicting_duplicate`` the same key with different values (all rejected); ``schema`` also: a column a
 closed layout does not have (``Layout.closed``), a file without data rows.
 """
@@ -33,9 +33,11 @@ from pioneer.lake.layouts import (
     AIR_RANGES,
     CONVERSIONS,
     ITEM_ALIASES,
+    NOISE_PERIODS,
     NOISE_RANGE,
     NOISE_ZONE_CLASSES,
     UNIT_SPELLINGS,
+    WATER_RANGE,
     Layout,
 )
 
@@ -166,6 +168,8 @@ class _Sql:
             ts = f"({date} + to_hours({hour}) + {start_shift})"
             raw = f"({y} || '-' || {m} || '-' || {d} || ' ' || {h})"
             return ts, raw, f"({hour} IS NULL OR {hour} < {lo} OR {hour} > {hi})"
+        if "time" not in self.layout.columns:  # values per period, not per time (``noise-periods``)
+            return "CAST(NULL AS TIMESTAMP)", "CAST(NULL AS VARCHAR)", "FALSE"
         r = self.text("time")
         fmts = t.formats if t.hourly else (*t.formats, *DATE_FORMATS)
         ts = f"({bounded_time_sql(time_sql(r, fmts, utc_offset=t.utc_offset))} + {start_shift})"  # lake.cells
@@ -283,7 +287,10 @@ def _check(
         )
         extra.append(f"{division} AS city_src")
     if layout.medium == "noise":
-        extra.append(f"lower({sql.text('zone_class')}) AS zone_class")
+        if "zone_class" in layout.columns:
+            extra.append(f"lower({sql.text('zone_class')}) AS zone_class")
+        if "period" in layout.columns:
+            extra.append(f"lower({sql.text('period')}) AS period_raw")
         extra.append(f"{sql.text('leq')} AS leq__raw")
     if layout.shape == "long":
         extra.append(f"{sql.text('item')} AS item_raw")
@@ -356,7 +363,7 @@ def _check(
             f"hour must be within {layout.time.hours}",
         )
         sql.error("NOT hour_bad AND time IS NULL", tcol, "time_raw", "time", "日期无效", "invalid date")
-    else:
+    elif "time" in layout.columns:
         sql.error(
             "time_raw IS NULL OR time_raw = ''", tcol, "time_raw", "missing_key", "时间为空", "time is empty"
         )
@@ -603,6 +610,11 @@ def _water(sql: _Sql, item_cols: dict[str, str]):  # type: ignore[no-untyped-def
         "SELECT _row, src_col, raw, 'range', '水质浓度不能为负', 'water concentration cannot be negative' "
         "FROM pv WHERE value < 0"
     )
+    hi = WATER_RANGE[1]
+    sql.errors.append(
+        f"SELECT _row, src_col, raw, 'range', '超出合理范围（不大于 {hi:g}）', 'outside the plausible range (at most "
+        f"{hi:g})' FROM pv WHERE value > {hi!r}"
+    )
 
     def select(con: duckdb.DuckDBPyConnection, city: str) -> tuple[pa.Table, pa.Table]:
         con.execute(
@@ -642,21 +654,44 @@ def _noise(sql: _Sql):  # type: ignore[no-untyped-def]
         f"超出合理范围 [{lo:g}, {hi:g}] dB(A)",
         f"outside the plausible range [{lo:g}, {hi:g}] dB(A)",
     )
-    sql.error(
-        f"zone_class NOT IN {'(' + ', '.join(lit(z) for z in NOISE_ZONE_CLASSES) + ')'}",
-        layout.columns["zone_class"],
-        "zone_class",
-        "zone_class",
-        "声环境功能区类别须为 0、1、2、3、4a、4b（GB 3096-2008 第4章）",
-        "zone class must be 0, 1, 2, 3, 4a or 4b (GB 3096-2008 §4)",
+    if "zone_class" in layout.columns:
+        sql.error(
+            f"zone_class NOT IN {'(' + ', '.join(lit(z) for z in NOISE_ZONE_CLASSES) + ')'}",
+            layout.columns["zone_class"],
+            "zone_class",
+            "zone_class",
+            "声环境功能区类别须为 0、1、2、3、4a、4b（GB 3096-2008 第4章）",
+            "zone class must be 0, 1, 2, 3, 4a or 4b (GB 3096-2008 §4)",
+        )
+    period = (
+        "CASE period_raw "
+        + " ".join(f"WHEN {lit(k)} THEN {lit(v)}" for k, v in NOISE_PERIODS.items())
+        + " END"
+    )
+    if "period" in layout.columns:  # day or night, GB 3096-2008 §3.5/3.6 (the grade's grid and road points)
+        sql.error(
+            f"({period}) IS NULL",
+            layout.columns["period"],
+            "period_raw",
+            "period",
+            "时段须为 day/night（昼间/夜间）",
+            "period must be day or night (昼间/夜间)",
+        )
+    keys = ["point", "period" if "period" in layout.columns else "time"]
+    values = ["leq", *(["zone_class"] if "zone_class" in layout.columns else [])]
+    extra = "".join(
+        [
+            ", zone_class" if "zone_class" in layout.columns else "",
+            f", {period} AS period" if "period" in layout.columns else "",
+        ]
     )
 
     def select(con: duckdb.DuckDBPyConnection, city: str) -> tuple[pa.Table, pa.Table]:
         con.execute(
-            f"CREATE TEMP TABLE v AS SELECT _row, key AS point, {city} AS division, zone_class, time, "
+            f"CREATE TEMP TABLE v AS SELECT _row, key AS point, {city} AS division{extra}, time, "
             f"CASE WHEN isfinite({num}) THEN {num} END AS leq FROM p WHERE _row NOT IN (SELECT row FROM bad)"
         )
-        return _dedupe(con, sql, ["point", "time"], ["leq", "zone_class"], layout.columns["point"])
+        return _dedupe(con, sql, keys, values, layout.columns["point"])
 
     return select
 

@@ -37,6 +37,7 @@ from pioneer.standards.common import read_table, round_half_even, select_obj
 __all__ = [
     "GB3096_LIMITS",
     "HJ640_GRADES",
+    "LEQ_PLAUSIBLE",
     "ZONE_CLASSES",
     "compliance_rates",
     "energy_mean",
@@ -79,6 +80,17 @@ EXISTING_RAILWAY_LIMITS: dict[str, float] = {
 """Day/night background limits [dB(A)] by existing railway trunk lines crossing towns (GB 3096-2008 §5.3)."""
 NIGHT_SUDDEN_EXCESS: float = float(str(GB3096_CLAUSES.at["night_sudden_excess", "night_dBA"]))
 """Most a night-time sudden noise's L_Amax may exceed the zone's night limit [dB(A)] (GB 3096-2008 §5.4)."""
+
+
+def _plausible() -> tuple[float, float]:
+    t = read_table("plausible_ranges.csv")
+    row = t[(t["medium"] == "noise") & (t["item"] == "leq")].iloc[0]
+    return float(str(row["low"])), float(str(row["high"]))
+
+
+LEQ_PLAUSIBLE: tuple[float, float] = _plausible()
+"""Pioneer's plausibility screen for an hourly L_Aeq [dB(A)] (``plausible_ranges.csv``; not from a standard,
+docs/standards/noise.md): the one table the lake's checker (``pioneer.lake.layouts.NOISE_RANGE``) reads too."""
 
 ZONE_CLASSES: tuple[str, ...] = tuple(str(z) for z in GB3096_LIMITS.index)
 """GB 3096-2008 §4 functional-zone classes (0, 1, 2, 3, 4a, 4b), the rows of Table 1 — the one list the lake,
@@ -304,9 +316,10 @@ def read_points(df: pd.DataFrame, *, file: str | None = None) -> pd.DataFrame:
     Raises
     ------
     InputError
-        located at file/row/column: missing column, unknown zone class, unparseable time, L_Aeq (or L_Amax)
-        not a number or outside 0–200 dB(A), L_Amax below L_Aeq, existing_railway not a yes/no value or set
-        on a point that is not 4b, duplicate point-hour with different values.
+        located at file/row/column: missing column, unknown zone class, unparseable time, L_Aeq not a number
+        or outside :data:`LEQ_PLAUSIBLE`, L_Amax not a number or outside 0–200 dB(A), L_Amax below L_Aeq,
+        existing_railway not a yes/no value or set on a point that is not 4b, duplicate point-hour with
+        different values.
     """
     df = df.copy()
     df.columns = [str(c).strip() for c in df.columns]
@@ -332,10 +345,11 @@ def read_points(df: pd.DataFrame, *, file: str | None = None) -> pd.DataFrame:
     df["zone_class"] = z
     leq = pd.to_numeric(df["leq"], errors="coerce")
     bad(leq.isna(), "无法解析的等效声级", "L_Aeq cannot be parsed", "leq")
+    lo, hi = LEQ_PLAUSIBLE
     bad(
-        (leq < 0) | (leq > 200),
-        "等效声级应在 0～200 dB(A) 之间",
-        "L_Aeq must lie between 0 and 200 dB(A)",
+        (leq < lo) | (leq > hi),
+        f"等效声级应在 {lo:g}～{hi:g} dB(A) 之间（合理范围）",
+        f"L_Aeq must lie between {lo:g} and {hi:g} dB(A) (the plausible range)",
         "leq",
     )
     df["leq"] = leq.astype(float)

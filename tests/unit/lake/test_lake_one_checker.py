@@ -62,3 +62,57 @@ def test_noise_leq_200_refused_by_lake_and_commands(tmp_path: Path) -> None:
     grid.write_text("point,period,leq\na,昼间,52\nb,昼间,200\n", encoding="utf-8")
     res = runner.invoke(app, ["noise", "grade", str(grid), "--kind", "regional", "-o", str(out)])
     assert res.exit_code != 0 and "row 3" in res.output and "plausible range" in res.output
+
+
+def test_noise_assess_refuses_a_half_hour_time_located(tmp_path: Path) -> None:
+    """HJ 640-2012 / GB 3096-2008 §3.5–3.7: L_d and L_n are energy means of hourly L_Aeq, so a point-time is a
+    whole hour; the calculator layout ``noise-hourly`` refuses 10:30 (before: counted as an hour)."""
+    f = tmp_path / "points.csv"
+    f.write_text("point,zone_class,time,leq\nN1,1,2025-03-01 10:00,50\nN1,1,2025-03-01 10:30,51\n")
+    out = tmp_path / "out.csv"
+    res = runner.invoke(app, ["noise", "assess", str(f), "--year", "2025", "-o", str(out)])
+    assert res.exit_code == 2 and not out.exists()
+    assert "row 3" in res.output and "time" in res.output and "on the hour" in res.output
+    assert "整点" in res.output
+
+
+def test_noise_grade_reads_periods_through_the_checker(tmp_path: Path) -> None:
+    grid = tmp_path / "grid.csv"
+    out = tmp_path / "out.csv"
+    grid.write_text(
+        "point,period,leq\na,昼间,52\na,夜间,44\nb,Day,inf\nc,noon,50\na,day,53\n", encoding="utf-8"
+    )
+    res = runner.invoke(app, ["noise", "grade", str(grid), "--kind", "regional", "-o", str(out)])
+    assert res.exit_code == 2 and not out.exists(), res.output
+    for row, en in ((4, "not a number"), (5, "period must be day or night"), (6, "conflicting duplicate")):
+        assert f"row {row}" in res.output and en in res.output, res.output
+    grid.write_text("point,period,leq\na,昼间,52\nb,DAY,54\na,夜间,44\n", encoding="utf-8")
+    res = runner.invoke(app, ["noise", "grade", str(grid), "--kind", "regional", "-o", str(out)])
+    assert res.exit_code == 0, res.output
+    assert "53.0" in out.read_text(encoding="utf-8")  # (52 + 54) / 2, day
+
+
+@pytest.mark.parametrize(
+    ("body", "column", "en"),
+    [
+        ("section,time,parameter,value\nS1,2025-01-05,cod,1e10\n", "value", "plausible range"),
+        ("section,time,parameter,value\nS1,2025-01-05,cod,1_000\n", "value", "not a number"),
+        ("section,time,cod,nh3_n\nS1,2025-01-05,15,Infinity\n", "nh3_n", "not a number"),
+        ("section,time,cod\nS1,1969-12-31,15\n", "time", "cannot be parsed"),
+        ("section,time,cod\n", "", "no data rows"),
+    ],
+)
+def test_water_lake_and_calculator_refuse_alike(tmp_path: Path, body: str, column: str, en: str) -> None:
+    f = tmp_path / "samples.csv"
+    f.write_text(body, encoding="utf-8")
+    out = tmp_path / "out.csv"
+    res = runner.invoke(app, ["water", "classify", str(f), "-o", str(out)])
+    assert res.exit_code == 2 and en in res.output and not out.exists(), res.output
+    assert "row 2" in res.output
+    if column:
+        assert f"column '{column}'" in res.output
+    lake_body = body.replace("parameter,value", "item,value,unit").replace(",1e10", ",1e10,mg/L")
+    lake_body = lake_body.replace(",1_000", ",1_000,mg/L")
+    f.write_text(lake_body, encoding="utf-8")
+    (r,) = ingest(f, lake=Lake(tmp_path / "lake"))
+    assert r.status == "rejected" and any(en in e["reason_en"] for e in r.errors.to_pylist())
