@@ -102,3 +102,23 @@ def test_inline_factor_needs_source():
     with pytest.raises(InputError) as e:
         fp.read_bom(_bom(factor_source=["", "", "", ""]), _lib(), file="bom.csv")
     assert (e.value.row, e.value.column) == (5, "factor_source")
+
+
+def test_gbt51366_material_and_transport_factors_by_hand():
+    """GB/T 51366-2019 附录D/E factors of the packaged library (secondary): 2 t rebar × 2340 = 4680; 10 m³ C30 ×
+    295 = 2950; rebar trucked 150 km on a 30 t diesel truck: 2 t × 150 km × 0.078 = 23.4 kgCO2e."""
+    bom = pd.DataFrame({
+        "stage": ["原材料获取", "原材料获取", "原材料获取"], "item": ["钢筋", "混凝土", "钢筋运输"],
+        "quantity": ["2000", "10", "2"], "unit": ["kg", "m3", "t"],
+        "factor_key": ["gbt51366:steel_rebar_hot_rolled", "gbt51366:concrete_c30",
+                       "gbt51366:transport:diesel_truck_30t"],
+        "distance_km": ["", "", "150"], "data_quality": ["secondary"] * 3,
+    })  # fmt: skip
+    r = fp.footprint(fp.read_bom(bom, fp.library("2011"), file="bom.csv"), units_produced=1)
+    assert r["kgco2e_per_fu"].tolist() == pytest.approx([4680.0, 2950.0, 23.4])
+    lib = fp.library("2011").set_index("key")
+    gb = lib[lib.index.str.startswith("gbt51366:")]
+    assert (gb["confidence"] == "secondary").all() and gb["source"].str.contains("GB/T 51366-2019").all()
+    assert (
+        gb["source"].str.contains("not read").all()
+    )  # the standard's own text was not read: never 'official'
