@@ -48,6 +48,7 @@ from pioneer.assessment.verdicts import (
     improvement_verdicts,
     standing_verdicts,
     tier_verdicts,
+    verdict_lists_by_key,
 )
 from pioneer.indicators.catalogue import Catalogue, default_catalogue
 from pioneer.indicators.choices import DOMAIN_NAMES
@@ -148,19 +149,29 @@ def zone_scorecard(
     hide_ranks: bool | None = None,
     catalogue: Catalogue | None = None,
     rule: VerdictRule | None = None,
+    shared: dict | None = None,
 ) -> dict[str, Any]:
     """Scorecard of one division: every assessed indicator (the catalogue's indicators for the division's tier
     unless ``indicators`` is given) — missing ones listed as missing, never estimated — with domain and overall
     scores, the notes a reader needs (ranks policy, values needing a source) and ``verdicts`` (全国前列 /
-    改善幅度领先 among the divisions of its level, :func:`verdicts_of`)."""
+    改善幅度领先 among the divisions of its level, :func:`verdicts_of`).
+
+    ``shared``: a dict the caller keeps while the stored values do not change (the web app: one per data
+    version); the level-wide work — the assessment frames of the year and the baseline, the tier's verdicts and
+    their lists, the same for every division of the level — is kept there and reused by the next division."""
     cat = catalogue or default_catalogue()
     lv = level or str(division_level(division_code))
     tier = "city" if lv == "city" else lv
     wanted = (
         list(indicators) if indicators is not None else [i.code for i in cat.indicators if tier in i.tiers]
     )
-    frame = assessment_frame(session, year, level=lv, baseline_year=baseline_year, horizon=horizon,
-                             indicators=wanted, hide_ranks=hide_ranks, catalogue=cat)  # fmt: skip
+    key = ("level", year, lv, baseline_year, horizon, tuple(wanted), hide_ranks, id(cat), rule and rule.text)
+    level_wide = shared.get(key) if shared is not None else None
+    if level_wide is None:
+        level_wide = _level_wide(session, year, lv, baseline_year, horizon, wanted, hide_ranks, cat, rule)
+        if shared is not None:
+            shared[key] = level_wide
+    frame, tier, lists = level_wide
     mine = frame[frame["division_code"] == division_code]
     grid = pd.DataFrame({"division_code": division_code, "indicator": wanted, "year": year})
     mine = grid.merge(mine.drop(columns=["year"]), on=["division_code", "indicator"], how="left")
@@ -173,10 +184,6 @@ def zone_scorecard(
         r["trend"] = _jsonable(tr.loc[r["indicator"]].to_dict()) if r["indicator"] in tr.index else None
         if r["trend"] is not None:
             r["trend"]["trend_zh"], r["trend"]["trend_en"] = TREND_NAMES[str(r["trend"]["trend"])]
-    base = None
-    if baseline_year is not None:
-        base = assessment_frame(session, baseline_year, level=lv, horizon=horizon, indicators=wanted,
-                                hide_ranks=hide_ranks, catalogue=cat)  # fmt: skip
     if (
         lv == "city" or division_code in MUNICIPALITIES
     ):  # 城市空气质量达标管理 (municipalities are cities too): the plan to the horizon, or the next year
@@ -185,10 +192,22 @@ def zone_scorecard(
         card["attainment"] = division_plan(
             session, division_code, year=year, target_year=max(horizon, year + 1)
         )
-    card["verdicts"] = verdicts_of(
-        tier_verdicts(frame, base, cat, rule=rule), division_code, hide_ranks=hide_ranks
-    )
+    card["verdicts"] = verdicts_of(tier, division_code, hide_ranks=hide_ranks, lists=lists)
     return card
+
+
+def _level_wide(session: Session, year: int, lv: str, baseline_year: int | None, horizon: int, wanted: list[str],
+                hide_ranks: bool | None, cat: Catalogue, rule: VerdictRule | None) -> tuple:  # fmt: skip
+    """What :func:`zone_scorecard` computes for the whole level: the year's assessment frame, the tier's
+    verdicts (against the baseline year's frame) and their leading/lagging lists."""
+    frame = assessment_frame(session, year, level=lv, baseline_year=baseline_year, horizon=horizon,
+                             indicators=wanted, hide_ranks=hide_ranks, catalogue=cat)  # fmt: skip
+    base = None
+    if baseline_year is not None:
+        base = assessment_frame(session, baseline_year, level=lv, horizon=horizon, indicators=wanted,
+                                hide_ranks=hide_ranks, catalogue=cat)  # fmt: skip
+    tier = tier_verdicts(frame, base, cat, rule=rule)
+    return frame, tier, verdict_lists_by_key(tier)
 
 
 def division_trends(session: Session, division_code: str, indicators: Iterable[str], *, up_to: int,
@@ -208,11 +227,13 @@ def division_trends(session: Session, division_code: str, indicators: Iterable[s
 
 
 def verdicts_of(
-    verdicts: pd.DataFrame, division_code: str, *, hide_ranks: bool | None = None
-) -> dict[str, Any]:
-    """A division's verdicts (:func:`pioneer.assessment.verdicts.division_verdicts`), rank numbers blanked when
-    ranks are hidden — the flags and the leading/lagging lists stay (they are the seed's requirement)."""
-    v = division_verdicts(verdicts, division_code)
+    verdicts: pd.DataFrame, division_code: str, *, hide_ranks: bool | None = None,
+    lists: dict[str, dict[str, list[str]]] | None = None,
+) -> dict[str, Any]:  # fmt: skip
+    """A division's verdicts (:func:`pioneer.assessment.verdicts.division_verdicts`, ``lists`` passed on), rank
+    numbers blanked when ranks are hidden — the flags and the leading/lagging lists stay (they are the seed's
+    requirement)."""
+    v = division_verdicts(verdicts, division_code, lists=lists)
     if hide_ranks_default() if hide_ranks is None else hide_ranks:
         for item in v["items"]:
             for k in ("rank", "rank_from_worst", "improvement_rank", "worsening_rank"):

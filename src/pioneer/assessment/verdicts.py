@@ -333,13 +333,9 @@ def tier_verdicts(current: pd.DataFrame, baseline: pd.DataFrame | None, catalogu
                                             ignore_index=True)  # fmt: skip
 
 
-def division_verdicts(verdicts: pd.DataFrame, division_code: str) -> dict[str, Any]:
-    """One division's verdicts from :func:`tier_verdicts`, with the leading and lagging lists of each key:
-    ``{"rule", "rule_zh", "rule_en", "items": [...], "leading": {key: [codes]}, "lagging": …,
-    "leads_improvement": …, "lags_improvement": …}``."""
-    rule_text = str(verdicts["rule"].iloc[0]) if len(verdicts) else default_rule().text
-    desc = VerdictRule.parse(rule_text).describe()
-    mine = verdicts[verdicts["division_code"].astype(str) == str(division_code)]
+def verdict_lists_by_key(verdicts: pd.DataFrame) -> dict[str, dict[str, list[str]]]:
+    """The leading / lagging / improvement lists of every scope and key of :func:`tier_verdicts`
+    (``{"leading": {"indicator:air_pm2_5": [codes best first]}, …}``)."""
     lists: dict[str, dict[str, list[str]]] = {k: {} for k in VERDICT_NAMES}
     for (scope, key), g in verdicts.groupby(["scope", "key"], sort=False):
         name = f"{scope}:{key}"
@@ -349,6 +345,22 @@ def division_verdicts(verdicts: pd.DataFrame, division_code: str) -> dict[str, A
             g, flag="leads_improvement", order="improvement_rank"
         )
         lists["lags_improvement"][name] = verdict_lists(g, flag="lags_improvement", order="worsening_rank")
+    return lists
+
+
+def division_verdicts(
+    verdicts: pd.DataFrame, division_code: str, *, lists: dict[str, dict[str, list[str]]] | None = None
+) -> dict[str, Any]:
+    """One division's verdicts from :func:`tier_verdicts`, with the leading and lagging lists of each key:
+    ``{"rule", "rule_zh", "rule_en", "items": [...], "leading": {key: [codes]}, "lagging": …,
+    "leads_improvement": …, "lags_improvement": …}``. ``lists``: :func:`verdict_lists_by_key` of the same
+    ``verdicts`` when the caller holds it (the lists are the tier's, the same for every division)."""
+    rule_text = str(verdicts["rule"].iloc[0]) if len(verdicts) else default_rule().text
+    desc = VerdictRule.parse(rule_text).describe()
+    mine = verdicts[verdicts["division_code"].astype(str) == str(division_code)]
+    if lists is None:
+        lists = verdict_lists_by_key(verdicts)
+    lists = {k: {n: list(c) for n, c in v.items()} for k, v in lists.items()}  # the caller's stays as it is
     items = [{k: (None if (v is pd.NA or (isinstance(v, float) and np.isnan(v))) else
                   (bool(v) if isinstance(v, np.bool_) else v.item() if isinstance(v, np.generic) else v))
               for k, v in r.items()} for r in mine.to_dict("records")]  # fmt: skip

@@ -44,7 +44,7 @@ LEVELS = ("province", "city", "county")
 
 _lock = threading.Lock()
 _memo: OrderedDict[tuple, Any] = OrderedDict()
-_MEMO_SIZE = 256
+_MEMO_SIZE = 2048  # entries; a national registry keeps ≈ 3 per zone division (scorecard, years, trends)
 
 
 def catalogue() -> Catalogue:
@@ -221,8 +221,9 @@ def scorecard(session: Session, division: str, *, year: int | None = None, tier:
     hide_ranks = hide_ranks_default() if hide_ranks is None else hide_ranks  # resolved before the memo key
 
     def compute() -> dict[str, Any]:
+        shared = memo(session, ("level-wide",), dict)  # the level's frames and verdicts, for every division
         card = assessment.zone_scorecard(session, division, year, baseline_year=baseline, level=level,
-                                         hide_ranks=hide_ranks)  # fmt: skip
+                                         hide_ranks=hide_ranks, shared=shared)  # fmt: skip
         # indicators with a value first (catalogue order kept within each group)
         card["indicators"].sort(key=lambda r: r["value"] is None)
         return card
