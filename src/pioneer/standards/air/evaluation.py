@@ -222,10 +222,21 @@ def percentile(values: ir.Table, *, by: list[str], value: str, p: str) -> ir.Tab
     """
     pct = {} if p in by else {p: values[p].max()}
     g = values.group_by(by).aggregate(_xs=values[value].collect(), _n=values[value].count(), **pct)
-    g = g.mutate(_xs=g._xs.sort(), _s=1 + ((g._n - 1) * g[p]) // 100, f=((g._n - 1) * g[p]) % 100)
-    at = (g._s - 1).cast("int32")  # 0-based position of X(s); Spark indexes arrays with INT
-    g = g.mutate(xs=g._xs[at], xs1=ibis.ifelse(g._s < g._n, g._xs[at + 1], g._xs[at]))
-    return g.select(*by, "xs", "xs1", "f", p100=g.xs * 100 + (g.xs1 - g.xs) * g.f)
+    return g.select(*by, p100=percentile_of_sorted(g._xs.sort(), g._n, g[p]))
+
+
+def percentile_of_sorted(xs: Any, n: Any, p: Any) -> Any:
+    """The HJ 663-2013 Appendix A percentile of one group as a column expression (the rule of ``percentile``,
+    for a caller that already holds each group's values, e.g. one array per item of a wide table): ``xs`` the
+    group's values sorted ascending (an array of scaled integers), ``n`` their number, ``p`` the percentage
+    (an int or an integer column). k = 1 + (n − 1)·p%, s = ⌊k⌋, m_p = X(s) +
+    (X(s+1) − X(s))·(k − s); returns m_p × 100 (exact), NULL for an empty group."""
+    s = 1 + ((n - 1) * p) // 100
+    f = ((n - 1) * p) % 100
+    at = (s - 1).cast("int32")  # 0-based position of X(s); Spark indexes arrays with INT
+    x = xs[at]
+    x1 = ibis.ifelse(s < n, xs[at + 1], x)
+    return ibis.ifelse(n > 0, x * 100 + (x1 - x) * f, None)
 
 
 __all__ = [
@@ -234,5 +245,6 @@ __all__ = [
     "daily_values",
     "o3_daily_max_8h",
     "percentile",
+    "percentile_of_sorted",
     "sites_hourly",
 ]

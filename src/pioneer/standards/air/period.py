@@ -39,7 +39,7 @@ from pioneer.standards.air.evaluation import (
     PERCENTILES,
     aqi_day_valid,
     daily_report,
-    percentile,
+    percentile_of_sorted,
 )
 from pioneer.standards.air.exact import DECIMALS, SCALE, round_half_even_div, round_scaled, scaled
 from pioneer.standards.air.tables import DAILY_MEAN_ITEMS, categories, limits
@@ -191,51 +191,49 @@ def period_statistics(
     else:
         reported = reported.filter((reported.date >= lo) & (reported.date <= hi))
     items = (*ANNUAL_MEAN_ITEMS, "o3_8h_max")
-    long = ibis.union(*[
-        d.select("site_level", "id", ym=d.date.year() * 100 + d.date.month(), item=ibis.literal(i), v=scaled(d[i]))
-        .filter(lambda t: t.v.notnull()) for i in items
-    ])  # fmt: skip
+    # one wide pass per site (no long table of item rows): per item the valid days, their sum and sorted values
+    # (scaled integers), and per calendar month the days with a value
+    v = {i: scaled(d[i]) for i in items}
     months = month_requirements(start, end)
-    per_month = long.group_by(["site_level", "id", "item", "ym"]).aggregate(n=long.v.count())
+    per_month = d.group_by(["site_level", "id", (d.date.year() * 100 + d.date.month()).name("ym")]).aggregate(
+        **{f"_n_{i}": v[i].count() for i in items})  # fmt: skip
     # the requirement as a literal CASE (no in-memory table: the expression runs on any connection, e.g. COPY)
     required = per_month.ym.cases(
         *[(int(m), int(r)) for m, r in zip(months["ym"], months["required"], strict=True)]
     )
-    months_ok = per_month.group_by(["site_level", "id", "item"]).aggregate(
-        good_months=(per_month.n >= required).cast("int64").sum())  # fmt: skip
-    stats = long.group_by(["site_level", "id", "item"]).aggregate(days=long.v.count(), total=long.v.sum())
-    p = long.item.cases(*[(k, v) for k, v in PERCENTILES.items()])
-    pct = percentile(long.mutate(p=p), by=["site_level", "id", "item", "p"], value="v", p="p")
-    stats = stats.left_join(months_ok, ["site_level", "id", "item"]).select(
-        "site_level", "id", "item", "days", "total", "good_months"
-    )
-    stats = stats.left_join(pct, ["site_level", "id", "item"]).select(
-        "site_level", "id", "item", "days", "total", "good_months", "p100"
-    )
+    months_ok = per_month.group_by(["site_level", "id"]).aggregate(
+        **{f"_months_{i}": (per_month[f"_n_{i}"] >= required).cast("int64").sum() for i in items})  # fmt: skip
+    sums: dict[str, Any] = {}
+    for i in items:
+        sums[f"_days_{i}"] = v[i].count()
+        sums[f"_total_{i}"] = v[i].sum()
+        sums[f"_xs_{i}"] = v[i].collect().sort()  # sorted once per site and item
+    stats = d.group_by(["site_level", "id"]).aggregate(**sums)
+    stats = stats.mutate(**{f"_p100_{i}": percentile_of_sorted(stats[f"_xs_{i}"], stats[f"_days_{i}"],
+                                                               PERCENTILES[i]) for i in items})  # fmt: skip
+    stats = stats.drop(*[f"_xs_{i}" for i in items])
+    stats = stats.filter(ibis.or_(*[stats[f"_days_{i}"] > 0 for i in items]))  # a site with some value
+    stats = stats.left_join(months_ok, ["site_level", "id"]).drop("site_level_right", "id_right")
     min_days = MIN_DAYS_PER_YEAR if is_calendar_year(start, end) else 0
-    valid = (stats.days >= min_days) & (stats.good_months.fill_null(0) == len(months))
-    dec = stats.item.cases(*[(i, _decimals(i)) for i in items])
-    unit = ibis.literal(SCALE) // ibis.literal(10) ** dec.cast("int64")
-    mean = round_half_even_div(stats.total, stats.days * unit) * unit
-    pval = round_half_even_div(stats.p100, unit * 100) * unit
-    extra: dict[str, Any] = {}
-    if pollutant_days:  # PM2.5 to 0.1 µg/m³ as the national releases give it since 2024 (see docs)
-        extra["mean_1dp"] = round_half_even_div(stats.total, stats.days * (SCALE // 10)) * (SCALE // 10)
-    stats = stats.mutate(valid=valid, mean=mean, pval=pval, **extra)
 
     wide_aggs: dict[str, Any] = {}
     for i in items:
-        sel = stats.item == i
         key = "o3_8h" if i == "o3_8h_max" else i
+        n, total = stats[f"_days_{i}"], stats[f"_total_{i}"]
+        valid = (n >= min_days) & (stats[f"_months_{i}"].fill_null(0) == len(months)) & (n > 0)
+        unit = SCALE // 10 ** _decimals(i)
         if i in ANNUAL_MEAN_ITEMS:
-            wide_aggs[f"{i}_annual_mean"] = ibis.ifelse(sel & stats.valid, stats.mean, None).max()
-        wide_aggs[f"{key}_valid_days"] = ibis.ifelse(sel, stats.days, None).max()
-        wide_aggs[f"{key}_p{PERCENTILES[i]}"] = ibis.ifelse(sel & stats.valid, stats.pval, None).max()
-    if pollutant_days:
-        wide_aggs["pm2_5_mean_1dp"] = ibis.ifelse(
-            (stats.item == "pm2_5") & stats.valid, stats.mean_1dp, None
-        ).max()
-    wide = stats.group_by(["site_level", "id"]).aggregate(**wide_aggs)
+            mean = round_half_even_div(total, n * unit) * unit
+            wide_aggs[f"{i}_annual_mean"] = ibis.ifelse(valid, mean, None)
+        wide_aggs[f"{key}_valid_days"] = ibis.ifelse(n > 0, n, None)
+        p100 = stats[f"_p100_{i}"]  # computed before the join: the expressions below read a column
+        wide_aggs[f"{key}_p{PERCENTILES[i]}"] = ibis.ifelse(valid, round_half_even_div(p100, unit * 100) * unit,
+                                                            None)  # fmt: skip
+        if pollutant_days and i == "pm2_5":  # PM2.5 to 0.1 µg/m³ as the national releases give it since 2024
+            mean_1dp = round_half_even_div(total, n * (SCALE // 10)) * (SCALE // 10)
+            wide_aggs["pm2_5_mean_1dp"] = ibis.ifelse(valid, mean_1dp, None)
+    order = [c for c in wide_aggs if c != "pm2_5_mean_1dp"] + (["pm2_5_mean_1dp"] if pollutant_days else [])
+    wide = stats.select("site_level", "id", **{c: wide_aggs[c] for c in order})
     wide = wide.mutate(**{c: wide[c].cast("float64") / SCALE for c in wide.columns
                           if c.endswith("_annual_mean") or "_p9" in c or c == "pm2_5_mean_1dp"})  # fmt: skip
 
