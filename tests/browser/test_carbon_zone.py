@@ -71,3 +71,44 @@ def test_zone_carbon_section_after_storing_an_account_and_a_series(page):
                 "() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]"
             )
             assert width_px[0] <= width_px[1], f"{lang} {label}: page scrolls sideways"
+
+
+REGION_SERIES = """division_code,year,gdp,gdp_unit,price_base,co2,co2_unit,energy,energy_unit
+110000,2020,36000,亿元,2020,9000,万吨,6800,万吨标准煤
+110000,2021,38000,亿元,2020,9100,万吨,6900,万吨标准煤
+120000,2020,14000,亿元,2020,14000,万吨,8100,万吨标准煤
+120000,2021,15000,亿元,2020,14200,万吨,8200,万吨标准煤
+130000,2020,36000,亿元,2020,29000,万吨,32000,万吨标准煤
+130000,2021,40000,亿元,2020,30000,万吨,
+"""
+
+
+def test_region_zone_pooled_table(page):
+    """A region-tier zone of three provinces: the section's 区域合计 table pools the members' values; 河北's missing
+    2021 energy leaves the zone's energy values empty with the reason."""
+    login(page, "admin")
+    page.goto("/zones/ZJ-330500")
+    token = page.get_attribute("#edit-form input[name=csrf_token]", "value")
+    r = page.request.post("/api/v1/zones", data={"code": "JJJ-DEMO", "name_zh": "京津冀（示例）",
+                                                 "name_en": "Jing-Jin-Ji (example)", "tier": "region",
+                                                 "division_codes": ["110000", "120000", "130000"]},
+                          headers={"X-CSRF-Token": token})  # fmt: skip
+    assert r.status in (201, 409), r.text()
+    r = _post(page, "/api/v1/carbon/dual-control?store=true", "jjj-series.csv", REGION_SERIES, token)
+    assert r.status == 200, r.text()
+    for lang in ("zh-CN", "en"):
+        for width, label in ((1280, "desktop"), (390, "phone")):
+            page.set_viewport_size({"width": width, "height": 900})
+            page.goto(f"/zones/JJJ-DEMO?lang={lang}")
+            table = page.locator("#dual-control-pooled")
+            text = table.inner_text()
+            assert "0.5731" in text  # Σ CO2 / Σ GDP 2021 = 5.33e8 t / 9.3e8 万元
+            assert ("成员缺值" in text) if lang == "zh-CN" else ("member without a value" in text)
+            page.evaluate(
+                "() => document.querySelectorAll('nav.tabs.sticky').forEach(n => n.style.position = 'static')"
+            )
+            table.screenshot(path=str(SHOTS / f"zone-carbon-region-{lang}-{label}.png"))
+            width_px = page.evaluate(
+                "() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+            )
+            assert width_px[0] <= width_px[1], f"{lang} {label}: page scrolls sideways"

@@ -84,6 +84,12 @@ POOLED_SHOWN = {
 }
 
 
+UNIT_LABELS = {"10^4 t": ("万吨", "10⁴ t"), "t/10^4 yuan": ("t/万元", "t/10⁴ yuan"), "%": ("%", "%"),
+               "10^4 tce": ("万吨标准煤", "10⁴ tce"), "tce/10^4 yuan": ("tce/万元", "tce/10⁴ yuan"),
+               "10^8 m3": ("亿立方米", "10⁸ m³"), "m3/10^4 yuan": ("m³/万元", "m³/10⁴ yuan")}  # fmt: skip
+"""Catalogue unit → (zh, en) label of the pooled table."""
+
+
 def pooled_rows(session: Session, divs: list[str]) -> list[dict[str, Any]]:
     """For a zone of several divisions (region tier): its pooled carbon indicators of the latest year with any
     value (:func:`pioneer.carbon.indicators.pooled_values`: Σ totals, Σ totals / Σ GDP), each with the reason when
@@ -101,7 +107,10 @@ def pooled_rows(session: Session, divs: list[str]) -> list[dict[str, Any]]:
     latest = latest.assign(_o=latest["indicator"].map(order)).sort_values("_o")
     return [{"indicator": r["indicator"], "name_zh": POOLED_SHOWN[r["indicator"]][0],
              "name_en": POOLED_SHOWN[r["indicator"]][1], "year": int(r["year"]),
-             "value": None if pd.isna(r["value"]) else float(r["value"]), "unit": r["unit"], "edition": r["edition"],
+             "value": None if pd.isna(r["value"]) else float(r["value"]),
+             "unit_zh": UNIT_LABELS.get(str(r["unit"]), (str(r["unit"]),) * 2)[0],
+             "unit_en": UNIT_LABELS.get(str(r["unit"]), (str(r["unit"]),) * 2)[1],
+             "edition": r["edition"] if "yuan" in str(r["unit"]) else "",  # the price base matters for intensities
              "status": r["zone_status"], "reason_zh": r["reason_zh"], "reason_en": r["reason_en"],
              "members": int(r["members_with_value"]), "of": len(divs)}
             for r in latest.to_dict("records") if r["indicator"] in POOLED_SHOWN]  # fmt: skip

@@ -144,3 +144,36 @@ def test_footprint_user_library_and_bad_bom(client, tokens):
     assert r.json()["total"]["boundary"] == "cradle-to-gate"
     r = post(client, "footprint", tokens("viewer"), bom)  # the key is not in the packaged library
     assert r.status_code == 422 and "factor_key" in r.json()["detail"]["message_en"]
+
+
+REGION_SERIES = (
+    "division_code,year,gdp,gdp_unit,price_base,co2,co2_unit\n"
+    "110000,2020,36000,亿元,2020,9000,万吨\n110000,2021,38000,亿元,2020,9100,万吨\n"
+    "120000,2020,14000,亿元,2020,14000,万吨\n120000,2021,15000,亿元,2020,14200,万吨\n"
+)
+
+
+def test_region_zone_page_shows_pooled_values_and_the_missing_member(client, tokens):
+    """京津冀-like zone of 北京, 天津, 河北; only 北京 and 天津 store a series: the CO2 total and intensity of the zone
+    stay empty with the reason (河北 has no value), never a sum of two members."""
+    r = client.post("/api/v1/zones", json={"code": "TEST-JJJ", "name_zh": "京津冀（测试）", "tier": "region",
+                                           "division_codes": ["110000", "120000", "130000"]},
+                    headers=tokens("admin"))  # fmt: skip
+    assert r.status_code == 201, r.text
+    r = post(client, "dual-control", tokens("admin"), REGION_SERIES.encode(), store="true")
+    assert r.status_code == 200, r.text
+    html = client.get("/zones/TEST-JJJ", headers=tokens("admin")).text
+    table = html[html.index('id="dual-control-pooled"') :]
+    table = table[: table.index("</table>")]
+    assert 'data-indicator="co2_emissions_energy" data-status="member-missing"' in table
+    assert "130000" in table and "2/3" in table and "<script" not in table
+    # with 河北 stored too, the zone's values are pooled: Σ CO2 = 9100 + 14200 + 30000 = 53300 万吨 (2021);
+    # I = 53300 万吨 / (38000 + 15000 + 40000) 亿元 = 5.33e8 t / 9.3e8 万元 = 0.573118 t/万元
+    hebei = ("division_code,year,gdp,gdp_unit,price_base,co2,co2_unit\n"
+             "130000,2020,36000,亿元,2020,29000,万吨\n130000,2021,40000,亿元,2020,30000,万吨\n")  # fmt: skip
+    assert post(client, "dual-control", tokens("admin"), hebei.encode(), store="true").status_code == 200
+    html = client.get("/zones/TEST-JJJ", headers=tokens("admin")).text
+    table = html[html.index('id="dual-control-pooled"') :]
+    table = table[: table.index("</table>")]
+    assert 'data-indicator="co2_intensity" data-status="ok"' in table and "0.5731" in table
+    assert "53,300" in table or "53300" in table
