@@ -92,6 +92,11 @@ def factor_lines(rows: pd.DataFrame) -> str:
             + rows["quantity_unit"].astype(str) + " × " + g(ef) + " " + unit + " [" + rows["factor_key"].astype(str)
             + "; " + rows["factor_origin"].astype(str) + "; " + rows["factor_confidence"].astype(str) + "] = "
             + g(rows["co2_t"]) + " " + co2)  # fmt: skip
+    if "ch4_t" in rows.columns:  # CH4 and N2O of combustion (IPCC 2006 Tier 1), apart from the CO2
+        has = rows["ch4_t"].notna()
+        extra = ("; CH4 " + g(rows["ch4_t"]) + " t, N2O " + g(rows["n2o_t"]) + " t = " + g(rows["nonco2_co2e_t"])
+                 + " tCO2e [" + rows["nonco2_key"].astype(str) + "]")  # fmt: skip
+        text = text + extra.where(has, "")
     return "\n".join(text)
 
 
@@ -147,7 +152,10 @@ def account(
     if not quiet:  # the factor of every input row, as the command promises
         typer.echo(factor_lines(rows[rows["record"] == "row"]))
     tot = rows[rows["record"] == "total"]
-    typer.echo(f"{len(tot)} 个地区-年份 / division-years, {tot['co2_t'].sum():.6g} tCO2 → {output}", err=True)
+    co2e = f", {tot['co2e_t'].sum():.6g} tCO2e incl. CH4/N2O" if "co2e_t" in tot.columns else ""
+    typer.echo(
+        f"{len(tot)} 个地区-年份 / division-years, {tot['co2_t'].sum():.6g} tCO2{co2e} → {output}", err=True
+    )
 
 
 @app.command("dual-control")
@@ -264,6 +272,11 @@ def factors(edition: _EDITION = Edition.e2011) -> None:
                    f"\t[{r.confidence}]")  # fmt: skip
     for r in HEAT_FACTORS.itertuples():
         typer.echo(f"heat {r.key}\t{r.factor_tco2_per_gj:g} tCO2/GJ\t[{r.confidence}]")
+    from pioneer.standards.carbon.nonco2 import NONCO2_FACTORS
+
+    for r in NONCO2_FACTORS.itertuples():  # the CH4/N2O table (≈ 15 rows)
+        typer.echo(f"ch4/n2o {r.category} {r.fuel}\tIPCC 2006 Table {r.ipcc_table}\tCH4 {r.ch4_kg_per_tj:g} / N2O "
+                   f"{r.n2o_kg_per_tj:g} kg/TJ (GWP {gwp_set})\t[{r.confidence}]")  # fmt: skip
 
 
 class TemplateKind(StrEnum):

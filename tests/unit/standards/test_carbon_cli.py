@@ -54,6 +54,12 @@ def test_account_csv_prints_each_rows_factor(home):
     rows = out[out["record"] == "row"]
     nonco2 = {f"{k}:{g}" for k in rows["nonco2_key"].dropna() for g in ("CH4", "N2O")}  # IPCC CH4/N2O factors
     assert nonco2 and set(rows["factor_key"]) | nonco2 == set(factors.index)
+    # 交通 柴油 10 t = 426.52 GJ = 0.42652 TJ (Table 3.2.2: CH4 3.9, N2O 3.9 kg/TJ) → 1.663428 kg each
+    assert "CH4 0.00166343 t, N2O 0.00166343 t" in lines[1] and "[ipcc2006:3.2.2:diesel]" in lines[1]
+    assert "CH4" not in lines[0]  # 工业 原煤: no manufacturing coal default was read, so none is printed
+    total = out[out["record"] == "total"].iloc[0]
+    assert total["co2e_t"] == pytest.approx(TOTAL_2022 + 0.42652 * 3.9e-3 * (21 + 310))
+    assert total["nonco2_missing_rows"] == 1
 
 
 @pytest.mark.parametrize(
