@@ -48,7 +48,9 @@ def pooled_values(values: pd.DataFrame, zone_code: str, members: list[str]) -> p
     )
     grid = grid.reindex(columns=members)
     have = grid.notna().sum(axis=1)
-    missing = grid.isna().apply(lambda r: ", ".join(grid.columns[r.to_numpy()]), axis=1)  # ≤ members names
+    miss = grid.isna()
+    labels = pd.Series([f"{c}, " for c in miss.columns], index=miss.columns)  # member codes, not rows
+    missing = miss.dot(labels).astype(str).str.rstrip(", ")  # the members without a value
     eds = v.groupby(["indicator", "year"])["edition"].agg(lambda s: sorted(set(s)))
     out = pd.DataFrame({"have": have, "missing": missing, "editions": eds}).reset_index()
     totals = grid.sum(axis=1, min_count=n)
