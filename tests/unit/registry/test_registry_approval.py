@@ -108,3 +108,21 @@ def test_cli_approval_needs_document_number(tmp_path, monkeypatch):
     ok = run(app, ["zones", "transition", "PZ-1", "approved", "--document-number", "环综合函〔2025〕1号"])
     assert ok.exit_code == 0 and "PZ-1 approved" in ok.output, ok.output
     assert "批复文号：环综合函〔2025〕1号" in run(app, ["zones", "history", "PZ-1"]).output
+
+
+@pytest.mark.parametrize(
+    ("strategy", "codes"),
+    [("jjj", ["110000", "120000", "130000"]), ("yrd", ["310000", "320000", "330000", "340000"])],
+)
+def test_region_application_filed_by_the_programme_office(session, strategy, codes):
+    """A region-tier application spans provinces: filed by the programme office on behalf of the region's
+    provinces (docs/registry.md); no province's scope covers the others', so a province's filing is refused."""
+    from pioneer.errors import PermissionDeniedError
+
+    data = ZoneCreate(code=f"R-{strategy}", name_zh="区域先行区", tier="region", strategy_code=strategy,
+                      division_codes=codes, as_of=dt.date(2025, 1, 1))  # fmt: skip
+    province = Actor("p", Role.PROVINCE, (codes[0],))
+    with pytest.raises(PermissionDeniedError) as err:
+        zones.create_zone(session, data, actor=province, at=T0)
+    assert codes[1] in err.value.message_zh and "no scope" in err.value.message_en
+    assert zones.create_zone(session, data, actor=OFFICE, at=T0).zone.state == "draft"
