@@ -53,7 +53,13 @@ class FastResult:
 
 
 def applicable_encoding(encoding: str | None) -> bool:
-    return encoding is None or ENCODINGS.get(encoding.lower().replace("_", "-")) in ("utf-8", "utf-8-sig")
+    """Whether the one-pass route can read a file in ``encoding`` (``None``: detected as the general reader does):
+    UTF-8 (with or without BOM) and GB18030 (its pieces are decoded to UTF-8 before parsing)."""
+    return encoding is None or _encoding(encoding) in ("utf-8", "utf-8-sig", "gb18030")
+
+
+def _encoding(encoding: str | None) -> str | None:
+    return None if encoding is None else ENCODINGS.get(encoding.lower().replace("_", "-"))
 
 
 def try_fast(
@@ -66,6 +72,7 @@ def try_fast(
     known_stations: Mapping[str, str] | None = None,
     accept_valid: bool = False,
     import_ready: Callable[[], bool] | None = None,
+    encoding: str | None = None,
 ) -> FastResult | None:
     """Ingest ``path`` by the DuckDB-native route into ``stage`` (see module docstring); ``None`` = not sure,
     use the general path (nothing usable is left in ``stage`` then).
@@ -73,10 +80,10 @@ def try_fast(
     ``import_id`` is called once the rows are known to be valid, just before the Parquet files are written
     (the caller hashes the file meanwhile); it returns ``None`` to stop (e.g. the file was already imported).
     """
-    head = _first_line(path)
+    head = _first_line(path, _encoding(encoding))
     if head is None:
         return None
-    bom, line = head
+    bom, raw, line, enc_known = head
     try:
         header = _header(line, str(path))
     except InputError:
@@ -100,27 +107,36 @@ def try_fast(
     if not items or any(s not in header for s in needed):
         return None  # schema problems: the general path reports them
     stage.mkdir(parents=True, exist_ok=True)
-    enc = "utf-8-sig" if bom else "utf-8"
     done = onepass.one_pass(
         path,
         lay=lay,
         header=header,
         items=items,
-        data_start=(3 if bom else 0) + len(line) + 1,
+        data_start=(3 if bom else 0) + len(raw) + 1,
         stage=stage,
         import_id=import_id,
         known=known_stations,
         ready=import_ready,
         accept_valid=accept_valid,
+        encoding=enc_known,
     )
     if done is onepass.STOP:
         return None
     if isinstance(done, onepass.Done):
+        enc = "utf-8-sig" if bom else done.encoding
         if done.recheck is None:
             return FastResult(lay, enc, done.rows, done.files, None, done.rows)
         assert done.doubtful is not None
         errors = recheck(
-            path, header, lay, known_stations, done.rows, done.recheck, done.doubtful, done.pieces
+            path,
+            header,
+            lay,
+            known_stations,
+            done.rows,
+            done.recheck,
+            done.doubtful,
+            done.pieces,
+            encoding=done.encoding,
         )
         if errors is not None and not accept_valid:
             return FastResult(lay, enc, done.rows, {}, errors, 0)
@@ -133,23 +149,38 @@ def try_fast(
     return None
 
 
-def _first_line(path: Path) -> tuple[bool, bytes] | None:
-    """(has a UTF-8 BOM, first line as UTF-8 bytes) or None when the start is not UTF-8 or the file is empty."""
+def _first_line(path: Path, forced: str | None = None) -> tuple[bool, bytes, bytes, str | None] | None:
+    """(has a UTF-8 BOM, first line as in the file, first line as UTF-8 bytes, the encoding when the line decides
+    it — ``None`` for an ASCII line without BOM —) or None when the start is neither UTF-8 nor GB18030 (as the
+    general reader decodes it, :func:`pioneer.lake.readers.decode_csv`; ``forced`` as given) or the file is
+    empty."""
     with path.open("rb") as f:
         start = f.read(1 << 16)
     if start[:4] == b"PAR1" or start[:2] == b"PK" or path.name.lower().endswith((".xlsx", ".xlsm")):
         return None
-    bom = start.startswith(codecs.BOM_UTF8)
+    bom = start.startswith(codecs.BOM_UTF8) and forced != "gb18030"  # (the reader drops a UTF-8 BOM)
     if bom:
         start = start[3:]
     if b"\n" not in start:
         return None
     line = start.split(b"\n", 1)[0]
-    try:
-        line.decode("utf-8")
-    except UnicodeDecodeError:
+    if forced == "gb18030" or (
+        not bom and forced is None and not line.isascii() and not _decodes(line, "utf-8")
+    ):
+        if not _decodes(line, "gb18030") or line.decode("gb18030").startswith("\ufeff"):
+            return None
+        return False, line, line.decode("gb18030").encode("utf-8"), "gb18030"
+    if not _decodes(line, "utf-8"):
         return None
-    return bom, line
+    return bom, line, line, ("utf-8" if bom or forced or not line.isascii() else None)
+
+
+def _decodes(data: bytes, encoding: str) -> bool:
+    try:
+        data.decode(encoding)
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def recheck(
@@ -161,6 +192,8 @@ def recheck(
     rows: pa.Array,
     doubtful: pa.Array,
     pieces: list[tuple[int, int, int, int]] | None = None,
+    *,
+    encoding: str = "utf-8",
 ) -> pa.Table | None:
     """The general path's located errors of the whole file, from the source rows ``rows`` only (both fast routes).
 
@@ -175,7 +208,7 @@ def recheck(
     """
     if not len(rows) or len(rows) > MAX_RECHECK:
         return None
-    subset = _text_rows(path, header, rows, n, pieces)
+    subset = _text_rows(path, header, rows, n, pieces, encoding=encoding)
     if subset is None:
         return None
     errors = check(subset, lay, known_stations=known).errors
@@ -193,13 +226,18 @@ def _text_rows(
     rows: pa.Array,
     n: int,
     pieces: list[tuple[int, int, int, int]] | None = None,
+    *,
+    encoding: str = "utf-8",
 ) -> pa.Table | None:
     """The source rows numbered ``rows`` as text columns plus ``_row``, read as the general path reads them
     (:func:`pioneer.lake.readers.read_csv`), streaming: only the wanted rows are kept in memory. With
     ``pieces`` (whole records without quotes, see :func:`recheck`) only the pieces holding a wanted row are
     read, each as its own CSV text with the same options (a record cannot cross a piece border there)."""
-    read = pacsv.ReadOptions(use_threads=True, block_size=1 << 22, column_names=header, skip_rows=1)
-    read_piece = pacsv.ReadOptions(use_threads=True, block_size=1 << 22, column_names=header)
+    enc = "utf8" if encoding.startswith("utf-8") else encoding  # (pieces start after any BOM)
+    read = pacsv.ReadOptions(
+        use_threads=True, block_size=1 << 22, column_names=header, skip_rows=1, encoding=enc
+    )
+    read_piece = pacsv.ReadOptions(use_threads=True, block_size=1 << 22, column_names=header, encoding=enc)
     parse = pacsv.ParseOptions(newlines_in_values=True)
     convert = pacsv.ConvertOptions(
         column_types=dict.fromkeys(header, pa.string()),

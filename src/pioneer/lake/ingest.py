@@ -182,6 +182,7 @@ def ingest_file(
                     known_stations=known_stations,
                     accept_valid=accept_valid,
                     import_ready=sha_of.done,
+                    encoding=encoding or (layout.encoding if layout else None),
                 )
             except OSError:
                 fast = None

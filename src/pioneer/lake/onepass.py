@@ -116,6 +116,8 @@ class Done:
     recheck: pa.Array | None = None
     doubtful: pa.Array | None = None
     pieces: list[tuple[int, int, int, int]] = field(default_factory=list)
+    encoding: str = "utf-8"
+    """The file's encoding as the general reader decides it (``utf-8`` or ``gb18030``)."""
 
 
 def one_pass(
@@ -130,15 +132,17 @@ def one_pass(
     known: Mapping[str, str] | None,
     ready: Callable[[], bool] | None = None,
     accept_valid: bool = False,
+    encoding: str | None = None,
 ) -> Done | object | None:
     """Ingest ``path`` in one pass into ``stage`` (see module docstring): a :class:`Done`, ``None`` (not sure:
-    use the other routes; files this call staged are removed) or :data:`STOP`."""
+    use the other routes; files this call staged are removed) or :data:`STOP`. ``encoding``: ``utf-8`` or
+    ``gb18030`` when known (forced, or from the header), ``None`` to decide as the general reader does."""
     t = lay.time
     if t.parts or not t.hourly or t.column is None or lay.columns.get("time") is None:
         return None
     if any(m != m.strip(" ") for m in lay.missing):
         return None  # a marker with blanks: the general path compares trimmed cells, pyarrow whole cells
-    run = _Run(path, lay, header, items, data_start, stage, known, accept_valid)
+    run = _Run(path, lay, header, items, data_start, stage, known, accept_valid, encoding)
     try:
         return run.go(import_id, ready or (lambda: True))
     except (_Doubt, pa.ArrowException, UnicodeDecodeError, duckdb.Error, OSError, ValueError, KeyError):
@@ -158,8 +162,12 @@ class _Run:
         stage: Path,
         known: Mapping[str, str] | None,
         accept_valid: bool = False,
+        encoding: str | None = None,
     ) -> None:
         self.path, self.lay, self.header, self.items = path, lay, header, items
+        self.encoding = (
+            encoding  # None: every piece so far was ASCII (the general reader's choice is still open)
+        )
         self.accept_valid = accept_valid
         self.writing = True  # off once a row is doubtful without ``accept_valid`` (nothing will be stored)
         self.flagged: list[np.ndarray] = []  # row numbers a row-level rule flagged (doubtful)
@@ -224,8 +232,8 @@ class _Run:
     # ---- driver --------------------------------------------------------------------------------------------
     def go(self, import_id: Callable[[], str | None], ready: Callable[[], bool]) -> Done | object | None:
         pending: deque[tuple[int, int, Future[pa.Table]]] = deque()
-        for pos, view in self._pieces():
-            pending.append((pos, len(view), self.pool.submit(self._parse, view)))
+        for pos, size, view in self._pieces():
+            pending.append((pos, size, self.pool.submit(self._parse, view)))
             while len(pending) >= AHEAD or (pending and pending[0][2].done()):
                 if self._take(*pending.popleft(), import_id, ready) is STOP:
                     return STOP
@@ -241,7 +249,9 @@ class _Run:
         for w in self.writers.values():
             w.close()
         self.writers.clear()
-        done = Done(self.n, dict(sorted(self.files.items())), pieces=self.pieces)
+        done = Done(
+            self.n, dict(sorted(self.files.items())), pieces=self.pieces, encoding=self.encoding or "utf-8"
+        )
         if self.flagged or self.grouped:
             doubtful = np.unique(np.concatenate(self.flagged or [np.zeros(0, np.int64)]))
             done.recheck = pa.array(np.unique(np.concatenate([doubtful, *self.grouped])))
@@ -315,9 +325,9 @@ class _Run:
         self.con.close()
 
     # ---- reading and parsing -------------------------------------------------------------------------------
-    def _pieces(self) -> Iterator[tuple[int, memoryview]]:
-        """The data part of the file in pieces of whole lines (≈ :data:`PIECE` bytes) with their byte offsets,
-        checked for quotes and UTF-8 (:class:`_Doubt` otherwise)."""
+    def _pieces(self) -> Iterator[tuple[int, int, memoryview]]:
+        """The data part of the file in pieces of whole lines (≈ :data:`PIECE` bytes) with their byte offsets and
+        lengths in the file, checked for quotes and decoded (:meth:`_clean`; :class:`_Doubt` otherwise)."""
         with self.path.open("rb", buffering=0) as f:
             f.seek(self.data_start)
             pos = self.data_start
@@ -326,24 +336,38 @@ class _Run:
                 block = f.read(PIECE)
                 if not block:
                     if carry:
-                        yield pos, self._clean(carry, len(carry))
+                        yield pos, len(carry), self._clean(carry, len(carry))
                     return
                 data = carry + block if carry else block
                 cut = data.rfind(b"\n") + 1
                 if cut == 0:
                     carry = data
                     continue
-                yield pos, self._clean(data, cut)
+                yield pos, cut, self._clean(data, cut)
                 pos += cut
                 carry = data[cut:]
 
-    @staticmethod
-    def _clean(data: bytes, cut: int) -> memoryview:
+    def _clean(self, data: bytes, cut: int) -> memoryview:
+        """The piece ``data[:cut]`` as UTF-8, decoded as the general reader decodes the whole file
+        (:func:`pioneer.lake.readers.decode_csv`: strict UTF-8, else strict GB18030). The pieces are cut and the
+        quotes tested on the file's bytes: in GB18030 as in UTF-8 the bytes of a line break and of a quote
+        (0x0A, 0x0D, 0x22) never occur inside a multi-byte character. An ASCII piece reads alike in both; the
+        first piece that is not ASCII decides, and a later piece that does not decode in the encoding decided
+        (UTF-8 after a UTF-8 piece: the general reader would read the whole file as GB18030) is a doubt."""
         view = memoryview(data)[:cut]
         if data.find(b'"', 0, cut) >= 0 and _quoted_line_break(view):
             raise _Doubt  # a line break inside a quoted field: a line is not a record
-        if not data.isascii():
-            str(view, "utf-8")  # raises UnicodeDecodeError: not UTF-8 → other routes
+        if data.isascii() or (cut < len(data) and bytes(view).isascii()):
+            return view
+        if self.encoding is None:
+            try:
+                str(view, "utf-8")
+                self.encoding = "utf-8"
+            except UnicodeDecodeError:
+                self.encoding = "gb18030"  # every earlier piece was ASCII: the same text in GB18030
+        if self.encoding == "gb18030":  # raises UnicodeDecodeError (not GB18030 either) → the general path
+            return memoryview(str(view, "gb18030").encode("utf-8"))
+        str(view, "utf-8")  # raises UnicodeDecodeError: not UTF-8 → the general path
         return view
 
     def _parse(self, view: memoryview) -> pa.Table:

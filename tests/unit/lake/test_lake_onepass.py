@@ -338,16 +338,46 @@ def test_recheck_reads_only_the_pieces_with_flagged_rows(
     assert 0 < sum(read) <= 200  # one or two 64-byte pieces of a 1.2 kB file
 
 
-def test_not_utf8_goes_to_the_other_routes(
+def test_gb18030_takes_the_one_pass_route(
     make_file: Callable[..., Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, one_pass_calls: list[str]
 ) -> None:
-    f = make_file(
-        "g.csv",
-        _wide(["1001A,北京,2014-01-01 05:00,5,6,0.1,7"], "station,city_name,time,so2,no2,co,pm2_5"),
-        "gb18030",
+    """Issue 12 §1: a GB18030 file is cut into the same pieces (a line break or a quote byte never occurs inside a
+    GB18030 character) and each piece decoded before parsing; the first non-ASCII piece decides the encoding,
+    as the general reader decides it for the whole file."""
+    head = "station,city_name,time,so2,no2,co,pm2_5"
+    rows = [
+        f"1001A,{'北京' if i % 5 == 4 else 'Beijing'},2014-01-01 {i:02d}:00,5,6,0.1,7" for i in range(1, 20)
+    ]
+    f = make_file("g.csv", _wide(rows, head), "gb18030")
+    _same_as_general(f, tmp_path / "clean", monkeypatch)
+    assert one_pass_calls == ["done"]
+    (r,) = ingest(f, lake=Lake(tmp_path / "lake"))
+    assert r.record is not None and r.record["encoding"] == "gb18030"
+    bad = make_file(
+        "b.csv", _wide([*rows[:15], "1002A,天津,2014-01-01 05:00,5,6,0.1,inf", *rows[15:]], head), "gb18030"
     )
+    _same_as_general(bad, tmp_path / "bad", monkeypatch)
+    assert one_pass_calls[-1] == "flagged"
+    gb_head = make_file("h.csv", _wide(["1001A,110000,2014-01-01 05:00,5,6,0.1,7"], "站点,city,time,so2,no2,co,pm2_5"),
+                        "gb18030")  # fmt: skip
+    _same_as_general(gb_head, tmp_path / "head", monkeypatch, layout="wide")
+    forced = make_file("f.csv", _wide(rows, head), "gb18030")
+    _same_as_general(forced, tmp_path / "forced", monkeypatch, encoding="gb18030")
+    assert one_pass_calls[-1] == "done"
+
+
+def test_utf8_then_gb18030_gives_up(
+    make_file: Callable[..., Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, one_pass_calls: list[str]
+) -> None:
+    """A UTF-8 piece, then a piece that is not UTF-8: the general reader reads the whole file as GB18030, so the
+    pieces already read as UTF-8 could differ — the route gives up and the general path decides."""
+    head = "station,city_name,time,so2,no2,co,pm2_5"
+    utf8 = _wide([f"1001A,北京,2014-01-01 {i:02d}:00,5,6,0.1,7" for i in range(1, 6)], head).encode("utf-8")
+    gb = "".join(f"1002A,天津,2014-01-01 {i:02d}:00,5,6,0.1,7\n" for i in range(1, 6)).encode("gb18030")
+    f = tmp_path / "mixed.csv"
+    f.write_bytes(utf8 + gb)
     _same_as_general(f, tmp_path, monkeypatch)
-    assert one_pass_calls in ([], ["gave up"])  # fmt: skip
+    assert one_pass_calls == ["gave up"]
 
 
 def test_already_imported_stops_the_one_pass_route(
