@@ -113,10 +113,10 @@ class Lake:
         base = self.root.rstrip("/") + "/"
         return sorted(i.path[len(base) :] for i in self.fs.get_file_info(sel) if i.type == pafs.FileType.File)
 
-    def write_parquet(self, rel: str, table: pa.Table) -> None:
+    def write_parquet(self, rel: str, table: pa.Table, *, row_group_size: int | None = None) -> None:
         p = self.path(rel)
         self.fs.create_dir(p.rsplit("/", 1)[0], recursive=True)
-        pq.write_table(table, p, filesystem=self.fs, compression="zstd")
+        pq.write_table(table, p, filesystem=self.fs, compression="zstd", row_group_size=row_group_size)
 
     # ---- provenance records -----------------------------------------------------------------------------------
     def records(self) -> list[dict[str, Any]]:
