@@ -113,13 +113,24 @@ def ancestors(session: Session, code: str, *, year: int | None = None) -> list[D
 
 
 def find_divisions(
-    session: Session, name: str, *, year: int | None = None, limit: int = 50
+    session: Session,
+    name: str,
+    *,
+    year: int | None = None,
+    limit: int = 50,
+    level: str | None = None,
+    parent: str | None = None,
 ) -> list[Division]:
     """Divisions whose Chinese name contains ``name``; restricted to ``year`` when given (all history
-    otherwise). Pinyin search is not provided (no pinyin table is shipped)."""
+    otherwise), to a ``level`` and to the children of ``parent`` when given. Pinyin search is not provided (no
+    pinyin table is shipped)."""
     query = select(Division).where(Division.name.contains(name, autoescape=True))
     if year is not None:
         query = query.where(in_force(year))
+    if level is not None:
+        query = query.where(Division.level == level)
+    if parent is not None:
+        query = query.where(Division.parent_code == parent)
     query = query.order_by(Division.end_year.is_not(None), Division.code, Division.start_year).limit(limit)
     return list(session.scalars(query).all())
 

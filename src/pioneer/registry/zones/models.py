@@ -31,8 +31,12 @@ class Zone(Base):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
 
+    # selectin: a list of zones loads every zone's divisions in one more query, not one per zone (N+1)
     divisions: Mapped[list[ZoneDivision]] = relationship(
-        back_populates="zone", cascade="all, delete-orphan", order_by="ZoneDivision.division_code"
+        back_populates="zone",
+        cascade="all, delete-orphan",
+        order_by="ZoneDivision.division_code",
+        lazy="selectin",
     )
     history: Mapped[list[ZoneTransition]] = relationship(
         back_populates="zone", order_by="ZoneTransition.seq", viewonly=True

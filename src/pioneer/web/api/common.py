@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated, Any, Generic, TypeVar
 
 from fastapi import Query
@@ -24,11 +25,16 @@ class Paged(BaseModel, Generic[T]):
     results: list[T]
 
 
-def paged(items: list[Any], page: int, limit: int) -> dict[str, Any]:
+def paged(
+    items: list[Any], page: int, limit: int, convert: Callable[[Any], Any] | None = None
+) -> dict[str, Any]:
+    """One page of ``items`` with the count of all; ``convert`` (e.g. a schema's ``model_validate``) is applied
+    to the page's items only."""
     start = (page - 1) * limit
+    chunk = items[start : start + limit]
     return {
         "meta": {"page": page, "limit": limit, "found": len(items)},
-        "results": items[start : start + limit],
+        "results": chunk if convert is None else [convert(x) for x in chunk],
     }
 
 

@@ -6,8 +6,11 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import threading
 from typing import Annotated, Any
 
+import anyio
+import anyio.to_thread
 import pyarrow as pa
 import pyarrow.parquet as pq
 from fastapi import APIRouter, Path, Query
@@ -29,12 +32,41 @@ MAX_EXPORT_ROWS = 2_000_000
 
 def _filtered(medium: str, division: str | None, site: str | None, start: dt.datetime | None,
               end: dt.datetime | None, status: str):  # fmt: skip
-    t = query.versions(None, medium, status=status, start=start, end=end)
+    t = query.versions(None, medium, status=status, start=start, end=end, con=_connection())
     if division is not None:
         t = t.filter(t[DIVISION_COLUMN[medium]].startswith(query.division_prefix(division)))
     if site is not None:
         t = t.filter(t[SITE_COLUMN[medium]] == site)
     return t.order_by([SITE_COLUMN[medium], "time"])
+
+
+_local = threading.local()
+
+
+def _connection():
+    """This worker thread's DuckDB backend (``query.connect``), opened once: a query reads the lake's files as
+    listed at that moment, so reusing the connection sees every import."""
+    con = getattr(_local, "con", None)
+    if con is None:
+        con = _local.con = query.connect()
+    return con
+
+
+LAKE_QUERIES = 2
+"""Lake queries (DuckDB scans) that run at once in one server process; more wait for a free place without
+holding a worker thread, so a burst of lake queries cannot starve the pages and lists of their threads."""
+_limiter: list[anyio.CapacityLimiter] = []
+
+
+def _lake_limiter() -> anyio.CapacityLimiter:
+    if not _limiter:
+        _limiter.append(anyio.CapacityLimiter(LAKE_QUERIES))
+    return _limiter[0]
+
+
+async def _off_loop(fn, *args):
+    """``fn(*args)`` in a worker thread (off the event loop), at most ``LAKE_QUERIES`` at once."""
+    return await anyio.to_thread.run_sync(fn, *args, limiter=_lake_limiter())
 
 
 DivisionFilter = Annotated[str | None, Query(pattern=r"^\d{6}$", description="division subtree")]
@@ -51,7 +83,7 @@ def _rows(table: pa.Table) -> list[dict[str, Any]]:
 
 
 @router.get("/lake/{medium}", responses=ERRORS)
-def lake_query(
+async def lake_query(
     medium: Medium,
     user: CurrentUser,
     division: DivisionFilter = None,
@@ -64,14 +96,22 @@ def lake_query(
 ) -> dict[str, Any]:
     """Rows of one medium (hour-end labels, CST), paged: ``{"meta": {page, limit, found}, "results"}``."""
     auth.restrict(user, auth.Action.VIEW)
+    return await _off_loop(_page, medium, division, site, start, end, status, page, limit)
+
+
+def _page(medium: str, division: str | None, site: str | None, start: dt.datetime | None,
+          end: dt.datetime | None, status: str, page: int, limit: int) -> dict[str, Any]:  # fmt: skip
     t = _filtered(medium, division, site, start, end, status)
-    found = int(t.count().execute())
-    chunk = t.limit(limit, offset=(page - 1) * limit).to_pyarrow()
-    return {"meta": {"page": page, "limit": limit, "found": found}, "results": _rows(chunk)}
+    # one scan: the page with the count of the whole selection beside each row (a window over all of it)
+    site_col = SITE_COLUMN[medium]
+    chunk = t.mutate(_found=t[site_col].count().over()).limit(limit, offset=(page - 1) * limit).to_pyarrow()
+    # past the last page: the count alone
+    found = int(chunk.column("_found")[0].as_py()) if chunk.num_rows else int(t.count().execute())
+    return {"meta": {"page": page, "limit": limit, "found": found}, "results": _rows(chunk.drop(["_found"]))}
 
 
 @router.get("/lake/{medium}/export", responses={**ERRORS, **files("csv", "parquet")}, response_class=Response)
-def lake_export(
+async def lake_export(
     medium: Medium,
     user: CurrentUser,
     division: DivisionFilter = None,
@@ -83,6 +123,11 @@ def lake_export(
 ) -> Response:
     """The whole selection as CSV (UTF-8 with BOM, for Excel) or Parquet (at most 2 000 000 rows)."""
     auth.restrict(user, auth.Action.VIEW)
+    return await _off_loop(_export, medium, division, site, start, end, status, format)
+
+
+def _export(medium: str, division: str | None, site: str | None, start: dt.datetime | None,
+            end: dt.datetime | None, status: str, format: str) -> Response:  # fmt: skip
     table = _filtered(medium, division, site, start, end, status).limit(MAX_EXPORT_ROWS).to_pyarrow()
     buf = io.BytesIO()
     if format == "parquet":

@@ -41,19 +41,17 @@ def list_divisions(session: DB, page: Page = 1, limit: Limit = 100,
 
     from pioneer.registry.divisions.models import Division
 
+    in_year = year or divisions.latest_year(session)
     if q is not None:
-        found = divisions.find_divisions(
-            session, q, year=year or divisions.latest_year(session), limit=100000
-        )
+        found = divisions.find_divisions(session, q, year=in_year, limit=100000, level=level, parent=parent)
     else:
-        query = select(Division).where(divisions.in_force(year or divisions.latest_year(session)))
+        query = select(Division).where(divisions.in_force(in_year))
+        if level is not None:
+            query = query.where(Division.level == level)
+        if parent is not None:
+            query = query.where(Division.parent_code == parent)
         found = list(session.scalars(query.order_by(Division.code)).all())
-    found = [
-        d
-        for d in found
-        if (level is None or d.level == level) and (parent is None or d.parent_code == parent)
-    ]
-    return paged([DivisionPublic.model_validate(d) for d in found], page, limit)
+    return paged(found, page, limit, DivisionPublic.model_validate)
 
 
 @router.get("/divisions/{code}", tags=["divisions"], response_model=DivisionPublic, responses=ERRORS)
@@ -66,7 +64,7 @@ def read_division(code: Code, session: DB, year: Annotated[int | None, Query(ge=
 def list_children(code: Code, session: DB, page: Page = 1, limit: Limit = 100,
                   year: Annotated[int | None, Query(ge=1980, le=2100)] = None):  # fmt: skip
     found = divisions.children(session, code, year=year)
-    return paged([DivisionPublic.model_validate(d) for d in found], page, limit)
+    return paged(found, page, limit, DivisionPublic.model_validate)
 
 
 @router.get("/zones", tags=["zones"], response_model=Paged[ZonePublic])
@@ -78,7 +76,7 @@ def list_zones(session: DB, user: CurrentUser, page: Page = 1, limit: Limit = 10
     found = [z for z in services.visible_zones(session, user)
              if (tier is None or z.tier == tier) and (state is None or z.state == state)
              and (not within or any(covers(within, c) for c in z.division_codes))]  # fmt: skip
-    return paged([ZonePublic.model_validate(z) for z in found], page, limit)
+    return paged(found, page, limit, ZonePublic.model_validate)
 
 
 @router.post("/zones", tags=["zones"], response_model=ZoneResult, status_code=201, responses=ERRORS)
@@ -140,7 +138,7 @@ def list_transitions(code: ZoneCode, session: DB, user: CurrentUser):
 def list_stations(session: DB, page: Page = 1, limit: Limit = 100,
                   within: Annotated[str | None, Query(pattern=r"^\d{6}$")] = None):  # fmt: skip
     found = stations.list_stations(session, within=within)
-    return paged([StationPublic.model_validate(s) for s in found], page, limit)
+    return paged(found, page, limit, StationPublic.model_validate)
 
 
 @router.get("/stations/{code}", tags=["stations"], response_model=StationPublic, responses=ERRORS)

@@ -1,0 +1,80 @@
+"""The query-level changes of issue 15 §4: lists converted one page at a time with the count of all, division
+search filtered by level and parent in SQL, lake queries counted in the same scan as their page (and past the
+last page), zones' divisions loaded with the zone list (no query per zone)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+from sqlalchemy import event
+from webhome import SAMPLE
+
+from pioneer.lake.ingest import ingest
+from pioneer.lake.storage import Lake
+from pioneer.web.api.common import paged
+
+
+def test_paged_converts_the_page_only():
+    seen: list[int] = []
+
+    def convert(x: int) -> int:
+        seen.append(x)
+        return x * 10
+
+    out = paged(list(range(25)), 2, 10, convert)
+    assert out == {"meta": {"page": 2, "limit": 10, "found": 25}, "results": list(range(100, 200, 10))}
+    assert seen == list(range(10, 20))
+    assert paged(list(range(5)), 3, 10, convert)["results"] == []
+
+
+def test_division_search_by_level_and_parent(client):
+    every = client.get("/api/v1/divisions?q=朝阳&limit=1000").json()
+    county = client.get("/api/v1/divisions?q=朝阳&level=county&limit=1000").json()
+    assert county["meta"]["found"] == len(county["results"]) >= 1
+    assert {d["level"] for d in county["results"]} == {"county"}
+    assert county["meta"]["found"] == sum(d["level"] == "county" for d in every["results"])
+    beijing = client.get("/api/v1/divisions?q=朝阳&parent=110000").json()["results"]
+    assert [d["code"] for d in beijing] == ["110105"]
+    provinces = client.get("/api/v1/divisions?level=province&limit=1000").json()
+    assert provinces["meta"]["found"] == 34 and {d["level"] for d in provinces["results"]} == {"province"}
+
+
+def test_lake_page_count_and_past_the_end(client, tokens, tmp_path, monkeypatch):
+    # a lake of its own: station 1001A (Beijing), January 2014 of the bundled sample, imported as a user would
+    table = pq.read_table(SAMPLE)
+    keep = pc.and_(pc.equal(table["station"], "1001A"),
+                   pc.and_(pc.greater(table["time"], dt.datetime(2014, 1, 1)),
+                           pc.less_equal(table["time"], dt.datetime(2014, 2, 1))))  # fmt: skip
+    part = tmp_path / "air-1001A-2014-01.parquet"
+    pq.write_table(table.filter(keep), part)
+    monkeypatch.setenv("PIONEER_HOME", str(tmp_path))
+    result = ingest([part], lake=Lake(), known_stations={"1001A": "110000"}, who="test")[0]
+    assert result.ok and result.rows_accepted == 744
+    viewer = tokens("viewer")
+    first = client.get("/api/v1/lake/air?division=110000&limit=7", headers=viewer).json()
+    found = first["meta"]["found"]
+    assert found == 744 and len(first["results"]) == 7
+    last_page = (found + 6) // 7
+    tail = client.get(f"/api/v1/lake/air?division=110000&limit=7&page={last_page}", headers=viewer).json()
+    assert tail["meta"]["found"] == found and len(tail["results"]) == found - 7 * (last_page - 1)
+    past = client.get(f"/api/v1/lake/air?division=110000&limit=7&page={last_page + 1}", headers=viewer).json()
+    assert past["meta"]["found"] == found and past["results"] == []
+    assert all("_found" not in r for r in first["results"])
+
+
+def test_zone_list_does_not_query_per_zone(app, client):
+    engine = app.state.session_factory.kw["bind"]
+    statements: list[str] = []
+    listener = lambda conn, cur, statement, *a: statements.append(statement)  # noqa: E731
+    event.listen(engine, "before_cursor_execute", listener)
+    try:
+        body = client.get("/api/v1/zones?limit=1000&tier=city").json()
+    finally:
+        event.remove(engine, "before_cursor_execute", listener)
+    assert len(body["results"]) >= 2 and all(z["division_codes"] for z in body["results"])
+    division_loads = [
+        s for s in statements if "registry_zone_division" in s and "FROM registry_zone_division" in s
+    ]
+    assert len(division_loads) <= 1, division_loads
