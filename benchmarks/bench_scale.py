@@ -42,11 +42,13 @@ def _annual_and_ranking(lake: Any, years: list[int], con: Any) -> tuple[dict[str
     from pioneer.assessment.national import shared_rank
     from pioneer.lake.stationdays import site_days
     from pioneer.standards.air import annual_statistics
+    from pioneer.standards.air.evaluation import DAILY_COLUMNS
 
     steps: dict[str, float] = {}
     t = time.perf_counter()
-    days = con.create_table("days", site_days(lake, start=dt.date(min(years), 1, 1),
-                                              end=dt.date(max(years), 12, 31), con=con), temp=True)  # fmt: skip
+    kept = site_days(lake, start=dt.date(min(years), 1, 1), end=dt.date(max(years), 12, 31), con=con)
+    # only the columns the annual chain reads (the daily values; not the hour counts)
+    days = con.create_table("days", kept.select("site_level", "id", "date", *DAILY_COLUMNS), temp=True)
     steps["read site-days"] = time.perf_counter() - t
     t = time.perf_counter()
     frames = []
@@ -164,7 +166,7 @@ def child(args: argparse.Namespace) -> None:
 
         result = run_pandas(data, "csv", out)
     elif variant == "polars-csv":
-        from bench_polars import run_polars
+        from bench_polars import run_polars  # Polars: the benchmark-only extra '.[bench]'
 
         result = run_polars(data, out)
     else:
@@ -187,11 +189,29 @@ def spawn(variant: str, args: argparse.Namespace) -> dict:
     return result
 
 
+def agreement(size: str, base: str) -> dict[str, str]:
+    """Cities whose ranking values are equal in Pioneer's and a baseline's result (NULL equals NULL)."""
+    import pandas as pd
+
+    res = OUT / "results" / "scale" / size
+    a = pd.read_parquet(res / "pioneer-csv" / "ranking.parquet")
+    b = pd.read_parquet(res / base / "ranking.parquet")
+    m = a.merge(b, on="id", suffixes=("_p", "_b"))
+    out = {}
+    for c in ("composite_index", "rank", "pm2_5_annual_mean", "compliant", "good_day_ratio"):
+        x, y = m[f"{c}_p"], m[f"{c}_b"]
+        out[c] = f"{int(((x == y) | (x.isna() & y.isna())).sum())}/{len(m)}"
+    return out
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--size", default="national")
-    ap.add_argument("--variants", default="pioneer-csv,pioneer-lake,pandas-csv")
+    ap.add_argument("--variants", default="pioneer-csv,pioneer-lake,pandas-csv,polars-csv")
     ap.add_argument("--years", type=int, default=10)
+    ap.add_argument(
+        "--years-list", default="", help="growth with years: the decade variant for each, e.g. 1,2,5,10"
+    )
     ap.add_argument("--child")
     ap.add_argument("--json", type=Path)
     args = ap.parse_args()
@@ -199,16 +219,33 @@ def main() -> None:
         child(args)
         return
     results = []
-    for v in args.variants.split(","):
+    runs = [(v, args.years) for v in args.variants.split(",")]
+    if args.years_list:
+        runs = [r for r in runs if r[0] != "decade"] + [
+            ("decade", int(n)) for n in args.years_list.split(",")
+        ]
+    for v, years in runs:
         if v == "decade" and not (OUT / "lakes" / args.size / "decade" / "_imports").exists():
             t = time.perf_counter()
             build_decade(OUT / "lakes" / args.size / "year", OUT / "lakes" / args.size / "decade", 10)
             print(f"decade lake built in {time.perf_counter() - t:.1f} s", flush=True)
+        args.years = years
         r = spawn(v, args)
+        r["years"] = years if v == "decade" else 1
         results.append(r)
         steps = ", ".join(f"{k} {s:.2f}" for k, s in r["steps"].items())
-        print(f"{v:13s} work {r['seconds']:6.2f} s  process {r['process_wall']:6.2f} s  cpu {r['cpu']:6.1f} s  "
+        name = f"{v} ×{years}" if v == "decade" else v
+        print(f"{name:13s} work {r['seconds']:6.2f} s  process {r['process_wall']:6.2f} s  cpu {r['cpu']:6.1f} s  "
               f"peak {r['peak_rss_mb']:6.0f} MB  load {r['load']:.1f}  [{steps}]", flush=True)  # fmt: skip
+    by = {r["variant"]: r for r in results}
+    for base in ("pandas-csv", "polars-csv"):
+        for mine in ("pioneer-csv", "pioneer-lake"):
+            if base in by and mine in by:
+                b, m = by[base], by[mine]
+                print(f"{base} / {mine}: work {b['seconds'] / m['seconds']:.2f}×, cpu {b['cpu'] / m['cpu']:.2f}×, "
+                      f"peak {b['peak_rss_mb'] / m['peak_rss_mb']:.2f}×")  # fmt: skip
+        if base in by and "pioneer-csv" in by:
+            print(f"agreement with {base}: {agreement(args.size, base)}")
     if args.json:
         args.json.write_text(json.dumps(results, indent=1, default=str))
 
