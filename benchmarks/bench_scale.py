@@ -37,12 +37,10 @@ def _annual_and_ranking(lake: Any, years: list[int], con: Any) -> tuple[dict[str
     (ties shared, ``assessment.national.shared_rank``)."""
     import datetime as dt
 
-    import pandas as pd
-
     from pioneer.assessment.national import shared_rank
     from pioneer.lake.stationdays import site_days
-    from pioneer.standards.air import annual_statistics
     from pioneer.standards.air.evaluation import DAILY_COLUMNS
+    from pioneer.standards.air.period import annual_statistics_years
 
     steps: dict[str, float] = {}
     t = time.perf_counter()
@@ -51,10 +49,8 @@ def _annual_and_ranking(lake: Any, years: list[int], con: Any) -> tuple[dict[str
     days = con.create_table("days", kept.select("site_level", "id", "date", *DAILY_COLUMNS), temp=True)
     steps["read site-days"] = time.perf_counter() - t
     t = time.perf_counter()
-    frames = []
-    for y in years:
-        frames.append(con.execute(annual_statistics(days, year=y)))
-    annual = pd.concat(frames, ignore_index=True)
+    # every year in one query (annual_statistics_years: one per edition and limit phase), not one per year
+    annual = con.execute(annual_statistics_years(days, years=years))
     steps["annual"] = time.perf_counter() - t
     t = time.perf_counter()
     cities = annual[annual.site_level == "city"].copy()

@@ -183,6 +183,23 @@ def period_statistics(
     ``aqi_valid_days``, ``good_day_ratio`` [%, 0.1], ``days_<category>``, ``edition``, ``limits``,
     ``period_start``, ``period_end``. A statistic whose item fails the validity rule is NULL.
     """
+    return _statistics(daily, start=start, end=end, years=None, edition_key=edition_key, limit_class=limit_class,
+                       reported=reported, pollutant_days=pollutant_days)  # fmt: skip
+
+
+def _statistics(
+    daily: ir.Table,
+    *,
+    start: dt.date,
+    end: dt.date,
+    years: tuple[int, ...] | None,
+    edition_key: str,
+    limit_class: int,
+    reported: ir.Table | None,
+    pollutant_days: bool,
+) -> ir.Table:
+    """``period_statistics`` of ``start … end``; with ``years`` (calendar years sharing one edition and limit
+    phase, within ``start … end``), the annual statistics of each of them in one query, keyed by ``_year``."""
     ed, phase = period_limits_phase(end, edition_key)
     lo, hi = ibis.literal(start), ibis.literal(end)
     d = daily.filter((daily.date >= lo) & (daily.date <= hi))
@@ -190,37 +207,47 @@ def period_statistics(
         reported = daily_report(d, edition_key=ed)  # one edition for the whole period, so periods compare
     else:
         reported = reported.filter((reported.date >= lo) & (reported.date <= hi))
+    keys = ["site_level", "id"]
+    if years is None:
+        months = month_requirements(start, end)
+        n_months = len(months)
+        min_days = MIN_DAYS_PER_YEAR if is_calendar_year(start, end) else 0
+    else:  # each calendar year is a period of its own: its 12 months, and the annual count of 324 days
+        keys.append("_year")
+        d = d.mutate(_year=d.date.year()).filter(lambda t: t._year.isin(list(years)))
+        reported = reported.mutate(_year=reported.date.year()).filter(lambda t: t._year.isin(list(years)))
+        months = pd.concat([month_requirements(dt.date(y, 1, 1), dt.date(y, 12, 31)) for y in years])
+        n_months, min_days = 12, MIN_DAYS_PER_YEAR
+    right = [f"{k}_right" for k in keys]
     items = (*ANNUAL_MEAN_ITEMS, "o3_8h_max")
     # one wide pass per site (no long table of item rows): per item the valid days, their sum and sorted values
     # (scaled integers), and per calendar month the days with a value
     v = {i: scaled(d[i]) for i in items}
-    months = month_requirements(start, end)
-    per_month = d.group_by(["site_level", "id", (d.date.year() * 100 + d.date.month()).name("ym")]).aggregate(
+    per_month = d.group_by([*keys, (d.date.year() * 100 + d.date.month()).name("ym")]).aggregate(
         **{f"_n_{i}": v[i].count() for i in items})  # fmt: skip
     # the requirement as a literal CASE (no in-memory table: the expression runs on any connection, e.g. COPY)
     required = per_month.ym.cases(
         *[(int(m), int(r)) for m, r in zip(months["ym"], months["required"], strict=True)]
     )
-    months_ok = per_month.group_by(["site_level", "id"]).aggregate(
+    months_ok = per_month.group_by(keys).aggregate(
         **{f"_months_{i}": (per_month[f"_n_{i}"] >= required).cast("int64").sum() for i in items})  # fmt: skip
     sums: dict[str, Any] = {}
     for i in items:
         sums[f"_days_{i}"] = v[i].count()
         sums[f"_total_{i}"] = v[i].sum()
         sums[f"_xs_{i}"] = v[i].collect().sort()  # sorted once per site and item
-    stats = d.group_by(["site_level", "id"]).aggregate(**sums)
+    stats = d.group_by(keys).aggregate(**sums)
     stats = stats.mutate(**{f"_p100_{i}": percentile_of_sorted(stats[f"_xs_{i}"], stats[f"_days_{i}"],
                                                                PERCENTILES[i]) for i in items})  # fmt: skip
     stats = stats.drop(*[f"_xs_{i}" for i in items])
     stats = stats.filter(ibis.or_(*[stats[f"_days_{i}"] > 0 for i in items]))  # a site with some value
-    stats = stats.left_join(months_ok, ["site_level", "id"]).drop("site_level_right", "id_right")
-    min_days = MIN_DAYS_PER_YEAR if is_calendar_year(start, end) else 0
+    stats = stats.left_join(months_ok, keys).drop(*right)
 
     wide_aggs: dict[str, Any] = {}
     for i in items:
         key = "o3_8h" if i == "o3_8h_max" else i
         n, total = stats[f"_days_{i}"], stats[f"_total_{i}"]
-        valid = (n >= min_days) & (stats[f"_months_{i}"].fill_null(0) == len(months)) & (n > 0)
+        valid = (n >= min_days) & (stats[f"_months_{i}"].fill_null(0) == n_months) & (n > 0)
         unit = SCALE // 10 ** _decimals(i)
         if i in ANNUAL_MEAN_ITEMS:
             mean = round_half_even_div(total, n * unit) * unit
@@ -233,7 +260,7 @@ def period_statistics(
             mean_1dp = round_half_even_div(total, n * (SCALE // 10)) * (SCALE // 10)
             wide_aggs["pm2_5_mean_1dp"] = ibis.ifelse(valid, mean_1dp, None)
     order = [c for c in wide_aggs if c != "pm2_5_mean_1dp"] + (["pm2_5_mean_1dp"] if pollutant_days else [])
-    wide = stats.select("site_level", "id", **{c: wide_aggs[c] for c in order})
+    wide = stats.select(*keys, **{c: wide_aggs[c] for c in order})
     wide = wide.mutate(**{c: wide[c].cast("float64") / SCALE for c in wide.columns
                           if c.endswith("_annual_mean") or "_p9" in c or c == "pm2_5_mean_1dp"})  # fmt: skip
 
@@ -264,11 +291,11 @@ def period_statistics(
             named = r._valid & listed.contains(f",{POLLUTANT_NAMES_ZH[k]},")  # the report's names are Chinese
             day_aggs[f"primary_days_{k}"] = (named & (r.aqi > 50)).cast("int64").sum()
             day_aggs[f"over_days_{k}"] = (named & (r.aqi > 100)).cast("int64").sum()
-    days = r.group_by(["site_level", "id"]).aggregate(**day_aggs)
+    days = r.group_by(keys).aggregate(**day_aggs)
     ratio = ibis.ifelse(days.aqi_valid_days > 0,
                         round_half_even_div(days._good * 1000, days.aqi_valid_days).cast("float64") / 10, None)  # fmt: skip
     days = days.mutate(good_day_ratio=ratio).drop("_good")
-    out = wide.left_join(days, ["site_level", "id"]).drop("site_level_right", "id_right")
+    out = wide.left_join(days, keys).drop(*right)
     return out.mutate(edition=ibis.literal(ed), limits=ibis.literal(phase), period_start=lo, period_end=hi)
 
 
@@ -297,9 +324,34 @@ def annual_statistics(
     return out.select(*head, "year", "edition", "limits")
 
 
+def annual_statistics_years(
+    daily: ir.Table, *, years: list[int] | tuple[int, ...], edition_key: str = "auto", limit_class: int = 2
+) -> ir.Table:
+    """``annual_statistics`` of several calendar years at once: the same rows as the union of
+    ``annual_statistics(daily, year=y)`` over ``years`` (each year judged on its own: its 12 months, its 324
+    days, the edition and limit phase ``annual_limits_phase`` gives it), computed as one query per edition and
+    phase instead of one per year — one compilation and one scan of the site-days for a decade."""
+    groups: dict[tuple[str, str], list[int]] = {}
+    for y in sorted(set(years)):
+        groups.setdefault(period_limits_phase(dt.date(y, 12, 31), edition_key), []).append(y)
+    parts = []
+    for group in groups.values():
+        out = _statistics(daily, start=dt.date(group[0], 1, 1), end=dt.date(group[-1], 12, 31), years=tuple(group),
+                          edition_key=edition_key, limit_class=limit_class, reported=None, pollutant_days=False)  # fmt: skip
+        out = out.mutate(year=out._year.cast("int64"))
+        head = [
+            c
+            for c in out.columns
+            if c not in ("period_start", "period_end", "_year", "year", "edition", "limits")
+        ]
+        parts.append(out.select(*head, "year", "edition", "limits"))
+    return parts[0] if len(parts) == 1 else ibis.union(*parts)
+
+
 __all__ = [
     "PERIOD_KINDS",
     "annual_statistics",
+    "annual_statistics_years",
     "daily_report_station_days",
     "month_requirements",
     "period_bounds",
