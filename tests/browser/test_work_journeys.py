@@ -267,8 +267,9 @@ def test_province_forwards_and_office_approves_with_document_number(page):
     form = row.locator("form[data-step='approved']")
     form.locator("input[name=document_number]").fill("第12号")
     form.locator("button").click()
-    page.wait_for_selector("#work-refused")  # refused: back on the queue with the reason, still signed in
-    assert "文号格式" in page.inner_text("#work-refused") and page.locator("#who").count() == 1
+    error = f"#err-plan-{plan_id}-approved"  # refused: back on the queue, the reason next to the field
+    page.wait_for_selector(error)
+    assert "文号格式" in page.inner_text(error) and page.locator("#who").count() == 1
     assert page.url.split("?")[0].endswith("/review")
     save(page, "review-office-refused", reload=False)
     row = page.locator(f"#review-plans tr[data-plan='{plan_id}']")
@@ -299,4 +300,39 @@ def test_province_forwards_and_office_approves_with_document_number(page):
     page.goto(f"/zones/{APPLICATION}")
     assert page.inner_text("#zone-state") == "已批复"
     assert "批复文号：环综合函〔2025〕89号" in page.inner_text("#history")
+    logout(page)
+
+
+def test_office_reviews_a_case_from_the_queue(page):
+    """典型案例 in the office's queue: 湖州 files and submits a case (through the API with its session), the
+    reviewer returns it without a reason (refused next to the field), then approves it."""
+    login(page, "huzhou")
+    page.goto("/review")
+    headers = {"X-CSRF-Token": page.get_attribute("form[action='/logout'] input[name=csrf_token]", "value")}
+    made = page.request.post("/api/v1/cases", headers=headers,
+                             data={"zone_code": "ZJ-330500", "title": "湖州“两山”转化案例（浏览器测试）",
+                                   "summary": "生态产品价值实现机制试点"})  # fmt: skip
+    assert made.status == 201, made.text()
+    case_id = made.json()["id"]
+    step = page.request.post(
+        f"/api/v1/cases/{case_id}/steps", headers=headers, data={"to_status": "submitted"}
+    )
+    assert step.status == 200, step.text()
+    logout(page)
+
+    login(page, "reviewer")
+    page.goto("/review")
+    row = page.locator(f"#review-cases tr[data-case='{case_id}']")
+    assert "湖州“两山”转化案例" in row.inner_text()
+    save(page, "review-cases")
+    row.locator("form[data-step='returned'] button").click()
+    error = f"#err-case-{case_id}-returned"
+    page.wait_for_selector(error)
+    assert "理由" in page.inner_text(error) and page.locator("#who").count() == 1
+    save(page, "review-case-refused", reload=False)
+    row = page.locator(f"#review-cases tr[data-case='{case_id}']")
+    row.locator("form[data-step='approved'] input[name=note]").fill("经验可复制推广")
+    row.locator("form[data-step='approved'] button").click()
+    page.wait_for_selector("#review-done")
+    assert page.locator(f"#review-cases tr[data-case='{case_id}']").count() == 0
     logout(page)

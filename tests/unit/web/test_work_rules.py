@@ -286,3 +286,48 @@ def test_review_queue_error_next_to_the_field(app):
     assert "field=reason" in r.headers["location"]
     row = c.get(r.headers["location"]).text.split('data-zone="Q-330521"')[1].split("</tr>")[0]
     assert 'id="err-Q-330521-draft"' in row and "理由" in row
+
+
+def test_review_queue_cases_approve_or_return_with_reason(app):
+    """典型案例 in the office's queue: a submitted case is listed with approve and return; a return without its
+    reason comes back next to that field (nothing changed); approving moves it and the audit log names the
+    reviewer; a province editor has no case decisions and its queue shows none."""
+    from sqlalchemy import select
+
+    from pioneer.db.audit import AuditEntry
+    from pioneer.plans.schemas import CaseCreate
+
+    own = Actor("t-hz", Role.CITY_EDITOR, ("330500",))
+    with app.state.session_factory() as s, s.begin():
+        case = plans.create_case(s, CaseCreate(zone_code="ZJ-330500", title="湖州案例（测试）", summary="摘要"),
+                                 actor=own)  # fmt: skip
+        plans.step_case(s, case.id, "submitted", actor=own)
+        case_id = case.id
+    c = TestClient(app, base_url="http://127.0.0.1")
+    token = c.get("/login").text.split('name="csrf_token" value="')[1].split('"')[0]
+    c.post("/login", data={"username": "reviewer", "password": "pioneer-demo", "csrf_token": token})
+    page = c.get("/review").text
+    row = page.split(f'data-case="{case_id}"')[1].split("</tr>")[0]
+    assert "湖州案例（测试）" in row and 'data-step="approved"' in row and 'data-step="returned"' in row
+    csrf = page.split('name="csrf_token" value="')[1].split('"')[0]
+    r = c.post(
+        f"/review/cases/{case_id}", data={"csrf_token": csrf, "to_status": "returned"}, follow_redirects=False
+    )
+    assert "field=note" in r.headers["location"]
+    row = c.get(r.headers["location"]).text.split(f'data-case="{case_id}"')[1].split("</tr>")[0]
+    assert f'id="err-case-{case_id}-returned"' in row and "理由" in row
+    with app.state.session_factory() as s:
+        assert plans.case(s, case_id).status == "submitted"
+    r = c.post(f"/review/cases/{case_id}", data={"csrf_token": csrf, "to_status": "approved", "note": "典型"},
+               follow_redirects=False)  # fmt: skip
+    assert r.headers["location"] == f"/review?msg=case-{case_id}"
+    with app.state.session_factory() as s:
+        assert plans.case(s, case_id).status == "approved"
+        entry = s.scalars(select(AuditEntry).where(AuditEntry.object_type == "case",
+                                                   AuditEntry.object_key == str(case_id))
+                          .order_by(AuditEntry.id.desc())).first()  # fmt: skip
+        assert entry.action == "approved" and entry.username == "reviewer"
+    p = TestClient(app, base_url="http://127.0.0.1")
+    token = p.get("/login").text.split('name="csrf_token" value="')[1].split('"')[0]
+    p.post("/login", data={"username": "zhejiang", "password": "pioneer-demo", "csrf_token": token})
+    assert 'id="review-cases"' not in p.get("/review").text

@@ -219,8 +219,8 @@ def plan_review(plan_id: int, request: Request, session: DB, user: CurrentUser,
         docs.step_plan(session, plan_id, to_state, actor=auth.actor(user), reason=reason, number=document_number,
                        record=recorder(session, user, request))  # fmt: skip
     except PioneerError as exc:
-        session.rollback()
-        return refused(request, where, exc)
+        session.rollback()  # on the queue, the message stands next to the field of the step's form
+        return refused(request, where, exc, form=f"plan-{plan_id}:{to_state}" if back == "review" else "")
     sep = "&" if "?" in where else "?"
     return RedirectResponse(f"{where}{sep}msg=reviewed", status_code=303)
 
