@@ -673,3 +673,59 @@ def test_exports_by_role(app, role_sessions, tokens, route):
         if not ok:
             wrong.append((user, r.status_code, r.headers.get("location"), r.text[:200]))
     assert not wrong, f"{route}: {wrong}"
+
+
+# --- the decisions (province, programme office) and the accounts, by every role --------------------------------
+
+DECIDERS: dict[str, tuple[Callable[[Any], tuple[str, dict[str, Any]]], set[str]]] = {
+    # a county application in 浙江 (安吉): the province recommends it — 浙江's editor, no one else (the programme
+    # office decides later steps; a city or county editor files, it does not recommend)
+    "POST /review/zones/{code}": (
+        lambda s: (f"/review/zones/{_draft_at(s, '330523')}", {"data": {"to_state": "recommended", "reason": "矩阵"}}),
+        {"zhejiang"},
+    ),
+    # a submitted case: the programme office's decision (admin and reviewer)
+    "POST /review/cases/{case_id}": (
+        lambda s: (f"/review/cases/{_submitted_case(s)}", {"data": {"to_status": "approved"}}),
+        {"admin", "reviewer"},
+    ),
+    # accounts: the administrator only
+    "POST /api/v1/users": (
+        lambda s: ("/api/v1/users", {"json": {"username": f"mx-u{next(_seq)}", "password": "a-long-enough-pass-phrase",
+                                              "role": "viewer"}}),
+        {"admin"},
+    ),
+    "POST /admin/users": (
+        lambda s: ("/admin/users", {"data": {"username": f"mx-p{next(_seq)}", "password": "a-long-enough-pass-phrase",
+                                             "role": "viewer"}}),
+        {"admin"},
+    ),
+    "PATCH /api/v1/users/{username}": (lambda s: ("/api/v1/users/viewer", {"json": {"role": "viewer"}}), {"admin"}),
+}  # fmt: skip
+
+
+def _draft_at(s, county: str) -> str:
+    code = f"MD-{next(_seq)}"
+    zones.create_zone(s, ZoneCreate(code=code, name_zh="矩阵申报", tier="county", division_codes=[county]),
+                      actor=OFFICE)  # fmt: skip
+    return code
+
+
+@pytest.mark.parametrize("route", sorted(DECIDERS))
+def test_decisions_by_role(app, role_sessions, tokens, route):
+    builder, deciders = DECIDERS[route]
+    wrong = []
+    for user in ACCOUNTS:
+        with app.state.session_factory() as s, s.begin():
+            url, kw = builder(s)
+        tokens(user)
+        before = counts(app)
+        r = call(app, role_sessions, tokens, user, route, url, kw)
+        loc = r.headers.get("location", "")
+        if user in deciders:
+            ok = r.status_code < 400 and "refused=" not in loc and not loc.startswith("/login")
+        else:
+            ok = refused(r) and counts(app) == before
+        if not ok:
+            wrong.append((user, r.status_code, loc, r.text[:160]))
+    assert not wrong, f"{route}: {wrong}"
