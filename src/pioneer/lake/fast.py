@@ -1,11 +1,11 @@
-"""Entry of the one-pass route (:mod:`pioneer.lake.onepass`) for a UTF-8/ASCII CSV in a wide air layout, and
+"""Entry of the one-pass route (:mod:`pioneer.lake.onepass`) for a UTF-8 or GB18030 CSV in a wide air layout, and
 :func:`recheck`, the general rules on just the rows it flagged.
 
 The general path (:mod:`pioneer.lake.readers` + :mod:`pioneer.lake.validate`) reads every cell as text and checks
 it in SQL; that is exact for any input but slow on national files. :func:`try_fast` takes the header and the
 layout, lets the one-pass route read, check and stage the file, and returns ``None`` whenever it cannot be *sure*
-the general path would store the same (a quote, not UTF-8, a cell pyarrow cannot read as a number, a wrong field
-count, an extra or unknown column, a flagged row the general rules accept); the caller then runs the general
+the general path would store the same (an open quote, neither UTF-8 nor GB18030, a cell pyarrow cannot read as a
+number, a wrong field count, an extra or unknown column, a flagged row the general rules accept); the caller then runs the general
 path, which yields the located error report. So every error message, row number and rule outcome stays the one
 of :mod:`pioneer.lake.validate`.
 

@@ -1,21 +1,22 @@
 """One-pass ingest of a wide air CSV: parse once, check while parsing, write the lake's Parquet once.
 
-:mod:`pioneer.lake.fast` calls :func:`one_pass` first for a UTF-8 wide air file on a local lake. Rows that break
+:mod:`pioneer.lake.fast` calls :func:`one_pass` first for a UTF-8 or GB18030 wide air CSV on a local lake. Rows that break
 (or may break) a rule do not stop it: their row numbers are collected (see 3.), and :func:`pioneer.lake.fast.recheck`
 then re-reads just those rows as text and runs the general rules (:mod:`pioneer.lake.validate`) on them, so the
 located errors always come from the general path — the route never writes an error message itself. It gives up
 (returns ``None``; what it staged is deleted and the DuckDB route of :mod:`pioneer.lake.fast` runs, which in turn
-hands doubtful files to the general path) when it cannot read the file as the general reader would (a quote, not
-UTF-8, a cell pyarrow cannot read, a wrong field count), when a stored value could differ (a missing city the
+hands doubtful files to the general path) when it cannot read the file as the general reader would (an open quote,
+neither UTF-8 nor GB18030, a cell pyarrow cannot read, a wrong field count), when a stored value could differ (a missing city the
 registry would fill in), or when a flagged row turns out to pass the general rules.
 
 How (memory stays bounded: the file is read in pieces of :data:`PIECE` bytes):
 
 1. **Pieces with row numbers.** The data part of the file (after the header line) is read sequentially and cut
-   after the last line break of each piece. A piece with a line break inside a quoted field goes to the general
-   path (a cut could split a record; tested by the parity of the quote characters before each line break); so
-   does a piece that is not UTF-8. Otherwise every line break ends a record, so the pieces hold whole records, in order, and the
-   record index of a row is a running offset: ``row = offset + index + 2`` (header = row 1), as the general
+   after the last line break *outside quotes* of each piece (the parity of the quote characters before each line
+   break, :func:`_record_end`), so the pieces hold whole records, in order; a piece with a line break inside a
+   quoted field is parsed with ``newlines_in_values`` as the general reader parses. Each piece is decoded as the
+   general reader decodes the file (UTF-8, else GB18030: :meth:`_Run._clean`). The record index of a row is a
+   running offset: ``row = offset + index + 2`` (header = row 1), as the general
    reader numbers them (pyarrow, blank lines skipped, the same options). A wrong number of fields fails the
    read → other routes.
 2. **Parse** each piece with pyarrow's multithreaded CSV reader (in a background thread, a few pieces ahead):
@@ -232,8 +233,8 @@ class _Run:
     # ---- driver --------------------------------------------------------------------------------------------
     def go(self, import_id: Callable[[], str | None], ready: Callable[[], bool]) -> Done | object | None:
         pending: deque[tuple[int, int, Future[pa.Table]]] = deque()
-        for pos, size, view in self._pieces():
-            pending.append((pos, size, self.pool.submit(self._parse, view)))
+        for pos, size, view, multiline in self._pieces():
+            pending.append((pos, size, self.pool.submit(self._parse, view, multiline)))
             while len(pending) >= AHEAD or (pending and pending[0][2].done()):
                 if self._take(*pending.popleft(), import_id, ready) is STOP:
                     return STOP
@@ -325,9 +326,11 @@ class _Run:
         self.con.close()
 
     # ---- reading and parsing -------------------------------------------------------------------------------
-    def _pieces(self) -> Iterator[tuple[int, int, memoryview]]:
-        """The data part of the file in pieces of whole lines (≈ :data:`PIECE` bytes) with their byte offsets and
-        lengths in the file, checked for quotes and decoded (:meth:`_clean`; :class:`_Doubt` otherwise)."""
+    def _pieces(self) -> Iterator[tuple[int, int, memoryview, bool]]:
+        """The data part of the file in pieces of whole records (≈ :data:`PIECE` bytes) with their byte offsets and
+        lengths in the file, decoded (:meth:`_clean`), and whether a record of the piece holds a line break inside
+        a quoted field (then parsed with ``newlines_in_values``, as the general reader always parses). A piece ends
+        at a line break outside quotes (:func:`_record_end`), so no record crosses a border."""
         with self.path.open("rb", buffering=0) as f:
             f.seek(self.data_start)
             pos = self.data_start
@@ -336,14 +339,16 @@ class _Run:
                 block = f.read(PIECE)
                 if not block:
                     if carry:
-                        yield pos, len(carry), self._clean(carry, len(carry))
+                        yield pos, len(carry), self._clean(carry, len(carry)), _record_end(carry, True)[1]
                     return
                 data = carry + block if carry else block
-                cut = data.rfind(b"\n") + 1
+                cut, multiline = _record_end(data)
                 if cut == 0:
+                    if len(data) > 4 * PIECE:
+                        raise _Doubt  # an open quote (or no line break) over 64 MB: the general path reports it
                     carry = data
                     continue
-                yield pos, cut, self._clean(data, cut)
+                yield pos, cut, self._clean(data, cut), multiline
                 pos += cut
                 carry = data[cut:]
 
@@ -355,8 +360,6 @@ class _Run:
         first piece that is not ASCII decides, and a later piece that does not decode in the encoding decided
         (UTF-8 after a UTF-8 piece: the general reader would read the whole file as GB18030) is a doubt."""
         view = memoryview(data)[:cut]
-        if data.find(b'"', 0, cut) >= 0 and _quoted_line_break(view):
-            raise _Doubt  # a line break inside a quoted field: a line is not a record
         if data.isascii() or (cut < len(data) and bytes(view).isascii()):
             return view
         if self.encoding is None:
@@ -370,12 +373,12 @@ class _Run:
         str(view, "utf-8")  # raises UnicodeDecodeError: not UTF-8 → the general path
         return view
 
-    def _parse(self, view: memoryview) -> pa.Table:
+    def _parse(self, view: memoryview, multiline: bool = False) -> pa.Table:
         """One piece as one block (one dictionary per text column), in a worker thread."""
         return pacsv.read_csv(
             pa.BufferReader(pa.py_buffer(view)),
             pacsv.ReadOptions(use_threads=False, block_size=len(view) + 1, column_names=self.header),
-            pacsv.ParseOptions(newlines_in_values=False),
+            pacsv.ParseOptions(newlines_in_values=multiline),
             self.convert,
         )
 
@@ -657,13 +660,22 @@ def _writer(out: Path, schema: pa.Schema) -> pq.ParquetWriter:
     )
 
 
-def _quoted_line_break(view: memoryview) -> bool:
-    """Whether a line break of ``view`` lies inside a quoted field: an odd number of quote characters before it
-    (a doubled quote ``""`` inside a field counts twice, so the parity is that of being inside quotes). Without
-    one, every line is one record, as for a piece without quotes (vectorised over the bytes, no loop)."""
-    b = np.frombuffer(view, dtype=np.uint8)
-    inside = np.cumsum(b == 0x22, dtype=np.int64) & 1
-    return bool(inside[b == 0x0A].any())
+def _record_end(data: bytes, at_end: bool = False) -> tuple[int, bool]:
+    """(the end of the last whole record of ``data`` — just after its last line break outside quotes, or all of
+    ``data`` when ``at_end`` —, whether a line break before that end lies inside a quoted field). Inside quotes =
+    an odd number of quote characters before (a doubled quote ``""`` inside a field counts twice, so the parity
+    is that of being inside quotes); vectorised over the bytes, no loop. Without quotes every line is a record."""
+    if data.find(b'"') < 0:
+        return (len(data) if at_end else data.rfind(b"\n") + 1), False
+    b = np.frombuffer(data, dtype=np.uint8)
+    inside = np.bitwise_xor.accumulate((b == 0x22).view(np.uint8))
+    breaks = np.flatnonzero(b == 0x0A)
+    if at_end:
+        cut = len(data)
+    else:
+        outside = breaks[inside[breaks] == 0]
+        cut = int(outside[-1]) + 1 if outside.size else 0
+    return cut, bool(inside[breaks[breaks < cut]].any())
 
 
 def drop_rows(files: dict[int, Path], rows: pa.Array) -> dict[int, Path]:

@@ -442,7 +442,10 @@ def test_number_spellings_examples(cell: str) -> None:
     [
         ('station,city,time,so2\n"1001A",110000,2014-01-01 05:00,5\n"1002A","120000",2014-01-01 05:00,6\n', "done"),
         ('station,city,time,so2\n"10""01A",110000,2014-01-01 05:00,5\n', "done"),  # a doubled quote
-        ('station,city,time,so2\n"1001A\n",110000,2014-01-01 05:00,5\n', "gave up"),  # a line break in a field
+        ('station,city,time,so2\n"1001A\n",110000,2014-01-01 05:00,5\n', "done"),  # a line break in a key (as general)
+        ("station,city_name,time,so2\n" + "".join(f'100{i}A,"Bei\njing ""{i}""",2014-01-01 0{i}:00,5\n'
+                                                    for i in range(1, 9)), "done"),  # in a name, across pieces
+        ('station,city,time,so2\n1001A,110000,2014-01-01 05:00,5\n"1002A,110000,2014-01-01 05:00,6\n', "gave up"),
     ],
 )  # fmt: skip
 def test_quoted_fields_without_line_breaks_take_the_one_pass_route(
@@ -453,7 +456,8 @@ def test_quoted_fields_without_line_breaks_take_the_one_pass_route(
     monkeypatch: pytest.MonkeyPatch,
     one_pass_calls: list[str],
 ) -> None:
-    """Issue 12: quotes no longer send a file away; only a line break inside a quoted field does."""
+    """Issue 12: quotes no longer send a file away, nor does a line break inside a quoted field (pieces end at a
+    line break outside quotes and such a piece is parsed as the general reader parses); an open quote does."""
     f = make_file("q.csv", text)
     _same_as_general(f, tmp_path, monkeypatch)
     assert one_pass_calls == [route]
