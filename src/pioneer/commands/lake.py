@@ -124,3 +124,29 @@ def export(
         raise typer.Exit(2) from None
     for p in paths:
         console.print(str(p))
+
+
+@app.command("backfill-sitedays")
+def backfill_sitedays() -> None:
+    """为旧导入补算站点日均值 / compute the site-days of older imports that have none (``lake.stationdays``)."""
+    from pioneer.lake import stationdays
+
+    lake = Lake()
+    if not lake.is_local:
+        console.print(
+            "[red]对象存储上的数据湖不保存站点日均值（由小时数据计算）/ an object-store lake keeps no site-days "
+            "(readers compute them from the hours)"
+        )
+        raise typer.Exit(2)
+    try:
+        done = stationdays.backfill(lake)
+    except PioneerError as exc:
+        console.print(f"[red]{exc}")
+        raise typer.Exit(2) from None
+    for import_id in done:
+        console.print(f"{import_id}: 已补算站点日均值 / site-days written")
+    console.print(
+        f"补算 {len(done)} 次导入；数据湖{'已' if stationdays.present(lake) else '未'}全部具备站点日均值 / "
+        f"{len(done)} imports backfilled; site-days {'present' if stationdays.present(lake) else 'not present'} "
+        "for every air import"
+    )

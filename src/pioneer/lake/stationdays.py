@@ -60,12 +60,14 @@ def connect() -> Any:
     return ibis.duckdb.connect(memory_limit=settings().duckdb_memory_limit, threads=2)
 
 
-def attach(lake: Lake, record: dict[str, Any], *, con: Any = None) -> None:
+def attach(lake: Lake, record: dict[str, Any], *, con: Any = None, committed: bool = False) -> None:
     """Compute the site-days of the import described by ``record`` (its hourly files already in their
     partitions, not yet committed), write them beside the hourly Parquet and list them in
     ``record["site_day_files"]``.
 
     Called just before ``lake.write_record(record)``; does nothing for an import without hourly air files.
+    ``committed``: the import is already committed (``backfill``): its rows are read among the lake's, not
+    added to them.
     """
     new = [f for f in record.get("files", []) if f.startswith("air/")]
     if not new or not lake.is_local:
@@ -88,13 +90,14 @@ def attach(lake: Lake, record: dict[str, Any], *, con: Any = None) -> None:
     station_keys: Any = fresh.select("station", "date").distinct()
     city_keys: Any
     older = versions(lake, "air", status="all", start=first, end=last, con=con)
-    if not lake.files("air") or older.count().to_pyarrow().as_py() == 0:
+    if not committed and (not lake.files("air") or older.count().to_pyarrow().as_py() == 0):
         # nothing committed in these days (an empty lake, a new year): this import's rows are the best ones
         # (one import holds one row per station-hour) and nothing is superseded
         hourly = con.read_parquet([lake.uri(f) for f in new]).select("station", "city", "time", *AIR_ITEMS)
         station_keys = city_keys = None  # every site-day of these hours is touched: no key filter needed
     else:
-        best = versions(lake, "air", status="best", start=first, end=last, con=con, extra_files=new)
+        best = versions(lake, "air", status="best", start=first, end=last, con=con,
+                        extra_files=None if committed else new)  # fmt: skip
         best = best.select("station", "city", "time", *AIR_ITEMS).mutate(date=natural_day(best.time))
         # the cities of the touched stations' days, as the best rows give them and as superseded rows had them
         # (a station moved to another city changes both cities' days)
@@ -127,6 +130,34 @@ def attach(lake: Lake, record: dict[str, Any], *, con: Any = None) -> None:
         rel = f"{PREFIX}/year={y}/{import_id}.parquet"
         lake.write_parquet(rel, part, row_group_size=ROW_GROUP)  # invisible until the record lists it
         files.append(rel)  # (and removed by Lake.recover if the import never commits)
+
+
+def backfill(lake: Lake | None = None, *, con: Any = None) -> list[str]:
+    """Site-days for the committed imports of hourly air values that have none (imported before site-days were
+    kept at ingest, or by a Pioneer that did not keep them); returns their import ids, oldest first.
+
+    Each such import gets the site-days of every station-day and city-day it touches, computed from the best
+    hourly values of the whole lake as it is now (``attach`` with ``committed=True``), written beside its hourly
+    files and listed in its record, which is rewritten last — the same commit point as an import's (a crash
+    before it leaves files no record lists; ``Lake.recover`` removes them). Runs under the lake's writer lock.
+    A site-day later imports also wrote is still read from the latest of them (``site_days``), and both rows
+    come from the same best hours. Afterwards ``present(lake)`` holds and readers use the site-days. Nothing is
+    done on an object-store lake (the site-day pass reads local files).
+    """
+    lake = lake or Lake()
+    if not lake.is_local:
+        return []
+    done = []
+    with lake.writer():
+        for record in lake.committed():
+            if record.get(RECORD_KEY) or not any(f.startswith("air/") for f in record.get("files", [])):
+                continue
+            updated = {**record, RECORD_KEY: []}
+            attach(lake, updated, con=con or connect(), committed=True)
+            updated["site_days_backfilled_at"] = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+            lake.write_record(updated)  # the commit point
+            done.append(record["import_id"])
+    return done
 
 
 def present(lake: Lake) -> bool:
@@ -229,4 +260,4 @@ COLUMNS = (
 """The columns of a site-day (``evaluation.daily_values``)."""
 
 
-__all__ = ["COLUMNS", "PREFIX", "RECORD_KEY", "attach", "connect", "present", "site_days"]
+__all__ = ["COLUMNS", "PREFIX", "RECORD_KEY", "attach", "backfill", "connect", "present", "site_days"]
