@@ -20,18 +20,30 @@ def _enable_sqlite_foreign_keys(dbapi_connection, _record) -> None:
     cursor.close()
 
 
+POOL = {"pool_size": 10, "max_overflow": 30}
+"""Connections an engine keeps (10) and may open beyond (30): 40 in all, one for each of the server's worker
+threads (AnyIO's default limit of 40), so no request waits for a connection — SQLAlchemy's default of 5 + 10
+made a loaded server time out (``QueuePool limit … reached``) with answers still to give. A deployment with
+``--workers N`` on PostgreSQL needs ``max_connections`` ≥ 40 × N plus what other clients use."""
+
+
 def make_engine(url: str | None = None, **kwargs) -> Engine:
-    """An engine for ``url`` (default: the configured app database); SQLite gets foreign keys switched on and
-    its parent folder created."""
+    """An engine for ``url`` (default: the configured app database) with the pool of :data:`POOL` (a file or a
+    server; ``kwargs`` override); SQLite gets foreign keys switched on and its parent folder created."""
     url = url or settings().database
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, **kwargs)
+        file = (
+            bool(parsed.database)
+            and parsed.database != ":memory:"
+            and not parsed.database.startswith("file:")
+        )
+        engine = create_engine(url, **(POOL if file and "poolclass" not in kwargs else {}) | kwargs)
         event.listen(engine, "connect", _enable_sqlite_foreign_keys)
         return engine
-    return create_engine(url, pool_pre_ping=True, **kwargs)
+    return create_engine(url, pool_pre_ping=True, **({} if "poolclass" in kwargs else POOL) | kwargs)
 
 
 def make_session_factory(engine: Engine | None = None) -> sessionmaker[Session]:

@@ -78,3 +78,16 @@ def test_zone_list_does_not_query_per_zone(app, client):
         s for s in statements if "registry_zone_division" in s and "FROM registry_zone_division" in s
     ]
     assert len(division_loads) <= 1, division_loads
+
+
+def test_engine_pool_has_a_connection_per_worker_thread(tmp_path):
+    from sqlalchemy.pool import NullPool, QueuePool
+
+    from pioneer.db import make_engine
+    from pioneer.db.engine import POOL
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'p.db'}")
+    assert isinstance(engine.pool, QueuePool) and engine.pool.size() == POOL["pool_size"] == 10
+    assert engine.pool._max_overflow == POOL["max_overflow"] == 30  # 40 = AnyIO's default worker threads
+    assert not isinstance(make_engine("sqlite://").pool, QueuePool)  # in memory: SQLAlchemy's own pool
+    assert isinstance(make_engine(f"sqlite:///{tmp_path / 'q.db'}", poolclass=NullPool).pool, NullPool)
