@@ -15,7 +15,9 @@ Screenshots (zh and en, desktop 1280 and phone 390) into docs/screenshots/."""
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 import re
 from pathlib import Path
 
@@ -336,3 +338,19 @@ def test_office_reviews_a_case_from_the_queue(page):
     page.wait_for_selector("#review-done")
     assert page.locator(f"#review-cases tr[data-case='{case_id}']").count() == 0
     logout(page)
+
+
+def test_public_downloads_one_zones_values(page):
+    """The public, not signed in: /open-data, choose a pioneer zone, download its indicator values (CSV)."""
+    page.goto("/open-data?lang=zh-CN")
+    options = page.locator("#od-values-zone option").all_inner_texts()
+    assert "北京市美丽中国先行区" in options and not any("海淀" in o for o in options)  # 海淀: an application
+    save(page, "open-data-zone")  # zh and en, desktop and phone
+    page.select_option("#od-values-zone", "BJ-110000")
+    save(page, "open-data-zone-chosen", reload=False)
+    with page.expect_download() as dl:
+        page.click("#od-values-csv")
+    assert dl.value.suggested_filename == "pioneer-indicator-values-BJ-110000.csv"
+    text = Path(dl.value.path()).read_bytes().decode("utf-8-sig")
+    codes = {row["division_code"] for row in csv.DictReader(io.StringIO(text))}
+    assert codes and all(c.startswith("11") for c in codes)

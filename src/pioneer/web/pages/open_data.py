@@ -18,6 +18,7 @@ import weakref
 from collections.abc import Iterator
 from typing import Annotated, Any
 
+import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
@@ -26,12 +27,13 @@ from fastapi import Path as FastPath
 from fastapi.responses import HTMLResponse, Response, StreamingResponse
 from starlette.background import BackgroundTask
 
-from pioneer.errors import PioneerError
+from pioneer.errors import InputError, PioneerError
 from pioneer.guard.cells import neutral, neutral_table
 from pioneer.indicators import store
 from pioneer.lake import export as lake_export
 from pioneer.lake.storage import Lake
-from pioneer.web import assess, auth, national
+from pioneer.standards import divisions as gbt2260
+from pioneer.web import assess, auth, national, services
 from pioneer.web.api.common import MEDIA
 from pioneer.web.deps import DB, CurrentUser
 from pioneer.web.render import render
@@ -104,7 +106,16 @@ def open_data_page(request: Request, session: DB, user: CurrentUser):
                   latest=months[-1] if months else "", dictionaries={m: _dictionary_rows(m) for m in MEDIA_PUBLIC},
                   value_dictionary=VALUE_DICTIONARY, licence_zh=LICENCE_ZH, licence_en=LICENCE_EN,
                   n_values=len(store.read_values(session)), provinces=sorted(
-                      (c, n) for c, n in assess.division_names(session).items() if c.endswith("0000")))  # fmt: skip
+                      (c, n) for c, n in assess.division_names(session).items() if c.endswith("0000")),
+                  zones=services.visible_zones(session, None))  # fmt: skip
+
+
+ZoneCode = Annotated[str, Query(pattern=r"^([A-Za-z0-9][A-Za-z0-9_-]{0,31})?$")]
+
+
+def zone_divisions(session, code: str) -> list[str]:
+    """The division codes of a published zone (the public's view: an unpublished zone is unknown, 404)."""
+    return list(services.visible_zone(session, None, code).division_codes)
 
 
 class _Slot:
@@ -163,13 +174,21 @@ def _note(medium: str, month: str, division: str, rows: int, provenance: list[di
 
 
 @router.get("/open-data/monitoring.{fmt}")
-def monitoring_download(fmt: Annotated[str, FastPath(pattern="^(csv|parquet)$")],
+def monitoring_download(fmt: Annotated[str, FastPath(pattern="^(csv|parquet)$")], session: DB,
                         medium: Annotated[str, Query(pattern="^(air_daily|air|water|noise)$")] = "air_daily",
                         month: Annotated[str, Query(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")] = "",
-                        division: Annotated[str, Query(pattern=r"^(\d{6})?$")] = "") -> Response:  # fmt: skip
+                        division: Annotated[str, Query(pattern=r"^(\d{6})?$")] = "",
+                        zone: ZoneCode = "") -> Response:  # fmt: skip
     """One medium, one month, one division subtree (or all): CSV (UTF-8 with BOM, text cells through the formula
     rule, streamed batch by batch from DuckDB) or Parquet (zstd; dictionary, licence and provenance in the
-    file's metadata). At most ``OPEN_DATA_MAX_ROWS`` rows; ``OPEN_DATA_SLOTS`` at a time."""
+    file's metadata). At most ``OPEN_DATA_MAX_ROWS`` rows; ``OPEN_DATA_SLOTS`` at a time. ``zone``: a published
+    zone's division instead (a region zone spans provinces: choose one of them as the division)."""
+    if zone:
+        codes = zone_divisions(session, zone)
+        if len(codes) != 1:
+            raise InputError("区域先行区跨多个行政区划，请按其中一个省份下载", "a region zone spans several divisions: "
+                             "download one of its provinces", column="zone", value=zone)  # fmt: skip
+        division = codes[0]
     if not month:
         months = national.months()
         if not months:
@@ -290,13 +309,21 @@ def _values_note() -> list[str]:
 
 
 @router.get("/open-data/indicator-values.{fmt}")
-def values_download(fmt: Annotated[str, FastPath(pattern="^(csv|xlsx)$")], session: DB) -> Response:
+def values_download(
+    fmt: Annotated[str, FastPath(pattern="^(csv|xlsx)$")], session: DB, zone: ZoneCode = ""
+) -> Response:
     """Indicator values as CSV (UTF-8 with BOM; dictionary and licence in the XLSX's own sheets, next to the
-    CSV at ``/open-data/indicator-values-dictionary.csv``) or XLSX (sheets 数据, 数据字典, 许可与来源)."""
+    CSV at ``/open-data/indicator-values-dictionary.csv``) or XLSX (sheets 数据, 数据字典, 许可与来源). ``zone``:
+    only the values of a published zone's divisions and the divisions beneath them (GB/T 2260 containment)."""
+    codes = zone_divisions(session, zone) if zone else []
     slot = _Slot()
     try:
         table = values_table(session)
-        headers = {"Content-Disposition": f'attachment; filename="pioneer-indicator-values.{fmt}"',
+        if zone:
+            mask = gbt2260.within(pd.Series(table["division_code"].to_pylist(), dtype="object"), codes)
+            table = table.filter(pa.array(mask.to_numpy(dtype=bool)))
+        name = f"pioneer-indicator-values-{zone}" if zone else "pioneer-indicator-values"
+        headers = {"Content-Disposition": f'attachment; filename="{name}.{fmt}"',
                    "X-Rows": str(table.num_rows)}  # fmt: skip
         if fmt == "csv":
             out = io.BytesIO()
