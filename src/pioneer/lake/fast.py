@@ -191,11 +191,11 @@ def recheck(
     n: int,
     rows: pa.Array,
     doubtful: pa.Array,
-    pieces: list[tuple[int, int, int, int]] | None = None,
+    pieces: list[tuple[int, int, int, int]],
     *,
     encoding: str = "utf-8",
 ) -> pa.Table | None:
-    """The general path's located errors of the whole file, from the source rows ``rows`` only (both fast routes).
+    """The general path's located errors of the whole file, from the source rows ``rows`` only.
 
     ``rows`` (ascending) must hold every row that may break a rule: the rows of ``doubtful`` (a row-level rule
     flagged them) and every row of a station-hour that occurs more than once. Every other row is known to pass
@@ -203,8 +203,8 @@ def recheck(
     ``rows`` — so the general rules on these rows, read again as text as the general reader reads them, give
     exactly the general path's report (messages, rows, order). ``None`` (not sure: let the next route decide)
     when there are too many rows, the text read disagrees, no error is found, or a ``doubtful`` row passes.
-    ``pieces`` (one-pass route): the (byte offset, byte length, first row index, rows) of each piece of whole
-    records; only the pieces holding a wanted row are read. Otherwise the whole file is read.
+    ``pieces``: the (byte offset, byte length, first row index, rows) of each piece of whole records of the
+    one-pass route; only the pieces holding a wanted row are read, in the file's ``encoding``.
     """
     if not len(rows) or len(rows) > MAX_RECHECK:
         return None
@@ -225,18 +225,15 @@ def _text_rows(
     header: list[str],
     rows: pa.Array,
     n: int,
-    pieces: list[tuple[int, int, int, int]] | None = None,
+    pieces: list[tuple[int, int, int, int]],
     *,
     encoding: str = "utf-8",
 ) -> pa.Table | None:
     """The source rows numbered ``rows`` as text columns plus ``_row``, read as the general path reads them
-    (:func:`pioneer.lake.readers.read_csv`), streaming: only the wanted rows are kept in memory. With
-    ``pieces`` (whole records without quotes, see :func:`recheck`) only the pieces holding a wanted row are
-    read, each as its own CSV text with the same options (a record cannot cross a piece border there)."""
+    (:func:`pioneer.lake.readers.read_csv`): only the pieces (whole records, see :func:`recheck`) holding a
+    wanted row are read, each as its own CSV text with the same options (a record cannot cross a piece border),
+    and only the wanted rows are kept in memory."""
     enc = "utf8" if encoding.startswith("utf-8") else encoding  # (pieces start after any BOM)
-    read = pacsv.ReadOptions(
-        use_threads=True, block_size=1 << 22, column_names=header, skip_rows=1, encoding=enc
-    )
     read_piece = pacsv.ReadOptions(use_threads=True, block_size=1 << 22, column_names=header, encoding=enc)
     parse = pacsv.ParseOptions(newlines_in_values=True)
     convert = pacsv.ConvertOptions(
@@ -252,31 +249,23 @@ def _text_rows(
         if pc.any(want).as_py():
             parts.append(pa.Table.from_batches([batch]).append_column("_row", nums).filter(want))
 
+    nums = rows.to_numpy(zero_copy_only=False) - 2
+    firsts = np.array([p[2] for p in pieces], dtype=np.int64)
+    hit = np.unique(np.searchsorted(firsts, nums, side="right") - 1)
+    if sum(p[3] for p in pieces) != n:
+        return None
     try:
-        if pieces is None:
-            start = 2
-            for batch in pacsv.open_csv(path, read, parse, convert):  # record batches (blocks), not data rows
-                keep(batch, start)
-                start += batch.num_rows
-            if start - 2 != n:
-                return None
-        else:
-            nums = rows.to_numpy(zero_copy_only=False) - 2
-            firsts = np.array([p[2] for p in pieces], dtype=np.int64)
-            hit = np.unique(np.searchsorted(firsts, nums, side="right") - 1)
-            if sum(p[3] for p in pieces) != n:
-                return None
-            with path.open("rb") as f:
-                for k in hit.tolist():  # pieces (≈ 16 MB each) holding a wanted row, not data rows
-                    pos, size, first, count = pieces[k]
-                    f.seek(pos)
-                    data = f.read(size)
-                    got = pacsv.read_csv(pa.py_buffer(data), read_piece, parse, convert)
-                    if got.num_rows != count:
-                        return None
-                    for batch in got.to_batches():
-                        keep(batch, first + 2)
-                        first += batch.num_rows
+        with path.open("rb") as f:
+            for k in hit.tolist():  # pieces (≈ 16 MB each) holding a wanted row, not data rows
+                pos, size, first, count = pieces[k]
+                f.seek(pos)
+                data = f.read(size)
+                got = pacsv.read_csv(pa.py_buffer(data), read_piece, parse, convert)
+                if got.num_rows != count:
+                    return None
+                for batch in got.to_batches():
+                    keep(batch, first + 2)
+                    first += batch.num_rows
     except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowKeyError, OSError):
         return None
     if not parts:
