@@ -174,6 +174,8 @@ def test_bureau_files_attaches_plans_and_projects(page, tmp_path):
     row.locator("a.project-edit").click()
     page.select_option("#prj-status", "under_construction")
     page.locator("input[name=milestone_done_date]").nth(0).fill("2025-06-20")
+    page.locator("input[name=indicator_code]").nth(0).fill("air_pm2_5")  # expected indicators, in the page
+    page.locator("input[name=indicator_expected_change]").nth(0).fill("-3")
     page.click("#project-submit")
     page.wait_for_selector("#project-saved")
     assert "在建" in page.locator("#projects tr[data-project='HZ-BT-1']").inner_text()
@@ -188,6 +190,8 @@ def test_bureau_files_attaches_plans_and_projects(page, tmp_path):
     cells = [c.value for row_ in wb["项目"].iter_rows() for c in row_]
     assert "HZ-BT-1" in cells and ({"under_construction", "在建"} & set(cells))
     page.goto("/projects/HZ-BT-1/edit")
+    assert page.locator("input[name=indicator_code]").nth(0).input_value() == "air_pm2_5"
+    assert page.locator("input[name=indicator_expected_change]").nth(0).input_value() == "-3.0"
     save(page, "project-edit")
     page.click("#project-delete button")
     page.wait_for_selector("#project-deleted")

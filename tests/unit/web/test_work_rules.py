@@ -331,3 +331,42 @@ def test_review_queue_cases_approve_or_return_with_reason(app):
     token = p.get("/login").text.split('name="csrf_token" value="')[1].split('"')[0]
     p.post("/login", data={"username": "zhejiang", "password": "pioneer-demo", "csrf_token": token})
     assert 'id="review-cases"' not in p.get("/review").text
+
+
+def test_project_expected_indicators_in_the_page(app):
+    """A project's expected indicators edited in the page: an unknown code and a non-number are refused next to
+    the indicators' table (nothing written); valid rows are stored, shown again, and replaced by an edit."""
+    from pioneer.plans.models import Project
+
+    c = TestClient(app, base_url="http://127.0.0.1")
+    token = c.get("/login").text.split('name="csrf_token" value="')[1].split('"')[0]
+    c.post("/login", data={"username": "huzhou", "password": "pioneer-demo", "csrf_token": token})
+    page = c.get("/zones/ZJ-330500/projects/new").text
+    assert (
+        'name="indicator_code"' in page and 'list="indicator-codes"' in page and 'value="air_pm2_5"' in page
+    )
+    csrf = page.split('name="csrf_token" value="')[1].split('"')[0]
+    form = {"csrf_token": csrf, "code": "HZ-IND-1", "name": "指标测试项目", "category": "infrastructure",
+            "division_code": "330502", "total_investment": "100", "funding_fiscal": "100", "start_date": "2025-01-01",
+            "end_date": "2026-12-31", "status": "planned"}  # fmt: skip
+    bad = c.post("/zones/ZJ-330500/projects/new", data={**form, "indicator_code": ["no_such", "air_pm2_5"],
+                                                        "indicator_expected_change": ["1", "x"]})  # fmt: skip
+    assert bad.status_code == 422 and 'id="prj-err-indicators"' in bad.text
+    err = bad.text.split('id="prj-err-indicators">')[1].split("</span>")[0]
+    assert "未知指标" in err or "数字" in err
+    with app.state.session_factory() as s:
+        assert s.query(Project).filter_by(code="HZ-IND-1").count() == 0
+    ok = c.post("/zones/ZJ-330500/projects/new", data={**form, "indicator_code": ["air_pm2_5"],
+                                                       "indicator_expected_change": ["-2.5"]}, follow_redirects=False)  # fmt: skip
+    assert ok.status_code == 303, ok.text[:500]
+    edit = c.get("/projects/HZ-IND-1/edit").text
+    assert 'value="air_pm2_5"' in edit.split('id="indicators"')[1] and 'value="-2.5"' in edit
+    again = c.post("/projects/HZ-IND-1/edit", data={**form, "indicator_code": ["air_pm2_5", "air_pm10"],
+                                                    "indicator_expected_change": ["-3", "-4"]}, follow_redirects=False)  # fmt: skip
+    assert again.status_code == 303
+    with app.state.session_factory() as s:
+        p = s.query(Project).filter_by(code="HZ-IND-1").one()
+        assert sorted((i.indicator, i.expected_change) for i in p.indicators) == [
+            ("air_pm10", -4.0),
+            ("air_pm2_5", -3.0),
+        ]

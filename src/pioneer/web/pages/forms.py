@@ -53,7 +53,7 @@ def schema_errors(exc: pydantic.ValidationError) -> list[InputError]:
               "date_parsing": "日期应为 YYYY-MM-DD", "float_parsing": "应为数字", "int_parsing": "应为整数",
               "enum": "不在可选范围内", "string_pattern_mismatch": "格式不符"}.get(err["type"], "填写有误")  # fmt: skip
         row = next((int(x) + 1 for x in loc[1:] if x.isdigit()), None)  # a list's row (goals, tasks …)
-        if row is not None and loc[0] in ("goals", "tasks", "milestones"):
+        if row is not None and loc[0] in ("goals", "tasks", "milestones", "indicators"):
             zh, msg = f"第 {row} 行 {loc[-1]}：{zh}", f"row {row} {loc[-1]}: {err['msg']}"
         else:
             msg = err["msg"]

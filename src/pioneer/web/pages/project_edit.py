@@ -24,15 +24,26 @@ router = APIRouter(include_in_schema=False)
 FIELDS = ("code", "name", "category", "division_code", "longitude", "latitude", "total_investment", "start_date",
           "end_date", "status", "description")  # fmt: skip
 MILESTONE_ROWS = 3  # blank milestone rows offered below the stored ones
+INDICATOR_ROWS = 2  # blank expected-indicator rows offered below the stored ones
 # the service's located errors name the template's Chinese headers: header → form field
-LABELS = {zh: f for f, (zh, _en) in plans.PROJECT_COLUMNS.items()} | {
-    zh: f"milestone_{f}" for f, (zh, _en) in plans.MILESTONE_COLUMNS.items()
-}
+LABELS = (
+    {zh: f for f, (zh, _en) in plans.PROJECT_COLUMNS.items()}
+    | {zh: f"milestone_{f}" for f, (zh, _en) in plans.MILESTONE_COLUMNS.items()}
+    | {
+        plans.INDICATOR_COLUMNS["indicator"][0]: "indicators",
+        plans.INDICATOR_COLUMNS["expected_change"][0]: "indicators",
+    }
+)
 
 
 def _ctx(zone, values: dict[str, Any], errors: dict[str, str], *, new: bool) -> dict[str, Any]:
+    from pioneer.web import assess
+
     rows = max(len(values.get("milestones", [])) + MILESTONE_ROWS, MILESTONE_ROWS)
+    indicator_rows = len(values.get("indicators", [])) + INDICATOR_ROWS
+    catalogue = [(i.code, i.name_zh, i.name_en, i.unit) for i in assess.catalogue().indicators]
     return {"zone": zone, "values": values, "errors": errors, "new": new, "rows": rows,
+            "indicator_rows": indicator_rows, "catalogue": catalogue,
             "categories": [c.value for c in Category], "sources": [s.value for s in FundingSource],
             "project_statuses": [s.value for s in ProjectStatus]}  # fmt: skip
 
@@ -62,12 +73,16 @@ async def read_form(request: Request) -> dict[str, Any]:
     dues, dones = form.getlist("milestone_due_date"), form.getlist("milestone_done_date")
     v["milestones"] = [{"name": str(n).strip()[:256], "due_date": str(d).strip()[:16], "done_date": str(x).strip()[:16]}
                        for n, d, x in zip(names, dues, dones, strict=False) if str(n).strip() or str(d).strip()][:50]  # fmt: skip
+    codes, changes = form.getlist("indicator_code"), form.getlist("indicator_expected_change")
+    v["indicators"] = [{"indicator": str(c).strip()[:64], "expected_change": str(x).strip()[:32]}
+                       for c, x in zip(codes, changes, strict=False) if str(c).strip() or str(x).strip()][:50]  # fmt: skip
     v["csrf_token"] = str(form.get("csrf_token", ""))
     return v
 
 
-def to_create(zone_code: str, v: dict[str, Any], indicators: list | None = None) -> ProjectCreate:
-    """The form's text as a :class:`ProjectCreate` (the API's schema decides shape errors)."""
+def to_create(zone_code: str, v: dict[str, Any]) -> ProjectCreate:
+    """The form's text as a :class:`ProjectCreate` (the API's schema decides shape errors); the expected
+    indicators (code, expected change) are the form's rows, checked against the catalogue by the service."""
     none = {k: (v[k] or None) for k in ("longitude", "latitude")}
     funding = {s.value: v[f"funding_{s.value}"] for s in FundingSource if v.get(f"funding_{s.value}")}
     return ProjectCreate(code=v["code"], zone_code=zone_code, name=v["name"], category=v["category"],
@@ -75,7 +90,8 @@ def to_create(zone_code: str, v: dict[str, Any], indicators: list | None = None)
                          funding=funding, start_date=v["start_date"] or None, end_date=v["end_date"] or None,
                          status=v["status"] or "planned", description=v["description"],
                          milestones=[{k: (m[k] or None) for k in m} for m in v["milestones"]],
-                         indicators=indicators or [])  # fmt: skip
+                         indicators=[{"indicator": i["indicator"], "expected_change": i["expected_change"] or None}
+                                     for i in v.get("indicators", [])])  # fmt: skip
 
 
 def _login(user, path: str) -> RedirectResponse | None:
@@ -88,9 +104,9 @@ def _editable_zone(session, user, code: str):
     return zone
 
 
-def _save(request: Request, session, user, zone, v: dict[str, Any], *, new: bool, indicators=None):
+def _save(request: Request, session, user, zone, v: dict[str, Any], *, new: bool):
     try:
-        data = to_create(zone.code, v, indicators)
+        data = to_create(zone.code, v)
         kw = {"actor": auth.actor(user), "record": recorder(session, user, request)}
         if new:
             plans.create_project(session, data, **kw)
@@ -118,7 +134,7 @@ def project_new(code: str, request: Request, session: DB, user: CurrentUser):
         return r
     zone = _editable_zone(session, user, code)
     return _page(request, user, zone, {"division_code": zone.division_codes[0], "status": "planned",
-                                       "milestones": []}, {}, new=True)  # fmt: skip
+                                       "milestones": [], "indicators": []}, {}, new=True)  # fmt: skip
 
 
 @router.post("/zones/{code}/projects/new", response_class=HTMLResponse)
@@ -148,7 +164,7 @@ async def project_update(code: str, request: Request, session: DB, user: Current
     p = plans.project(session, code)
     zone = _editable_zone(session, user, p.zone_code)
     v["code"] = code  # the code is the key: not changed by the form
-    return _save(request, session, user, zone, v, new=False, indicators=values_of(p)["indicators"])
+    return _save(request, session, user, zone, v, new=False)
 
 
 @router.post("/projects/{code}/delete")
