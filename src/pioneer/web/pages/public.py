@@ -70,15 +70,21 @@ def zones_page(request: Request, session: DB, user: CurrentUser, q: Text = "", t
 
 def reporting_zones(session, user) -> dict[str, list[Any]]:
     """Indicator code → the visible zones with at least one stored value of it for one of their divisions (one
-    ``SELECT DISTINCT`` over the value store)."""
-    pairs = session.execute(
-        select(IndicatorValue.indicator, IndicatorValue.division_code)
-        .where(IndicatorValue.value.is_not(None))
-        .distinct()
-    ).all()
-    by_division: dict[str, set[str]] = {}
-    for indicator, division in pairs:
-        by_division.setdefault(division, set()).add(indicator)
+    ``SELECT DISTINCT`` over the value store per data version)."""
+
+    def compute() -> dict[str, set[str]]:
+        pairs = session.execute(
+            select(IndicatorValue.indicator, IndicatorValue.division_code)
+            .where(IndicatorValue.value.is_not(None))
+            .distinct()
+        ).all()
+        out: dict[str, set[str]] = {}
+        for indicator, division in pairs:
+            out.setdefault(division, set()).add(indicator)
+        return out
+
+    # the stored values' pairs once per data version (public data; the zones below are the reader's own)
+    by_division: dict[str, set[str]] = assess.memo(session, ("reporting-pairs",), compute)
     out: dict[str, list[Any]] = {}
     for z in services.visible_zones(session, user):
         for ind in set().union(*(by_division.get(c, set()) for c in z.division_codes)):
