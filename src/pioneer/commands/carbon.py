@@ -139,9 +139,9 @@ def account(
         if store:
             import hashlib
 
-            from pioneer.commands.assess import _session
+            from pioneer.commands._actor import cli_session
 
-            with _session() as s:
+            with cli_session() as s:
                 n = service.store_account(s, frames, source_file=str(input_file), edition=edition.value,
                                           sha256=hashlib.sha256(data[0]).hexdigest(),
                                           grid=service.grid_label(grid.value, grid_kind.value, grid_year))  # fmt: skip
@@ -191,9 +191,9 @@ def dual_control(
             values = service.indicator_values(r["table"], r["versus_base"], inputs=inputs)
         _write({"dual_control": r["dual_control"], "progress": r["progress"]}, output)
         if values is not None:
-            from pioneer.commands.assess import _session
+            from pioneer.commands._actor import cli_session
 
-            with _session() as s:
+            with cli_session() as s:
                 n = service.store_values(s, values, uploads=uploads)
             typer.echo(f"{n} 个指标值已写入 / indicator values stored", err=True)
     except PioneerError as exc:
