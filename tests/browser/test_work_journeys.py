@@ -358,3 +358,36 @@ def test_public_downloads_one_zones_values(page):
     text = Path(dl.value.path()).read_bytes().decode("utf-8-sig")
     codes = {row["division_code"] for row in csv.DictReader(io.StringIO(text))}
     assert codes and all(c.startswith("11") for c in codes)
+
+
+def test_county_reports_a_value_and_the_map_paints_it(page, tmp_path):
+    """湖州's editor reports an annual value for 安吉县 (330523, in scope) through the reporting template on
+    /upload (checked, confirmed); the overview focused on 湖州 (浙江's county layer) then paints 安吉 with that value, its county
+    neighbours without values stay grey (null)."""
+    import openpyxl
+
+    login(page, "huzhou")
+    r = page.request.get("/api/v1/indicators/template?division=330523&year=2024")
+    assert r.status == 200
+    wb = openpyxl.load_workbook(io.BytesIO(r.body()))
+    ws = wb["填报"]
+    row = next(r_ for r_ in range(3, ws.max_row + 1) if ws.cell(row=r_, column=5).value == "%")
+    code = ws.cell(row=row, column=3).value
+    ws.cell(row=row, column=6, value=91.5)
+    ws.cell(row=row, column=7, value="安吉县统计公报 2024（浏览器测试）")
+    path = tmp_path / "anji-2024.xlsx"
+    wb.save(path)
+    page.goto("/upload?lang=zh-CN")
+    page.set_input_files("#file", str(path))
+    page.click("#upload-check")
+    page.wait_for_selector("#upload-ok")
+    page.click("#upload-confirm")
+    page.wait_for_selector("#upload-done")
+    logout(page)
+    page.goto(f"/?level=city&focus=330500&indicator={code}&year=2024&lang=zh-CN")  # 湖州: zoomed in
+    page.wait_for_selector("#map[data-rendered='1']", timeout=30000)
+    data = page.evaluate("""() => echarts.getInstanceByDom(document.getElementById('map')).getOption()
+        .series[0].data.filter(d => d.code && d.code.startsWith('3305')).map(d => [d.code, d.value])""")
+    values = dict(data)
+    assert values.get("330523") == 91.5 and values.get("330522") is None, values
+    save(page, "map-county-value")
