@@ -65,7 +65,8 @@ PUBLIC_PATHS = re.compile(
     r"^/(?:|rankings|zones|indicators|zones/[^/]+"
     r"|api/v1/(?:overview|rankings|indicators|indicators/[^/]+|assessments|zones/[^/]+/(?:indicators|trends)))$"
 )
-MAX_ENTRIES = 512
+# a national registry has ≈ 300 zone pages, their scorecards and trends, searches …: MAX_BYTES bounds the memory
+MAX_ENTRIES = 8192
 MAX_BYTES = 64 * 1024 * 1024
 _WRITES = ("insert", "update", "delete", "replace", "upsert", "merge", "create", "drop", "alter")
 
