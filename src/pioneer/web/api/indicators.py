@@ -270,7 +270,11 @@ def overview(session: DB, user: CurrentUser, indicator: IndicatorCode = assess.D
     ind = assess.catalogue().indicator(indicator)
     have = assess.years(session, indicator=indicator)
     y = year if year is not None else (have[-1] if have else None)
-    values = assess.map_values(session, indicator, y) if y is not None else {"provinces": [], "cities": [], "counties": []}
+    values = (
+        assess.map_values(session, indicator, y)
+        if y is not None
+        else {"provinces": [], "cities": [], "counties": []}
+    )
     if period is not None and period in national.months():
         y = int(period[:4])
         values = national.map_values(indicator, period)
