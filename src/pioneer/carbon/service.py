@@ -18,10 +18,12 @@ import pandas as pd
 from pioneer.carbon.indicators import INDICATOR_MAP as INDICATOR_MAP  # re-exports: the binding's home
 from pioneer.carbon.indicators import indicator_values as indicator_values
 from pioneer.carbon.indicators import store_values as store_values
-from pioneer.errors import InputError
+from pioneer.errors import InputError, PioneerError
 from pioneer.lake.readers import decode_csv
-from pioneer.standards.carbon import balance, energy, footprint
+from pioneer.standards.carbon import balance, energy, footprint, nonco2
 from pioneer.standards.carbon import dual_control as dc
+from pioneer.standards.carbon import factors as cf
+from pioneer.standards.carbon.editions import EDITIONS
 from pioneer.standards.carbon.factors import FUEL_FACTORS, PROCESS_FACTORS
 
 Upload = tuple[bytes, str]
@@ -220,6 +222,66 @@ def footprint_frame(result: pd.DataFrame, *, functional_unit: str) -> pd.DataFra
     out = pd.concat([lines, s, total], ignore_index=True)
     out["line"] = out["line"].astype("Int64")
     return out[["record", *[c for c in out.columns if c != "record"]]]
+
+
+# ---- factor tables ----------------------------------------------------------------------------------------------
+FACTOR_TABLES: dict[str, tuple[str, str]] = {
+    "fuels": ("燃料燃烧 CO2 缺省因子（低位发热量、单位热值含碳量、碳氧化率）",
+              "fuel-combustion CO2 defaults (NCV, carbon content, oxidation rate)"),
+    "nonco2": ("燃料燃烧 CH4/N2O 缺省因子（IPCC 2006 第一层级，kg/TJ）", "CH4/N2O of fuel combustion (IPCC 2006 Tier 1, kg/TJ)"),
+    "processes": ("工业生产过程排放因子", "industrial-process factors"),
+    "gwp": ("全球增温潜势（100 年）", "global warming potentials (100 years)"),
+    "grid": ("电力平均 CO2 排放因子（生态环境部、国家统计局）", "average CO2 factors of electricity (MEE + NBS)"),
+    "heat": ("调入热力缺省因子", "default factor of imported heat"),
+    "footprint": ("产品碳足迹因子库（燃料、电力、热力、材料、运输）",
+                  "product-footprint factor library (fuels, electricity, heat, materials, transport)"),
+}  # fmt: skip
+"""The factor tables ``GET /api/v1/carbon/factors?table=`` and ``pioneer carbon factors --table`` list: name →
+(zh, en) title. ``all`` lists every one."""
+FACTOR_TABLE_NOTES: dict[str, tuple[str, str]] = {
+    "nonco2": ("无值的行（confidence = not-found）：该类别与燃料没有可引用的缺省因子，核算中这些行不计 CH4/N2O（不作 0），"
+               "计入 nonco2_missing_rows。",
+               "Rows without a value (confidence not-found): no citable default for the category and fuel; an "
+               "account leaves their CH4/N2O empty (never 0) and counts them in nonco2_missing_rows."),
+    "processes": ("无值的行须用本地因子（注明来源）。", "Rows without a value need a local factor with its source."),
+    "footprint": ("材料与运输因子为 GB/T 51366-2019 附录D/E（二手引用）；寿命末期（废弃处置）因子未收录——未找到可引用的"
+                  "公开因子库，请用模板 footprint-factors 提供并注明来源。",
+                  "Materials and transport: GB/T 51366-2019 附录D/E (secondary quotations). No end-of-life factor "
+                  "is packaged (no citable public library was found): supply them with the footprint-factors "
+                  "template, each with its source."),
+}  # fmt: skip
+"""What a table lacks, said once with the table (zh, en)."""
+
+
+def factor_tables(edition: str = "2011", table: str = "all") -> dict[str, pd.DataFrame]:
+    """The default factor tables of a guideline ``edition`` (``FACTOR_TABLES``; ``table`` one name or ``all``),
+    each row with its source and confidence: fuels (2011 guideline ch. 1 / its 2025 revision), CH4/N2O
+    (:func:`pioneer.standards.carbon.nonco2.factor_table`, every category × the edition's fuels), processes with
+    the edition's GWPs (2011 guideline ch. 2), the GWP set, MEE + NBS grid factors, the heat default (GB/T
+    32150—2025) and the footprint library (:func:`pioneer.standards.carbon.footprint.library`, with its
+    ``group``).
+
+    Raises
+    ------
+    PioneerError
+        An unknown ``table`` (bilingual, naming the tables).
+    """
+    if table != "all" and table not in FACTOR_TABLES:
+        names = ", ".join(["all", *FACTOR_TABLES])
+        raise PioneerError(
+            f"未知的因子表 “{table}”；可选：{names}", f"unknown factor table '{table}'; one of: {names}"
+        )
+    e = EDITIONS[edition]
+    build = {
+        "fuels": lambda: cf.fuel_factors(edition),
+        "nonco2": lambda: nonco2.factor_table(cf.fuel_factors(edition)["fuel"]),
+        "processes": lambda: cf.process_factors(edition, e.gwp_set),
+        "gwp": lambda: cf.GWP[cf.GWP["gwp_set"] == e.gwp_set].reset_index(drop=True),
+        "grid": lambda: cf.GRID_FACTORS,
+        "heat": lambda: cf.HEAT_FACTORS,
+        "footprint": lambda: (lib := footprint.library(edition)).assign(group=footprint.library_group(lib["key"])),
+    }  # fmt: skip
+    return {name: build[name]() for name in FACTOR_TABLES if table in ("all", name)}
 
 
 # ---- templates --------------------------------------------------------------------------------------------------

@@ -122,3 +122,19 @@ def test_gbt51366_material_and_transport_factors_by_hand():
     assert (
         gb["source"].str.contains("not read").all()
     )  # the standard's own text was not read: never 'official'
+
+
+def test_library_groups_every_packaged_factor():
+    """Every packaged factor falls in a named group; GB/T 51366-2019 附录E trucks are transport, 附录D materials."""
+    lib = fp.library("2011")
+    g = fp.library_group(lib["key"]).set_axis(lib["key"])
+    assert "other" not in set(g)
+    assert (
+        g["gbt51366:transport:diesel_truck_8t"] == "transport" and g["gbt51366:aluminium_strip"] == "material"
+    )
+    assert (
+        g["electricity_cfp:2023:national"] == "electricity"
+        and g["electricity:2022:national"] == "electricity_co2"
+    )
+    assert g["combustion:diesel"] == "combustion" and g["heat:default"] == "heat"
+    assert fp.library_group(pd.Series(["user:eol_landfill"])).tolist() == ["other"]

@@ -86,3 +86,23 @@ def test_factor_table_is_cited_and_in_range():
     assert not t.duplicated(["category", "fuel"]).any()
     assert (t["confidence"] == "secondary").all() and t["source"].str.contains("Table").all()
     assert ((t["ch4_kg_per_tj"] > 0) & (t["n2o_kg_per_tj"] > 0)).all()
+
+
+@pytest.mark.parametrize("edition", ["2011", "2025"])
+def test_factor_table_lists_what_an_account_uses(edition):
+    """The published table (``factor_table``, the API's ``nonco2``) and the account (``attach``) agree pair by pair:
+    a value where the account finds one, ``has_value`` false (not-found, never 0) where it finds none."""
+    from pioneer.standards.carbon.factors import fuel_factors
+
+    t = nonco2.factor_table(fuel_factors(edition)["fuel"])
+    assert len(t) == len(nonco2.CATEGORIES) * len(fuel_factors(edition))
+    a = nonco2.attach(t[["category", "fuel"]].assign(sector="?", scope="direct").rename(
+        columns={"category": "combustion_category"}), 21.0, 310.0)  # fmt: skip
+    assert (a["ch4_kg_per_tj"].notna() == t["has_value"]).all()
+    pd.testing.assert_series_equal(a["n2o_kg_per_tj"], t["n2o_kg_per_tj"], check_names=False)
+    missing = t[~t["has_value"]]
+    assert (missing["confidence"] == "not-found").all() and missing["ch4_kg_per_tj"].isna().all()
+    assert missing["source"].str.contains("nonco2_missing_rows").all()
+    assert t.loc[t["has_value"], "confidence"].eq("secondary").all() and t["source"].ne("").all()
+    res = t[t["category"] == "residential"]
+    assert not res["has_value"].any() and res["ipcc_table"].eq("2.5").all()

@@ -33,7 +33,7 @@ import pandas as pd
 from pioneer.errors import InputError
 from pioneer.standards.carbon.checks import first_bad as _first
 from pioneer.standards.carbon.factors import GRID_FACTORS, fuel_factors, unit_conversion
-from pioneer.standards.common import read_table
+from pioneer.standards.common import read_table, select_obj
 
 __all__ = ["STAGES", "boundary", "footprint", "library", "read_bom", "read_library", "summary", "uncertainty"]
 
@@ -73,6 +73,25 @@ def library(edition: str = "2011") -> pd.DataFrame:
     cfp = read_table("carbon_footprint_factors.csv")
     cfp = cfp.assign(factor_kgco2e=cfp["factor_kgco2e"].astype(float), origin="published footprint factor")
     return pd.concat([fuels, grid, cfp], ignore_index=True)[LIBRARY_COLUMNS]
+
+
+LIBRARY_GROUPS = (("combustion:", "combustion"), ("electricity_cfp:", "electricity"),
+                  ("electricity:", "electricity_co2"), ("heat:", "heat"), ("gbt51366:transport:", "transport"),
+                  ("gbt51366:", "material"))  # fmt: skip
+"""Key prefix → group of a library factor (first match wins): fuel combustion, life-cycle electricity
+(footprint factor), electricity CO2 (accounts' factor), heat, freight transport (GB/T 51366-2019 附录E) and
+materials (附录D). No end-of-life factor is packaged (none citable was found): a user library supplies them."""
+
+
+def library_group(keys: pd.Series) -> pd.Series:
+    """Group of each library key (:data:`LIBRARY_GROUPS`); ``other`` for a key none matches (a user's).
+
+    >>> library_group(pd.Series(["gbt51366:transport:diesel_truck_8t", "gbt51366:glass_flat", "x"])).tolist()
+    ['transport', 'material', 'other']
+    """
+    k = keys.astype(str)
+    return pd.Series(select_obj([k.str.startswith(p) for p, _g in LIBRARY_GROUPS], [g for _p, g in LIBRARY_GROUPS],
+                                "other"), index=keys.index)  # fmt: skip
 
 
 def _text(df: pd.DataFrame, col: str) -> pd.Series:

@@ -22,6 +22,7 @@ CH4/N2O value — never a zero — and are counted as ``nonco2_missing_rows`` in
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import cache
 
 import numpy as np
@@ -29,7 +30,15 @@ import pandas as pd
 
 from pioneer.standards.common import read_table, select_obj
 
-__all__ = ["CATEGORIES", "NONCO2_FACTORS", "SECTOR_KEYWORDS", "attach", "category_of", "factor_records"]
+__all__ = [
+    "CATEGORIES",
+    "NONCO2_FACTORS",
+    "SECTOR_KEYWORDS",
+    "attach",
+    "category_of",
+    "factor_records",
+    "factor_table",
+]
 
 CATEGORIES = ("energy_industries", "manufacturing", "commercial", "residential", "road_transport")
 """IPCC source categories of fuel combustion (1.A.1, 1.A.2, 1.A.4.a, 1.A.4.b/c, 1.A.3.b)."""
@@ -124,3 +133,44 @@ def factor_records(activity: pd.DataFrame) -> pd.DataFrame:
             "gwp": f[f"gwp_{gas.lower()}"].astype(float),
         }))  # fmt: skip
     return pd.concat(parts, ignore_index=True)
+
+
+NOT_READ_CATEGORIES = {"commercial": "2.4", "residential": "2.5"}
+"""Source categories whose IPCC 2006 Vol. 2 table (2.4 commercial/institutional, 2.5 residential and agriculture,
+forestry, fishing) was not read in a citable text, so ``carbon_nonco2_factors.csv`` has no row of them."""
+
+
+def factor_table(fuels: Iterable[str]) -> pd.DataFrame:
+    """Every source category × fuel pair of ``fuels`` (a guideline edition's fuel set) with its IPCC 2006 Tier 1
+    default (2006 IPCC Guidelines Vol. 2, eq. 2.1 / 3.2.1; Tables 2.2, 2.3, 3.2.2) [kg/TJ, net calorific basis],
+    or **no value**: ``has_value`` false, ``confidence`` ``not-found`` and the reason in ``source`` — such rows
+    of an account get no CH4/N2O (never a zero) and are counted in ``nonco2_missing_rows`` (:func:`attach`).
+
+    Columns: ``category, fuel, ch4_kg_per_tj, n2o_kg_per_tj, ipcc_table, has_value, year, confidence, source,
+    note``.
+
+    >>> t = factor_table(["raw_coal", "coke"])
+    >>> t.loc[t["has_value"], ["category", "fuel", "ch4_kg_per_tj", "n2o_kg_per_tj"]].values.tolist()
+    [['energy_industries', 'raw_coal', 1.0, 1.5]]
+    >>> t.loc[t["category"] == "residential", "confidence"].tolist()
+    ['not-found', 'not-found']
+    """
+    pairs = pd.MultiIndex.from_product([CATEGORIES, list(dict.fromkeys(fuels))], names=["category", "fuel"])
+    t = pairs.to_frame(index=False).merge(NONCO2_FACTORS, on=["category", "fuel"], how="left")
+    has = t["ch4_kg_per_tj"].notna()
+    table = t["category"].map(NOT_READ_CATEGORIES)
+    not_read = (
+        "IPCC 2006 Vol. 2 Table " + table.fillna("") + " was not read in a citable text: no default stored"
+    )
+    no_row = "no IPCC 2006 Tier 1 default stored for this fuel in this source category"
+    reason = not_read.where(table.notna(), no_row) + (
+        "; an account leaves CH4/N2O of such rows empty (nonco2_missing_rows)"
+    )
+    t["has_value"] = has
+    t["ipcc_table"] = t["ipcc_table"].where(has, table)
+    t["year"] = np.where(has, "2006", "")
+    t["confidence"] = t["confidence"].where(has, "not-found")
+    t["source"] = t["source"].where(has, reason)
+    t["note"] = t["note"].where(has, "")
+    return t[["category", "fuel", "ch4_kg_per_tj", "n2o_kg_per_tj", "ipcc_table", "has_value", "year",
+              "confidence", "source", "note"]]  # fmt: skip

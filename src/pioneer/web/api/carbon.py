@@ -13,12 +13,12 @@ from typing import Annotated, Any, Literal
 import pandas as pd
 from fastapi import APIRouter, File, Query, Request, UploadFile
 from fastapi.responses import Response
+from pydantic import BaseModel, Field
 
 from pioneer.carbon import service
 from pioneer.errors import InputError
 from pioneer.guard.files import upload_name
 from pioneer.standards.carbon.editions import EDITIONS
-from pioneer.standards.carbon.factors import GRID_FACTORS, GWP, HEAT_FACTORS, fuel_factors, process_factors
 from pioneer.web.api.common import MEDIA, ErrorBody, files
 from pioneer.web.auth import Action, audit, restrict
 from pioneer.web.deps import DB, CurrentUser, check_csrf, request_id
@@ -61,18 +61,150 @@ def _signed_in(request: Request, user: Any) -> None:
     restrict(user, Action.VIEW)
 
 
-@router.get("/factors", responses=ERRORS)
-def factors(edition: EditionQ = "2011") -> dict[str, Any]:
-    """Default fuel and industrial-process factors of a guideline edition (with the GWPs it uses), the MEE + NBS
-    grid factors, the default heat factor and the packaged footprint library, each with source and confidence
-    (public: published factors)."""
-    from pioneer.standards.carbon.footprint import library
+class FuelFactor(BaseModel):
+    """A default fuel factor of the edition (2011 guideline ch. 1 / 2025 revision)."""
 
+    edition: str
+    fuel: str
+    name_zh: str
+    name_en: str
+    physical_unit: str
+    ncv_gj_per_unit: float | None = Field(description="net calorific value [GJ/unit]")
+    carbon_content_tc_per_tj: float | None = Field(description="carbon content [tC/TJ]")
+    oxidation: float | None = Field(description="oxidation rate [0–1]")
+    co2_factor: float | None = Field(description="[tCO2/unit] = NCV × CC × 10⁻³ × OF × 44/12")
+    co2_per_gj: float | None = Field(description="[tCO2/GJ]")
+    year: str
+    confidence: str
+    source: str
+    note: str | None = None
+
+
+class NonCO2Factor(BaseModel):
+    """CH4/N2O of fuel combustion, IPCC 2006 Tier 1 (Tables 2.2, 2.3, 3.2.2) [kg/TJ]; every source category × fuel
+    of the edition, ``has_value`` false (``confidence`` not-found, reason in ``source``) where none is stored."""
+
+    category: str
+    fuel: str
+    ch4_kg_per_tj: float | None
+    n2o_kg_per_tj: float | None
+    ipcc_table: str | None
+    has_value: bool
+    year: str
+    confidence: str
+    source: str
+    note: str | None = None
+
+
+class ProcessFactor(BaseModel):
+    """An industrial-process factor (2011 guideline ch. 2); ``co2_factor`` null where no default was found."""
+
+    edition: str
+    process: str
+    name_zh: str
+    name_en: str
+    physical_unit: str
+    gas: str
+    factor_t_per_t: float | None = Field(description="[t gas per t of activity]")
+    gwp: float | None
+    co2_factor: float | None = Field(description="[tCO2e/t] = factor × GWP")
+    confidence: str
+    source: str
+    note: str | None = None
+
+
+class GWPValue(BaseModel):
+    gwp_set: str
+    gas: str
+    gwp_100: float
+    confidence: str
+    source: str
+
+
+class GridFactor(BaseModel):
+    """MEE + NBS average CO2 factor of electricity (statistical accounting, not the carbon-market factor)."""
+
+    year: int
+    region: str
+    region_zh: str
+    kind: str
+    factor_tco2_per_mwh: float
+    confidence: str
+    source: str
+
+
+class HeatFactor(BaseModel):
+    key: str
+    region: str | None
+    factor_tco2_per_gj: float
+    year: str
+    confidence: str
+    source: str
+    note: str | None = None
+
+
+class FootprintFactor(BaseModel):
+    """A factor of the packaged footprint library [kgCO2e per ``unit``]; ``group``: combustion, electricity
+    (life cycle), electricity_co2, heat, material or transport (GB/T 51366-2019 附录D/E)."""
+
+    key: str
+    group: str
+    unit: str
+    factor_kgco2e: float
+    year: str
+    confidence: str
+    source: str
+    origin: str
+    note: str | None = None
+
+
+class FactorTableInfo(BaseModel):
+    table: str
+    title_zh: str
+    title_en: str
+    rows: int
+    note_zh: str = ""
+    note_en: str = ""
+
+
+class FactorTables(BaseModel):
+    """The selected factor tables of one guideline edition (only the selected keys are present)."""
+
+    edition: str
+    guideline_zh: str
+    guideline_en: str
+    gwp_set: str
+    table: str
+    tables: list[FactorTableInfo]
+    fuels: list[FuelFactor] | None = None
+    nonco2: list[NonCO2Factor] | None = None
+    processes: list[ProcessFactor] | None = None
+    gwp: list[GWPValue] | None = None
+    grid: list[GridFactor] | None = None
+    heat: list[HeatFactor] | None = None
+    footprint: list[FootprintFactor] | None = None
+
+
+TableQ = Annotated[str, Query(description="one factor table, or all: " + ", ".join(["all", *service.FACTOR_TABLES]),
+                              json_schema_extra={"enum": ["all", *service.FACTOR_TABLES]})]  # fmt: skip
+
+
+@router.get("/factors", responses=ERRORS, response_model=FactorTables, response_model_exclude_unset=True)
+def factors(edition: EditionQ = "2011", table: TableQ = "all") -> dict[str, Any]:
+    """Default factors of a guideline edition, each row with source and confidence (public: published factors):
+    ``fuels`` (CO2), ``nonco2`` (CH4/N2O, IPCC 2006 Tier 1; rows without a value say so), ``processes`` (with the
+    edition's GWPs), ``gwp``, ``grid`` (MEE + NBS), ``heat`` and ``footprint`` (the product-footprint library:
+    fuels, electricity, heat, GB/T 51366-2019 materials and transport). ``table`` picks one (default ``all``); an
+    unknown name answers 422."""
+    frames = service.factor_tables(edition, table)
     e = EDITIONS[edition]
+    notes = service.FACTOR_TABLE_NOTES
+    info = [{"table": n, "title_zh": service.FACTOR_TABLES[n][0], "title_en": service.FACTOR_TABLES[n][1],
+             "rows": len(f), "note_zh": notes.get(n, ("", ""))[0], "note_en": notes.get(n, ("", ""))[1]}
+            for n, f in frames.items()]  # fmt: skip
     return {"edition": edition, "guideline_zh": e.guideline_zh, "guideline_en": e.guideline_en,
-            "fuels": _records(fuel_factors(edition)), "processes": _records(process_factors(edition, e.gwp_set)),
-            "gwp_set": e.gwp_set, "gwp": _records(GWP[GWP["gwp_set"] == e.gwp_set]), "grid": _records(GRID_FACTORS),
-            "heat": _records(HEAT_FACTORS), "footprint": _records(library(edition))}  # fmt: skip
+            "gwp_set": e.gwp_set, "table": table, "tables": info,
+            **{n: _records(f) for n, f in frames.items()}}  # fmt: skip
 
 
 @router.get("/templates/{kind}", responses={**ERRORS, **files("xlsx", "csv")})
