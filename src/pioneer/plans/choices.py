@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from pioneer.registry.permissions import Role
+
 # The seed's numbered items （一）…（十五）; a task maps to one of them or is a regional task (区域特色任务).
 SEED_SECTIONS: tuple[str, ...] = tuple(
     f"（{n}）" for n in ("一", "二", "三", "四", "五", "六", "七", "八", "九", "十",
@@ -60,10 +62,12 @@ class ProjectStatus(StrEnum):
 
 
 class CaseStatus(StrEnum):
-    """Typical cases: the zone drafts and submits, the programme office returns, approves and publishes."""
+    """Typical cases: the zone drafts and submits, the province recommends (or returns), the programme office
+    returns, approves and publishes."""
 
     DRAFT = "draft"  # 草稿
-    SUBMITTED = "submitted"  # 已报送
+    SUBMITTED = "submitted"  # 已报送（待省级推荐）
+    RECOMMENDED = "recommended"  # 省级推荐
     RETURNED = "returned"  # 退回修改
     APPROVED = "approved"  # 审核通过
     PUBLISHED = "published"  # 已发布
@@ -92,19 +96,25 @@ NAMES: dict[str, tuple[str, str]] = {
     "completed": ("完工", "completed"),
     "suspended": ("暂停", "suspended"),
     "submitted": ("已报送", "submitted"),
+    "recommended": ("省级推荐", "recommended by the province"),
     "returned": ("退回修改", "returned"),
     "approved": ("审核通过", "approved"),
     "published": ("已发布", "published"),
     REGIONAL: ("区域特色任务", "regional task"),
 }
 
-# case workflow: (from, to) → who takes the step ("zone" = the zone's editors, "office" = programme office)
-CASE_STEPS: dict[tuple[CaseStatus, CaseStatus], str] = {
-    (CaseStatus.DRAFT, CaseStatus.SUBMITTED): "zone",
-    (CaseStatus.RETURNED, CaseStatus.SUBMITTED): "zone",
-    (CaseStatus.SUBMITTED, CaseStatus.RETURNED): "office",
-    (CaseStatus.SUBMITTED, CaseStatus.APPROVED): "office",
-    (CaseStatus.APPROVED, CaseStatus.PUBLISHED): "office",
+# case workflow: (from, to) → the offices that take the step, as the zones' lifecycle and the plans' review: the
+# zone submits (a province-tier zone's own editors are the province), the province recommends or returns with a
+# reason, the programme office approves or returns and publishes. A region-tier zone's province steps fall to the
+# programme office (pioneer.registry.zones.service.stand_in, through pioneer.plans.service.case_step_roles).
+CASE_STEPS: dict[tuple[CaseStatus, CaseStatus], frozenset[Role]] = {
+    (CaseStatus.DRAFT, CaseStatus.SUBMITTED): frozenset({Role.ZONE, Role.PROVINCE}),
+    (CaseStatus.RETURNED, CaseStatus.SUBMITTED): frozenset({Role.ZONE, Role.PROVINCE}),
+    (CaseStatus.SUBMITTED, CaseStatus.RECOMMENDED): frozenset({Role.PROVINCE}),
+    (CaseStatus.SUBMITTED, CaseStatus.RETURNED): frozenset({Role.PROVINCE}),
+    (CaseStatus.RECOMMENDED, CaseStatus.RETURNED): frozenset({Role.PROGRAMME_OFFICE}),
+    (CaseStatus.RECOMMENDED, CaseStatus.APPROVED): frozenset({Role.PROGRAMME_OFFICE}),
+    (CaseStatus.APPROVED, CaseStatus.PUBLISHED): frozenset({Role.PROGRAMME_OFFICE}),
 }
 
 

@@ -58,6 +58,12 @@ def seed_plans(session: Session) -> int:
                                                                 invested_to_date=5200, note="示例进展"), actor=beijing)  # fmt: skip
     c = service.create_case(session, CaseCreate(zone_code="BJ-110000", title="精细化治理“一微克”行动（示例）",
                                                 summary="示例案例：以网格化监测支撑大气污染精细化治理。"), actor=beijing)  # fmt: skip
-    for step, who in (("submitted", beijing), ("approved", office), ("published", office)):
+    province = Actor("demo", Role.PROVINCE, ("110000",))  # 北京市: the municipality is its own province
+    for step, who in (
+        ("submitted", beijing),
+        ("recommended", province),
+        ("approved", office),
+        ("published", office),
+    ):
         service.step_case(session, c.id, step, actor=who)
     return 1 + len(PROJECTS)

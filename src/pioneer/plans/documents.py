@@ -34,7 +34,6 @@ from pioneer.plans.errors import PlanError, PlanNotFoundError
 from pioneer.plans.models import Plan
 from pioneer.registry.permissions import Actor, Role, auditor, permitted, require
 from pioneer.registry.zones import service as zones
-from pioneer.registry.zones.choices import Tier
 from pioneer.standards.documents import document_number  # the rule's home (re-exported: docs.document_number)
 
 Record = Callable[..., None]
@@ -266,9 +265,7 @@ def plan_steps_roles(zone_tier: str, source: str, target: str) -> frozenset[Role
     """Offices that may move a plan of a zone of ``zone_tier`` from ``source`` to ``target`` (empty: no such
     step). A region-tier zone spans provinces, so the province's steps fall to the programme office."""
     roles = PLAN_STEPS.get((source, target), frozenset())
-    if zone_tier == Tier.REGION.value and PROV in roles and (source, target) != (DRAFT, SUBMITTED):
-        roles = (roles - {PROV}) | {PO}
-    return roles
+    return roles if (source, target) == (DRAFT, SUBMITTED) else zones.stand_in(zone_tier, roles)
 
 
 def review_history(session: Session, plan_id: int) -> list[PlanReview]:

@@ -166,7 +166,8 @@ class ProjectProgress(Base):
 
 
 class Case(Base):
-    """A typical case (典型案例) submitted by a zone, reviewed and published by the programme office."""
+    """A typical case (典型案例) submitted by a zone, recommended (or returned) by its province, reviewed and
+    published by the programme office."""
 
     __tablename__ = "plans_case"
 
@@ -179,5 +180,7 @@ class Case(Base):
     review_note: Mapped[str] = mapped_column(Text, default="")
     submitted_by: Mapped[str] = mapped_column(String(128), default="")
     reviewed_by: Mapped[str] = mapped_column(String(128), default="")
+    recommended_by: Mapped[str] = mapped_column(String(128), default="", server_default="")
+    recommended_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     published_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())

@@ -192,9 +192,11 @@ class CasePublic(BaseModel):
     review_note: str
     submitted_by: str
     reviewed_by: str
+    recommended_by: str
+    recommended_at: dt.datetime | None
     published_at: dt.datetime | None
 
-    @field_validator("published_at")
+    @field_validator("published_at", "recommended_at")
     @classmethod
     def _utc(cls, value: dt.datetime | None) -> dt.datetime | None:
         """The service stamps UTC (RFC 3339 answers carry the offset)."""

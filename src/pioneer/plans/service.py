@@ -58,7 +58,7 @@ from pioneer.plans.schemas import (
 )
 from pioneer.registry.divisions.models import Division
 from pioneer.registry.divisions.service import in_force, latest_year
-from pioneer.registry.permissions import Actor, Role, auditor, require
+from pioneer.registry.permissions import Actor, Role, auditor, permitted, require
 from pioneer.registry.zones import service as zones
 from pioneer.registry.zones.models import Zone, ZoneDivision
 from pioneer.standards import divisions
@@ -719,25 +719,56 @@ def create_case(session: Session, data: CaseCreate, /, *, actor: Actor, record: 
     return c
 
 
+def case_step_roles(zone_tier: str, source: CaseStatus | str, target: CaseStatus | str) -> frozenset[Role]:
+    """Offices that may move a case of a zone of ``zone_tier`` from ``source`` to ``target`` (empty: no such
+    step, :data:`~pioneer.plans.choices.CASE_STEPS`). The zone's own steps (submitting) stay the zone's; the
+    province's steps of a region-tier zone fall to the programme office
+    (:func:`pioneer.registry.zones.service.stand_in`)."""
+    try:
+        roles = CASE_STEPS.get((CaseStatus(source), CaseStatus(target)), frozenset())
+    except ValueError:
+        return frozenset()
+    return roles if Role.ZONE in roles else zones.stand_in(zone_tier, roles)
+
+
+def permitted_case_steps(session: Session, c: Case, actor: Actor) -> list[CaseStatus]:
+    """The steps ``actor`` may take on case ``c`` now: its office takes the step (:func:`case_step_roles`, by
+    :func:`pioneer.registry.permissions.permitted`) and its scope covers every division of the zone — what
+    :func:`step_case` checks, so a page offers exactly what would succeed."""
+    z = zones.zone(session, c.zone_code)
+    if not all(actor.covers(code) for code in z.division_codes):
+        return []
+    source = CaseStatus(c.status)
+    return [t for (s, t) in CASE_STEPS if s is source and permitted(actor, case_step_roles(z.tier, s, t))]
+
+
 def step_case(session: Session, case_id: int, to_status: CaseStatus | str, /, *, actor: Actor, note: str = "",
               record: Record = _no_record) -> Case:  # fmt: skip
-    """Move a case along its workflow (:data:`~pioneer.plans.choices.CASE_STEPS`): the zone submits, the
-    programme office returns (with a note), approves and publishes."""
+    """Move a case along its workflow (:data:`~pioneer.plans.choices.CASE_STEPS`, :func:`case_step_roles`):
+    the zone submits, the province recommends or returns (with a note), the programme office returns (with a
+    note), approves and publishes. The office and the scope are checked by
+    :func:`pioneer.registry.permissions.require`; the step is audited with before and after."""
     c = case(session, case_id)
-    target = CaseStatus(to_status)
-    who = CASE_STEPS.get((CaseStatus(c.status), target))
-    if who is None:
+    try:
+        target = CaseStatus(to_status)
+    except ValueError:
+        raise InputError("未知的典型案例状态", f"unknown case status (known: {', '.join(CaseStatus)})",
+                         column="to_status", value=str(to_status)) from None  # fmt: skip
+    z = zones.zone(session, c.zone_code)
+    roles = case_step_roles(z.tier, c.status, target)
+    if not roles:
         raise PlanError(f"典型案例不能从 “{c.status}” 变为 “{target.value}”",
                         f"a case cannot go from '{c.status}' to '{target.value}'")  # fmt: skip
-    codes = _zone_codes(session, c.zone_code)
-    roles = {Role.ZONE, Role.PROVINCE} if who == "zone" else {Role.PROGRAMME_OFFICE}
+    codes = z.division_codes
     require(actor, roles, codes, f"典型案例：{target.value} / case: {target.value}")
     if target is CaseStatus.RETURNED and not note.strip():
         raise PlanError("退回须说明理由", "a returned case needs a note")
     before = case_snapshot(c)
     c.status = target.value
-    if who == "office":
+    if Role.ZONE not in roles:  # a decision (the province's or the programme office's): its author and note
         c.reviewed_by, c.review_note = actor.username, note
+    if target is CaseStatus.RECOMMENDED:
+        c.recommended_by, c.recommended_at = actor.username, _now()
     if target is CaseStatus.PUBLISHED:
         c.published_at = _now()
     session.flush()

@@ -63,9 +63,9 @@ def visible_zone(session: Session, user: User | None, code: str) -> Zone:
 snapshot = zones.snapshot  # the audit form of a zone: one home, the registry's zone service
 
 
-# Lifecycle steps: the programme office's steps need REVIEW, the province's and the zone's need EDIT.
-def transition_action(zone: Zone, target: State) -> auth.Action:
-    roles = zones.allowed_roles(zone, State(zone.state), target)
+def step_action(roles: frozenset[Any]) -> auth.Action:
+    """The web action a workflow step needs, from the offices that take it: the programme office's steps need
+    REVIEW, the province's and the zone's EDIT (zones' lifecycle and typical cases)."""
     from pioneer.registry.permissions import Role as R
 
     return auth.Action.REVIEW if roles and roles <= {R.PROGRAMME_OFFICE} else auth.Action.EDIT
@@ -78,6 +78,11 @@ def allowed_targets(user: User | None, zone: Zone) -> list[State]:
     from pioneer.registry.permissions import permitted
 
     if user is None:
+def transition_action(zone: Zone, target: State) -> auth.Action:
+    """The action of a lifecycle step (:func:`step_action` over :func:`zones.allowed_roles`)."""
+    return step_action(zones.allowed_roles(zone, State(zone.state), target))
+
+
         return []
     who = auth.actor(user)
     source = State(zone.state)
@@ -101,6 +106,46 @@ def create_zone(session: Session, user: User | None, data: ZoneCreate, *, reques
     assert user is not None
     # audited by the registry's service itself (user and request id from the actor)
     return zones.create_zone(session, data, actor=auth.actor(user, request_id=request_id))
+
+
+def case_action(session: Session, case: Any, target: str) -> auth.Action:
+    """The action of a step of a typical case (:func:`step_action` over
+    :func:`pioneer.plans.service.case_step_roles`)."""
+    from pioneer.plans import service as plans
+
+    return step_action(plans.case_step_roles(zones.zone(session, case.zone_code).tier, case.status, target))
+
+
+def case_steps(session: Session, user: User | None, case: Any, zone: Zone) -> list[str]:
+    """The steps of typical case ``case`` (of ``zone``) that ``user`` may take now — the plans service's rule
+    (:func:`pioneer.plans.service.permitted_case_steps`: office and scope) and the user's action on the zone's
+    divisions, the checks the step itself makes; what the pages offer, nothing more."""
+    from pioneer.plans import service as plans
+
+    if user is None:
+        return []
+    return [t.value for t in plans.permitted_case_steps(session, case, auth.actor(user))
+            if auth.allowed(user, case_action(session, case, t.value), zone.division_codes)]  # fmt: skip
+
+
+def case_todo(session: Session, user: User | None) -> list[tuple[Any, Zone, list[str]]]:
+    """Typical cases awaiting a decision by ``user`` — the province's recommendation (or return), the programme
+    office's approval (or return) and publication: ``(case, zone, steps)``. Submitting is the zone's own business
+    and stays on the cases page."""
+    from pioneer.plans import service as plans
+    from pioneer.plans.choices import CaseStatus
+
+    if user is None:
+        return []
+    zones_ = {z.code: z for z in visible_zones(session, user)}
+    out = []
+    for c in plans.list_cases(session):
+        if c.zone_code not in zones_ or c.status in (CaseStatus.DRAFT, CaseStatus.RETURNED):
+            continue
+        steps = case_steps(session, user, c, zones_[c.zone_code])
+        if steps:
+            out.append((c, zones_[c.zone_code], steps))
+    return out
 
 
 def transition_zone(

@@ -233,26 +233,25 @@ def test_pipeline_cases_reports_pages(client, tokens):
         pipe["total"]["total_investment"]
     )
     assert "DEMO-BJ-001" in [r["code"] for r in pipe["behind_schedule"]]
-    # cases: the zone submits, the reviewer publishes; the public sees only published cases
-    h = tokens("beijing")
-    c = client.post("/api/v1/cases", json={"zone_code": "BJ-110000", "title": "测试案例"}, headers=h).json()
-    assert (
-        client.post(f"/api/v1/cases/{c['id']}/steps", json={"to_status": "submitted"}, headers=h).status_code
-        == 200
-    )
-    assert (
-        client.post(f"/api/v1/cases/{c['id']}/steps", json={"to_status": "approved"}, headers=h).status_code
-        == 403
-    )
+    # cases: the zone submits, its province recommends, the reviewer approves and publishes; the public sees only
+    # published cases; a step by the wrong office is refused (403), a step that does not exist is 422
+    h = tokens("huzhou")
+    c = client.post("/api/v1/cases", json={"zone_code": "ZJ-330500", "title": "测试案例"}, headers=h).json()
+    step = f"/api/v1/cases/{c['id']}/steps"
+    assert client.post(step, json={"to_status": "submitted"}, headers=h).status_code == 200
+    assert client.post(step, json={"to_status": "recommended"}, headers=h).status_code == 403
+    assert client.post(step, json={"to_status": "recommended"}, headers=tokens("reviewer")).status_code == 403
+    assert client.post(step, json={"to_status": "approved"}, headers=h).status_code == 422  # no such step
+    r = client.post(step, json={"to_status": "recommended", "note": "推荐"}, headers=tokens("zhejiang"))
+    assert r.status_code == 200 and r.json()["recommended_by"] == "zhejiang" and r.json()["recommended_at"]
+    assert client.post(step, json={"to_status": "approved"}, headers=tokens("zhejiang")).status_code == 403
     assert "测试案例" not in [x["title"] for x in client.get("/api/v1/cases").json()["results"]]
-    for step in ("approved", "published"):
-        r = client.post(
-            f"/api/v1/cases/{c['id']}/steps", json={"to_status": step}, headers=tokens("reviewer")
-        )
+    for to in ("approved", "published"):
+        r = client.post(step, json={"to_status": to}, headers=tokens("reviewer"))
         assert r.status_code == 200, r.text
     assert "测试案例" in [x["title"] for x in client.get("/api/v1/cases").json()["results"]]
     # the report from the zone's page: generated from data (no values stored here: shown as missing)
-    r = client.get("/api/v1/zones/BJ-110000/reports/self-assessment?year=2016&format=docx")
+    r = client.get("/api/v1/zones/ZJ-330500/reports/self-assessment?year=2016&format=docx")
     assert r.status_code == 200 and r.headers["content-type"].startswith("application/vnd.openxml")
     heads = [
         p.text for p in docx.Document(io.BytesIO(r.content)).paragraphs if p.style.name.startswith("Heading")

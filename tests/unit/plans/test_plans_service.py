@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from plans_actors import BEIJING, HUZHOU, OFFICE, VIEWER, Recorder
+from plans_actors import BEIJING, BEIJING_PROVINCE, HUZHOU, OFFICE, VIEWER, ZHEJIANG, Recorder
 from sqlalchemy import func, select
 
 from pioneer.plans import service
@@ -21,6 +21,7 @@ from pioneer.plans.schemas import (
     ProjectUpdate,
 )
 from pioneer.registry.errors import PermissionDeniedError
+from pioneer.registry.permissions import Role
 
 
 def plan_body(**kw):
@@ -148,17 +149,74 @@ def test_case_workflow(session):
     with pytest.raises(PlanError):  # cannot skip the review
         service.step_case(session, c.id, "published", actor=OFFICE)
     service.step_case(session, c.id, "submitted", actor=BEIJING, record=rec)
-    with pytest.raises(PermissionDeniedError):  # the zone cannot approve its own case
-        service.step_case(session, c.id, "approved", actor=BEIJING)
+    with pytest.raises(PermissionDeniedError):  # the zone cannot recommend its own case
+        service.step_case(session, c.id, "recommended", actor=BEIJING)
+    with pytest.raises(PlanError):  # the programme office decides only on a recommended case
+        service.step_case(session, c.id, "approved", actor=OFFICE)
+    with pytest.raises(PlanError, match="needs a note"):
+        service.step_case(session, c.id, "returned", actor=BEIJING_PROVINCE)
+    service.step_case(session, c.id, "returned", actor=BEIJING_PROVINCE, note="补充成效数据", record=rec)
+    assert c.review_note == "补充成效数据" and c.reviewed_by == "bj-prov" and c.recommended_by == ""
+    service.step_case(session, c.id, "submitted", actor=BEIJING, record=rec)
+    service.step_case(session, c.id, "recommended", actor=BEIJING_PROVINCE, note="推荐", record=rec)
+    assert c.recommended_by == "bj-prov" and c.recommended_at is not None
+    with pytest.raises(PermissionDeniedError):  # the province does not approve
+        service.step_case(session, c.id, "approved", actor=BEIJING_PROVINCE)
     with pytest.raises(PlanError, match="needs a note"):
         service.step_case(session, c.id, "returned", actor=OFFICE)
     service.step_case(session, c.id, "returned", actor=OFFICE, note="补充数据", record=rec)
     service.step_case(session, c.id, "submitted", actor=BEIJING, record=rec)
+    service.step_case(session, c.id, "recommended", actor=BEIJING_PROVINCE, record=rec)
     service.step_case(session, c.id, "approved", actor=OFFICE, record=rec)
     service.step_case(session, c.id, "published", actor=OFFICE, record=rec)
     assert c.status == "published" and c.published_at is not None and c.reviewed_by == "po"
-    assert [r[0] for r in rec] == ["create", "submitted", "returned", "submitted", "approved", "published"]
+    assert [r[0] for r in rec] == ["create", "submitted", "returned", "submitted", "recommended", "returned",
+                                   "submitted", "recommended", "approved", "published"]  # fmt: skip
+    step = rec[4]  # the recommendation, audited with before and after
+    assert step[1:4] == ("case", str(c.id), "110000") and step[4]["status"] == "submitted"
+    assert step[5]["status"] == "recommended" and step[5]["recommended_by"] == "bj-prov"
     assert service.list_cases(session, status="published")[0].title == "“一微克”行动"
+
+
+def test_case_province_scope(session):
+    """Only the zone's own province recommends or returns: another province is refused (nothing changed), and
+    what :func:`service.permitted_case_steps` offers is exactly what succeeds."""
+    c = service.create_case(session, CaseCreate(zone_code="ZJ-330500", title="湖州案例"), actor=HUZHOU)
+    assert service.permitted_case_steps(session, c, HUZHOU) == ["submitted"]
+    assert service.permitted_case_steps(session, c, ZHEJIANG) == ["submitted"]  # the province may file too
+    service.step_case(session, c.id, "submitted", actor=HUZHOU)
+    for who in (HUZHOU, BEIJING_PROVINCE, OFFICE, VIEWER):
+        assert service.permitted_case_steps(session, c, who) == []
+        with pytest.raises(PermissionDeniedError):
+            service.step_case(session, c.id, "recommended", actor=who)
+    assert c.status == "submitted" and c.recommended_by == ""
+    assert service.permitted_case_steps(session, c, ZHEJIANG) == ["recommended", "returned"]
+    service.step_case(session, c.id, "recommended", actor=ZHEJIANG)
+    assert service.permitted_case_steps(session, c, ZHEJIANG) == []
+    assert service.permitted_case_steps(session, c, OFFICE) == ["returned", "approved"]
+
+
+def test_case_region_zone_province_step_is_the_offices(session):
+    """A region-tier zone spans provinces: its province steps fall to the programme office (the one rule,
+    ``zones.stand_in``), as for applications and plans."""
+    from pioneer.plans.models import Case
+    from pioneer.registry.zones import service as zones
+    from pioneer.registry.zones.schemas import ZoneCreate
+
+    zones.create_zone(session, ZoneCreate(code="RG-JJJ", name_zh="京津冀测试", tier="region",
+                                          division_codes=["110000", "120000", "130000"]), actor=OFFICE)  # fmt: skip
+    c = Case(zone_code="RG-JJJ", title="区域案例", status="submitted", submitted_by="x")
+    session.add(c)
+    session.flush()
+    assert service.case_step_roles("region", "submitted", "recommended") == {Role.PROGRAMME_OFFICE}
+    assert service.case_step_roles("city", "submitted", "recommended") == {Role.PROVINCE}
+    assert service.case_step_roles("region", "draft", "submitted") == {Role.ZONE, Role.PROVINCE}
+    assert service.case_step_roles("city", "draft", "published") == frozenset()
+    with pytest.raises(PermissionDeniedError):
+        service.step_case(session, c.id, "recommended", actor=BEIJING_PROVINCE)
+    assert service.permitted_case_steps(session, c, OFFICE) == ["recommended", "returned"]
+    service.step_case(session, c.id, "recommended", actor=OFFICE)
+    assert c.status == "recommended" and c.recommended_by == "po"
 
 
 def test_behind_schedule(session):

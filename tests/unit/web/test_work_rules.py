@@ -288,10 +288,23 @@ def test_review_queue_error_next_to_the_field(app):
     assert 'id="err-Q-330521-draft"' in row and "理由" in row
 
 
-def test_review_queue_cases_approve_or_return_with_reason(app):
-    """典型案例 in the office's queue: a submitted case is listed with approve and return; a return without its
-    reason comes back next to that field (nothing changed); approving moves it and the audit log names the
-    reviewer; a province editor has no case decisions and its queue shows none."""
+def _signed_in(app, username: str) -> TestClient:
+    c = TestClient(app, base_url="http://127.0.0.1")
+    token = c.get("/login").text.split('name="csrf_token" value="')[1].split('"')[0]
+    c.post("/login", data={"username": username, "password": "pioneer-demo", "csrf_token": token})
+    return c
+
+
+def _case_row(page: str, case_id: int) -> str:
+    return page.split(f'data-case="{case_id}"')[1].split("</tr>")[0]
+
+
+def test_case_province_recommends_then_office_decides(app):
+    """典型案例 through the province and the programme office: a submitted case waits in the province's 待办
+    (/todo) and /review with recommend and return only; a return without its reason comes back next to that
+    field (nothing changed); the province recommends from /todo (audited, back on /todo); then the office's
+    queue offers approve and return, and approving is audited with the reviewer. The office has no step on a
+    merely submitted case, the city editor none on either, and the cases page offers each user only their steps."""
     from sqlalchemy import select
 
     from pioneer.db.audit import AuditEntry
@@ -303,34 +316,58 @@ def test_review_queue_cases_approve_or_return_with_reason(app):
                                  actor=own)  # fmt: skip
         plans.step_case(s, case.id, "submitted", actor=own)
         case_id = case.id
-    c = TestClient(app, base_url="http://127.0.0.1")
-    token = c.get("/login").text.split('name="csrf_token" value="')[1].split('"')[0]
-    c.post("/login", data={"username": "reviewer", "password": "pioneer-demo", "csrf_token": token})
-    page = c.get("/review").text
-    row = page.split(f'data-case="{case_id}"')[1].split("</tr>")[0]
-    assert "湖州案例（测试）" in row and 'data-step="approved"' in row and 'data-step="returned"' in row
-    csrf = page.split('name="csrf_token" value="')[1].split('"')[0]
-    r = c.post(
-        f"/review/cases/{case_id}", data={"csrf_token": csrf, "to_status": "returned"}, follow_redirects=False
+    office, province, city = (
+        _signed_in(app, "reviewer"),
+        _signed_in(app, "zhejiang"),
+        _signed_in(app, "huzhou"),
     )
-    assert "field=note" in r.headers["location"]
-    row = c.get(r.headers["location"]).text.split(f'data-case="{case_id}"')[1].split("</tr>")[0]
+    assert f'data-case="{case_id}"' not in office.get("/review").text  # not yet recommended
+    assert f'data-case="{case_id}"' not in office.get("/todo").text
+    assert f'data-case="{case_id}"' not in city.get("/todo").text
+    page = province.get("/todo").text
+    row = _case_row(page, case_id)
+    assert "湖州案例（测试）" in row and 'data-step="recommended"' in row and 'data-step="returned"' in row
+    assert 'data-step="approved"' not in row and 'data-step="submitted"' not in row
+    assert 'data-step="recommended"' in _case_row(province.get("/review").text, case_id)
+    csrf = page.split('name="csrf_token" value="')[1].split('"')[0]
+    r = province.post(f"/review/cases/{case_id}", data={"csrf_token": csrf, "to_status": "returned", "back": "todo"},
+                      follow_redirects=False)  # fmt: skip
+    assert r.headers["location"].startswith("/todo?") and "field=note" in r.headers["location"]
+    row = _case_row(province.get(r.headers["location"]).text, case_id)
     assert f'id="err-case-{case_id}-returned"' in row and "理由" in row
+    office_csrf = office.get("/review").text.split('name="csrf_token" value="')[1].split('"')[0]
+    r = office.post(f"/review/cases/{case_id}", data={"csrf_token": office_csrf, "to_status": "recommended"},
+                    follow_redirects=False)  # fmt: skip
+    assert "refused=" in r.headers["location"]  # the office does not take the province's step
     with app.state.session_factory() as s:
         assert plans.case(s, case_id).status == "submitted"
-    r = c.post(f"/review/cases/{case_id}", data={"csrf_token": csrf, "to_status": "approved", "note": "典型"},
-               follow_redirects=False)  # fmt: skip
+    r = province.post(f"/review/cases/{case_id}", data={"csrf_token": csrf, "to_status": "recommended",
+                      "note": "推荐", "back": "todo"}, follow_redirects=False)  # fmt: skip
+    assert r.headers["location"] == f"/todo?msg=case-{case_id}"
+    assert 'id="todo-case-done"' in province.get(r.headers["location"]).text
+    assert f'data-case="{case_id}"' not in province.get("/todo").text
+    cases = city.get("/cases").text.split(f'data-case="{case_id}"')[1].split("</article>")[0]
+    assert "zhejiang" in cases and "todo-step" not in cases  # who recommended; no step for the zone now
+    row = _case_row(office.get("/review").text, case_id)
+    assert (
+        'data-step="approved"' in row
+        and 'data-step="returned"' in row
+        and 'data-step="recommended"' not in row
+    )
+    r = office.post(f"/review/cases/{case_id}", data={"csrf_token": office_csrf, "to_status": "approved", "note": "典型"},
+                    follow_redirects=False)  # fmt: skip
     assert r.headers["location"] == f"/review?msg=case-{case_id}"
     with app.state.session_factory() as s:
         assert plans.case(s, case_id).status == "approved"
-        entry = s.scalars(select(AuditEntry).where(AuditEntry.object_type == "case",
-                                                   AuditEntry.object_key == str(case_id))
-                          .order_by(AuditEntry.id.desc())).first()  # fmt: skip
-        assert entry.action == "approved" and entry.username == "reviewer"
-    p = TestClient(app, base_url="http://127.0.0.1")
-    token = p.get("/login").text.split('name="csrf_token" value="')[1].split('"')[0]
-    p.post("/login", data={"username": "zhejiang", "password": "pioneer-demo", "csrf_token": token})
-    assert 'id="review-cases"' not in p.get("/review").text
+        entries = s.scalars(select(AuditEntry).where(AuditEntry.object_type == "case",
+                                                     AuditEntry.object_key == str(case_id))
+                            .order_by(AuditEntry.id)).all()  # fmt: skip
+        assert [(e.action, e.username) for e in entries[-2:]] == [
+            ("recommended", "zhejiang"),
+            ("approved", "reviewer"),
+        ]
+    cases = office.get("/cases").text.split(f'data-case="{case_id}"')[1].split("</article>")[0]
+    assert 'data-step="published"' in cases and 'data-step="approved"' not in cases
 
 
 def test_project_expected_indicators_in_the_page(app):

@@ -228,13 +228,20 @@ def _one_province_one_theme(session: Session, province: str, theme: str) -> None
             )
 
 
-def allowed_roles(zone_: Zone, source: State, target: State) -> frozenset[Role]:
-    """Roles that may move ``zone_`` from ``source`` to ``target`` (empty if the transition does not exist).
-    A region-tier zone spans several provinces, so the province's steps fall to the programme office."""
-    roles = TRANSITIONS.get((source, target), frozenset())
-    if zone_.tier == Tier.REGION.value and Role.PROVINCE in roles:
-        roles = (roles - {Role.PROVINCE}) | {Role.PROGRAMME_OFFICE}
+def stand_in(tier: str, roles: frozenset[Role]) -> frozenset[Role]:
+    """The offices that take a step whose rule names ``roles``, for a zone of ``tier``: a region-tier zone spans
+    several provinces, so the province's steps fall to the programme office. The one home of that rule — the
+    zones' lifecycle, the plans' review (:func:`pioneer.plans.documents.plan_steps_roles`) and the typical cases
+    (:func:`pioneer.plans.service.case_step_roles`) all ask it."""
+    if tier == Tier.REGION.value and Role.PROVINCE in roles:
+        return (roles - {Role.PROVINCE}) | {Role.PROGRAMME_OFFICE}
     return roles
+
+
+def allowed_roles(zone_: Zone, source: State, target: State) -> frozenset[Role]:
+    """Roles that may move ``zone_`` from ``source`` to ``target`` (empty if the transition does not exist);
+    a region-tier zone's province steps are the programme office's (:func:`stand_in`)."""
+    return stand_in(zone_.tier, TRANSITIONS.get((source, target), frozenset()))
 
 
 def allowed_targets(zone_: Zone) -> list[State]:

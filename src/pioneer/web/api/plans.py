@@ -283,9 +283,11 @@ def create_case(data: CaseCreate, request: Request, session: DB, user: CurrentUs
 
 @router.post("/cases/{case_id}/steps", response_model=CasePublic, responses=ERRORS)
 def step_case(case_id: int, data: CaseStep, request: Request, session: DB, user: CurrentUser):
+    """A step of a typical case: the zone submits, the province recommends or returns, the programme office
+    approves, returns or publishes (:data:`pioneer.plans.choices.CASE_STEPS`); the action by
+    :func:`pioneer.web.services.case_action`."""
     c = plans.case(session, case_id)
-    office = data.to_status in (CaseStatus.RETURNED, CaseStatus.APPROVED, CaseStatus.PUBLISHED)
-    kw = _editing(session, user, request, c.zone_code, auth.Action.REVIEW if office else auth.Action.EDIT)
+    kw = _editing(session, user, request, c.zone_code, services.case_action(session, c, data.to_status))
     return plans.step_case(session, case_id, data.to_status, note=data.note, **kw)
 
 
@@ -378,8 +380,19 @@ def pipeline_page(request: Request, session: DB, user: CurrentUser):
 
 @pages_router.get("/cases", response_class=HTMLResponse)
 def cases_page(request: Request, session: DB, user: CurrentUser):
+    from pioneer.web.pages.forms import refusal_at
     from pioneer.web.render import render
 
     visible = _visible_codes(session, user) if auth.allowed(user, auth.Action.VIEW) else set()
     found = [c for c in plans.list_cases(session) if c.status == "published" or c.zone_code in visible]
-    return render(request, "plans_cases.html", user, cases=found)
+    zones_ = {z.code: z for z in services.visible_zones(session, user)} if user is not None else {}
+    steps = {
+        c.id: services.case_steps(session, user, c, zones_[c.zone_code])
+        for c in found
+        if c.zone_code in zones_
+    }
+    refusal, refused_form, refused_field = refusal_at(request)
+    msg = request.query_params.get("msg", "")
+    return render(request, "plans_cases.html", user, cases=found, steps=steps, refusal=refusal,
+                  refused_form=refused_form, refused_field=refused_field,
+                  message=msg if msg.startswith("case-") and msg[5:].isdigit() else "")  # fmt: skip

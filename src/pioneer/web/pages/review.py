@@ -53,20 +53,11 @@ def plan_queue(session, user) -> list[tuple[Plan, object, str, list[str]]]:
     return out
 
 
-CASE_DECISIONS = ("approved", "returned")  # the programme office's steps on a submitted case (CASE_STEPS)
-
-
-def case_queue(session, user) -> list[tuple[object, object]]:
-    """Submitted 典型案例 of the zones ``user`` can see, when ``user`` may take the programme office's steps on
-    them (approve, or return with a reason): ``(case, zone)``."""
-    from pioneer.plans import service as plans
-
-    if user is None or not auth.allowed(user, auth.Action.REVIEW):
-        return []
-    zones = {z.code: z for z in services.visible_zones(session, user)}
-    return [
-        (c, zones[c.zone_code]) for c in plans.list_cases(session, status="submitted") if c.zone_code in zones
-    ]
+def case_queue(session, user) -> list[tuple[object, object, list[str]]]:
+    """Typical cases of the zones ``user`` can see awaiting ``user``'s decision — a province recommends or
+    returns a submitted case, the programme office approves or returns a recommended one and publishes an
+    approved one: ``(case, zone, steps)`` (:func:`pioneer.web.services.case_todo`)."""
+    return services.case_todo(session, user)
 
 
 @router.get("/review", response_class=HTMLResponse)
@@ -80,7 +71,7 @@ def review_page(request: Request, session: DB, user: CurrentUser):
     items = services.todo(session, user)
     counts = {z.code: len(docs.documents(session, "zone", z.code)) for z, _ in items}
     return render(request, "review.html", user, items=items, plans=plan_queue(session, user), counts=counts,
-                  cases=case_queue(session, user), case_decisions=CASE_DECISIONS,
+                  cases=case_queue(session, user),
                   names=assess.division_names(session), message=request.query_params.get("msg", ""),
                   refusal=refusal, refused_form=refused_form, refused_field=refused_field)  # fmt: skip
 
@@ -104,31 +95,39 @@ def review_zone(code: str, request: Request, session: DB, user: CurrentUser,
     return RedirectResponse(where if back == "zone" else f"/review?msg={code}", status_code=303)
 
 
+# where a case's form returns (fixed targets: no open redirect)
+CASE_BACK = {"todo": "/todo", "cases": "/cases"}
+
+
 @router.post("/review/cases/{case_id}")
 def review_case(case_id: int, request: Request, session: DB, user: CurrentUser,
                 to_status: Annotated[str, Form(max_length=24)] = "", note: Annotated[str, Form(max_length=2000)] = "",
-                csrf_token: Annotated[str, Form()] = ""):  # fmt: skip
-    """The programme office's decision on a submitted case from the queue: approve (审核通过) or return with a
-    reason (退回修改). The office's action is checked here, the step, the office and the scope by the plans
-    service (:func:`pioneer.plans.service.step_case`); a refusal comes back to the queue, the reason's error next
-    to its field."""
+                back: Annotated[str, Form(max_length=8)] = "", csrf_token: Annotated[str, Form()] = ""):  # fmt: skip
+    """A step of a typical case from the queues (``/review``, the province's ``/todo``) or the cases page
+    (``back=cases``): the province recommends (省级推荐) or returns, the programme office approves (审核通过),
+    returns or publishes, the zone submits; a return needs a reason. The user's action on the zone's divisions
+    is checked here (:func:`pioneer.web.services.case_action`), the step, the office and the scope by the plans
+    service (:func:`pioneer.plans.service.step_case`); a refusal comes back to the page it came from, the
+    reason's error next to its field."""
     from pioneer.plans import service as plans
+    from pioneer.plans.choices import CaseStatus
     from pioneer.web.pages.plan_edit import recorder
 
+    where = CASE_BACK.get(back, "/review")
     if user is None:
-        return RedirectResponse("/login?next=/review", status_code=303)
+        return RedirectResponse(f"/login?next={where}", status_code=303)
     check_csrf(request, csrf_token)
     try:
-        if to_status not in CASE_DECISIONS:
+        if to_status not in set(CaseStatus) - {CaseStatus.DRAFT}:
             raise InputError("未知的审核结果", "unknown decision", column="to_status", value=to_status)
         c = plans.case(session, case_id)
-        services.visible_zone(session, user, c.zone_code)
-        auth.restrict(user, auth.Action.REVIEW, [])
-        if to_status == "returned" and not note.strip():
+        zone = services.visible_zone(session, user, c.zone_code)
+        auth.restrict(user, services.case_action(session, c, to_status), zone.division_codes)
+        if to_status == CaseStatus.RETURNED and not note.strip():
             raise InputError("退回须说明理由", "a return needs a reason", column="note")
         plans.step_case(session, case_id, to_status, actor=auth.actor(user, request_id=request_id(request)),
                         note=note, record=recorder(session, user, request))  # fmt: skip
     except PioneerError as exc:
         session.rollback()
-        return refused(request, "/review", exc, form=f"case-{case_id}:{to_status}")
-    return RedirectResponse(f"/review?msg=case-{case_id}", status_code=303)
+        return refused(request, where, exc, form=f"case-{case_id}:{to_status}")
+    return RedirectResponse(f"{where}?msg=case-{case_id}", status_code=303)
