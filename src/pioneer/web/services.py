@@ -71,6 +71,11 @@ def step_action(roles: frozenset[Any]) -> auth.Action:
     return auth.Action.REVIEW if roles and roles <= {R.PROGRAMME_OFFICE} else auth.Action.EDIT
 
 
+def transition_action(zone: Zone, target: State) -> auth.Action:
+    """The action of a lifecycle step (:func:`step_action` over :func:`zones.allowed_roles`)."""
+    return step_action(zones.allowed_roles(zone, State(zone.state), target))
+
+
 def allowed_targets(user: User | None, zone: Zone) -> list[State]:
     """The lifecycle steps from the zone's state that ``user`` may take (what the pages offer, nothing more):
     the registry's rule for who takes each step (:func:`pioneer.registry.permissions.permitted` over
@@ -78,11 +83,6 @@ def allowed_targets(user: User | None, zone: Zone) -> list[State]:
     from pioneer.registry.permissions import permitted
 
     if user is None:
-def transition_action(zone: Zone, target: State) -> auth.Action:
-    """The action of a lifecycle step (:func:`step_action` over :func:`zones.allowed_roles`)."""
-    return step_action(zones.allowed_roles(zone, State(zone.state), target))
-
-
         return []
     who = auth.actor(user)
     source = State(zone.state)
@@ -99,13 +99,6 @@ def todo(session: Session, user: User | None) -> list[tuple[Zone, list[State]]]:
         if steps:
             out.append((z, steps))
     return out
-
-
-def create_zone(session: Session, user: User | None, data: ZoneCreate, *, request_id: str = "") -> Any:
-    auth.restrict(user, auth.Action.EDIT, data.division_codes)
-    assert user is not None
-    # audited by the registry's service itself (user and request id from the actor)
-    return zones.create_zone(session, data, actor=auth.actor(user, request_id=request_id))
 
 
 def case_action(session: Session, case: Any, target: str) -> auth.Action:
@@ -146,6 +139,13 @@ def case_todo(session: Session, user: User | None) -> list[tuple[Any, Zone, list
         if steps:
             out.append((c, zones_[c.zone_code], steps))
     return out
+
+
+def create_zone(session: Session, user: User | None, data: ZoneCreate, *, request_id: str = "") -> Any:
+    auth.restrict(user, auth.Action.EDIT, data.division_codes)
+    assert user is not None
+    # audited by the registry's service itself (user and request id from the actor)
+    return zones.create_zone(session, data, actor=auth.actor(user, request_id=request_id))
 
 
 def transition_zone(
