@@ -47,8 +47,7 @@ def compute_air_from_lake(session: Session, *, division: str | None, years: Iter
     if division is not None:
         t = t.filter(t.city.startswith(query.division_prefix(division)))
     if zone is not None:
-        prefixes = [query.division_prefix(d) for d in zone[1]]
-        t = t.filter(ibis.or_(*[t.city.startswith(p) for p in prefixes]))
+        t = t.filter(query.in_divisions(t.city, zone[1]))
         t = t.mutate(city=ibis.literal(zone[0]))
     imports = sorted(str(x) for x in t.import_id.to_pandas().dropna().unique())
     hourly = t.select("station", "city", "time", *ITEMS)

@@ -7,6 +7,7 @@ import datetime as dt
 import json
 import os
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +17,7 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from pioneer.guard.cells import neutral, neutral_table
-from pioneer.lake.query import division_prefix, versions
+from pioneer.lake.query import in_divisions, versions
 from pioneer.lake.storage import Lake
 
 #: Data dictionary: medium → (column, type, unit, description zh, description en).
@@ -155,7 +156,7 @@ def export_table(
     lake: Lake | None,
     medium: str,
     *,
-    division: str | None = None,
+    division: str | Sequence[str] | None = None,
     start: Any = None,
     end: Any = None,
     status: str = "best",
@@ -164,12 +165,16 @@ def export_table(
     return export_expr(lake, medium, division=division, start=start, end=end, status=status).to_pyarrow()
 
 
-def export_expr(lake: Lake | None, medium: str, *, division: str | None = None, start: Any = None, end: Any = None,
-                status: str = "best") -> Any:  # fmt: skip
-    """The Ibis expression of :func:`export_table` (for streaming it in batches)."""
+def export_expr(lake: Lake | None, medium: str, *, division: str | Sequence[str] | None = None, start: Any = None,
+                end: Any = None, status: str = "best") -> Any:  # fmt: skip
+    """The Ibis expression of :func:`export_table` (for streaming it in batches). ``division``: one division
+    code or several (a region zone's), each with the divisions beneath it (:func:`pioneer.lake.query.in_divisions`);
+    none for everything."""
     t = versions(lake, medium, status=status, start=start, end=end)
-    if division:
-        t = t.filter(t[PLACE[medium]].startswith(division_prefix(division)))
+    codes = [division] if isinstance(division, str) else list(division or [])
+    codes = [c for c in codes if c]
+    if codes:
+        t = t.filter(in_divisions(t[PLACE[medium]], codes))
     cols = [c for c, *_ in DICTIONARY[medium]]
     key = {"air": ["station", "time"], "air_daily": ["station", "time"], "water": ["section", "time", "item"],
            "noise": ["point", "time"]}[medium]  # fmt: skip

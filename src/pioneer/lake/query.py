@@ -7,6 +7,7 @@ on HDFS or an object store); the expressions do not depend on the engine.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import Any
 
 import ibis
@@ -229,3 +230,13 @@ def noise_points(lake: Lake | None = None, *, status: str = "best", **kw: Any) -
 
 division_prefix = prefix
 """GB/T 2260 subtree prefix (:func:`pioneer.standards.divisions.prefix`), re-exported for the lake's callers."""
+
+
+def in_divisions(column: ir.StringColumn, codes: Iterable[str]) -> ir.BooleanColumn:
+    """Whether ``column``'s division code lies in any of the subtrees of ``codes`` (GB/T 2260 containment by
+    :func:`division_prefix`): the lake's filter for a set of divisions, such as a region zone's provinces and
+    cities. At least one code."""
+    prefixes = [division_prefix(c) for c in codes]
+    if not prefixes:
+        raise ValueError("at least one division code")
+    return ibis.or_(*[column.startswith(p) for p in prefixes])

@@ -151,3 +151,43 @@ def test_public_lists_are_cached_per_data_version(open_client):
     assert tag and open_client.get("/zones", headers={"If-None-Match": tag}).status_code == 304
     ind = open_client.get("/indicators")
     assert open_client.get("/indicators", headers={"If-None-Match": ind.headers["etag"]}).status_code == 304
+
+
+def test_monitoring_of_a_region_zone(open_client, open_app):
+    """A region-tier zone's monitoring download holds the rows of every member division (a province and a city
+    here, as 粤港澳 mixes provinces and cities) and nothing else: the same rows as the members' own downloads;
+    the file is named after the zone and its note lists the members. The page offers the region zone."""
+    from pioneer.registry.permissions import Actor, Role
+    from pioneer.registry.zones import service as zones
+    from pioneer.registry.zones.schemas import ZoneCreate
+
+    office = Actor("test", Role.PROGRAMME_OFFICE)
+    with open_app.state.session_factory() as s, s.begin():
+        zones.create_zone(s, ZoneCreate(code="RG-OD-TEST", name_zh="区域开放数据测试", tier="region",
+                                        division_codes=["110000", "330500"]), actor=office)  # fmt: skip
+        for step in ("recommended", "under_review", "approved"):
+            zones.transition(s, "RG-OD-TEST", step, actor=office, reason="测试",
+                             document_number="环综合函〔2025〕99号" if step == "approved" else "")  # fmt: skip
+    try:
+        params = {"medium": "air_daily", "month": "2025-01"}
+        r = open_client.get("/open-data/monitoring.csv", params={**params, "zone": "RG-OD-TEST"})
+        assert r.status_code == 200, r.text
+        assert "pioneer-air_daily-2025-01-RG-OD-TEST.csv" in r.headers["content-disposition"]
+        region = list(csv.DictReader(io.StringIO(r.content.decode("utf-8-sig"))))
+        parts = [
+            list(csv.DictReader(io.StringIO(open_client.get("/open-data/monitoring.csv",
+                 params={**params, "division": code}).content.decode("utf-8-sig"))))
+            for code in ("110000", "330500")
+        ]  # fmt: skip
+        assert all(parts) and len(region) == int(r.headers["x-rows"]) == len(parts[0]) + len(parts[1])
+        assert {x["city"] for x in region} == {"110000", "330500"}
+        assert sorted(x["station"] for x in region) == sorted(x["station"] for p in parts for x in p)
+        table = pq.read_table(io.BytesIO(open_client.get("/open-data/monitoring.parquet",
+                                                         params={**params, "zone": "RG-OD-TEST"}).content))  # fmt: skip
+        assert table.num_rows == len(region)
+        assert "RG-OD-TEST (110000、330500)" in table.schema.metadata[b"pioneer.licence"].decode()
+        form = open_client.get("/open-data").text.split('id="od-form"')[1].split("</form>")[0]
+        assert 'value="RG-OD-TEST"' in form
+    finally:
+        with open_app.state.session_factory() as s, s.begin():
+            zones.transition(s, "RG-OD-TEST", "withdrawn", actor=office, reason="测试结束")

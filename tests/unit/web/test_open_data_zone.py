@@ -1,6 +1,6 @@
 """/open-data by pioneer zone: the indicator values of one published zone's divisions (GB/T 2260 containment), the
-monitoring data of a single-division zone; an unpublished zone is unknown to the public (404), a region zone's
-monitoring asks for one of its provinces (a located bilingual 422)."""
+monitoring data of a zone (a region zone: all its members, tests/unit/opendata); an unpublished zone is unknown to the
+public (404)."""
 
 from __future__ import annotations
 

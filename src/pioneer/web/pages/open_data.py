@@ -27,7 +27,7 @@ from fastapi import Path as FastPath
 from fastapi.responses import HTMLResponse, Response, StreamingResponse
 from starlette.background import BackgroundTask
 
-from pioneer.errors import InputError, PioneerError
+from pioneer.errors import PioneerError
 from pioneer.guard.cells import neutral, neutral_table
 from pioneer.indicators import store
 from pioneer.lake import export as lake_export
@@ -142,9 +142,9 @@ class TooManyDownloads(auth.RateLimitedError):
         super().__init__("下载请求过多，请稍后再试", "too many downloads at once, please try again shortly")
 
 
-def _monitoring_expr(medium: str, month: str, division: str):
+def _monitoring_expr(medium: str, month: str, divisions: list[str]):
     start, end = _month_bounds(month)
-    return lake_export.export_expr(None, medium, division=division or None, start=start, end=end,
+    return lake_export.export_expr(None, medium, division=divisions, start=start, end=end,
                                    status=PUBLIC_STATUS[medium])  # fmt: skip
 
 
@@ -182,13 +182,9 @@ def monitoring_download(fmt: Annotated[str, FastPath(pattern="^(csv|parquet)$")]
     """One medium, one month, one division subtree (or all): CSV (UTF-8 with BOM, text cells through the formula
     rule, streamed batch by batch from DuckDB) or Parquet (zstd; dictionary, licence and provenance in the
     file's metadata). At most ``OPEN_DATA_MAX_ROWS`` rows; ``OPEN_DATA_SLOTS`` at a time. ``zone``: a published
-    zone's division instead (a region zone spans provinces: choose one of them as the division)."""
-    if zone:
-        codes = zone_divisions(session, zone)
-        if len(codes) != 1:
-            raise InputError("区域先行区跨多个行政区划，请按其中一个省份下载", "a region zone spans several divisions: "
-                             "download one of its provinces", column="zone", value=zone)  # fmt: skip
-        division = codes[0]
+    zone's divisions instead of ``division`` — for a region zone all its member provinces and cities, each with
+    the divisions beneath it (:func:`pioneer.lake.query.in_divisions`)."""
+    codes = zone_divisions(session, zone) if zone else [division] if division else []
     if not month:
         months = national.months()
         if not months:
@@ -196,7 +192,7 @@ def monitoring_download(fmt: Annotated[str, FastPath(pattern="^(csv|parquet)$")]
         month = months[-1]
     slot = _Slot()
     try:
-        expr = _monitoring_expr(medium, month, division)
+        expr = _monitoring_expr(medium, month, codes)
         rows = int(expr.count().execute())
         if rows > OPEN_DATA_MAX_ROWS:
             raise PioneerError(
@@ -206,8 +202,9 @@ def monitoring_download(fmt: Annotated[str, FastPath(pattern="^(csv|parquet)$")]
             )
         ids = {str(i) for i in expr.select("import_id").distinct().to_pyarrow()["import_id"].to_pylist()}
         provenance = _provenance(Lake(), ids)
-        note = _note(medium, month, division, rows, provenance)
-        name = f"pioneer-{medium}-{month}-{division or 'all'}"
+        place = f"{zone} ({'、'.join(codes)})" if zone else division
+        note = _note(medium, month, place, rows, provenance)
+        name = f"pioneer-{medium}-{month}-{zone or division or 'all'}"
         headers = {"Content-Disposition": f'attachment; filename="{name}.{fmt}"', "X-Rows": str(rows),
                    "X-Provenance": ",".join(f"{p['import_id']}:{p['sha256']}" for p in provenance)[:4000]}  # fmt: skip
         if fmt == "parquet":
