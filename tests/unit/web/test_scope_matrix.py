@@ -684,9 +684,14 @@ DECIDERS: dict[str, tuple[Callable[[Any], tuple[str, dict[str, Any]]], set[str]]
         lambda s: (f"/review/zones/{_draft_at(s, '330523')}", {"data": {"to_state": "recommended", "reason": "矩阵"}}),
         {"zhejiang"},
     ),
-    # a submitted case: the programme office's decision (admin and reviewer)
-    "POST /review/cases/{case_id}": (
-        lambda s: (f"/review/cases/{_submitted_case(s)}", {"data": {"to_status": "approved"}}),
+    # a case 湖州 submitted: its province recommends it — 浙江's editor, no one else; a recommended case: the
+    # programme office's decision (admin and reviewer)
+    "POST /review/cases/{case_id} recommend": (
+        lambda s: (f"/review/cases/{_case_at(s, 'submitted')}", {"data": {"to_status": "recommended"}}),
+        {"zhejiang"},
+    ),
+    "POST /review/cases/{case_id} approve": (
+        lambda s: (f"/review/cases/{_case_at(s, 'recommended')}", {"data": {"to_status": "approved"}}),
         {"admin", "reviewer"},
     ),
     # accounts: the administrator only
@@ -702,6 +707,16 @@ DECIDERS: dict[str, tuple[Callable[[Any], tuple[str, dict[str, Any]]], set[str]]
     ),
     "PATCH /api/v1/users/{username}": (lambda s: ("/api/v1/users/viewer", {"json": {"role": "viewer"}}), {"admin"}),
 }  # fmt: skip
+
+
+def _case_at(s, status: str) -> str:
+    """A case of 湖州 (ZJ-330500), submitted by the zone and, for ``recommended``, recommended by 浙江."""
+    own = Actor("matrix-hz", Role.CITY_EDITOR, ("330500",))
+    c = plans.create_case(s, CaseCreate(zone_code="ZJ-330500", title="矩阵案例"), actor=own)
+    plans.step_case(s, c.id, "submitted", actor=own)
+    if status == "recommended":
+        plans.step_case(s, c.id, "recommended", actor=Actor("matrix-zj", Role.PROVINCE, ("330000",)))
+    return str(c.id)
 
 
 def _draft_at(s, county: str) -> str:
