@@ -84,8 +84,9 @@ REGION_SERIES = """division_code,year,gdp,gdp_unit,price_base,co2,co2_unit,energ
 
 
 def test_region_zone_pooled_table(page):
-    """A region-tier zone of three provinces: the section's 区域合计 table pools the members' values; 河北's missing
-    2021 energy leaves the zone's energy values empty with the reason."""
+    """A region-tier zone of three provinces: the section's 区域合计 table pools the members' values and the charts
+    draw them against the members (the CO2 intensity with its 2025 target); 河北's missing 2021 energy leaves the
+    zone's energy values empty with the reason."""
     login(page, "admin")
     page.goto("/zones/ZJ-330500")
     token = page.get_attribute("#edit-form input[name=csrf_token]", "value")
@@ -104,10 +105,19 @@ def test_region_zone_pooled_table(page):
             text = table.inner_text()
             assert "0.5731" in text  # Σ CO2 / Σ GDP 2021 = 5.33e8 t / 9.3e8 万元
             assert ("成员缺值" in text) if lang == "zh-CN" else ("member without a value" in text)
+            # the pooled values against the members: zone bar + 3 members; the intensity's 2025 target
+            # (Σ CO2 / Σ GDP 2020 = 52 000 万吨 / 86 000 亿元 = 0.604651 × 0.82 = 0.4958)
+            chart = page.locator("#pooled-co2_intensity")
+            assert chart.locator("rect[data-bar]").count() == 4
+            assert "0.4958" in chart.inner_text() and chart.locator("line[data-target]").count() == 1
+            assert (
+                page.locator("#pooled-energy_intensity rect[data-bar=zone]").get_attribute("width") == "0.0"
+            )
+            block = page.locator("#dual-control-region")
             page.evaluate(
                 "() => document.querySelectorAll('nav.tabs.sticky').forEach(n => n.style.position = 'static')"
             )
-            table.screenshot(path=str(SHOTS / f"zone-carbon-region-{lang}-{label}.png"))
+            block.screenshot(path=str(SHOTS / f"zone-carbon-region-{lang}-{label}.png"))
             width_px = page.evaluate(
                 "() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]"
             )

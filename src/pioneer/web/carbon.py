@@ -7,7 +7,7 @@ what the command computes."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import pandas as pd
@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from pioneer.assessment.carbon import progress
 from pioneer.indicators import store
+from pioneer.standards.carbon.balance import DEFAULT_SECTORS
 from pioneer.standards.carbon.dual_control import targets_for
 from pioneer.web.i18n import TRAJECTORY_NAMES
 
@@ -26,7 +27,10 @@ CHARTED = {
         ("tce/万元", "tce/10⁴ yuan"),
     ),
 }
-W, H, PAD = 420, 180, 44
+W, H, PAD = 420, 150, 44
+PAD_TOP, PAD_BOTTOM = 14, 26
+"""Line charts: width and height [px], left/right padding (the value ticks), top padding and the band below
+the axis (the year labels)."""
 
 
 def _scale(values: list[float]) -> tuple[float, float]:
@@ -44,14 +48,14 @@ def _chart(points: list[tuple[int, float]], target: tuple[int, float] | None) ->
 
     def px(year: float, value: float) -> tuple[float, float]:
         x = PAD + (W - 2 * PAD) * ((year - xlo) / ((xhi - xlo) or 1))
-        y = H - PAD + (2 * PAD - H) * ((value - vlo) / (vhi - vlo))
+        y = H - PAD_BOTTOM - (H - PAD_BOTTOM - PAD_TOP) * ((value - vlo) / (vhi - vlo))
         return round(x, 1), round(y, 1)
 
     pts = [px(y, v) for y, v in points]
     out: dict[str, Any] = {
         "width": W, "height": H, "polyline": " ".join(f"{x},{y}" for x, y in pts),
         "dots": [{"x": x, "y": y, "year": yr, "value": v} for (x, y), (yr, v) in zip(pts, points, strict=True)],
-        "axis_y": H - PAD, "x0": PAD, "x1": W - PAD, "years": [{"x": px(y, vlo)[0], "year": y} for y in sorted(set(xs))],
+        "axis_y": H - PAD_BOTTOM, "x0": PAD, "x1": W - PAD, "years": [{"x": px(y, vlo)[0], "year": y} for y in sorted(set(xs))],
         "ticks": [{"y": px(xlo, v)[1], "value": v} for v in (min(ys), max(ys))],
     }  # fmt: skip
     if target:
@@ -105,6 +109,8 @@ def pooled_rows(session: Session, divs: list[str]) -> list[dict[str, Any]]:
     latest = p[p["year"] == p["year"].max()]
     order = {c: i for i, c in enumerate(POOLED_SHOWN)}
     latest = latest.assign(_o=latest["indicator"].map(order)).sort_values("_o")
+    targets = pooled_targets(p)
+    charts = pooled_charts(v, latest, divs, targets)
     return [{"indicator": r["indicator"], "name_zh": POOLED_SHOWN[r["indicator"]][0],
              "name_en": POOLED_SHOWN[r["indicator"]][1], "year": int(r["year"]),
              "value": None if pd.isna(r["value"]) else float(r["value"]),
@@ -112,29 +118,90 @@ def pooled_rows(session: Session, divs: list[str]) -> list[dict[str, Any]]:
              "unit_en": UNIT_LABELS.get(str(r["unit"]), (str(r["unit"]),) * 2)[1],
              "edition": r["edition"] if "yuan" in str(r["unit"]) else "",  # the price base matters for intensities
              "status": r["zone_status"], "reason_zh": r["reason_zh"], "reason_en": r["reason_en"],
-             "members": int(r["members_with_value"]), "of": len(divs)}
+             "members": int(r["members_with_value"]), "of": len(divs), "chart": charts.get(r["indicator"])}
             for r in latest.to_dict("records") if r["indicator"] in POOLED_SHOWN]  # fmt: skip
+
+
+POOLED_CHARTED = ("co2_emissions_energy", "co2_intensity", "energy_consumption_total", "energy_intensity",
+                  "water_use_total", "water_intensity")  # fmt: skip
+"""Pooled values drawn against the members (totals and intensities; the reductions stay in the table)."""
+POOLED_LABEL_W = 110
+"""Label column of the pooled bars [px]: division names and 区域合计 are short."""
+
+
+def pooled_targets(pooled: pd.DataFrame) -> dict[str, tuple[int, float]]:
+    """The zone's 14th five-year-plan target of each pooled intensity (indicator → (target year, target)): the
+    same rule as a division's (:func:`pioneer.assessment.carbon.progress` with the national targets of
+    :func:`pioneer.standards.carbon.dual_control.targets_for`) on the pooled series; none without a pooled value
+    of the base year."""
+    i = pooled[pooled["indicator"].isin(list(CHARTED)) & pooled["value"].notna()]
+    if i.empty:
+        return {}
+    table = i.pivot_table(index=["division_code", "year"], columns="indicator", values="value").reset_index()
+    prog = progress(table, targets_for(table["division_code"]))
+    prog = prog[(prog["plan"] == "十四五") & prog["target"].notna()]
+    return {str(r["indicator"]): (int(r["target_year"]), float(r["target"])) for r in prog.to_dict("records")}
+
+
+def pooled_charts(
+    values: pd.DataFrame, latest: pd.DataFrame, divs: list[str], targets: dict[str, tuple[int, float]]
+) -> dict[str, dict[str, Any]]:
+    """Per charted pooled indicator (:data:`POOLED_CHARTED`) of the latest year: bars of the zone's value (first;
+    empty with the reason when it has none) and of each member's stored value of that year (a member without one
+    drawn empty, labelled —), scaled with the target where one exists (:func:`pooled_targets`, a dashed line).
+    Member bars carry the division ``code`` (the page prints its name)."""
+    v = values[values["value"].notna()]
+    out: dict[str, dict[str, Any]] = {}
+    for r in latest[latest["indicator"].isin(POOLED_CHARTED)].to_dict("records"):  # ≤ 6 indicators
+        ind, year = str(r["indicator"]), int(r["year"])
+        mine = v[(v["indicator"] == ind) & (v["year"].astype(int) == year)]
+        member = dict(zip(mine["division_code"].astype(str), mine["value"].astype(float), strict=False))
+        zone = None if pd.isna(r["value"]) else float(r["value"])
+        out[ind] = _bars([("", "", member.get(d), d) for d in divs],
+                         lead=("区域合计", "zone (pooled)", zone), target=targets.get(ind),
+                         label_w=POOLED_LABEL_W)  # fmt: skip
+    return out
 
 
 BAR_W, BAR_H, LABEL_W = 480, 18, 200
 
 
 def _labels(key: str) -> tuple[str, str]:
-    """zh and en label of a bilingual key ("交通运输、仓储和邮政业 transport" → both halves); one-language keys
-    are used for both."""
+    """zh and en label of a bilingual key ("交通运输、仓储和邮政业 transport" → both halves); a Chinese-only key
+    named like a sector of the balance template (:data:`pioneer.standards.carbon.balance.DEFAULT_SECTORS`,
+    "工业" → "industry") takes that sector's English; other one-language keys are used for both."""
     zh, _, en = key.partition(" ")
-    return (zh, en) if en and en.isascii() and not zh.isascii() else (key, key)
+    if en and en.isascii() and not zh.isascii():
+        return zh, en
+    known = {z: e for z, _s, e in (s.partition(" ") for s in DEFAULT_SECTORS)}
+    return key, known.get(key, key)
 
 
-def _bars(items: list[tuple[str, str, float]]) -> dict[str, Any]:
-    """Horizontal bars (largest first) scaled to the largest |value|; negative values (exports) drawn in red.
-    ``items``: (label_zh, label_en, value)."""
-    items = sorted(items, key=lambda kv: -abs(kv[2]))
-    top = max((abs(v) for *_, v in items), default=1.0) or 1.0
-    span = BAR_W - LABEL_W - 70
-    bars = [{"label_zh": zh, "label_en": en, "value": v, "y": i * (BAR_H + 4), "w": round(span * abs(v) / top, 1),
-             "negative": v < 0} for i, (zh, en, v) in enumerate(items)]  # fmt: skip
-    return {"width": BAR_W, "height": len(bars) * (BAR_H + 4), "x0": LABEL_W, "bar_h": BAR_H, "bars": bars}
+def _bars(items: Sequence[tuple[Any, ...]], *,
+          lead: tuple[str, str, float | None] | None = None, target: tuple[int, float] | None = None,
+          label_w: int = LABEL_W) -> dict[str, Any]:  # fmt: skip
+    """Horizontal bars (largest first) scaled to the largest |value| (and the target); negative values (exports)
+    drawn in red. ``items``: (label_zh, label_en, value) or (…, value or None, division code): a None value is an
+    empty bar (no value); ``lead``: one bar drawn first, apart (a zone's pooled value); ``target`` (year, value):
+    a dashed line across the bars with its label below them; ``label_w``: the label column [px]."""
+    rows = [(it[0], it[1], it[2], it[3] if len(it) > 3 else "") for it in items]
+    rows = sorted(rows, key=lambda kv: (kv[2] is None, -abs(kv[2] or 0.0)))
+    if lead is not None:
+        rows = [(lead[0], lead[1], lead[2], ""), *rows]
+    shown = [abs(v) for _zh, _en, v, _c in rows if v is not None] + ([abs(target[1])] if target else [])
+    top = max(shown, default=1.0) or 1.0
+    span = BAR_W - label_w - 70
+    bars = [{"label_zh": zh, "label_en": en, "value": v, "y": i * (BAR_H + 4), "code": code,
+             "w": 0.0 if v is None else round(span * abs(v) / top, 1), "negative": v is not None and v < 0,
+             "missing": v is None, "lead": lead is not None and i == 0}
+            for i, (zh, en, v, code) in enumerate(rows)]  # fmt: skip
+    height = len(bars) * (BAR_H + 4)
+    out: dict[str, Any] = {"width": BAR_W, "height": height, "x0": label_w, "bar_h": BAR_H, "bars": bars}
+    if target is not None:
+        out["target"] = {"x": round(label_w + span * abs(target[1]) / top, 1), "year": target[0],
+                         "value": target[1], "y1": height, "label_y": height + 14}  # fmt: skip
+        out["height"] = height + 20
+    return out
 
 
 def account_bars(session: Session, division_codes: list[str]) -> list[dict[str, Any]]:

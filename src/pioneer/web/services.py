@@ -12,7 +12,7 @@ from typing import Any
 
 import pandas as pd
 import pyarrow as pa
-from sqlalchemy import false, select
+from sqlalchemy import ColumnElement, false, select, true
 from sqlalchemy.orm import Session
 
 from pioneer.config import settings
@@ -40,23 +40,30 @@ def published(zone: Zone) -> bool:
     return zone.state in PUBLISHED
 
 
-def visible_zones(session: Session, user: User | None) -> list[Zone]:
-    """Zones the user may see: the public sees published zones only; signed-in users also unpublished ones
-    (editors: those all of whose divisions lie in their scope) — one query filtered by ``auth.scope_clause``."""
+def visible_clause(user: User | None) -> ColumnElement[bool]:
+    """The visibility rule as a SQL condition on ``Zone``: the public sees published zones only; signed-in users
+    also unpublished ones (national roles: all; editors: those all of whose divisions lie in their scope, by
+    ``auth.scope_clause``)."""
     if auth.allowed(user, auth.Action.VIEW) and auth.Role(user.role) not in auth.EDITORS:  # type: ignore[union-attr]
-        return zones.list_zones(session)
+        return true()
     outside = ~auth.scope_clause(user, auth.Action.EDIT, ZoneDivision.division_code)
     in_scope = Zone.divisions.any() & ~Zone.divisions.any(outside) if user is not None else false()
-    query = select(Zone).where(Zone.state.in_(PUBLISHED) | in_scope).order_by(Zone.code)
-    return list(session.scalars(query).all())
+    return Zone.state.in_(PUBLISHED) | in_scope
+
+
+def visible_zones(session: Session, user: User | None) -> list[Zone]:
+    """Zones the user may see (:func:`visible_clause`), by code — one query (and one for their divisions)."""
+    return list(session.scalars(select(Zone).where(visible_clause(user)).order_by(Zone.code)).all())
 
 
 def visible_zone(session: Session, user: User | None, code: str) -> Zone:
-    zone = zones.zone(session, code)
-    if zone not in visible_zones(session, user):
+    """The zone ``code`` if the user may see it (:func:`visible_clause`) — one query for that zone; unpublished
+    zones do not exist for the public (``UnknownZoneError``, as for an unknown code)."""
+    zone = session.scalar(select(Zone).where(Zone.code == code, visible_clause(user)))
+    if zone is None:
         from pioneer.registry.errors import UnknownZoneError
 
-        raise UnknownZoneError(code)  # unpublished zones do not exist for the public
+        raise UnknownZoneError(code)
     return zone
 
 

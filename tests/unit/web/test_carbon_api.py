@@ -5,6 +5,7 @@ over every division of the series and is audited, a refused store writes nothing
 from __future__ import annotations
 
 import io
+import re
 
 import openpyxl
 import pytest
@@ -153,6 +154,11 @@ REGION_SERIES = (
 )
 
 
+def pooled_chart(html: str, indicator: str) -> str:
+    start = html.index(f'id="pooled-{indicator}"')
+    return html[start : html.index("</figure>", start)]
+
+
 def test_region_zone_page_shows_pooled_values_and_the_missing_member(client, tokens):
     """京津冀-like zone of 北京, 天津, 河北; only 北京 and 天津 store a series: the CO2 total and intensity of the zone
     stay empty with the reason (河北 has no value), never a sum of two members."""
@@ -167,6 +173,10 @@ def test_region_zone_page_shows_pooled_values_and_the_missing_member(client, tok
     table = table[: table.index("</table>")]
     assert 'data-indicator="co2_emissions_energy" data-status="member-missing"' in table
     assert "130000" in table and "2/3" in table and "<script" not in table
+    # the chart: the zone's bar drawn empty (—) with the reason, 河北's bar empty, no target without a zone value
+    chart = pooled_chart(html, "co2_intensity")
+    assert 'data-bar="zone" width="0.0"' in chart and 'data-bar="130000" width="0.0"' in chart
+    assert "成员缺值" in chart and "data-target" not in chart and "<script" not in chart
     # with 河北 stored too, the zone's values are pooled: Σ CO2 = 9100 + 14200 + 30000 = 53300 万吨 (2021);
     # I = 53300 万吨 / (38000 + 15000 + 40000) 亿元 = 5.33e8 t / 9.3e8 万元 = 0.573118 t/万元
     hebei = ("division_code,year,gdp,gdp_unit,price_base,co2,co2_unit\n"
@@ -177,3 +187,16 @@ def test_region_zone_page_shows_pooled_values_and_the_missing_member(client, tok
     table = table[: table.index("</table>")]
     assert 'data-indicator="co2_intensity" data-status="ok"' in table and "0.5731" in table
     assert "53,300" in table or "53300" in table
+    # chart of the pooled intensity against the members with the zone's 14th FYP target: I_2020 = Σ CO2 / Σ GDP =
+    # 52 000 万吨 / 86 000 亿元 = 0.604651 t/万元 → target 2025 = × (1 − 18 %) = 0.495814; members' 2021 values
+    # 9100/38000 = 0.239474 (北京), 14200/15000 = 0.946667 (天津), 30000/40000 = 0.75 (河北)
+    chart = pooled_chart(html, "co2_intensity")
+    assert 'data-target="0.4958' in chart and "0.4958" in chart and "0.5731" in chart
+    bars = re.findall(r'data-bar="(\w+)" width="([\d.]+)"', chart)
+    order = [b for b, _w in bars]
+    assert order == ["zone", "120000", "130000", "110000"]  # the zone first, then the members largest first
+    widths = {b: float(w) for b, w in bars}  # 300 px (480 − 110 − 70) = the largest value (天津 0.946667)
+    assert widths["120000"] == 300.0
+    assert widths["110000"] == pytest.approx(300 * 0.239474 / 0.946667, abs=0.06)
+    total = pooled_chart(html, "co2_emissions_energy")
+    assert "data-target" not in total and ">53300<" in total  # totals have no target

@@ -91,3 +91,60 @@ def test_engine_pool_has_a_connection_per_worker_thread(tmp_path):
     assert engine.pool._max_overflow == POOL["max_overflow"] == 30  # 40 = AnyIO's default worker threads
     assert not isinstance(make_engine("sqlite://").pool, QueuePool)  # in memory: SQLAlchemy's own pool
     assert isinstance(make_engine(f"sqlite:///{tmp_path / 'q.db'}", poolclass=NullPool).pool, NullPool)
+
+
+def test_visible_zone_is_one_query_and_agrees_with_the_list(app):
+    """``visible_zone`` reads the one zone under the visibility rule (not every visible zone), and for every
+    account and the public it finds exactly the zones ``visible_zones`` lists (unpublished ones included or not)."""
+    from sqlalchemy import select
+
+    from pioneer.registry.errors import UnknownZoneError
+    from pioneer.registry.zones.models import Zone
+    from pioneer.web import services
+    from pioneer.web.demo import ACCOUNTS
+    from pioneer.web.models import User
+
+    factory = app.state.session_factory
+    engine = factory.kw["bind"]
+    with factory() as session:
+        zone_codes = list(session.scalars(select(Zone.code).order_by(Zone.code)))
+        states = set(session.scalars(select(Zone.state)))
+        assert len(zone_codes) >= 5 and len(states - services.PUBLISHED) >= 1  # both kinds present
+        users = [
+            None,
+            *(session.scalars(select(User).where(User.username == name)).one() for name, *_ in ACCOUNTS),
+        ]
+        statements: list[str] = []
+        listener = lambda conn, cur, statement, *a: statements.append(statement)  # noqa: E731
+        for user in users:
+            listed = {z.code for z in services.visible_zones(session, user)}
+            found = set()
+            for code in [*zone_codes, "NO-SUCH-ZONE"]:
+                session.expunge_all()  # no identity-map help: each lookup queries
+                statements.clear()
+                event.listen(engine, "before_cursor_execute", listener)
+                try:
+                    services.visible_zone(session, user, code)
+                    found.add(code)
+                except UnknownZoneError:
+                    pass
+                finally:
+                    event.remove(engine, "before_cursor_execute", listener)
+                # the zone under the rule, and its divisions (selectin) when found — never the whole list
+                assert 1 <= len(statements) <= 2 and "registry_zone.code =" in statements[0], statements
+            assert found == listed, (user and user.username, found ^ listed)
+
+
+def test_zone_page_finds_its_zone_once(app, client, tokens):
+    """A signed-in zone page looks its zone up under the visibility rule once and hands it to the scorecards."""
+    engine = app.state.session_factory.kw["bind"]
+    statements: list[str] = []
+    listener = lambda conn, cur, statement, *a: statements.append(statement)  # noqa: E731
+    event.listen(engine, "before_cursor_execute", listener)
+    try:
+        r = client.get("/zones/BJ-110000", headers=tokens("beijing"))  # an editor: the rule is a SQL condition
+    finally:
+        event.remove(engine, "before_cursor_execute", listener)
+    assert r.status_code == 200
+    ruled = [s for s in statements if "FROM registry_zone" in s and "registry_zone.state IN" in s]
+    assert len(ruled) == 1 and "registry_zone.code =" in ruled[0], ruled

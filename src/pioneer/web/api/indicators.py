@@ -289,16 +289,17 @@ def overview(session: DB, user: CurrentUser, indicator: IndicatorCode = assess.D
 ZoneCode = Annotated[str, Path(min_length=1, max_length=32)]
 
 
-def zone_scorecards(session, user, code: str, year: int | None) -> dict[str, Any]:
-    zone = services.visible_zone(session, user, code)
+def zone_scorecards(session, zone, year: int | None) -> dict[str, Any]:
+    """The scorecards of ``zone`` — a zone the caller found with ``services.visible_zone`` (the zone page passes
+    the one it already holds: one visibility query per page)."""
     cards = [assess.scorecard(session, d, year=year, tier=zone.tier) for d in zone.division_codes]
-    return {"zone": code, "tier": zone.tier, "scorecards": cards}
+    return {"zone": zone.code, "tier": zone.tier, "scorecards": cards}
 
 
 @router.get("/zones/{code}/indicators", tags=["zones"], responses=ERRORS)
 def read_zone_indicators(code: ZoneCode, session: DB, user: CurrentUser, year: Year = None) -> dict[str, Any]:
     """The scorecard of each division of the zone."""
-    return zone_scorecards(session, user, code, year)
+    return zone_scorecards(session, services.visible_zone(session, user, code), year)
 
 
 @router.get("/zones/{code}/trends", tags=["zones"], responses=ERRORS)
