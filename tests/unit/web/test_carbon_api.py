@@ -200,3 +200,36 @@ def test_region_zone_page_shows_pooled_values_and_the_missing_member(client, tok
     assert widths["110000"] == pytest.approx(300 * 0.239474 / 0.946667, abs=0.06)
     total = pooled_chart(html, "co2_emissions_energy")
     assert "data-target" not in total and ">53300<" in total  # totals have no target
+
+
+def test_dual_control_section_is_kept_per_data_version(client, tokens, monkeypatch):
+    """The intensities and pooled rows are computed once per data version and divisions (``assess.memo``): a
+    second view of the page reads no value and runs no trajectory; a stored series (a new data version) is
+    computed again and shown."""
+    from pioneer.web import carbon
+
+    assert (
+        post(
+            client, "dual-control", tokens("huzhou"), SERIES.format(d="330500").encode(), store="true"
+        ).status_code
+        == 200
+    )
+    first = client.get("/zones/ZJ-330500", headers=tokens("huzhou")).text
+    calls: list[str] = []
+    real_progress, real_pooled = carbon.progress, carbon.pooled_rows
+    monkeypatch.setattr(
+        carbon, "progress", lambda *a, **k: calls.append("progress") or real_progress(*a, **k)
+    )
+    monkeypatch.setattr(carbon, "pooled_rows", lambda *a, **k: calls.append("pooled") or real_pooled(*a, **k))
+    again = client.get("/zones/ZJ-330500", headers=tokens("huzhou")).text
+
+    def section(html: str) -> str:
+        start = html.index('id="dual-control"')
+        return html[start : html.index("</section>", start)]
+
+    assert calls == [] and section(again) == section(first) and "0.656" in section(first)
+    # 2020 intensity 2400 万吨 / 3000 亿元 → 2600 / 3000: I_2020 = 0.866667, target 2025 = × 0.82 = 0.710667
+    changed = SERIES.format(d="330500").replace("2020,2400", "2020,2600")
+    assert post(client, "dual-control", tokens("huzhou"), changed.encode(), store="true").status_code == 200
+    after = client.get("/zones/ZJ-330500", headers=tokens("huzhou")).text
+    assert calls == ["progress", "pooled"] and "0.7107" in section(after) and "0.656" not in section(after)
