@@ -31,7 +31,7 @@ from pioneer.lake import stationdays
 from pioneer.lake.fast import FastResult, applicable_encoding, try_fast
 from pioneer.lake.layouts import BUILTIN, Layout, read_mapping, sniff_layout, with_name_time, with_options
 from pioneer.lake.readers import read_file
-from pioneer.lake.storage import Lake
+from pioneer.lake.storage import HOUR_END_MEDIA, Lake
 from pioneer.lake.validate import ERROR_SCHEMA, check
 
 REPORT_COLUMNS = ["file", "sheet", "row", "column", "value", "code", "reason_zh", "reason_en"]
@@ -453,7 +453,7 @@ def _by_year(table: pa.Table, medium: str) -> list[tuple[int, pa.Table]]:
     so; the sort is skipped then) and each year is one boolean filter, in Arrow.
     """
     time = table["time"]
-    if medium in ("air", "air_daily"):
+    if medium in HOUR_END_MEDIA:  # storage.partition_year's rule, on the column
         time = pc.subtract(time, pa.scalar(dt.timedelta(hours=1), pa.duration(time.type.unit)))
     years = pc.year(time).combine_chunks()
     if years.null_count:  # no partition for a row without a time (validation refuses those anyway)

@@ -16,7 +16,7 @@ import pyarrow as pa
 
 from pioneer.errors import PioneerError
 from pioneer.lake.layouts import AIR_DAILY_ITEMS, AIR_ITEMS
-from pioneer.lake.storage import Lake
+from pioneer.lake.storage import Lake, in_years, partition_year
 from pioneer.standards.divisions import prefix
 
 
@@ -115,16 +115,47 @@ def engine(name: str | None = None) -> Any:
     return ibis.pyspark.connect(session)
 
 
+def _instant(value: dt.datetime | dt.date | str) -> dt.datetime | None:
+    """A time bound as a naive datetime (as ``ibis.timestamp`` reads it), or ``None`` when it is not one of the
+    ISO forms or carries a zone (then no file is pruned by it: the engine's filter alone decides)."""
+    if isinstance(value, str):
+        try:
+            value = dt.datetime.fromisoformat(value)
+        except ValueError:
+            return None
+    if not isinstance(value, dt.datetime):
+        value = dt.datetime.combine(value, dt.time())
+    return value if value.tzinfo is None else None
+
+
+def partition_years(
+    medium: str, start: dt.datetime | dt.date | str | None, end: dt.datetime | dt.date | str | None
+) -> tuple[int | None, int | None]:
+    """The partition years (``<medium>/year=<y>/``, inclusive; ``None`` = open) that can hold rows with
+    ``start <= time <= end``: :func:`pioneer.lake.storage.partition_year` of each bound (the year rule is
+    monotonic in the time, so no other file holds such a row)."""
+    lo = _instant(start) if start is not None else None
+    hi = _instant(end) if end is not None else None
+    return (partition_year(medium, lo) if lo else None, partition_year(medium, hi) if hi else None)
+
+
 def medium_table(
-    lake: Lake | None, medium: str, *, con: Any = None, extra_files: list[str] | None = None
+    lake: Lake | None,
+    medium: str,
+    *,
+    con: Any = None,
+    extra_files: list[str] | None = None,
+    years: tuple[int | None, int | None] | None = None,
 ) -> ir.Table:
     """Every stored version of every row of ``medium`` (all imports, both statuses).
 
     ``extra_files``: lake paths of an import not yet committed, read as if it were (``lake.stationdays``
-    computes an import's site-days with its own rows before its record is written)."""
+    computes an import's site-days with its own rows before its record is written). ``years``: read only the
+    files of these partition years (inclusive, ``None`` = open; :func:`partition_years`) — a request for one
+    period opens the files that can hold it, not the whole medium."""
     lake = lake or Lake()
     con = con or connect()
-    files = lake.files(medium) + [lake.uri(f) for f in extra_files or []]
+    files = lake.files(medium, years=years) + [lake.uri(f) for f in extra_files or [] if in_years(f, years)]
     schema = SCHEMAS[medium]
     if not files:
         return ibis.memtable(schema.empty_table())
@@ -157,7 +188,9 @@ def versions(
     """
     if status not in STATUSES:
         raise ValueError(f"status must be one of {STATUSES}")
-    t = medium_table(lake, medium, con=con, extra_files=extra_files)
+    t = medium_table(
+        lake, medium, con=con, extra_files=extra_files, years=partition_years(medium, start, end)
+    )
     if start is not None:
         t = t.filter(t.time >= ibis.timestamp(start))
     if end is not None:
@@ -207,13 +240,31 @@ def air_station_days(
     hour-end label closing it minus one hour), ``so2, no2, co, pm10, pm2_5, o3_8h_max`` (float64; µg/m³, CO
     mg/m³; null = not published). ``start``/``end`` bound the dates inclusively; ``status`` as in :func:`versions`.
     """
-    t = versions(lake, "air_daily", status=status, con=con)
+    # date = (time − 1 h).date(), so S <= date <= E holds exactly for S 01:00 <= time < (E + 1) 01:00: those bounds
+    # prune the files (and rows) before the one-version-per-key choice, which is per station and time
+    first = _day(start)
+    last = _day(end)
+    t = versions(lake, "air_daily", status=status, con=con,
+                 start=dt.datetime.combine(first, dt.time(1)) if first else None,
+                 end=dt.datetime.combine(last + dt.timedelta(days=1), dt.time(1)) - dt.timedelta(microseconds=1)
+                 if last else None)  # fmt: skip
     t = t.mutate(date=(t.time - ibis.interval(hours=1)).date())
     if start is not None:
         t = t.filter(t.date >= ibis.date(str(start)))
     if end is not None:
         t = t.filter(t.date <= ibis.date(str(end)))
     return t.select("station", "city", "date", *AIR_DAILY_ITEMS)
+
+
+def _day(value: dt.date | str | None) -> dt.date | None:
+    """A date bound of :func:`air_station_days` as a date (``None``: none, or not an ISO date — then the date
+    filter alone decides)."""
+    if value is None or (isinstance(value, dt.date) and not isinstance(value, dt.datetime)):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        return None
 
 
 def water_samples(lake: Lake | None = None, *, status: str = "best", **kw: Any) -> ir.Table:

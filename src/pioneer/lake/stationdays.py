@@ -35,7 +35,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from pioneer.lake.layouts import AIR_ITEMS
-from pioneer.lake.storage import Lake
+from pioneer.lake.storage import Lake, file_year, in_years
 from pioneer.standards.air.evaluation import (
     DAILY_COLUMNS,
     DAILY_MEAN_ITEMS,
@@ -170,10 +170,11 @@ def present(lake: Lake) -> bool:
 def _files(lake: Lake, start: dt.date | None, end: dt.date | None) -> dict[int, list[str]]:
     """Committed site-day files whose year partition meets ``start … end``, per year."""
     out: dict[int, list[str]] = {}
+    years = (start.year if start else None, end.year if end else None)  # air_days/year= is the date's year
     for r in lake.committed():
         for f in r.get(RECORD_KEY, []):
-            year = int(f.split("/")[1].removeprefix("year="))
-            if (start is None or year >= start.year) and (end is None or year <= end.year):
+            year = file_year(f)
+            if year is not None and in_years(f, years):
                 out.setdefault(year, []).append(lake.uri(f))
     return out
 

@@ -18,6 +18,7 @@ single object written last.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import fcntl
 import json
 import os
@@ -34,6 +35,33 @@ from pioneer.config import settings
 
 MEDIA = ("air", "water", "noise")
 COMMITTED = ("committed", "partial")
+HOUR_END_MEDIA = ("air", "air_daily")
+"""Media whose times are hour-end labels (hours and station-days): a row belongs to its data day's year."""
+
+
+def partition_year(medium: str, time: dt.datetime) -> int:
+    """The partition year (``<medium>/year=<y>/``) of a row of ``medium`` at ``time``: for
+    ``HOUR_END_MEDIA`` the data day's year, ``year(time − 1 h)`` (the label 2014-01-01 00:00 belongs to 2013);
+    water and noise the year of the time (docs/lake.md, "Storage")."""
+    return (time - dt.timedelta(hours=1)).year if medium in HOUR_END_MEDIA else time.year
+
+
+def file_year(rel: str) -> int | None:
+    """The partition year of a lake data path ``<medium>/year=<y>/<import_id>.parquet`` (``None``: no year)."""
+    parts = rel.split("/")
+    if len(parts) < 3 or not parts[1].startswith("year=") or not parts[1][5:].isdigit():
+        return None
+    return int(parts[1][5:])
+
+
+def in_years(rel: str, years: tuple[int | None, int | None] | None) -> bool:
+    """Whether the data file ``rel`` can hold rows of the partition years ``years`` (inclusive bounds,
+    ``None`` = open): a file without a year partition always can."""
+    if years is None:
+        return True
+    y = file_year(rel)
+    lo, hi = years
+    return y is None or ((lo is None or y >= lo) and (hi is None or y <= hi))
 
 
 class Lake:
@@ -130,11 +158,11 @@ class Lake:
     def committed(self) -> list[dict[str, Any]]:
         return [r for r in self.records() if r["status"] in COMMITTED]
 
-    def files(self, medium: str) -> list[str]:
-        """Engine addresses of the data files of ``medium`` written by committed imports."""
-        return [
-            self.uri(f) for r in self.committed() for f in r.get("files", []) if f.startswith(medium + "/")
-        ]
+    def files(self, medium: str, *, years: tuple[int | None, int | None] | None = None) -> list[str]:
+        """Engine addresses of the data files of ``medium`` written by committed imports; with ``years`` (partition
+        years, inclusive, ``None`` = open) only the files of those years (:func:`in_years`)."""
+        return [self.uri(f) for r in self.committed() for f in r.get("files", [])
+                if f.startswith(medium + "/") and in_years(f, years)]  # fmt: skip
 
     def write_record(self, record: dict[str, Any]) -> None:
         self.write_bytes_atomic(
