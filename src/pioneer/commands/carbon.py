@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import ibis
 import pandas as pd
@@ -20,7 +20,6 @@ from pioneer.carbon import service
 from pioneer.commands._io import atomic_file, copy_csv_atomic, fail
 from pioneer.errors import InputError, PioneerError
 from pioneer.standards.carbon.editions import EDITIONS
-from pioneer.standards.carbon.factors import GRID_FACTORS, HEAT_FACTORS, fuel_factors, process_factors
 
 app = typer.Typer(
     help="碳排放核算、双控与产品碳足迹 / carbon accounts, dual control and product carbon footprints.",
@@ -252,31 +251,55 @@ def footprint_cmd(
 
 
 @app.command()
-def factors(edition: _EDITION = Edition.e2011) -> None:
-    """列出缺省排放因子（含来源与置信度）/ list the default factors with source and confidence."""
-    f = fuel_factors(edition.value)
-    typer.echo(f"{EDITIONS[edition.value].guideline_zh} / {EDITIONS[edition.value].guideline_en}")
-    for r in f.itertuples():
-        typer.echo(f"{r.fuel}\t{r.name_zh}\tNCV {r.ncv_gj_per_unit:g} GJ/{r.physical_unit}\tCC {r.carbon_content_tc_per_tj:g}"
-                   f" tC/TJ\tOF {r.oxidation:g}\tEF {r.co2_factor:.4f} tCO2/{r.physical_unit}\t[{r.confidence}]")  # fmt: skip
-    gwp_set = EDITIONS[edition.value].gwp_set
-    for r in process_factors(edition.value, gwp_set).itertuples():
+def factors(
+    edition: _EDITION = Edition.e2011,
+    table: Annotated[
+        str, typer.Option(help="因子表 / table: all | " + " | ".join(service.FACTOR_TABLES))
+    ] = "all",
+) -> None:
+    """列出缺省排放因子（含来源与置信度）/ list the default factors with source and confidence — the tables of
+    ``GET /api/v1/carbon/factors`` (:func:`pioneer.carbon.service.factor_tables`)."""
+    try:
+        frames = service.factor_tables(edition.value, table)
+    except PioneerError as exc:
+        fail(exc, code=2)
+    e = EDITIONS[edition.value]
+    typer.echo(f"{e.guideline_zh} / {e.guideline_en}")
+    for name, f in frames.items():  # ≤ 7 tables; each prints its rows (tens)
+        zh, en = service.FACTOR_TABLES[name]
+        typer.echo(f"# {name}: {zh} / {en}")
+        note = service.FACTOR_TABLE_NOTES.get(name)
+        if note:
+            typer.echo(f"#   {note[0]} / {note[1]}")
+        for r in f.itertuples():
+            typer.echo(_factor_line(name, r, e.gwp_set))
+
+
+def _factor_line(table: str, r: Any, gwp_set: str) -> str:
+    """One printed row of a factor table, with its confidence."""
+    if table == "fuels":
+        return (f"{r.fuel}\t{r.name_zh}\tNCV {r.ncv_gj_per_unit:g} GJ/{r.physical_unit}\tCC "
+                f"{r.carbon_content_tc_per_tj:g} tC/TJ\tOF {r.oxidation:g}\tEF {r.co2_factor:.4f} "
+                f"tCO2/{r.physical_unit}\t[{r.confidence}]")  # fmt: skip
+    if table == "nonco2":
+        value = (f"CH4 {r.ch4_kg_per_tj:g} / N2O {r.n2o_kg_per_tj:g} kg/TJ (GWP {gwp_set})" if r.has_value
+                 else "— (无值 no value)")  # fmt: skip
+        return f"ch4/n2o {r.category} {r.fuel}\tIPCC 2006 Table {r.ipcc_table if isinstance(r.ipcc_table, str) else '—'}\t{value}\t[{r.confidence}]"
+    if table == "processes":
         ef = (
             f"{r.co2_factor:.5g} tCO2e/t ({r.gas}, GWP {gwp_set})"
             if r.co2_factor == r.co2_factor
             else "— (本地因子 local)"
         )
-        typer.echo(f"process {r.process}\t{r.name_zh}\tEF {ef}\t[{r.confidence}]")
-    for r in GRID_FACTORS.itertuples():
-        typer.echo(f"electricity {r.year} {r.region}\t{r.region_zh}\t{r.kind}\t{r.factor_tco2_per_mwh:g} tCO2/MWh"
-                   f"\t[{r.confidence}]")  # fmt: skip
-    for r in HEAT_FACTORS.itertuples():
-        typer.echo(f"heat {r.key}\t{r.factor_tco2_per_gj:g} tCO2/GJ\t[{r.confidence}]")
-    from pioneer.standards.carbon.nonco2 import NONCO2_FACTORS
-
-    for r in NONCO2_FACTORS.itertuples():  # the CH4/N2O table (≈ 15 rows)
-        typer.echo(f"ch4/n2o {r.category} {r.fuel}\tIPCC 2006 Table {r.ipcc_table}\tCH4 {r.ch4_kg_per_tj:g} / N2O "
-                   f"{r.n2o_kg_per_tj:g} kg/TJ (GWP {gwp_set})\t[{r.confidence}]")  # fmt: skip
+        return f"process {r.process}\t{r.name_zh}\tEF {ef}\t[{r.confidence}]"
+    if table == "gwp":
+        return f"gwp {r.gwp_set} {r.gas}\t{r.gwp_100:g}\t[{r.confidence}]"
+    if table == "grid":
+        return (f"electricity {r.year} {r.region}\t{r.region_zh}\t{r.kind}\t{r.factor_tco2_per_mwh:g} tCO2/MWh"
+                f"\t[{r.confidence}]")  # fmt: skip
+    if table == "heat":
+        return f"heat {r.key}\t{r.factor_tco2_per_gj:g} tCO2/GJ\t[{r.confidence}]"
+    return f"footprint {r.key}\t{r.group}\t{r.factor_kgco2e:g} kgCO2e/{r.unit}\t{r.year}\t[{r.confidence}]"
 
 
 class TemplateKind(StrEnum):

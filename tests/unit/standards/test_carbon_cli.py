@@ -244,3 +244,27 @@ def test_footprint_bad_bom_writes_neither_file(home):
                             str(home / "fp.docx")])  # fmt: skip
     assert r.exit_code == 2 and "row 2" in r.output and "quantity" in r.output
     assert not (home / "fp.csv").exists() and not (home / "fp.docx").exists()
+
+
+def test_factors_lists_one_table_or_all_and_refuses_an_unknown_one():
+    """``pioneer carbon factors --table`` prints the API's tables (service.factor_tables): the CH4/N2O pairs
+    without a default say so; the GB/T 51366-2019 trucks are transport; an unknown table exits 2, zh and en."""
+    r = runner.invoke(app, ["carbon", "factors", "--table", "nonco2"])
+    assert r.exit_code == 0, r.output
+    lines = r.output.splitlines()
+    assert (
+        "ch4/n2o road_transport gasoline\tIPCC 2006 Table 3.2.2\tCH4 33 / N2O 3.2 kg/TJ (GWP AR2)\t[secondary]"
+        in lines
+    )
+    assert "ch4/n2o residential natural_gas\tIPCC 2006 Table 2.5\t— (无值 no value)\t[not-found]" in lines
+    assert not any(x.startswith(("process ", "electricity ", "footprint ")) for x in lines)
+    r = runner.invoke(app, ["carbon", "factors", "--table", "footprint"])
+    assert (
+        "footprint gbt51366:transport:diesel_truck_30t\ttransport\t0.078 kgCO2e/t·km\t2019\t[secondary]"
+        in r.output
+    )
+    r = runner.invoke(app, ["carbon", "factors"])
+    assert r.exit_code == 0 and all(f"# {t}:" in r.output for t in ("fuels", "nonco2", "processes", "gwp", "grid",
+                                                                   "heat", "footprint"))  # fmt: skip
+    r = runner.invoke(app, ["carbon", "factors", "--table", "eol"])
+    assert r.exit_code == 2 and "未知的因子表" in r.output and "unknown factor table 'eol'" in r.output
