@@ -7,7 +7,7 @@
 * city bureau (beijing): uploads a year of one station's hourly data, confirms, computes the zone's indicators
   from the web (progress page, then the result page listing what changed with value and import ids);
 * province (zhejiang): the review queue offers the plan to forward and the application to recommend — forwards
-  and recommends;
+  and recommends; its 待办 offers a city's typical case to recommend or return — recommends it;
 * national office (reviewer): approves the plan without a valid 文号 (refused, back on the queue, still signed
   in), then with one; takes the application under review and approves it with its 文号.
 
@@ -309,39 +309,67 @@ def test_province_forwards_and_office_approves_with_document_number(page):
     logout(page)
 
 
-def test_office_reviews_a_case_from_the_queue(page):
-    """典型案例 in the office's queue: 湖州 files and submits a case (through the API with its session), the
-    reviewer returns it without a reason (refused next to the field), then approves it."""
+def test_case_through_province_and_office(page):
+    """典型案例 from the zone through its province to the programme office: 湖州 files a case (the API, with its
+    session) and submits it on the cases page; the province (zhejiang) finds it in its 待办, returns it without a
+    reason (refused next to the field, still signed in), then recommends it; the reviewer finds it in the review
+    queue with approve and return only, approves it, and publishes it on the cases page, which the public then
+    reads. Each page offers only the steps its user may take."""
     login(page, "huzhou")
-    page.goto("/review")
+    page.goto("/cases")
     headers = {"X-CSRF-Token": page.get_attribute("form[action='/logout'] input[name=csrf_token]", "value")}
     made = page.request.post("/api/v1/cases", headers=headers,
                              data={"zone_code": "ZJ-330500", "title": "湖州“两山”转化案例（浏览器测试）",
                                    "summary": "生态产品价值实现机制试点"})  # fmt: skip
     assert made.status == 201, made.text()
     case_id = made.json()["id"]
-    step = page.request.post(
-        f"/api/v1/cases/{case_id}/steps", headers=headers, data={"to_status": "submitted"}
-    )
-    assert step.status == 200, step.text()
+    page.goto("/cases")
+    card = page.locator(f"article[data-case='{case_id}']")
+    assert [f.get_attribute("data-step") for f in card.locator("form").all()] == ["submitted"]
+    card.locator("form[data-step='submitted'] button").click()
+    page.wait_for_selector("#cases-done")
+    card = page.locator(f"article[data-case='{case_id}']")
+    assert card.get_attribute("data-status") == "submitted" and card.locator("form").count() == 0
+    logout(page)
+
+    login(page, "zhejiang")
+    page.goto("/todo")
+    row = page.locator(f"#todo-cases tr[data-case='{case_id}']")
+    assert "湖州“两山”转化案例" in row.inner_text()
+    assert [f.get_attribute("data-step") for f in row.locator("form").all()] == ["recommended", "returned"]
+    save(page, "todo-cases")
+    row.locator("form[data-step='returned'] button").click()
+    error = f"#err-case-{case_id}-returned"
+    page.wait_for_selector(error)
+    assert "理由" in page.inner_text(error) and page.locator("#who").count() == 1 and "/todo" in page.url
+    save(page, "todo-case-refused", reload=False)
+    row = page.locator(f"#todo-cases tr[data-case='{case_id}']")
+    row.locator("form[data-step='recommended'] input[name=note]").fill("成效明显，推荐（浏览器测试）")
+    row.locator("form[data-step='recommended'] button").click()
+    page.wait_for_selector("#todo-case-done")
+    assert page.locator(f"#todo-cases tr[data-case='{case_id}']").count() == 0
     logout(page)
 
     login(page, "reviewer")
     page.goto("/review")
     row = page.locator(f"#review-cases tr[data-case='{case_id}']")
-    assert "湖州“两山”转化案例" in row.inner_text()
+    assert "湖州“两山”转化案例" in row.inner_text() and "省级推荐" in row.inner_text()
+    assert [f.get_attribute("data-step") for f in row.locator("form").all()] == ["approved", "returned"]
     save(page, "review-cases")
-    row.locator("form[data-step='returned'] button").click()
-    error = f"#err-case-{case_id}-returned"
-    page.wait_for_selector(error)
-    assert "理由" in page.inner_text(error) and page.locator("#who").count() == 1
-    save(page, "review-case-refused", reload=False)
-    row = page.locator(f"#review-cases tr[data-case='{case_id}']")
     row.locator("form[data-step='approved'] input[name=note]").fill("经验可复制推广")
     row.locator("form[data-step='approved'] button").click()
     page.wait_for_selector("#review-done")
-    assert page.locator(f"#review-cases tr[data-case='{case_id}']").count() == 0
+    assert page.locator(f"#review-cases tr[data-case='{case_id}'] form[data-step='approved']").count() == 0
+    page.goto("/cases")
+    card = page.locator(f"article[data-case='{case_id}']")
+    assert "zhejiang" in card.locator(".case-recommended").inner_text()
+    save(page, "cases-office")
+    card.locator("form[data-step='published'] button").click()
+    page.wait_for_selector("#cases-done")
     logout(page)
+    page.goto("/cases")
+    card = page.locator(f"article[data-case='{case_id}']")
+    assert card.get_attribute("data-status") == "published" and card.locator("form").count() == 0
 
 
 def test_public_downloads_one_zones_values(page):

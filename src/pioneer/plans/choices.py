@@ -112,8 +112,8 @@ CASE_STEPS: dict[tuple[CaseStatus, CaseStatus], frozenset[Role]] = {
     (CaseStatus.RETURNED, CaseStatus.SUBMITTED): frozenset({Role.ZONE, Role.PROVINCE}),
     (CaseStatus.SUBMITTED, CaseStatus.RECOMMENDED): frozenset({Role.PROVINCE}),
     (CaseStatus.SUBMITTED, CaseStatus.RETURNED): frozenset({Role.PROVINCE}),
-    (CaseStatus.RECOMMENDED, CaseStatus.RETURNED): frozenset({Role.PROGRAMME_OFFICE}),
     (CaseStatus.RECOMMENDED, CaseStatus.APPROVED): frozenset({Role.PROGRAMME_OFFICE}),
+    (CaseStatus.RECOMMENDED, CaseStatus.RETURNED): frozenset({Role.PROGRAMME_OFFICE}),
     (CaseStatus.APPROVED, CaseStatus.PUBLISHED): frozenset({Role.PROGRAMME_OFFICE}),
 }
 

@@ -193,7 +193,7 @@ def test_case_province_scope(session):
     assert service.permitted_case_steps(session, c, ZHEJIANG) == ["recommended", "returned"]
     service.step_case(session, c.id, "recommended", actor=ZHEJIANG)
     assert service.permitted_case_steps(session, c, ZHEJIANG) == []
-    assert service.permitted_case_steps(session, c, OFFICE) == ["returned", "approved"]
+    assert service.permitted_case_steps(session, c, OFFICE) == ["approved", "returned"]
 
 
 def test_case_region_zone_province_step_is_the_offices(session):
