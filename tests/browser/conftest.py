@@ -1,11 +1,13 @@
-"""Browser fixtures: uvicorn on a free 127.0.0.1 port in a subprocess with a temporary PIONEER_HOME (demo zones,
-demo accounts, indicators of a small slice of the Beijing sample), Debian Chromium through Playwright, and a
+"""Browser fixtures: uvicorn on a free 127.0.0.1 port in a subprocess, one server per test file, each with its own
+copy of a temporary PIONEER_HOME built once (demo zones, demo accounts, indicators of a small slice of the Beijing
+sample) — no test file sees another's writes, so the files pass in any order — Debian Chromium through Playwright, and a
 route guard that fails any request leaving 127.0.0.1. Screenshots go to ``$PIONEER_ARTIFACTS`` (default
 ``test-artifacts/browser``)."""
 
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -17,12 +19,15 @@ import pytest
 
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--no-first-run"]  # fmt: skip
-SERVER = """
-import sys, uvicorn
+BUILD = """
+import sys
 sys.path.insert(0, {tests!r})
 from webhome import build_home
 from pathlib import Path
 build_home(Path({home!r}))
+"""
+SERVER = """
+import uvicorn
 from pioneer.web.app import create_app
 uvicorn.run(create_app(migrate=False), host="127.0.0.1", port={port}, log_level="warning")
 """
@@ -35,14 +40,26 @@ def free_port() -> int:
 
 
 @pytest.fixture(scope="session")
-def base_url(tmp_path_factory: pytest.TempPathFactory):
-    home = tmp_path_factory.mktemp("browser-home")
-    port = free_port()
+def template_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The browser tests' home (demo zones, accounts, the slice's indicators), built once per session in a
+    subprocess; each test file's server runs on its own copy (:func:`base_url`)."""
+    home = tmp_path_factory.mktemp("browser-template")
     tests = str(Path(__file__).resolve().parents[1] / "unit" / "web")
+    subprocess.run([sys.executable, "-c", BUILD.format(tests=tests, home=str(home))],
+                   env={**os.environ, "PIONEER_HOME": str(home)}, check=True, timeout=600)  # fmt: skip
+    return home
+
+
+@pytest.fixture(scope="module")
+def base_url(template_home: Path, tmp_path_factory: pytest.TempPathFactory):
+    """A server of the test file's own: its home is a fresh copy of the template, so what one file writes
+    (an approved application, a changed password) is never seen by another, whatever the order the files run
+    in. (The home's SQLite database: a ``PIONEER_DATABASE_URL`` in the environment would be shared.)"""
+    home = tmp_path_factory.mktemp("browser-home")
+    shutil.copytree(template_home, home, dirs_exist_ok=True)
+    port = free_port()
     env = {**os.environ, "PIONEER_HOME": str(home)}
-    proc = subprocess.Popen(
-        [sys.executable, "-c", SERVER.format(tests=tests, home=str(home), port=port)], env=env
-    )
+    proc = subprocess.Popen([sys.executable, "-c", SERVER.format(port=port)], env=env)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
