@@ -144,13 +144,21 @@ def zone_transition(code: str, request: Request, session: DB, user: CurrentUser,
 
 @router.get("/todo", response_class=HTMLResponse)
 def todo_page(request: Request, session: DB, user: CurrentUser):
-    """待办：the zones awaiting a step by the signed-in user (a province: applications to recommend, zones to
-    start; the programme office: applications to review and approve or return)."""
+    """待办：what awaits a step by the signed-in user — zones (a province: applications to recommend, zones to
+    start; the programme office: applications to review and approve or return) and typical cases (a province:
+    cases to recommend or return; the programme office: cases to approve, return or publish)."""
     if user is None:
         return RedirectResponse("/login?next=/todo", status_code=303)
+    from pioneer.web.pages.forms import refusal_at
+
     done = request.query_params.get("done", "")
+    cases = services.case_todo(session, user)
+    msg = request.query_params.get("msg", "")
+    refusal, refused_form, refused_field = refusal_at(request)
     return render(request, "todo.html", user, items=services.todo(session, user), names=assess.division_names(session),
-                  done=done if done in {z.code for z in services.visible_zones(session, user)} else "")  # fmt: skip
+                  done=done if done in {z.code for z in services.visible_zones(session, user)} else "",
+                  cases=cases, case_done=msg if re.fullmatch(r"case-\d+", msg) else "", refusal=refusal,
+                  refused_form=refused_form, refused_field=refused_field)  # fmt: skip
 
 
 @router.post("/zones/{code}/edit")
