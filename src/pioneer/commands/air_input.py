@@ -22,14 +22,15 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from pioneer.errors import InputError, InputErrors
+from pioneer.guard.codes import DIVISION_CODE_PATTERN, STATION_CODE_PATTERN
 from pioneer.lake.cells import MISSING, YEARS
 from pioneer.lake.layouts import AIR_RANGES, CALCULATOR, Layout
 from pioneer.lake.layouts import with_name_time as _with_name_time
 from pioneer.lake.readers import read_file
 from pioneer.lake.validate import check
 
-CITY_CODE = r"^\d{6}$"
-"""A city is named by its 6-digit administrative division code (GB/T 2260)."""
+CITY_CODE = DIVISION_CODE_PATTERN
+"""A city is named by its 6-digit administrative division code (GB/T 2260; the one pattern, guard.codes)."""
 
 HOURLY: Layout = CALCULATOR["air-hourly"]
 HOURLY_WITH_CITY: Layout = CALCULATOR["air-hourly-city"]
@@ -145,6 +146,7 @@ def read_hourly_fast(path: Path, layout: Layout, *, con: ibis.BaseBackend) -> ir
     found = con.execute(t.aggregate(**stats)).iloc[0]
     ids = t.select(*keys).distinct()
     bad_id = [ids[k].isnull() | (ids[k] == "") | (ids[k] != ids[k].strip()) for k in keys]
+    bad_id.append(~ids.station.re_search(STATION_CODE_PATTERN))  # the checker's ``key_code``
     if "city" in keys:
         bad_id.append(~ids.city.re_search(CITY_CODE))
 

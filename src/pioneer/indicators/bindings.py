@@ -235,8 +235,8 @@ def lake_noise_points(rows: pd.DataFrame, points: pd.DataFrame) -> tuple[pd.Data
     m = rows.merge(meta[["point", "_reg_division", "_reg"]], on="point", how="left")
     unregistered = m["_reg_division"].isna()
     k = m[~unregistered & m["leq"].notna()]
-    reg = k["_reg"].astype("string").str.strip().str.lower()
-    filec = k["zone_class"].astype("string").str.strip().str.lower()
+    reg = noise.zone_class(k["_reg"])  # GB 3096-2008 §4 classes, read as everywhere (standards.noise)
+    filec = noise.zone_class(k["zone_class"])
     out = pd.DataFrame({
         "point": k["point"].astype(str), "division": k["_reg_division"].astype(str),
         "zone_class": reg.fillna(filec).astype(str), "time": k["time"], "leq": k["leq"].astype("float64"),

@@ -26,6 +26,12 @@ from pioneer.standards.noise import ZONE_CLASSES
 MEDIA = ("air", "water", "noise", "air_daily")
 """``air_daily``: station-day values as published (24-h means and the O3 daily maximum 8-h value), not hours."""
 
+HOURLY_MEDIA: dict[str, bool] = {"air": True, "noise": True, "water": False, "air_daily": False}
+"""Whether a medium's values are hourly, so that a time must be a whole hour (rule ``not_on_hour``): air 1-h
+values (HJ 663-2013) and noise hourly L_Aeq (GB 3096-2008 §3.5–3.7 and HJ 640-2012 form L_d and L_n from
+hourly values; the layouts ``noise`` and ``noise-hourly`` alike); water samples and station-day values are
+not. The default of a mapping file's ``time.hourly``."""
+
 #: Air glossary items (1-h values), in the unit each is stored in.
 AIR_ITEMS: dict[str, str] = {
     "so2": "ug/m3",
@@ -356,8 +362,9 @@ BUILTIN: dict[str, Layout] = {
         medium="noise",
         shape="wide",
         columns={"point": "point", "zone_class": "zone_class", "time": "time", "leq": "leq"},
-        time=TimeSpec(hourly=False),
-        description="point,zone_class,time,leq — Leq in dB(A), zone class per GB 3096-2008 §4.",
+        time=TimeSpec(hourly=HOURLY_MEDIA["noise"]),
+        description="point,zone_class,time,leq — hourly L_Aeq in dB(A) (a whole hour, as `noise-hourly`), zone "
+        "class per GB 3096-2008 §4.",
     ),
 }
 
@@ -399,7 +406,7 @@ CALCULATOR: dict[str, Layout] = {
         optional=WATER_CARRIED,
         description="the water calculator's wide input: section, time, one column per parameter (the columns "
         "of WATER_CARRIED are carried, not items)"),
-    "noise-hourly": replace(BUILTIN["noise"], name="noise-hourly", time=TimeSpec(hourly=True),
+    "noise-hourly": replace(BUILTIN["noise"], name="noise-hourly",
                             description="the noise calculator's hourly L_Aeq (HJ 640-2012, GB 3096-2008 §3.5-3.7: "
                             "day and night levels are energy means of hourly values, so a time is a whole hour)"),
     "noise-periods": Layout(
@@ -496,7 +503,7 @@ def read_mapping(path: str | Path) -> Layout:
     t = doc.get("time", {}) or {}
     if isinstance(t, str):
         t = {"column": t}
-    base_time = base.time if base else TimeSpec(hourly=medium == "air")
+    base_time = base.time if base else TimeSpec(hourly=HOURLY_MEDIA.get(medium, False))
     fmts = t.get("format", t.get("formats"))
     if isinstance(fmts, str):
         fmts = [fmts]

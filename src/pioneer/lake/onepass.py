@@ -70,6 +70,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
+from pioneer.guard.codes import DIVISION_CODE_PATTERN, STATION_CODE_PATTERN
 from pioneer.lake.layouts import AIR_ITEMS, AIR_RANGES, CONVERSIONS, Layout
 from pioneer.lake.validate import _Sql, lit
 
@@ -190,7 +191,7 @@ class _Run:
             self.factors[g] = 1.0 if source == target else CONVERSIONS[(source, target)]
         self.ranges = {g: lay.ranges.get(g, AIR_RANGES[g]) for g in items}
         # caches: raw dictionary value → stored value (computed once per distinct value)
-        self.stations: dict[str, str] = {}
+        self.stations: dict[str, dict[str, Any]] = {}  # raw → {s: stored station, ok: a code of the shape}
         self.cities: dict[str, dict[str, Any]] = {}
         self.names: dict[str, str | None] = {}
         self.times: dict[str, int] = {}
@@ -224,7 +225,7 @@ class _Run:
         self.known = None if known is None else {k: str(v) for k, v in known.items()}
         if "city" in lay.constants:
             const = lay.constants["city"]
-            if not self._sql1("regexp_full_match(x, '\\d{6}')", [const])[0]:
+            if not self._sql1(f"regexp_full_match(x, {lit(DIVISION_CODE_PATTERN)})", [const])[0]:
                 raise _Doubt
             self.const_city: str | None = const
         else:
@@ -400,16 +401,21 @@ class _Run:
 
     def _station_dict(self, dictionary: pa.Array) -> tuple[list[str | None], np.ndarray]:
         """Stored station per dictionary value, and which values break a key rule (``missing_key``,
-        ``unknown_station`` of the station list or the registry)."""
+        ``key_code``, ``unknown_station`` of the station list or the registry)."""
         lay = self.lay
         if lay.station_names:  # the general path: LEFT JOIN names ON name = trimmed text
             whens = " ".join(f"WHEN {lit(k)} THEN {lit(v)}" for k, v in lay.station_names.items())
             expr = f"(CASE trim(x) WHEN '' THEN NULL {whens} END)"
         else:
             expr = "NULLIF(trim(x), '')"
-        stored = self._map(self.stations, dictionary, expr)
+        code_ok = f"coalesce(regexp_full_match({expr}, {lit(STATION_CODE_PATTERN)}), TRUE)"
+        pairs = self._map(self.stations, dictionary, f"{{'s': {expr}, 'ok': {code_ok}}}")  # ``key_code`` too
+        stored = [p["s"] for p in pairs]
         known = self.known
-        bad = np.array([s is None or (known is not None and s not in known) for s in stored], dtype=np.bool_)
+        bad = np.array(
+            [p["s"] is None or not p["ok"] or (known is not None and p["s"] not in known) for p in pairs],
+            dtype=np.bool_,
+        )
         return stored, bad
 
     def _check(self, tab: pa.Table, offset: int) -> list[tuple[int, pa.Table]]:
@@ -534,7 +540,7 @@ class _Run:
             self.cities,
             ci.dictionary,
             "{'c': NULLIF(trim(x), ''), 'ok': NULLIF(trim(x), '') IS NULL OR "
-            "regexp_full_match(NULLIF(trim(x), ''), '\\d{6}')}",
+            f"regexp_full_match(NULLIF(trim(x), ''), {lit(DIVISION_CODE_PATTERN)})}}",
         )
         cities = [c["c"] for c in checked]
         ci_idx = None

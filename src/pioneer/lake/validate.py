@@ -5,15 +5,18 @@ Output: the rows normalised to the lake schema of the medium (glossary names, st
 with the hour-end label) and a table of located errors (row, column, value, code, reason in Chinese and English).
 
 Rules (code → meaning): ``schema`` a declared column is absent; ``row_fields`` a row has the wrong number of
-fields; ``missing_key`` station/section/point or time empty; ``time`` unparsable time; ``hour_range`` hour part
-outside 0–23 (or 1–24); ``not_on_hour`` an hourly time with minutes or seconds; ``number`` a value that is not a
-finite number nor a missing marker; ``range`` a value outside the plausibility screen of its item; ``unit`` a
-unit that is neither the glossary unit nor a declared convertible source unit; ``unknown_item`` an item not in
-the air glossary; ``unknown_station`` a station outside the known set; ``city_code`` a city that is not a
-6-digit division code; ``city_mismatch`` a city that differs from the known station's city; ``zone_class`` a
-noise zone class outside GB 3096-2008 §4; ``period`` a noise period that is neither day nor night; ``duplicate`` the same key twice with the same values (the first is
-kept); ``conflicting_duplicate`` the same key with different values (all rejected); ``schema`` also: a column a
-closed layout does not have (``Layout.closed``), a file without data rows.
+fields; ``missing_key`` station/section/point or time empty; ``key_code`` a station/section/point code outside
+the registry's station-code shape (:data:`pioneer.guard.codes.STATION_CODE_PATTERN`: a line break, ``/``, a
+blank …); ``time`` unparsable time; ``hour_range`` hour part outside 0–23 (or 1–24); ``not_on_hour`` an hourly
+time with minutes or seconds; ``number`` a value that is not a finite number nor a missing marker; ``range`` a
+value outside the plausibility screen of its item; ``unit`` a unit that is neither the glossary unit nor a
+declared convertible source unit; ``unknown_item`` an item not in the air glossary; ``unknown_station`` a
+station outside the known set; ``city_code`` a city that is not a 6-digit division code; ``city_mismatch`` a
+city that differs from the known station's city; ``zone_class`` a noise zone class outside GB 3096-2008 §4
+(read by :data:`pioneer.standards.noise.ZONE_CLASS_PATTERN`: ``1``, ``1类``, ``4A`` are classes); ``period``
+a noise period that is neither day nor night; ``duplicate`` the same key twice with the same values (the first
+is kept); ``conflicting_duplicate`` the same key with different values (all rejected); ``schema`` also: a
+column a closed layout does not have (``Layout.closed``), a file without data rows.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from pioneer.guard.codes import DIVISION_CODE_PATTERN, STATION_CODE_PATTERN, STATION_CODE_REASON
 from pioneer.lake.cells import DATE_FORMATS, bounded_time_sql, number_sql, time_sql
 from pioneer.lake.layouts import (
     AIR_DAILY_ITEMS,
@@ -35,11 +39,11 @@ from pioneer.lake.layouts import (
     ITEM_ALIASES,
     NOISE_PERIODS,
     NOISE_RANGE,
-    NOISE_ZONE_CLASSES,
     UNIT_SPELLINGS,
     WATER_RANGE,
     Layout,
 )
+from pioneer.standards.noise import ZONE_CLASS_PATTERN
 
 ERROR_SCHEMA = pa.schema(
     [
@@ -288,7 +292,11 @@ def _check(
         extra.append(f"{division} AS city_src")
     if layout.medium == "noise":
         if "zone_class" in layout.columns:
-            extra.append(f"lower({sql.text('zone_class')}) AS zone_class")
+            zc = sql.text("zone_class")  # GB 3096-2008 §4 as standards.noise.zone_class reads it
+            extra.append(f"{zc} AS zone_class_raw")
+            extra.append(
+                f"NULLIF(lower(regexp_extract({zc}, {lit(ZONE_CLASS_PATTERN)}, 1)), '') AS zone_class"
+            )
         if "period" in layout.columns:
             extra.append(f"lower({sql.text('period')}) AS period_raw")
         extra.append(f"{sql.text('leq')} AS leq__raw")
@@ -342,6 +350,13 @@ def _check(
         "站点/断面/点位编码为空",
         f"{key} is empty",
     )
+    sql.error(  # the registry's station-code shape (guard.codes): no line break, '/', blank or quote in a code
+        f"key IS NOT NULL AND NOT regexp_full_match(key, {lit(STATION_CODE_PATTERN)})",
+        key_src,
+        "key_raw",
+        "key_code",
+        *STATION_CODE_REASON,
+    )
     if layout.station_names:
         sql.error(
             "key_raw <> '' AND key IS NULL",
@@ -387,7 +402,7 @@ def _check(
     # --- place ---------------------------------------------------------------------------------------------
     city_col = layout.columns.get("city", layout.columns.get("division", "city"))
     sql.error(
-        "city_src IS NOT NULL AND NOT regexp_full_match(city_src, '\\d{6}')",
+        f"city_src IS NOT NULL AND NOT regexp_full_match(city_src, {lit(DIVISION_CODE_PATTERN)})",
         city_col,
         "city_src",
         "city_code",
@@ -656,9 +671,9 @@ def _noise(sql: _Sql):  # type: ignore[no-untyped-def]
     )
     if "zone_class" in layout.columns:
         sql.error(
-            f"zone_class NOT IN {'(' + ', '.join(lit(z) for z in NOISE_ZONE_CLASSES) + ')'}",
+            "zone_class IS NULL",
             layout.columns["zone_class"],
-            "zone_class",
+            "zone_class_raw",
             "zone_class",
             "声环境功能区类别须为 0、1、2、3、4a、4b（GB 3096-2008 第4章）",
             "zone class must be 0, 1, 2, 3, 4a or 4b (GB 3096-2008 §4)",

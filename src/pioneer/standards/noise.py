@@ -23,6 +23,7 @@ functions take and return Ibis tables.
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from typing import Any
 
@@ -39,6 +40,7 @@ __all__ = [
     "HJ640_GRADES",
     "LEQ_PLAUSIBLE",
     "ZONE_CLASSES",
+    "ZONE_CLASS_PATTERN",
     "compliance_rates",
     "energy_mean",
     "hj640_level",
@@ -48,6 +50,7 @@ __all__ = [
     "read_points",
     "regional_mean",
     "traffic_mean",
+    "zone_class",
     "zone_limit",
 ]
 
@@ -95,6 +98,44 @@ docs/standards/noise.md): the one table the lake's checker (``pioneer.lake.layou
 ZONE_CLASSES: tuple[str, ...] = tuple(str(z) for z in GB3096_LIMITS.index)
 """GB 3096-2008 §4 functional-zone classes (0, 1, 2, 3, 4a, 4b), the rows of Table 1 — the one list the lake,
 the registry and the calculators check against."""
+
+ZONE_CLASS_PATTERN: str = "(?i)^(" + "|".join(ZONE_CLASSES) + ") ?类?$"
+"""How a zone class may be written (after trimming blanks): a class of :data:`ZONE_CLASSES`, its letter in
+either case, optionally followed by 类 as GB 3096-2008 §4 names the classes ("1类", "4a 类", "4B") — group 1 is
+the class. Not a class: ``4`` or ``4类`` (§4 divides class 4 into 4a and 4b), ``一类``, ``Ⅰ``, full-width
+digits, ``1.0``. Written for Python's ``re`` and DuckDB's RE2 alike (the lake's checker builds its SQL from
+it); docs/standards/noise.md states the choice."""
+
+
+def zone_class(written: Any) -> Any:
+    """The GB 3096-2008 §4 functional-zone class written in ``written`` (:data:`ZONE_CLASS_PATTERN`).
+
+    Parameters
+    ----------
+    written : str, numpy array, pandas Series or Ibis string column
+        the zone class as a file writes it, e.g. ``"1"``, ``"1类"``, ``" 4A "``, ``"4b 类"``
+
+    Returns
+    -------
+    The canonical class (``"1"``, ``"4a"`` …, an element of :data:`ZONE_CLASSES`) of the same kind; ``None``
+    (scalar), ``<NA>`` (Series, array) or NULL (Ibis) where ``written`` is no class.
+
+    Examples
+    --------
+    >>> zone_class("4A类"), zone_class("1 类"), zone_class("4类"), zone_class("5")
+    ('4a', '1', None, None)
+    """
+    if isinstance(written, ir.Value):
+        return written.strip().re_extract(ZONE_CLASS_PATTERN, 1).lower().nullif("")
+    if np.ndim(written) == 0:
+        m = None if pd.isna(written) else _ZONE_CLASS_RE.fullmatch(str(written).strip())
+        return m.group(1).lower() if m else None
+    s = pd.Series(written) if not isinstance(written, pd.Series) else written
+    out = s.astype("string").str.strip().str.extract(ZONE_CLASS_PATTERN, expand=False).str.lower()
+    return out if isinstance(written, pd.Series) else out.to_numpy()
+
+
+_ZONE_CLASS_RE = re.compile(ZONE_CLASS_PATTERN)
 
 
 @cache
@@ -338,9 +379,8 @@ def read_points(df: pd.DataFrame, *, file: str | None = None) -> pd.DataFrame:
                 zh, en, file=file, row=int(df["_row"].iloc[i]), column=col, value=df[col].iloc[i]
             )
 
-    z = df["zone_class"].astype("string").str.strip().str.lower()
-    z = z.str.replace("类", "", regex=False).str.replace(r"\.0$", "", regex=True)
-    bad(~z.isin(ZONE_CLASSES).fillna(False), "未知的声环境功能区类别（应为 0/1/2/3/4a/4b）",
+    z = zone_class(df["zone_class"])  # GB 3096-2008 §4: the one reading of a written class
+    bad(z.isna(), "未知的声环境功能区类别（应为 0/1/2/3/4a/4b）",
         "unknown functional-zone class (0, 1, 2, 3, 4a or 4b)", "zone_class")  # fmt: skip
     df["zone_class"] = z
     leq = pd.to_numeric(df["leq"], errors="coerce")

@@ -116,3 +116,74 @@ def test_water_lake_and_calculator_refuse_alike(tmp_path: Path, body: str, colum
     f.write_text(lake_body, encoding="utf-8")
     (r,) = ingest(f, lake=Lake(tmp_path / "lake"))
     assert r.status == "rejected" and any(en in e["reason_en"] for e in r.errors.to_pylist())
+
+
+def test_noise_half_hour_refused_by_lake_and_assess_alike(tmp_path: Path) -> None:
+    """The lake's ``noise`` layout (hourly L_Aeq) refuses 02:30 by the rule ``noise-hourly`` uses (before: the
+    import stored it as an hour while ``pioneer noise assess`` refused it)."""
+    f = tmp_path / "points.csv"
+    f.write_text("point,zone_class,time,leq\nN1,1,2025-03-01 02:00,50\nN1,1,2025-03-01 02:30,51\n")
+    (r,) = ingest(f, lake=Lake(tmp_path / "lake"))
+    assert r.status == "rejected"
+    assert [(e["row"], e["column"], e["code"]) for e in r.errors.to_pylist()] == [(3, "time", "not_on_hour")]
+    out = tmp_path / "out.csv"
+    res = runner.invoke(app, ["noise", "assess", str(f), "--year", "2025", "-o", str(out)])
+    assert res.exit_code == 2 and "row 3" in res.output and "on the hour" in res.output and not out.exists()
+
+
+@pytest.mark.parametrize(
+    ("body", "column", "media"),
+    [
+        (AIR + '"1001A\n",2025-01-01T01:00,5,30,0.6,40,60,35\n', "station", ("air", "aqi")),
+        ('point,zone_class,time,leq\n"N1\n",1,2025-03-01 02:00,50\n', "point", ("noise", "assess")),
+        ("point,period,leq\na/b,昼间,52\n", "point", ("noise", "grade")),
+    ],
+)
+def test_codes_with_line_breaks_refused_by_lake_and_commands(
+    tmp_path: Path, body: str, column: str, media: tuple[str, str]
+) -> None:
+    """A station or point code outside ``guard.codes.CODE_PATTERN`` (a line break in a quoted cell, a ``/``) is
+    refused, located, by the import and by the calculator; nothing is written."""
+    f = tmp_path / "in.csv"
+    f.write_text(body, encoding="utf-8")
+    if media != ("noise", "grade"):
+        (r,) = ingest(f, lake=Lake(tmp_path / "lake"))
+        assert r.status == "rejected"
+        assert [(e["row"], e["column"], e["code"]) for e in r.errors.to_pylist()] == [(2, column, "key_code")]
+        assert not Lake(tmp_path / "lake").list(media[0], recursive=True)
+    out = tmp_path / "out.csv"
+    extra = {"aqi": ["--report", "hourly"], "assess": ["--year", "2025"], "grade": ["--kind", "regional"]}
+    res = runner.invoke(app, [*media, str(f), *extra[media[1]], "-o", str(out)])
+    assert res.exit_code != 0 and "row 2" in res.output and "letters, digits" in res.output, res.output
+    assert "字母、数字" in res.output and not out.exists()
+
+
+@pytest.mark.parametrize("written", ["1类", "4a类", "4A", " 4b 类", "0"])
+def test_zone_classes_as_gb3096_writes_them_accepted_alike(tmp_path: Path, written: str) -> None:
+    """GB 3096-2008 §4 names the classes "0 类" … "4b 类": the lake and ``pioneer noise assess`` accept the class
+    with or without 类 (``standards.noise.zone_class``) and store it canonical."""
+    f = tmp_path / "points.csv"
+    f.write_text(f"point,zone_class,time,leq\nN1,{written},2025-03-01 10:00,50\n", encoding="utf-8")
+    (r,) = ingest(f, lake=Lake(tmp_path / "lake"))
+    assert r.status == "committed", r.errors.to_pylist()
+    from pioneer.lake.query import noise_points
+
+    assert noise_points(Lake(tmp_path / "lake")).execute().zone_class.tolist() == [
+        written.strip().removesuffix("类").strip().lower()
+    ]
+    out = tmp_path / "out.csv"
+    res = runner.invoke(app, ["noise", "assess", str(f), "--year", "2025", "-o", str(out)])
+    assert res.exit_code == 0, res.output
+
+
+@pytest.mark.parametrize("written", ["4", "4类", "5类", "一类", "１", "1.0", "类", "1类类", "4c"])
+def test_other_zone_class_spellings_refused_alike(tmp_path: Path, written: str) -> None:
+    f = tmp_path / "points.csv"
+    f.write_text(f"point,zone_class,time,leq\nN1,{written},2025-03-01 10:00,50\n", encoding="utf-8")
+    (r,) = ingest(f, lake=Lake(tmp_path / "lake"))
+    assert [(e["row"], e["column"], e["code"]) for e in r.errors.to_pylist()] == [
+        (2, "zone_class", "zone_class")
+    ]
+    out = tmp_path / "out.csv"
+    res = runner.invoke(app, ["noise", "assess", str(f), "--year", "2025", "-o", str(out)])
+    assert res.exit_code == 2 and "row 2" in res.output and "zone class" in res.output and not out.exists()

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from pioneer.guard.codes import STATION_CODE_REASON
 from pioneer.lake.ingest import ingest
 from pioneer.lake.storage import Lake
 
@@ -14,6 +15,7 @@ OK = "1001A,2024-01-01T01:00,5,20,0.5,40,50,30\n"
 UCI = '"No","year","month","day","hour","PM2.5","PM10","SO2","NO2","CO","O3","TEMP","PRES","DEWP","RAIN","wd","WSPM","station"\n'
 UCI_OK = '1,2013,3,1,0,4,4,4,7,300,77,-0.7,1023,-18.8,0,"NNW",4.4,"Aotizhongxin"\n'
 L = "station,time,item,value,unit\n"
+CODE_ZH, CODE_EN = STATION_CODE_REASON
 
 # (id, text, ingest options, expected (row, column, value, code, reason_zh, reason_en))
 CASES = [
@@ -207,6 +209,37 @@ CASES = [
             "声环境功能区类别须为 0、1、2、3、4a、4b（GB 3096-2008 第4章）",
             "zone class must be 0, 1, 2, 3, 4a or 4b (GB 3096-2008 §4)",
         ),
+    ),
+    (
+        "noise_not_on_hour",  # the lake's `noise` layout holds hourly L_Aeq, as `noise-hourly` does
+        "point,zone_class,time,leq\nN01,1,2024-01-01 02:30,55.2\n",
+        {},
+        (
+            2,
+            "time",
+            "2024-01-01 02:30",
+            "not_on_hour",
+            "小时值的时间须为整点",
+            "hourly time must be on the hour",
+        ),
+    ),
+    (
+        "key_code",  # a quoted cell with a line break is no station code (guard.codes.CODE_PATTERN)
+        W + '"1001A\n",2024-01-01T01:00,5,20,0.5,40,50,30\n',
+        {},
+        (2, "station", "1001A\n", "key_code", CODE_ZH, CODE_EN),
+    ),
+    (
+        "key_code_noise",
+        'point,zone_class,time,leq\n"N01\r\n",1,2024-01-01 10:00,55.2\n',
+        {},
+        (2, "point", "N01\r\n", "key_code", CODE_ZH, CODE_EN),
+    ),
+    (
+        "key_code_water",
+        "section,time,item,value,unit\nS/1,2024-01-05,cod,15,mg/L\n",
+        {},
+        (2, "section", "S/1", "key_code", CODE_ZH, CODE_EN),
     ),
     (
         "noise_range",

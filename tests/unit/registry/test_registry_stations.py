@@ -84,6 +84,8 @@ def test_import_excel_with_chinese_headers(session, tmp_path):
         ("T009,跨界,water,320581,120.7,31.6,WGS84,,,,river,,是,,310000,", "upstream_division_code", "上下游"),
         ("T009,噪声,noise,110101,116.4,39.9,WGS84,,,,,,,,,5", "noise_zone_class", "GB 3096"),
         ("T009,日期,air,110101,116.4,39.9,WGS84,2020-13-01,,national,,,,,,", "active_from", "日期格式"),
+        ("T0/9,斜杠,air,110101,116.4,39.9,WGS84,,,national,,,,,,", "station_code", "只能包含字母"),
+        ("T009,四类,noise,110101,116.4,39.9,WGS84,,,,,,,,,4类", "noise_zone_class", "GB 3096"),
         ("T009,,air,110101,116.4,39.9,WGS84,,,national,,,,,,", "name", "必填"),
     ],
 )
@@ -124,3 +126,25 @@ def test_scope_is_checked_per_row(session, tmp_path):
     assert [e.row for e in err.value.errors] == [3, 4]
     with pytest.raises(PermissionDeniedError):
         stations.import_stations(session, write(tmp_path, GOOD), actor=Actor("z", Role.ZONE, ("330523",)))
+
+
+def test_zone_class_as_gb3096_writes_it_stored_canonical(session, tmp_path):
+    """GB 3096-2008 §4 names the classes "1类" … "4b类": the register reads them as the lake does
+    (``standards.noise.zone_class``) and stores the class."""
+    rows = [
+        GOOD[2].replace("T003", "T031").replace(",4a", ",4A类"),
+        GOOD[2].replace("T003", "T032").replace(",4a", ",1 类"),
+    ]
+    stations.import_stations(session, write(tmp_path, rows), actor=OFFICE)
+    assert [stations.station(session, c).noise_zone_class for c in ("T031", "T032")] == ["4a", "1"]
+
+
+def test_station_code_shape_checked_on_the_model():
+    """The ORM model holds every route to the station-code shape (guard.codes): names of water sections pass,
+    a line break or a '/' does not."""
+    from pioneer.errors import InputError
+
+    assert Station(code="刘庄").code == "刘庄"
+    for bad in ("1001A\n", "a/b", "..", ""):
+        with pytest.raises(InputError):
+            Station(code=bad)

@@ -31,6 +31,9 @@ class Case:
     suffix: str  # ".csv" or ".xlsx"
     expect: str  # "error" or "accept"
     cli: bool = True  # also run through `pioneer air aqi`
+    code: str | None = (
+        None  # the checker's rule the upload must report (so a refusal for another reason fails)
+    )
 
 
 def csv_bytes(
@@ -100,6 +103,14 @@ def cases() -> list[Case]:
     }
     for name, (expect, data) in encodings.items():
         out.append(Case(f"{name}.csv", data, ".csv", expect))
+    for name, station in {
+        "newline": '"1001A\n"',
+        "crlf": '"1001A\r\n"',
+        "slash": "10/01A",
+        "dots": "..",
+    }.items():
+        rows = _with("station", station)  # no station code (guard.codes.STATION_CODE_PATTERN)
+        out.append(Case(f"station-{name}.csv", csv_bytes(HEADER, rows), ".csv", "error", code="key_code"))
     for col in POLLUTANTS:  # a concentration below zero
         out.append(Case(f"negative-{col}.csv", csv_bytes(HEADER, _with(col, "-5")), ".csv", "error"))
     book = xlsx_bytes(HEADER, ROWS)
@@ -119,7 +130,8 @@ NOISE_HEADER = ["point", "zone_class", "time", "leq"]
 NOISE_ROWS = [["N1", "1", "2025-03-01 10:00", "52.5"], ["N1", "1", "2025-03-01 23:00", "44.0"]]
 BAD_DATES = ["2025-13-05", "2025-02-30", "9999-01-05", "0001-01-05", "05/01/2025x", "yesterday", ""]
 BAD_LEQ = ["200", "-5", "abc", *BAD_NUMBERS]
-BAD_ZONE_CLASSES = ["5", "9", "4c", "x", ""]
+BAD_ZONE_CLASSES = ["5", "9", "4c", "x", "", "4", "4类", "一类", "１", "1.0", "1类类"]  # GB 3096-2008 §4
+BAD_CODES = ['"N1\n"', '"N1\r\n"', "N/1", "..", '"N 1"', "_N1"]  # guard.codes.STATION_CODE_PATTERN
 
 
 def water_noise_cases() -> list[Case]:
@@ -147,8 +159,24 @@ def water_noise_cases() -> list[Case]:
                         ".csv", "error"))  # fmt: skip
     for i, z in enumerate(BAD_ZONE_CLASSES):
         out.append(Case(f"noise-zone-{i}.csv",
-                        csv_bytes(NOISE_HEADER, put(NOISE_ROWS, "zone_class", NOISE_HEADER, z)), ".csv", "error"))  # fmt: skip
-    for i, t in enumerate(["2025-03-01 10:30", "9999-03-01 10:00", "2025-03-32 10:00", "noon"]):
+                        csv_bytes(NOISE_HEADER, put(NOISE_ROWS, "zone_class", NOISE_HEADER, z)), ".csv", "error",
+                        code="zone_class"))  # fmt: skip
+    for i, (t, code) in enumerate(
+        [
+            ("2025-03-01 10:30", "not_on_hour"),
+            ("9999-03-01 10:00", "time"),
+            ("2025-03-32 10:00", "time"),
+            ("noon", "time"),
+            ("2025-03-01 10:00:30", "not_on_hour"),
+            ("2025-03-01", "time"),
+        ]
+    ):  # hourly L_Aeq
         out.append(Case(f"noise-time-{i}.csv", csv_bytes(NOISE_HEADER, put(NOISE_ROWS, "time", NOISE_HEADER, t)),
-                        ".csv", "error"))  # fmt: skip
+                        ".csv", "error", code=code))  # fmt: skip
+    for i, c in enumerate(BAD_CODES):
+        out.append(Case(f"noise-point-{i}.csv", csv_bytes(NOISE_HEADER, put(NOISE_ROWS, "point", NOISE_HEADER, c)),
+                        ".csv", "error", code="key_code"))  # fmt: skip
+        out.append(Case(f"water-section-{i}.csv",
+                        csv_bytes(WATER_HEADER, put(WATER_ROWS, "section", WATER_HEADER, c.replace("N", "S"))),
+                        ".csv", "error", code="key_code"))  # fmt: skip
     return out

@@ -43,6 +43,7 @@ def test_upload(client, tokens, case):
     assert body["upload_id"] is None and body["errors"], body
     for e in body["errors"]:
         assert e["reason_zh"] and e["reason_en"], e
+    assert case.code is None or case.code in {e["code"] for e in body["errors"]}, body["errors"]
 
 
 @pytest.mark.parametrize("case", _marked(GAPS_CLI, [c for c in CASES if c.cli]))

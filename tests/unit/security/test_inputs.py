@@ -107,3 +107,26 @@ def test_plans_uploads_with_odd_names_no_500(client, tokens, path, name):
     r = client.post(path, files={"file": (name, b"not a workbook", "application/octet-stream")},
                     headers=tokens("admin"))  # fmt: skip
     assert r.status_code in (201, 422), r.text
+
+
+BAD_STATION_CODES = [c for c in BAD_ZONE_CODES if c != "区-1"] + ["刘庄\n", "_S1", "１００１Ａ", "S1\u3000"]
+GOOD_STATION_CODES = ["1001A", "N01", "WU-01", "刘庄", "甲河入境", "区-1", "刘" * 32]
+
+
+@pytest.mark.parametrize(
+    ("code", "good"), [(c, False) for c in BAD_STATION_CODES] + [(c, True) for c in GOOD_STATION_CODES]
+)
+def test_station_code_shape_alike_in_python_and_duckdb(code, good):
+    """The lake's checker tests ``guard.codes.STATION_CODE_PATTERN`` in DuckDB (RE2), the register in Python
+    (``re``): the same codes pass both."""
+    import re
+
+    import duckdb
+
+    pattern = codes.STATION_CODE_PATTERN
+    assert bool(re.fullmatch(pattern, code)) is good
+    assert duckdb.execute("SELECT regexp_full_match(?, ?)", [code, pattern]).fetchone()[0] is good
+    if not good:
+        with pytest.raises(InputError) as err:
+            codes.station_code(code)
+        assert "station" in err.value.message_en and "编码" in err.value.message_zh

@@ -205,3 +205,30 @@ def test_noise_chain_runs_on_pyspark_like_duckdb(spark) -> None:
 
     for a, b in zip(run(ibis.pyspark.connect(spark)), run(ibis.duckdb.connect()), strict=True):
         pd.testing.assert_frame_equal(a, b, check_dtype=False)
+
+
+# GB 3096-2008 §4: classes 0, 1, 2, 3, 4a, 4b, named "1 类", "4a 类" — how a file may write them
+ZONE_CLASS_WRITTEN = {"0": "0", "1": "1", "1类": "1", "1 类": "1", " 2 ": "2", "3类": "3", "4a": "4a", "4A": "4a",
+                      "4a类": "4a", "4B 类": "4b", "4": None, "4类": None, "一类": None, "Ⅰ类": None, "１": None,
+                      "1.0": None, "类": None, "1类类": None, "4c": None, "": None, "1  类": None}  # fmt: skip
+
+
+def test_zone_class_reading_scalar_vector_and_ibis() -> None:
+    written = list(ZONE_CLASS_WRITTEN)
+    expected = list(ZONE_CLASS_WRITTEN.values())
+    assert [noise.zone_class(w) for w in written] == expected
+    series = noise.zone_class(pd.Series(written, index=range(10, 10 + len(written))))
+    assert list(series.index) == list(range(10, 10 + len(written)))
+    assert [None if pd.isna(v) else v for v in series] == expected  # vector = loop over scalars
+    assert [None if pd.isna(v) else v for v in noise.zone_class(np.array(written, dtype=object))] == expected
+    t = ibis.memtable({"z": written})
+    got = t.mutate(c=noise.zone_class(t.z)).execute()["c"]
+    assert [None if pd.isna(v) else v for v in got] == expected
+    assert noise.zone_class(None) is None and noise.zone_class(float("nan")) is None
+    assert set(filter(None, expected)) <= set(noise.ZONE_CLASSES)
+
+
+def test_read_points_reads_zone_classes_as_written_in_gb3096() -> None:
+    df = pd.DataFrame({"point": ["P", "Q"], "zone_class": ["1类", "4A 类"], "time": ["2025-03-01 01:00"] * 2,
+                       "leq": ["50", "60"]})  # fmt: skip
+    assert noise.read_points(df)["zone_class"].tolist() == ["1", "4a"]

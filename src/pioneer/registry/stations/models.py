@@ -5,9 +5,10 @@ from __future__ import annotations
 import datetime as dt
 
 from sqlalchemy import Boolean, Date, Float, Integer, String
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, validates
 
 from pioneer.db.base import Base
+from pioneer.registry import codes
 
 
 class Station(Base):
@@ -31,3 +32,8 @@ class Station(Base):
     downstream_division_code: Mapped[str | None] = mapped_column(String(6))
     noise_zone_class: Mapped[str | None] = mapped_column(String(4))
     source: Mapped[str] = mapped_column(String(256), default="")
+
+    @validates("code")
+    def _check_code(self, key: str, value: str) -> str:
+        """The station-code shape (``guard.codes.STATION_CODE_PATTERN``), the one the lake holds data files to."""
+        return codes.station_code(value)

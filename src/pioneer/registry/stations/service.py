@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from pioneer.errors import InputError
+from pioneer.guard.codes import STATION_CODE_PATTERN, STATION_CODE_REASON
 from pioneer.guard.excel import check_workbook
 from pioneer.registry.divisions import service as divisions
 from pioneer.registry.errors import ImportFailedError
@@ -22,12 +23,12 @@ from pioneer.registry.stations.choices import (
     AirClass,
     Datum,
     Medium,
-    NoiseZoneClass,
     WaterBody,
 )
 from pioneer.registry.stations.models import Station
 from pioneer.registry.stations.schemas import ImportReport
 from pioneer.standards import divisions as gbt2260
+from pioneer.standards.noise import zone_class
 
 TRUE = {"true", "1", "yes", "y", "是"}
 FALSE = {"false", "0", "no", "n", "否"}
@@ -79,6 +80,11 @@ def validate_stations(
         "站点编码在文件中重复",
         "duplicate station code in the file",
     )
+    flag(
+        code.ne("") & ~code.str.fullmatch(STATION_CODE_PATTERN),
+        "station_code",
+        *STATION_CODE_REASON,
+    )  # the shape the lake holds every input's station/section/point code to (guard.codes)
     existing = set(
         session.scalars(select(Station.code).where(Station.code.in_(code[code.ne("")].unique().tolist())))
     )
@@ -179,8 +185,9 @@ def validate_stations(
             "a cross-boundary section needs upstream and downstream division codes",
         )
         check_division(column, is_cross)
+    noise_class = zone_class(f["noise_zone_class"])  # GB 3096-2008 §4: "1", "1类", "4A" (standards.noise)
     flag(
-        noise & ~f["noise_zone_class"].isin([c.value for c in NoiseZoneClass]),
+        noise & noise_class.isna(),
         "noise_zone_class",
         "声环境功能区类别应为 0/1/2/3/4a/4b（GB 3096-2008）",
         "noise_zone_class must be 0, 1, 2, 3, 4a or 4b (GB 3096-2008)",
@@ -219,7 +226,7 @@ def station_records(frame: pd.DataFrame, *, source: str) -> list[dict]:
             "cross_boundary": cross.isin(TRUE).where(medium.eq(Medium.WATER) & cross.notna()),
             "upstream_division_code": f["upstream_division_code"].where(medium.eq(Medium.WATER)),
             "downstream_division_code": f["downstream_division_code"].where(medium.eq(Medium.WATER)),
-            "noise_zone_class": f["noise_zone_class"].where(medium.eq(Medium.NOISE)),
+            "noise_zone_class": zone_class(f["noise_zone_class"]).where(medium.eq(Medium.NOISE)),
             "source": source,
         }
     )

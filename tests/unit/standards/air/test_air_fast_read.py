@@ -51,6 +51,9 @@ def test_clean_file_is_read_as_the_general_path_reads_it(tmp_path):
         "A,110000,2025-01-01T03:00,5,20,800,60,100,30\n",  # CO in µg/m³
         "A,110000,2025-01-01T01:00,5,20,0.5,60,100,30\n",  # duplicate station-hour
         "A,110000,2025-01-01T03:00,5,20,0.5,60,100\n",  # a field short
+        '"A\n",110000,2025-01-01T03:00,5,20,0.5,60,100,30\n',  # a line break in a station code (key_code)
+        "A/B,110000,2025-01-01T03:00,5,20,0.5,60,100,30\n",  # a '/' in a station code
+        "A,１１００００,2025-01-01T03:00,5,20,0.5,60,100,30\n",  # full-width digits are no division code
     ],
 )
 def test_doubtful_files_go_to_the_general_path(tmp_path, line):
