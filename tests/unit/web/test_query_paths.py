@@ -142,7 +142,9 @@ def test_zone_page_finds_its_zone_once(app, client, tokens):
     listener = lambda conn, cur, statement, *a: statements.append(statement)  # noqa: E731
     event.listen(engine, "before_cursor_execute", listener)
     try:
-        r = client.get("/zones/BJ-110000", headers=tokens("beijing"))  # an editor: the rule is a SQL condition
+        r = client.get(
+            "/zones/BJ-110000", headers=tokens("beijing")
+        )  # an editor: the rule is a SQL condition
     finally:
         event.remove(engine, "before_cursor_execute", listener)
     assert r.status_code == 200

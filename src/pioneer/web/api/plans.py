@@ -380,7 +380,7 @@ def pipeline_page(request: Request, session: DB, user: CurrentUser):
 
 @pages_router.get("/cases", response_class=HTMLResponse)
 def cases_page(request: Request, session: DB, user: CurrentUser):
-    from pioneer.web.pages.forms import refusal_at
+    from pioneer.web.forms import refusal_at
     from pioneer.web.render import render
 
     visible = _visible_codes(session, user) if auth.allowed(user, auth.Action.VIEW) else set()

@@ -149,7 +149,7 @@ def todo_page(request: Request, session: DB, user: CurrentUser):
     cases to recommend or return; the programme office: cases to approve, return or publish)."""
     if user is None:
         return RedirectResponse("/login?next=/todo", status_code=303)
-    from pioneer.web.pages.forms import refusal_at
+    from pioneer.web.forms import refusal_at
 
     done = request.query_params.get("done", "")
     cases = services.case_todo(session, user)

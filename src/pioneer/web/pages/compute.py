@@ -13,7 +13,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from pioneer.errors import PioneerError
 from pioneer.web import assess, auth, jobs, services
 from pioneer.web.deps import DB, CurrentUser, check_csrf, request_id
-from pioneer.web.pages.forms import refused
+from pioneer.web.forms import refused
 
 router = APIRouter(include_in_schema=False)
 

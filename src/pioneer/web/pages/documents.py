@@ -17,7 +17,7 @@ from pioneer.plans import service as plans
 from pioneer.plans.errors import ValidationErrors
 from pioneer.web import auth, services
 from pioneer.web.deps import DB, CurrentUser, check_csrf
-from pioneer.web.pages.forms import field_errors, refused
+from pioneer.web.forms import field_errors, refused
 from pioneer.web.pages.plan_edit import recorder, upload_file_name
 from pioneer.web.security import upload_cap
 

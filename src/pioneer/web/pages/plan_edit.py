@@ -5,7 +5,7 @@ for projects (``/zones/{code}/plans/import``).
 Every write: CSRF, ``auth.restrict`` on the zone's divisions, then the plans service with the user's registry
 actor (its own check underneath) and the audit writer of the request. Bad input comes back on the same form, next
 to its field, in the reader's language, and changes nothing (``session.rollback()``); a refused step returns to
-the page the user was on with the message (:func:`pioneer.web.pages.forms.refused`)."""
+the page the user was on with the message (:func:`pioneer.web.forms.refused`)."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ from pioneer.plans.errors import ValidationErrors
 from pioneer.plans.schemas import PlanCreate, PlanUpdate
 from pioneer.web import auth, services
 from pioneer.web.deps import DB, CurrentUser, check_csrf, request_id
-from pioneer.web.pages.forms import field_errors, refused, schema_errors
+from pioneer.web.forms import field_errors, refused, schema_errors
 from pioneer.web.security import upload_cap
 
 router = APIRouter(include_in_schema=False)

@@ -17,7 +17,7 @@ from pioneer.plans.errors import ValidationErrors
 from pioneer.plans.schemas import ProjectCreate, ProjectUpdate
 from pioneer.web import auth, services
 from pioneer.web.deps import DB, CurrentUser, check_csrf
-from pioneer.web.pages.forms import field_errors, schema_errors
+from pioneer.web.forms import field_errors, schema_errors
 from pioneer.web.pages.plan_edit import recorder
 
 router = APIRouter(include_in_schema=False)

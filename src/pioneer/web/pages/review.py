@@ -23,7 +23,7 @@ from pioneer.plans import documents as docs
 from pioneer.plans.models import Plan
 from pioneer.web import assess, auth, services
 from pioneer.web.deps import DB, CurrentUser, check_csrf, request_id
-from pioneer.web.pages.forms import refusal_at, refused
+from pioneer.web.forms import refusal_at, refused
 from pioneer.web.pages.plan_edit import step_action
 
 router = APIRouter(include_in_schema=False)
