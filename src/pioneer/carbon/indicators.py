@@ -25,6 +25,9 @@ from typing import Any
 
 import pandas as pd
 
+PRICE_BASE = "price-base "
+"""Prefix of a dual-control value's edition: the price base of its GDP at comparable prices (``price-base 2020``)."""
+
 BINDINGS: dict[str, tuple[str, str, str, float, str]] = {
     # catalogue code: (binding, column of the dual-control table, catalogue unit, scale to that unit, method)
     "carbon_intensity_reduction": ("carbon.co2_intensity_reduction", "co2_intensity_reduction", "%", 1.0,
@@ -65,7 +68,7 @@ def indicator_values(table: pd.DataFrame, vb: pd.DataFrame, *, inputs: dict[str,
         if col not in t.columns:
             continue
         f = pd.DataFrame({"division_code": t["division_code"], "indicator": code, "year": t["year"],
-                          "value": t[col] * scale, "unit": unit, "edition": "price-base " + t["price_base"],
+                          "value": t[col] * scale, "unit": unit, "edition": PRICE_BASE + t["price_base"],
                           "method": method})  # fmt: skip
         f = f[f["value"].notna()]
         lineage = [{"binding": binding, "standard": "carbon", "inputs": dict(inputs), "formula": method,

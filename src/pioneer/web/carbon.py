@@ -14,6 +14,7 @@ import pandas as pd
 from sqlalchemy.orm import Session
 
 from pioneer.assessment.carbon import progress
+from pioneer.carbon.indicators import PRICE_BASE
 from pioneer.indicators import store
 from pioneer.standards.carbon.balance import DEFAULT_SECTORS
 from pioneer.standards.carbon.dual_control import targets_for
@@ -120,15 +121,35 @@ def pooled_rows(session: Session, divs: list[str]) -> list[dict[str, Any]]:
     latest = latest.assign(_o=latest["indicator"].map(order)).sort_values("_o")
     targets = pooled_targets(p)
     charts = pooled_charts(v, latest, divs, targets)
+    names = assess.division_names(session)
+
+    def named(reason: str) -> str:  # a reason names the members without a value by code: print their names
+        return ", ".join(names.get(c, c) for c in reason.split(", ")) if reason[:1].isdigit() else reason
+
+    def reason(text: str, lead: str) -> str:
+        return lead + named(text.removeprefix(lead)) if text.startswith(lead) else text
+
     return [{"indicator": r["indicator"], "name_zh": POOLED_SHOWN[r["indicator"]][0],
              "name_en": POOLED_SHOWN[r["indicator"]][1], "year": int(r["year"]),
              "value": None if pd.isna(r["value"]) else float(r["value"]),
              "unit_zh": UNIT_LABELS.get(str(r["unit"]), (str(r["unit"]),) * 2)[0],
              "unit_en": UNIT_LABELS.get(str(r["unit"]), (str(r["unit"]),) * 2)[1],
-             "edition": r["edition"] if "yuan" in str(r["unit"]) else "",  # the price base matters for intensities
-             "status": r["zone_status"], "reason_zh": r["reason_zh"], "reason_en": r["reason_en"],
+             **price_base_labels(r["edition"] if "yuan" in str(r["unit"]) else ""),  # it matters for intensities
+             "status": r["zone_status"], "reason_zh": reason(str(r["reason_zh"]), "成员缺值："),
+             "reason_en": reason(str(r["reason_en"]), "member without a value: "),
              "members": int(r["members_with_value"]), "of": len(divs), "chart": charts.get(r["indicator"])}
             for r in latest.to_dict("records") if r["indicator"] in POOLED_SHOWN]  # fmt: skip
+
+
+def price_base_labels(edition: str) -> dict[str, str]:
+    """The price base of an intensity's edition (:data:`pioneer.carbon.indicators.PRICE_BASE` + year) for the
+    reader: ``2020年可比价`` / ``2020 prices``; an edition in any other form is printed as stored."""
+    year = edition.removeprefix(PRICE_BASE)
+    if not edition:
+        return {"edition_zh": "", "edition_en": ""}
+    if year == edition:
+        return {"edition_zh": edition, "edition_en": edition}
+    return {"edition_zh": f"{year}年可比价", "edition_en": f"{year} prices"}
 
 
 POOLED_CHARTED = ("co2_emissions_energy", "co2_intensity", "energy_consumption_total", "energy_intensity",
@@ -273,7 +294,7 @@ def intensity_charts(session: Session, divs: list[str]) -> list[dict[str, Any]]:
         name_zh, name_en, unit = CHARTED[str(ind)]
         out.append({
             "division_code": d, "indicator": ind, "name_zh": name_zh, "name_en": name_en, "unit_zh": unit[0], "unit_en": unit[1],
-            "edition": str(g["edition"].iloc[-1]), "chart": _chart(points, target),
+            **price_base_labels(str(g["edition"].iloc[-1])), "chart": _chart(points, target),
             "achieved": None if row is None or pd.isna(row["achieved_reduction_pct"]) else float(row["achieved_reduction_pct"]),
             "target_reduction": None if row is None else row["target_reduction_pct"],
             "class": cls, "class_zh": TRAJECTORY_NAMES[cls][0], "class_en": TRAJECTORY_NAMES[cls][1],

@@ -75,12 +75,13 @@ def test_zone_page_rows_of_a_region_zone(monkeypatch):
     s = stored()
     s = s[~((s["division_code"] == "130000") & (s["year"] == 2021) & (s["indicator"] == "co2_intensity"))]
     monkeypatch.setattr(web_carbon.store, "read_values", lambda session, indicators, divisions: s)
+    monkeypatch.setattr(web_carbon.assess, "division_names", lambda session: {"130000": "河北省"})
     rows = {r["indicator"]: r for r in web_carbon.pooled_rows(None, MEMBERS)}  # type: ignore[arg-type]
     assert (
         rows["co2_emissions_energy"]["value"] == pytest.approx(37.0)
         and rows["co2_emissions_energy"]["year"] == 2021
     )
-    assert rows["co2_intensity"]["value"] is None and "130000" in rows["co2_intensity"]["reason_zh"]
+    assert rows["co2_intensity"]["value"] is None and rows["co2_intensity"]["reason_zh"] == "成员缺值：河北省"
     assert rows["co2_intensity"]["members"] == 2 and rows["co2_intensity"]["of"] == 3
     assert web_carbon.pooled_rows(None, ["110000"]) == []  # type: ignore[arg-type]  # one division: its own values
 

@@ -172,7 +172,7 @@ def test_region_zone_page_shows_pooled_values_and_the_missing_member(client, tok
     table = html[html.index('id="dual-control-pooled"') :]
     table = table[: table.index("</table>")]
     assert 'data-indicator="co2_emissions_energy" data-status="member-missing"' in table
-    assert "130000" in table and "2/3" in table and "<script" not in table
+    assert "成员缺值：河北省" in table and "2/3" in table and "<script" not in table  # the member by name
     # the chart: the zone's bar drawn empty (—) with the reason, 河北's bar empty, no target without a zone value
     chart = pooled_chart(html, "co2_intensity")
     assert 'data-bar="zone" width="0.0"' in chart and 'data-bar="130000" width="0.0"' in chart
@@ -186,6 +186,7 @@ def test_region_zone_page_shows_pooled_values_and_the_missing_member(client, tok
     table = html[html.index('id="dual-control-pooled"') :]
     table = table[: table.index("</table>")]
     assert 'data-indicator="co2_intensity" data-status="ok"' in table and "0.5731" in table
+    assert "(2020年可比价)" in table and "price-base" not in table  # the price base in the reader's words
     assert "53,300" in table or "53300" in table
     # chart of the pooled intensity against the members with the zone's 14th FYP target: I_2020 = Σ CO2 / Σ GDP =
     # 52 000 万吨 / 86 000 亿元 = 0.604651 t/万元 → target 2025 = × (1 − 18 %) = 0.495814; members' 2021 values
