@@ -37,6 +37,7 @@ from pioneer.assessment.events_models import DayFlag
 from pioneer.clock import BEIJING
 from pioneer.db.base import stored_time
 from pioneer.errors import InputError, InputErrors
+from pioneer.guard.codes import DIVISION_CODE_PATTERN
 from pioneer.registry.permissions import Actor, Role, require
 from pioneer.standards.air.period import STATION_DAY_ITEMS
 from pioneer.standards.common import read_table, round_half_even
@@ -81,7 +82,7 @@ def read_flags(path: Any) -> pd.DataFrame:
                 InputError(zh, en, file=name, row=int(rows[i]), column=column, value=df[column].iloc[i])
             )
 
-    flag(~df["division_code"].str.fullmatch(r"\d{6}"), "division_code", "行政区划代码应为 6 位数字",
+    flag(~df["division_code"].str.fullmatch(DIVISION_CODE_PATTERN), "division_code", "行政区划代码应为 6 位数字",
          "division code must be 6 digits")  # fmt: skip
     day = pd.to_datetime(df["date"], format="%Y-%m-%d", errors="coerce")
     flag(day.isna(), "date", "日期应为 YYYY-MM-DD", "date must be YYYY-MM-DD")

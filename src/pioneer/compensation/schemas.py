@@ -12,6 +12,8 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from pioneer.guard.codes import DIVISION_CODE_PATTERN
+
 
 class TermKind(StrEnum):
     P_INDEX = "p_index"  # 新安江: P = k0 · Σ kᵢ · Cᵢ/Cᵢ₀, fixed amount either way
@@ -77,8 +79,8 @@ class AgreementCreate(BaseModel):
     code: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
     name: str = Field(min_length=1, max_length=256)
     basin: str = Field("", max_length=64)
-    upstream: str = Field(pattern=r"^\d{6}$")
-    downstream: str = Field(pattern=r"^\d{6}$")
+    upstream: str = Field(pattern=DIVISION_CODE_PATTERN)
+    downstream: str = Field(pattern=DIVISION_CODE_PATTERN)
     start_year: int = Field(ge=2000, le=2100)
     end_year: int = Field(ge=2000, le=2100)
     unit: str = Field("万元", max_length=16)

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from pioneer.ecology.registers import REGISTERS, Register
 from pioneer.errors import InputError
+from pioneer.guard.codes import DIVISION_CODE_PATTERN
 from pioneer.registry.divisions.service import check_codes_in_force, latest_year
 from pioneer.registry.errors import ImportFailedError
 from pioneer.registry.permissions import Actor, Role, recorder, require
@@ -73,12 +74,12 @@ def parse(reg: Register, frame: pd.DataFrame) -> tuple[pd.DataFrame, list[tuple[
                         f"longer than {fd.max_len} characters"))  # fmt: skip
         elif fd.kind == "code6":
             out[fd.key] = raw
-            bad.append((has & ~raw.str.fullmatch(r"\d{6}").fillna(False), fd.key, "行政区划代码应为6位数字",
+            bad.append((has & ~raw.str.fullmatch(DIVISION_CODE_PATTERN).fillna(False), fd.key, "行政区划代码应为6位数字",
                         "division code must be 6 digits"))  # fmt: skip
         elif fd.kind == "codes6":
             norm = raw.str.replace(r"[，、;；\s]+", ",", regex=True).str.strip(",")
             out[fd.key] = norm
-            ok = norm.str.fullmatch(r"\d{6}(,\d{6})*").fillna(False)
+            ok = norm.str.fullmatch(r"[0-9]{6}(,[0-9]{6})*").fillna(False)  # division codes, comma-separated
             bad.append(
                 (has & ~ok, fd.key, "应为逗号分隔的6位行政区划代码", "must be comma-separated 6-digit codes")
             )
@@ -151,14 +152,14 @@ def problems(session: Session, reg: Register, frame: pd.DataFrame, *, file: str 
     year = latest_year(session)
     for fd in reg.fields:
         if fd.kind == "code6":
-            ok = values[fd.key].notna() & values[fd.key].str.fullmatch(r"\d{6}").fillna(False)
+            ok = values[fd.key].notna() & values[fd.key].str.fullmatch(DIVISION_CODE_PATTERN).fillna(False)
             chk = pd.DataFrame({"code": values[fd.key].where(ok), "year": year})
             status = check_codes_in_force(session, chk, code="code", year="year")
             bad.append((ok & (status != "ok"), fd.key, f"行政区划代码不存在或 {year} 年不在用",
                         f"division code unknown or not in force in {year}"))  # fmt: skip
         elif fd.kind == "codes6":
             ex = values[fd.key].dropna().str.split(",").explode()
-            ex = ex[ex.str.fullmatch(r"\d{6}").fillna(False)]
+            ex = ex[ex.str.fullmatch(DIVISION_CODE_PATTERN).fillna(False)]
             if len(ex):
                 chk = pd.DataFrame({"code": ex.to_numpy(), "year": year})
                 st = pd.Series(

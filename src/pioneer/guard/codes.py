@@ -15,7 +15,8 @@ section and point codes of every input file to the same pattern (:mod:`pioneer.l
   control characters: a quoted CSV cell ``"1001A\n"`` is no code.
 
 The patterns are written so that Python's ``re`` and DuckDB's RE2 (``regexp_full_match``, UTF-8) read them
-alike (explicit ranges only; ``\\d`` is any Unicode digit in ``re``, hence the ``isascii`` test below), so the
+alike (explicit ranges only: ``\\d`` is any Unicode digit in ``re`` and in pydantic's regex engine, so
+``１１００００`` or ``١١٠٠٠٠`` would pass it; ``[0-9]`` is ASCII in all three), so the
 lake's SQL and the registry's Python hold a code to the same rule (tested in tests/unit/security/test_inputs.py).
 """
 
@@ -27,7 +28,9 @@ from pioneer.errors import InputError
 
 _FIRST, _CJK = "A-Za-z0-9", "\u4e00-\u9fff"  # character classes of the code shapes ('-' last in a class)
 
-DIVISION_CODE_PATTERN = r"^\d{6}$"
+DIVISION_CODE_PATTERN = r"^[0-9]{6}$"
+DIVISION_CODE_OR_EMPTY_PATTERN = r"^([0-9]{6})?$"
+"""A division code or nothing (an optional filter of a page's form)."""
 ZONE_CODE_PATTERN = f"^[{_FIRST}][{_FIRST}_-]{{0,31}}$"
 STATION_CODE_PATTERN = f"^[{_FIRST}{_CJK}][{_FIRST}{_CJK}_-]{{0,31}}$"
 """A station, section or point code (module doc): the zone code's shape with CJK ideographs as letters; checked
@@ -45,7 +48,7 @@ _STATION = re.compile(STATION_CODE_PATTERN)
 
 def division_code(value: str, *, column: str = "division_code") -> str:
     """``value`` if it is a GB/T 2260 code (six digits, ASCII), else a located bilingual :class:`InputError`."""
-    if not isinstance(value, str) or not _DIVISION.fullmatch(value) or not value.isascii():
+    if not isinstance(value, str) or not _DIVISION.fullmatch(value):
         raise InputError("行政区划代码须为 6 位数字（GB/T 2260）", "a division code is 6 digits (GB/T 2260)",
                          column=column, value=_shown(value))  # fmt: skip
     return value

@@ -14,6 +14,7 @@ from openpyxl.styles import Font, PatternFill
 
 from pioneer.errors import InputError
 from pioneer.guard.cells import neutral_row
+from pioneer.guard.codes import DIVISION_CODE_PATTERN
 from pioneer.guard.excel import check_workbook
 from pioneer.indicators.catalogue import Catalogue, default_catalogue
 from pioneer.indicators.choices import SourceKind
@@ -110,7 +111,7 @@ def read_template(path: str | Path, *, catalogue: Catalogue | None = None) -> pd
 
     code = df["division_code"].astype(str).str.strip().str.replace(r"\.0$", "", regex=True)
     flag(
-        ~code.str.fullmatch(r"\d{6}"),
+        ~code.str.fullmatch(DIVISION_CODE_PATTERN),
         "division_code",
         "行政区划代码应为6位数字",
         "division code must be 6 digits",

@@ -7,6 +7,7 @@ import datetime as dt
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from pioneer.db import stored_time
+from pioneer.guard.codes import DIVISION_CODE_PATTERN
 from pioneer.plans.choices import CaseStatus, Category, FundingSource, PlanStatus, ProjectStatus, TaskStatus
 
 
@@ -86,7 +87,7 @@ class ProjectCreate(BaseModel):
     zone_code: str = Field(min_length=1, max_length=32)
     name: str = Field(min_length=1, max_length=256)
     category: Category
-    division_code: str = Field(pattern=r"^\d{6}$")
+    division_code: str = Field(pattern=DIVISION_CODE_PATTERN)
     longitude: float | None = None
     latitude: float | None = None
     total_investment: float = Field(description="万元 (10 000 CNY)")
@@ -104,7 +105,7 @@ class ProjectUpdate(BaseModel):
 
     name: str | None = Field(default=None, min_length=1, max_length=256)
     category: Category | None = None
-    division_code: str | None = Field(default=None, pattern=r"^\d{6}$")
+    division_code: str | None = Field(default=None, pattern=DIVISION_CODE_PATTERN)
     longitude: float | None = None
     latitude: float | None = None
     total_investment: float | None = None

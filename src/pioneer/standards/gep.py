@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 
 from pioneer.errors import InputError
+from pioneer.guard.codes import DIVISION_CODE_PATTERN
 from pioneer.standards import divisions
 from pioneer.standards.common import read_table
 
@@ -53,7 +54,7 @@ CATEGORIES = {"material": ("物质供给", "material supply"), "regulating": ("�
               "cultural": ("文化服务", "cultural services")}  # fmt: skip
 PRICE_SETS = {"garze-2010": "gep_prices_garze_2010.csv"}
 VALUE_UNIT = "元"
-_CODE = re.compile(r"^\d{6}$")
+_CODE = re.compile(DIVISION_CODE_PATTERN)
 
 
 @cache

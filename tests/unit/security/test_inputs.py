@@ -130,3 +130,32 @@ def test_station_code_shape_alike_in_python_and_duckdb(code, good):
         with pytest.raises(InputError) as err:
             codes.station_code(code)
         assert "station" in err.value.message_en and "编码" in err.value.message_zh
+
+
+@pytest.mark.parametrize(("code", "good"), [("110000", True), ("１１００００", False), ("١١٠٠٠٠", False),
+                                            ("11000", False), ("110000\n", False), ("", False)])  # fmt: skip
+def test_division_code_pattern_alike_in_re_pydantic_and_duckdb(code, good):
+    """``guard.codes.DIVISION_CODE_PATTERN`` is written with ``[0-9]``: ``\\d`` is any Unicode digit in Python's
+    ``re`` and in pydantic's engine, so a query or body pattern ``^\\d{6}$`` let full-width and Arabic-Indic
+    digits through as a GB/T 2260 code."""
+    import re
+
+    import duckdb
+    from pydantic import BaseModel, Field, ValidationError
+
+    class Body(BaseModel):
+        code: str = Field(pattern=codes.DIVISION_CODE_PATTERN)
+
+    pattern = codes.DIVISION_CODE_PATTERN
+    assert bool(re.fullmatch(pattern, code)) is good
+    assert duckdb.execute("SELECT regexp_full_match(?, ?)", [code, pattern]).fetchone()[0] is good
+    if good:
+        assert Body(code=code).code == code
+    else:
+        with pytest.raises(ValidationError):
+            Body(code=code)
+
+
+def test_division_query_refuses_full_width_digits(client):
+    r = client.get("/api/v1/divisions", params={"parent": "３３００００"})
+    assert r.status_code == 422 and "message_en" in r.json()["detail"]

@@ -31,6 +31,7 @@ import numpy as np
 import pandas as pd
 
 from pioneer.errors import InputError
+from pioneer.guard.codes import DIVISION_CODE_PATTERN
 from pioneer.standards.carbon.checks import first_bad as _first
 from pioneer.standards.carbon.factors import FYP_TARGETS, GJ_PER_TCE, unit_conversion
 
@@ -121,7 +122,7 @@ def read_series(df: pd.DataFrame, *, file: str | None = None) -> pd.DataFrame:
                 f"缺少必需列 “{col}”", f"required column '{col}' is missing", file=file, column=col
             )
     code = df["division_code"].astype("string").str.strip().str.replace(r"\.0$", "", regex=True)
-    _first(df, ~code.str.fullmatch(r"\d{6}").fillna(False), "division_code", "行政区划代码应为 6 位数字",
+    _first(df, ~code.str.fullmatch(DIVISION_CODE_PATTERN).fillna(False), "division_code", "行政区划代码应为 6 位数字",
            "division code must be 6 digits", file)  # fmt: skip
     df["division_code"] = code.astype(str)
     year = pd.to_numeric(df["year"], errors="coerce")

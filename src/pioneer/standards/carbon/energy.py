@@ -34,6 +34,7 @@ import numpy as np
 import pandas as pd
 
 from pioneer.errors import InputError
+from pioneer.guard.codes import DIVISION_CODE_PATTERN
 from pioneer.standards.carbon import nonco2
 from pioneer.standards.carbon.checks import first_bad as _bad
 from pioneer.standards.carbon.editions import DEFAULT_EDITION
@@ -100,7 +101,7 @@ def read_activity(df: pd.DataFrame, *, file: str | None = None) -> pd.DataFrame:
     if df.empty:
         raise InputError("没有数据行", "no data rows", file=file)
     code = df["division_code"].astype("string").str.strip().str.replace(r"\.0$", "", regex=True)
-    _bad(df, ~code.str.fullmatch(r"\d{6}").fillna(False), "division_code",
+    _bad(df, ~code.str.fullmatch(DIVISION_CODE_PATTERN).fillna(False), "division_code",
          "行政区划代码应为 6 位数字（GB/T 2260）", "division code must be 6 digits (GB/T 2260)", file)  # fmt: skip
     df["division_code"] = code.astype(str)
     year = pd.to_numeric(df["year"], errors="coerce")

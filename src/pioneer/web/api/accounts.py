@@ -9,6 +9,7 @@ from fastapi import Path as PathParam
 from pydantic import BaseModel, Field
 from sqlalchemy import select
 
+from pioneer.guard.codes import DIVISION_CODE_PATTERN
 from pioneer.web import auth
 from pioneer.web.api.common import ErrorBody, Limit, Page, paged
 from pioneer.web.deps import DB, SESSION_COOKIE, CurrentUser, check_csrf, request_id
@@ -23,7 +24,7 @@ class UserCreate(BaseModel):
     # the policy (length, breached list, strength) is auth.check_password: one home, a bilingual 422
     password: Annotated[str, Field(min_length=1, max_length=auth.PASSWORD_MAX)]
     role: auth.Role
-    division_code: Annotated[str | None, Field(default=None, pattern=r"^\d{6}$")] = None
+    division_code: Annotated[str | None, Field(default=None, pattern=DIVISION_CODE_PATTERN)] = None
     display_name: Annotated[str, Field(max_length=128)] = ""
 
 
@@ -81,7 +82,7 @@ def read_user(username: Username, session: DB, user: CurrentUser):
 
 class UserUpdate(BaseModel):
     role: auth.Role | None = None
-    division_code: Annotated[str | None, Field(default=None, pattern=r"^\d{6}$")] = None
+    division_code: Annotated[str | None, Field(default=None, pattern=DIVISION_CODE_PATTERN)] = None
     active: bool | None = None
 
 

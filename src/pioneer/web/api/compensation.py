@@ -24,6 +24,7 @@ from pioneer.compensation.schemas import AgreementCreate, AgreementPublic, Versi
 from pioneer.compensation.template import parse_agreement
 from pioneer.db import stored_time
 from pioneer.errors import InputError, PioneerError
+from pioneer.guard.codes import DIVISION_CODE_PATTERN
 from pioneer.registry.divisions.service import division
 from pioneer.registry.divisions.service import division as _division
 from pioneer.registry.errors import ImportFailedError
@@ -79,7 +80,7 @@ def _public(session, code: str, version: int | None = None) -> dict[str, Any]:
 
 @agreements.get("/agreements", response_model=Paged[AgreementPublic], responses=ERRORS)
 def list_agreements(session: DB, user: CurrentUser, page: Page = 1, limit: Limit = 100,
-                    division: Annotated[str | None, Query(pattern=r"^\d{6}$")] = None):  # fmt: skip
+                    division: Annotated[str | None, Query(pattern=DIVISION_CODE_PATTERN)] = None):  # fmt: skip
     """Agreements (current versions); ``division`` keeps those with a party within or above it."""
     auth.restrict(user, auth.Action.VIEW)
     found = [_public(session, a.code) for a in service.list_agreements(session, division_code=division)]
@@ -201,7 +202,7 @@ def save_statement(code: str, request: Request, session: DB, user: CurrentUser,
 
 @agreements.get("/statements", responses=ERRORS)
 def list_statements(session: DB, user: CurrentUser, agreement: Annotated[str | None, Query(max_length=64)] = None,
-                    division: Annotated[str | None, Query(pattern=r"^\d{6}$")] = None,
+                    division: Annotated[str | None, Query(pattern=DIVISION_CODE_PATTERN)] = None,
                     basin: Annotated[str | None, Query(max_length=64)] = None):  # fmt: skip
     """Stored statements (newest first) of an agreement, of a division's agreements or of a basin's."""
     auth.restrict(user, auth.Action.VIEW)
@@ -307,7 +308,9 @@ def gep_account(request: Request, session: DB, user: CurrentUser, quantities: Up
 
 
 @gep_router.get("/accounts", responses=ERRORS)
-def gep_accounts(session: DB, user: CurrentUser, division: Annotated[str, Query(pattern=r"^\d{6}$")]):
+def gep_accounts(
+    session: DB, user: CurrentUser, division: Annotated[str, Query(pattern=DIVISION_CODE_PATTERN)]
+):
     """The stored accounts of a division by year (the latest run per year) with its latest composition."""
     from pioneer.compensation import gep_store
 
@@ -349,7 +352,7 @@ pages_router = APIRouter(include_in_schema=False)
 
 @pages_router.get("/compensation", response_class=HTMLResponse)
 def agreements_page(request: Request, session: DB, user: CurrentUser,
-                    division: Annotated[str | None, Query(pattern=r"^\d{6}$")] = None,
+                    division: Annotated[str | None, Query(pattern=DIVISION_CODE_PATTERN)] = None,
                     basin: Annotated[str | None, Query(max_length=64)] = None):  # fmt: skip
     """The agreements where ``division`` is (or contains) a party, or of one ``basin`` — the page both parties'
     divisions and the basin link to."""
@@ -406,7 +409,7 @@ def save_statement_page(code: str, request: Request, session: DB, user: CurrentU
 # --- GEP pages: one division's stored accounts (composition, trend, GEP/GDP, 两山), the upload form ----------------
 @pages_router.get("/gep", response_class=HTMLResponse)
 def gep_page(request: Request, session: DB, user: CurrentUser,
-             division: Annotated[str | None, Query(pattern=r"^\d{6}$")] = None):  # fmt: skip
+             division: Annotated[str | None, Query(pattern=DIVISION_CODE_PATTERN)] = None):  # fmt: skip
     """GEP of ``division`` from the stored runs, or the list of divisions with stored accounts."""
     import base64
 

@@ -19,6 +19,7 @@ from pioneer.ecology import indicators as ind
 from pioneer.ecology.errors import RegisterRowNotFoundError
 from pioneer.ecology.registers import REGISTERS, register
 from pioneer.errors import InputError
+from pioneer.guard.codes import DIVISION_CODE_PATTERN
 from pioneer.guard.files import upload_name
 from pioneer.registry.errors import ImportFailedError
 from pioneer.web import auth
@@ -29,7 +30,7 @@ from pioneer.web.security import MAX_EXCEL_BYTES
 router = APIRouter(prefix="/ecology", tags=["ecology"])
 ERRORS: dict[int | str, dict[str, Any]] = {401: {"model": ErrorBody}, 403: {"model": ErrorBody}, 404: {"model": ErrorBody},
           422: {"model": ErrorBody}}  # fmt: skip
-Division = Annotated[str | None, Query(pattern=r"^\d{6}$")]
+Division = Annotated[str | None, Query(pattern=DIVISION_CODE_PATTERN)]
 Level = Annotated[str, Query(pattern="^(province|city|county)$")]
 
 

@@ -17,6 +17,7 @@ from pydantic import BaseModel
 from pioneer.assessment import service as assessment
 from pioneer.assessment.standing import hide_ranks_default
 from pioneer.guard.cells import neutral_frame
+from pioneer.guard.codes import DIVISION_CODE_PATTERN
 from pioneer.indicators import store
 from pioneer.indicators.choices import Domain
 from pioneer.standards.air.tables import categories
@@ -28,7 +29,7 @@ router = APIRouter()
 ERRORS = {404: {"model": ErrorBody}, 422: {"model": ErrorBody}}
 CODES = [i.code for i in assess.catalogue().indicators]
 IndicatorCode = Annotated[str, Query(pattern="^(" + "|".join(CODES) + ")$", description="catalogue code")]
-DivisionCode = Annotated[str, Query(pattern=r"^\d{6}$", description="6-digit GB/T 2260 code")]
+DivisionCode = Annotated[str, Query(pattern=DIVISION_CODE_PATTERN, description="6-digit GB/T 2260 code")]
 Year = Annotated[int | None, Query(ge=1980, le=2100)]
 Level = Annotated[str, Query(pattern="^(province|city|county)$")]
 
@@ -127,7 +128,7 @@ def list_values(
     page: Page = 1,
     limit: Limit = 100,
     indicator: Annotated[str | None, Query(max_length=64)] = None,
-    division: Annotated[str | None, Query(pattern=r"^\d{6}$")] = None,
+    division: Annotated[str | None, Query(pattern=DIVISION_CODE_PATTERN)] = None,
     year: Year = None,
     source_kind: Annotated[str | None, Query(pattern="^(computed|reported)$")] = None,
     lineage: Annotated[bool, Query(description="include each value's lineage")] = False,

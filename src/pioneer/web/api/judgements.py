@@ -13,6 +13,7 @@ from pioneer.assessment import service as assessment
 from pioneer.assessment.attainment import division_plan
 from pioneer.assessment.verdicts import VerdictRule, default_rule
 from pioneer.errors import InputError
+from pioneer.guard.codes import DIVISION_CODE_PATTERN
 from pioneer.web.api.common import ErrorBody
 from pioneer.web.deps import DB
 
@@ -45,7 +46,7 @@ def read_verdicts(session: DB, level: Level, year: Year, baseline_year: Annotate
 
 
 @router.get("/attainment/{division}", responses=ERRORS)
-def read_attainment(session: DB, division: Annotated[str, Path(pattern=r"^\d{6}$")], year: Year,
+def read_attainment(session: DB, division: Annotated[str, Path(pattern=DIVISION_CODE_PATTERN)], year: Year,
                     target_year: Year) -> dict[str, Any]:  # fmt: skip
     """A city's attainment plan from its stored PM2.5, PM10 and O3 annual statistics: gaps to every GB 3095
     limit phase, required annual reduction to ``target_year``, year of attainment at the observed trend."""

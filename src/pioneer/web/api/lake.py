@@ -17,6 +17,7 @@ from fastapi import APIRouter, Path, Query
 from fastapi.responses import Response
 
 from pioneer.guard.cells import neutral_table
+from pioneer.guard.codes import DIVISION_CODE_PATTERN
 from pioneer.lake import query
 from pioneer.web import auth
 from pioneer.web.api.common import MEDIA, ErrorBody, Limit, Page, files
@@ -69,7 +70,7 @@ async def _off_loop(fn, *args):
     return await anyio.to_thread.run_sync(fn, *args, limiter=_lake_limiter())
 
 
-DivisionFilter = Annotated[str | None, Query(pattern=r"^\d{6}$", description="division subtree")]
+DivisionFilter = Annotated[str | None, Query(pattern=DIVISION_CODE_PATTERN, description="division subtree")]
 SiteFilter = Annotated[str | None, Query(max_length=64, description="station / section / point code")]
 StatusFilter = Annotated[str, Query(pattern="^(best|validated|preliminary|all)$")]
 

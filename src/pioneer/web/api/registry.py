@@ -8,6 +8,7 @@ from fastapi import APIRouter, Path, Query, Request
 from pydantic import BaseModel, Field
 
 from pioneer.db import stored_time
+from pioneer.guard.codes import DIVISION_CODE_PATTERN
 from pioneer.registry.divisions import service as divisions
 from pioneer.registry.divisions.schemas import DivisionPublic
 from pioneer.registry.stations import service as stations
@@ -26,14 +27,14 @@ ERRORS = {
     404: {"model": ErrorBody},
     422: {"model": ErrorBody},
 }
-Code = Annotated[str, Path(pattern=r"^\d{6}$", description="6-digit GB/T 2260 code")]
+Code = Annotated[str, Path(pattern=DIVISION_CODE_PATTERN, description="6-digit GB/T 2260 code")]
 ZoneCode = Annotated[str, Path(min_length=1, max_length=32)]
 
 
 @router.get("/divisions", tags=["divisions"], response_model=Paged[DivisionPublic], responses=ERRORS)
 def list_divisions(session: DB, page: Page = 1, limit: Limit = 100,
                    level: Annotated[str | None, Query(pattern="^(province|prefecture|county)$")] = None,
-                   parent: Annotated[str | None, Query(pattern=r"^\d{6}$")] = None,
+                   parent: Annotated[str | None, Query(pattern=DIVISION_CODE_PATTERN)] = None,
                    q: Annotated[str | None, Query(min_length=1, max_length=32, description="name contains")] = None,
                    year: Annotated[int | None, Query(ge=1980, le=2100)] = None):  # fmt: skip
     """Divisions in force in ``year`` (default: the registry's latest), filtered by level, parent, name."""
@@ -71,7 +72,7 @@ def list_children(code: Code, session: DB, page: Page = 1, limit: Limit = 100,
 def list_zones(session: DB, user: CurrentUser, page: Page = 1, limit: Limit = 100,
                tier: Annotated[str | None, Query(pattern="^(region|province|city|county)$")] = None,
                state: Annotated[str | None, Query(pattern="^[a-z_]{1,24}$")] = None,
-               within: Annotated[str | None, Query(pattern=r"^\d{6}$", description="division subtree")] = None):  # fmt: skip
+               within: Annotated[str | None, Query(pattern=DIVISION_CODE_PATTERN, description="division subtree")] = None):  # fmt: skip
     """Zones visible to the caller (the public: published ones), filtered by tier, state and division subtree."""
     found = [z for z in services.visible_zones(session, user)
              if (tier is None or z.tier == tier) and (state is None or z.state == state)
@@ -136,7 +137,7 @@ def list_transitions(code: ZoneCode, session: DB, user: CurrentUser):
 
 @router.get("/stations", tags=["stations"], response_model=Paged[StationPublic])
 def list_stations(session: DB, page: Page = 1, limit: Limit = 100,
-                  within: Annotated[str | None, Query(pattern=r"^\d{6}$")] = None):  # fmt: skip
+                  within: Annotated[str | None, Query(pattern=DIVISION_CODE_PATTERN)] = None):  # fmt: skip
     found = stations.list_stations(session, within=within)
     return paged(found, page, limit, StationPublic.model_validate)
 

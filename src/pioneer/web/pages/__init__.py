@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from pioneer.assessment.standing import hide_ranks_default
 from pioneer.errors import PioneerError
+from pioneer.guard.codes import DIVISION_CODE_PATTERN
 from pioneer.registry.zones import service as zones
 from pioneer.registry.zones.choices import State
 from pioneer.web import assess, auth, national, services
@@ -113,7 +114,7 @@ def zone_page(code: str, request: Request, session: DB, user: CurrentUser,
 
 @router.get("/zones/{code}/explain", response_class=HTMLResponse)
 def zone_explain(code: str, request: Request, session: DB, user: CurrentUser,
-                 division: Annotated[str, Query(pattern=r"^\d{6}$")],
+                 division: Annotated[str, Query(pattern=DIVISION_CODE_PATTERN)],
                  indicator: Annotated[str, Query(max_length=64)],
                  year: Annotated[int, Query(ge=1980, le=2100)]):  # fmt: skip
     """ "Explain this number" (HTMX fragment, or a page without HTMX)."""
@@ -194,7 +195,7 @@ def rankings_page(request: Request, session: DB, user: CurrentUser, indicator: s
 
 
 @router.get("/air/cities/{code}", response_class=HTMLResponse)
-def city_air_page(code: Annotated[str, FastPath(pattern=r"^\d{6}$")], request: Request, user: CurrentUser,
+def city_air_page(code: Annotated[str, FastPath(pattern=DIVISION_CODE_PATTERN)], request: Request, user: CurrentUser,
                   month: Annotated[str | None, Query(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")] = None):  # fmt: skip
     """A city's month from the lake's station-day values: the city's statistics and its stations'."""
     month = national_period(month, explicit_year=None, latest_year=None)

@@ -29,6 +29,7 @@ from starlette.background import BackgroundTask
 
 from pioneer.errors import PioneerError
 from pioneer.guard.cells import neutral, neutral_table
+from pioneer.guard.codes import DIVISION_CODE_OR_EMPTY_PATTERN
 from pioneer.indicators import store
 from pioneer.lake import export as lake_export
 from pioneer.lake.storage import Lake
@@ -177,7 +178,7 @@ def _note(medium: str, month: str, division: str, rows: int, provenance: list[di
 def monitoring_download(fmt: Annotated[str, FastPath(pattern="^(csv|parquet)$")], session: DB,
                         medium: Annotated[str, Query(pattern="^(air_daily|air|water|noise)$")] = "air_daily",
                         month: Annotated[str, Query(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")] = "",
-                        division: Annotated[str, Query(pattern=r"^(\d{6})?$")] = "",
+                        division: Annotated[str, Query(pattern=DIVISION_CODE_OR_EMPTY_PATTERN)] = "",
                         zone: ZoneCode = "") -> Response:  # fmt: skip
     """One medium, one month, one division subtree (or all): CSV (UTF-8 with BOM, text cells through the formula
     rule, streamed batch by batch from DuckDB) or Parquet (zstd; dictionary, licence and provenance in the

@@ -11,6 +11,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 from sqlalchemy import select
 
+from pioneer.guard.codes import DIVISION_CODE_OR_EMPTY_PATTERN
 from pioneer.indicators.models import IndicatorValue
 from pioneer.registry.strategies.models import Strategy
 from pioneer.web import assess, services
@@ -28,7 +29,7 @@ def _province(code: str) -> str:
 
 @router.get("/zones", response_class=HTMLResponse)
 def zones_page(request: Request, session: DB, user: CurrentUser, q: Text = "", tier: Text = "", region: Text = "",
-               province: Annotated[str, Query(pattern=r"^(\d{6})?$")] = "", state: Text = "", theme: Text = "",
+               province: Annotated[str, Query(pattern=DIVISION_CODE_OR_EMPTY_PATTERN)] = "", state: Text = "", theme: Text = "",
                sort: Text = "code"):  # fmt: skip
     """先行区名录: every zone the reader may see, with filters by tier, region (regional strategy), province,
     status and theme, a search over code, names and theme, a sort, and counts by tier and by status of what the
