@@ -67,6 +67,11 @@ def visible_zone(session: Session, user: User | None, code: str) -> Zone:
     return zone
 
 
+def sees_zone(session: Session, user: User | None, code: str) -> bool:
+    """Whether ``user`` may see the zone ``code`` (:func:`visible_clause`) — one query for that zone."""
+    return session.scalar(select(Zone.code).where(Zone.code == code, visible_clause(user))) is not None
+
+
 snapshot = zones.snapshot  # the audit form of a zone: one home, the registry's zone service
 
 

@@ -133,6 +133,8 @@ def test_visible_zone_is_one_query_and_agrees_with_the_list(app):
                 # the zone under the rule, and its divisions (selectin) when found — never the whole list
                 assert 1 <= len(statements) <= 2 and "registry_zone.code =" in statements[0], statements
             assert found == listed, (user and user.username, found ^ listed)
+            seen = {c for c in [*zone_codes, "NO-SUCH-ZONE"] if services.sees_zone(session, user, c)}
+            assert seen == listed, (user and user.username, seen ^ listed)  # the /todo page's "done" banner
 
 
 def test_zone_page_finds_its_zone_once(app, client, tokens):

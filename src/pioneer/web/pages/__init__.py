@@ -157,7 +157,7 @@ def todo_page(request: Request, session: DB, user: CurrentUser):
     msg = request.query_params.get("msg", "")
     refusal, refused_form, refused_field = refusal_at(request)
     return render(request, "todo.html", user, items=services.todo(session, user), names=assess.division_names(session),
-                  done=done if done in {z.code for z in services.visible_zones(session, user)} else "",
+                  done=done if done and services.sees_zone(session, user, done) else "",
                   cases=cases, case_done=msg if re.fullmatch(r"case-\d+", msg) else "", refusal=refusal,
                   refused_form=refused_form, refused_field=refused_field)  # fmt: skip
 
