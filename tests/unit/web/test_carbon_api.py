@@ -9,6 +9,33 @@ import re
 
 import openpyxl
 import pytest
+from fastapi.testclient import TestClient
+from webhome import home_in_env, token_cache
+
+
+# stores dual-control series and region zones: a home of its own, so the package's shared home (whose values and
+# zones other modules count, e.g. test_indicators) stays as built
+@pytest.fixture(scope="module")
+def home(tmp_path_factory):
+    yield from home_in_env(tmp_path_factory.mktemp("carbon-api-home"))
+
+
+@pytest.fixture(scope="module")
+def app(home):
+    from pioneer.web.app import create_app
+
+    return create_app(migrate=False)
+
+
+@pytest.fixture(scope="module")
+def client(app):
+    return TestClient(app, base_url="http://127.0.0.1")
+
+
+@pytest.fixture(scope="module")
+def tokens(app):
+    return token_cache(app)
+
 
 ACTIVITY = (
     "division_code,year,sector,fuel,amount,unit\n"
