@@ -51,12 +51,19 @@ def template_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def base_url(template_home: Path, tmp_path_factory: pytest.TempPathFactory):
+def server_home(template_home: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The home of the test file's server (:func:`base_url`): a fresh copy of the template."""
+    home = tmp_path_factory.mktemp("browser-home")
+    shutil.copytree(template_home, home, dirs_exist_ok=True)
+    return home
+
+
+@pytest.fixture(scope="module")
+def base_url(server_home: Path):
     """A server of the test file's own: its home is a fresh copy of the template, so what one file writes
     (an approved application, a changed password) is never seen by another, whatever the order the files run
     in. (The home's SQLite database: a ``PIONEER_DATABASE_URL`` in the environment would be shared.)"""
-    home = tmp_path_factory.mktemp("browser-home")
-    shutil.copytree(template_home, home, dirs_exist_ok=True)
+    home = server_home
     port = free_port()
     env = {**os.environ, "PIONEER_HOME": str(home)}
     proc = subprocess.Popen([sys.executable, "-c", SERVER.format(port=port)], env=env)

@@ -37,17 +37,15 @@ def check(page, path: Path, lang: str) -> None:
 
 
 @pytest.fixture
-def sections(base_url, tmp_path_factory):
-    """BW-01 (water) and BN-01 (noise) of 东城区 registered in the live server's database (its home is the
-    session's ``browser-home*`` folder; the registry has no station-writing API)."""
+def sections(base_url, server_home):
+    """BW-01 (water) and BN-01 (noise) of 东城区 registered in the live server's database (the file's own
+    ``server_home``; the registry has no station-writing API)."""
     from sqlalchemy import create_engine, select
     from sqlalchemy.orm import Session
 
     from pioneer.registry.stations.models import Station
 
-    homes = [p for p in tmp_path_factory.getbasetemp().glob("browser-home*") if (p / "pioneer.db").exists()]
-    home = max(homes, key=lambda p: (p / "pioneer.db").stat().st_mtime)
-    engine = create_engine(f"sqlite:///{home / 'pioneer.db'}")
+    engine = create_engine(f"sqlite:///{server_home / 'pioneer.db'}")
     with Session(engine) as s, s.begin():
         if s.scalar(select(Station).where(Station.code == "BW-01")) is None:
             s.add_all([
