@@ -34,6 +34,10 @@ APPLICATION = "ZJ-330521"  # 德清县: a fresh application (other browser tests
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
+STACK_TABLES_WIDER_THAN_THEIR_BOX = """() => [...document.querySelectorAll('table.grid.stack')]
+    .filter(t => t.scrollWidth > t.clientWidth + 1).map(t => t.id || t.className)"""
+
+
 def save(page, name: str, *, reload: bool = True) -> None:
     """Desktop (1280) and phone (390) screenshots in zh and, by reloading the page in each language, en. A page
     that answers a refused form (``reload=False``) is not reloaded (a reload would show the empty form): zh
@@ -47,6 +51,9 @@ def save(page, name: str, *, reload: bool = True) -> None:
         for width, suffix in ((1280, ""), (390, "-phone")):
             page.set_viewport_size({"width": width, "height": 900 if width > 400 else 844})
             page.screenshot(path=str(DOCS / f"{name}{suffix}-{lang}.png"), full_page=True)
+            if width < 400:  # a list table shown as cards (.stack) never scrolls sideways inside its box
+                wide = page.evaluate(STACK_TABLES_WIDER_THAN_THEIR_BOX)
+                assert not wide, f"{name} ({lang}, phone): tables wider than their box: {wide}"
     page.set_viewport_size({"width": 1280, "height": 900})
     if reload:
         page.goto(f"{url}{sep}lang=zh-CN")
@@ -359,13 +366,17 @@ def test_case_through_province_and_office(page):
     row.locator("form[data-step='approved'] input[name=note]").fill("经验可复制推广")
     row.locator("form[data-step='approved'] button").click()
     page.wait_for_selector("#review-done")
-    assert page.locator(f"#review-cases tr[data-case='{case_id}'] form[data-step='approved']").count() == 0
+    row = page.locator(f"#review-cases tr[data-case='{case_id}']")
+    assert [f.get_attribute("data-step") for f in row.locator("form").all()] == ["published"]  # next: publish
     page.goto("/cases")
     card = page.locator(f"article[data-case='{case_id}']")
     assert "zhejiang" in card.locator(".case-recommended").inner_text()
+    assert card.locator("form[data-step='published']").count() == 1  # offered here too
     save(page, "cases-office")
-    card.locator("form[data-step='published'] button").click()
-    page.wait_for_selector("#cases-done")
+    page.goto("/review")
+    page.locator(f"#review-cases tr[data-case='{case_id}'] form[data-step='published'] button").click()
+    page.wait_for_selector("#review-done")
+    assert page.locator(f"#review-cases tr[data-case='{case_id}']").count() == 0
     logout(page)
     page.goto("/cases")
     card = page.locator(f"article[data-case='{case_id}']")

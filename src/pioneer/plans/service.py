@@ -731,11 +731,22 @@ def case_step_roles(zone_tier: str, source: CaseStatus | str, target: CaseStatus
     return roles if Role.ZONE in roles else zones.stand_in(zone_tier, roles)
 
 
-def permitted_case_steps(session: Session, c: Case, actor: Actor) -> list[CaseStatus]:
+def required_case_step(zone_tier: str, source: CaseStatus | str, target: CaseStatus | str) -> frozenset[Role]:
+    """The offices of a step that exists (:func:`case_step_roles`); a step the workflow does not have — from
+    ``published`` back to ``submitted``, an unknown status — is refused as the request's error, whoever asks
+    (422 in the web app, not a denial)."""
+    roles = case_step_roles(zone_tier, source, target)
+    if not roles:
+        raise PlanError(f"典型案例不能从 “{source}” 变为 “{target}”", f"a case cannot go from '{source}' to '{target}'")
+    return roles
+
+
+def permitted_case_steps(session: Session, c: Case, actor: Actor, zone: Zone | None = None) -> list[CaseStatus]:
     """The steps ``actor`` may take on case ``c`` now: its office takes the step (:func:`case_step_roles`, by
     :func:`pioneer.registry.permissions.permitted`) and its scope covers every division of the zone — what
-    :func:`step_case` checks, so a page offers exactly what would succeed."""
-    z = zones.zone(session, c.zone_code)
+    :func:`step_case` checks, so a page offers exactly what would succeed. ``zone`` is the case's zone when the
+    caller has it (a queue of many cases reads no zone again)."""
+    z = zone if zone is not None and zone.code == c.zone_code else zones.zone(session, c.zone_code)
     if not all(actor.covers(code) for code in z.division_codes):
         return []
     source = CaseStatus(c.status)
@@ -755,10 +766,7 @@ def step_case(session: Session, case_id: int, to_status: CaseStatus | str, /, *,
         raise InputError("未知的典型案例状态", f"unknown case status (known: {', '.join(CaseStatus)})",
                          column="to_status", value=str(to_status)) from None  # fmt: skip
     z = zones.zone(session, c.zone_code)
-    roles = case_step_roles(z.tier, c.status, target)
-    if not roles:
-        raise PlanError(f"典型案例不能从 “{c.status}” 变为 “{target.value}”",
-                        f"a case cannot go from '{c.status}' to '{target.value}'")  # fmt: skip
+    roles = required_case_step(z.tier, c.status, target.value)
     codes = z.division_codes
     require(actor, roles, codes, f"典型案例：{target.value} / case: {target.value}")
     if target is CaseStatus.RETURNED and not note.strip():

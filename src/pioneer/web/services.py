@@ -84,8 +84,9 @@ def step_action(roles: frozenset[Any]) -> auth.Action:
 
 
 def transition_action(zone: Zone, target: State) -> auth.Action:
-    """The action of a lifecycle step (:func:`step_action` over :func:`zones.allowed_roles`)."""
-    return step_action(zones.allowed_roles(zone, State(zone.state), target))
+    """The action of a lifecycle step (:func:`step_action` over :func:`zones.required_roles`: a step the
+    lifecycle lacks is the request's error, 422, before anyone's rights are weighed)."""
+    return step_action(zones.required_roles(zone, State(zone.state), target))
 
 
 def allowed_targets(user: User | None, zone: Zone) -> list[State]:
@@ -113,12 +114,14 @@ def todo(session: Session, user: User | None) -> list[tuple[Zone, list[State]]]:
     return out
 
 
-def case_action(session: Session, case: Any, target: str) -> auth.Action:
+def case_action(session: Session, case: Any, target: str, zone: Zone | None = None) -> auth.Action:
     """The action of a step of a typical case (:func:`step_action` over
-    :func:`pioneer.plans.service.case_step_roles`)."""
+    :func:`pioneer.plans.service.required_case_step`: a step the workflow lacks is the request's error, 422,
+    before anyone's rights are weighed). ``zone``: the case's zone when the caller has it."""
     from pioneer.plans import service as plans
 
-    return step_action(plans.case_step_roles(zones.zone(session, case.zone_code).tier, case.status, target))
+    z = zone if zone is not None and zone.code == case.zone_code else zones.zone(session, case.zone_code)
+    return step_action(plans.required_case_step(z.tier, case.status, target))
 
 
 def case_steps(session: Session, user: User | None, case: Any, zone: Zone) -> list[str]:
@@ -129,8 +132,8 @@ def case_steps(session: Session, user: User | None, case: Any, zone: Zone) -> li
 
     if user is None:
         return []
-    return [t.value for t in plans.permitted_case_steps(session, case, auth.actor(user))
-            if auth.allowed(user, case_action(session, case, t.value), zone.division_codes)]  # fmt: skip
+    return [t.value for t in plans.permitted_case_steps(session, case, auth.actor(user), zone)
+            if auth.allowed(user, case_action(session, case, t.value, zone), zone.division_codes)]  # fmt: skip
 
 
 def case_todo(session: Session, user: User | None) -> list[tuple[Any, Zone, list[str]]]:

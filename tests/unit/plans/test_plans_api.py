@@ -242,6 +242,9 @@ def test_pipeline_cases_reports_pages(client, tokens):
     assert client.post(step, json={"to_status": "recommended"}, headers=h).status_code == 403
     assert client.post(step, json={"to_status": "recommended"}, headers=tokens("reviewer")).status_code == 403
     assert client.post(step, json={"to_status": "approved"}, headers=h).status_code == 422  # no such step
+    # ... whoever asks: the office, which approves recommended cases, gets the same 422, not a denial
+    r = client.post(step, json={"to_status": "approved"}, headers=tokens("reviewer"))
+    assert r.status_code == 422 and "cannot go from" in r.json()["detail"]["message_en"]
     r = client.post(step, json={"to_status": "recommended", "note": "推荐"}, headers=tokens("zhejiang"))
     assert r.status_code == 200 and r.json()["recommended_by"] == "zhejiang" and r.json()["recommended_at"]
     assert client.post(step, json={"to_status": "approved"}, headers=tokens("zhejiang")).status_code == 403

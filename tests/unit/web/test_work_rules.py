@@ -259,6 +259,23 @@ def test_api_approval_needs_document_number(app, tokens, number, zh, en):
     assert history[-1]["reason"] == "批复文号：环综合函〔2025〕7号；同意"
 
 
+def test_step_that_does_not_exist_is_the_requests_error(app, tokens):
+    """A lifecycle step the zone's state does not have (under review → self-assessed, → model) is refused as
+    the request's error, 422 naming the steps there are, for the office that reviews as for the zone's
+    editor — not 403, which would say "someone else may" — and nothing changes."""
+    from pioneer.registry.zones import service as zones
+
+    under_review(app, "API-NOSTEP", "330522")
+    c = TestClient(app, base_url="http://127.0.0.1")
+    for who in ("reviewer", "zhejiang"):
+        for target in ("self_assessed", "model"):
+            r = c.post("/api/v1/zones/API-NOSTEP/transitions", json={"to_state": target}, headers=tokens(who))
+            assert r.status_code == 422, (who, target, r.text)
+            assert "cannot move to" in r.json()["detail"]["message_en"] and "approved" in r.json()["detail"]["message_en"]
+    with app.state.session_factory() as s:
+        assert zones.zone(s, "API-NOSTEP").state == "under_review" and len(zones.history(s, "API-NOSTEP")) == 3
+
+
 def test_review_queue_error_next_to_the_field(app):
     """The /review queue: an approval with a bad 文号 comes back to the queue, the message next to that zone's
     number field (aria-invalid, described by it) and not above the page; the zone is unchanged."""
@@ -407,3 +424,40 @@ def test_project_expected_indicators_in_the_page(app):
             ("air_pm10", -4.0),
             ("air_pm2_5", -3.0),
         ]
+
+
+def test_case_queue_reads_no_zone_per_case(app):
+    """The province's queue of typical cases reads the zones once, however many cases wait (it read each case's
+    zone two or three times before): the statements that select a zone do not grow from 1 to 6 cases."""
+    from sqlalchemy import event
+
+    from pioneer.plans.schemas import CaseCreate
+    from pioneer.web import services
+    from pioneer.web.models import User
+
+    own = Actor("t-hz", Role.CITY_EDITOR, ("330500",))
+    engine = app.state.session_factory.kw["bind"]
+
+    def zone_reads() -> tuple[int, int]:
+        seen: list[str] = []
+        listener = lambda conn, cur, statement, *a: seen.append(statement)  # noqa: E731
+        with app.state.session_factory() as s:
+            user = s.query(User).filter_by(username="zhejiang").one()
+            event.listen(engine, "before_cursor_execute", listener)
+            try:
+                queue = services.case_todo(s, user)
+            finally:
+                event.remove(engine, "before_cursor_execute", listener)
+        return len(queue), sum("FROM registry_zone " in x or "FROM registry_zone\n" in x for x in seen)
+
+    def add_cases(n: int) -> None:
+        with app.state.session_factory() as s, s.begin():
+            for i in range(n):
+                c = plans.create_case(s, CaseCreate(zone_code="ZJ-330500", title=f"队列案例{i}"), actor=own)
+                plans.step_case(s, c.id, "submitted", actor=own)
+
+    add_cases(1)
+    few, reads_few = zone_reads()
+    add_cases(5)
+    many, reads_many = zone_reads()
+    assert many == few + 5 and reads_many == reads_few, (reads_few, reads_many)

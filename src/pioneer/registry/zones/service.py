@@ -244,6 +244,20 @@ def allowed_roles(zone_: Zone, source: State, target: State) -> frozenset[Role]:
     return stand_in(zone_.tier, TRANSITIONS.get((source, target), frozenset()))
 
 
+def required_roles(zone_: Zone, source: State, target: State) -> frozenset[Role]:
+    """:func:`allowed_roles` of a transition that exists; one that does not is refused as the request's error
+    (:class:`TransitionError`, 422 in the web app) whoever asks, naming the steps the zone has."""
+    roles = allowed_roles(zone_, source, target)
+    if not roles:
+        options = "、".join(t.label_zh for t in allowed_targets(zone_)) or "无"
+        options_en = ", ".join(t.value for t in allowed_targets(zone_)) or "none"
+        raise TransitionError(
+            f"先行区 {zone_.code} 当前为 “{source.label_zh}”，不能变更为 “{target.label_zh}”（可变更为：{options}）",
+            f"zone {zone_.code} is '{source.value}' and cannot move to '{target.value}' (allowed: {options_en})",
+        )
+    return roles
+
+
 def allowed_targets(zone_: Zone) -> list[State]:
     source = State(zone_.state)
     return [t for (s, t) in TRANSITIONS if s is source]
@@ -271,14 +285,7 @@ def transition(
     so the API, the command line and the pages all approve by this one rule."""
     zone_ = zone(session, code)
     source, target = State(zone_.state), State(target)
-    roles = allowed_roles(zone_, source, target)
-    if not roles:
-        options = "、".join(t.label_zh for t in allowed_targets(zone_)) or "无"
-        options_en = ", ".join(t.value for t in allowed_targets(zone_)) or "none"
-        raise TransitionError(
-            f"先行区 {code} 当前为 “{source.label_zh}”，不能变更为 “{target.label_zh}”（可变更为：{options}）",
-            f"zone {code} is '{source.value}' and cannot move to '{target.value}' (allowed: {options_en})",
-        )
+    roles = required_roles(zone_, source, target)
     if not permitted(actor, roles):
         allowed, allowed_en = office_names(roles)
         raise PermissionDeniedError(

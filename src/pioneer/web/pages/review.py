@@ -122,7 +122,7 @@ def review_case(case_id: int, request: Request, session: DB, user: CurrentUser,
             raise InputError("未知的审核结果", "unknown decision", column="to_status", value=to_status)
         c = plans.case(session, case_id)
         zone = services.visible_zone(session, user, c.zone_code)
-        auth.restrict(user, services.case_action(session, c, to_status), zone.division_codes)
+        auth.restrict(user, services.case_action(session, c, to_status, zone), zone.division_codes)
         if to_status == CaseStatus.RETURNED and not note.strip():
             raise InputError("退回须说明理由", "a return needs a reason", column="note")
         plans.step_case(session, case_id, to_status, actor=auth.actor(user, request_id=request_id(request)),
