@@ -47,6 +47,7 @@ gep_commands.register(app)
 app.command("serve")(web_commands.serve)
 app.command("demo")(web_commands.demo)
 app.add_typer(web_commands.users_app, name="users")
+app.add_typer(web_commands.jobs_app, name="jobs")
 app.add_typer(uploads_commands.app, name="uploads")
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -36,6 +37,10 @@ class Settings(BaseSettings):
     documented default (``pioneer.assessment.verdicts.DEFAULT_RULE``)."""
     max_upload_mb: int = 50
     """Size limit of a measurement or reporting-template upload (``/upload``, ``POST /api/v1/imports``) [MiB]."""
+    job_runner: Literal["thread", "worker"] = "thread"
+    """``PIONEER_JOB_RUNNER``: who runs the web app's background jobs (computing a zone's indicators) — ``thread``:
+    a thread of the server process that queued it; ``worker``: ``pioneer jobs work`` processes, the server only
+    queues (``pioneer.web.jobs``, docs/deployment.md)."""
     upload_expiry_hours: int = 24
     """A checked upload not confirmed within this time is removed (at the next upload; confirming it then
     answers "not found") [h]."""

@@ -63,7 +63,9 @@ def test_application_through_city_province_and_office_queues(page):
     assert all(code.startswith("ZJ-") for code in items)  # only its own province's zones
     save(page, "todo-province", "zh")
     page.set_viewport_size({"width": 390, "height": 844})
-    box = page.evaluate("() => { const t = document.querySelector('#todo'); return [t.scrollWidth, t.clientWidth]; }")
+    box = page.evaluate(
+        "() => { const t = document.querySelector('#todo'); return [t.scrollWidth, t.clientWidth]; }"
+    )
     assert box[0] <= box[1] + 1, box  # each zone a card: no sideways scroll inside the table's box
     page.set_viewport_size({"width": 1280, "height": 900})
     row = page.locator(f"#todo tr[data-zone='{ZONE}']")

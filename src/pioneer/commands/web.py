@@ -11,6 +11,7 @@ from rich.console import Console
 
 console = Console(stderr=True, soft_wrap=True)
 users_app = typer.Typer(help="用户管理 / user accounts.", no_args_is_help=True)
+jobs_app = typer.Typer(help="后台任务 / background jobs of the web app.", no_args_is_help=True)
 
 HostOpt = Annotated[str, typer.Option(help="监听地址 / address to listen on")]
 PortOpt = Annotated[int, typer.Option(help="端口 / port")]
@@ -180,3 +181,29 @@ def set_password(
     finally:
         engine.dispose()
     console.print(f"密码已设置 / password set: {username}")
+
+
+@jobs_app.command("work")
+def work_jobs(
+    once: Annotated[bool, typer.Option(help="队列为空即退出 / stop when no job is queued")] = False,
+    poll: Annotated[float, typer.Option(min=0.1, max=60, help="轮询间隔（秒）/ seconds between looks")] = 2.0,
+) -> None:
+    """运行网站排队的计算任务 / run the jobs the web app queued (with PIONEER_JOB_RUNNER=worker; any number of
+    these processes share the queue)."""
+    from pioneer.config import settings
+    from pioneer.db import make_engine, make_session_factory, upgrade
+    from pioneer.web import jobs
+
+    if settings().job_runner != "worker":
+        console.print("注意：PIONEER_JOB_RUNNER 不是 worker，网站也会在自身进程中运行任务 / "
+                      "note: PIONEER_JOB_RUNNER is not 'worker': the server runs its jobs itself too")  # fmt: skip
+    upgrade()
+    engine = make_engine()
+    try:
+        ran = jobs.work(make_session_factory(engine), once=once, poll=poll)
+    except KeyboardInterrupt:
+        ran = None
+    finally:
+        engine.dispose()
+    if ran is not None:
+        console.print(f"已运行 {ran} 个任务 / {ran} jobs run")

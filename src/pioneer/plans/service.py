@@ -737,11 +737,15 @@ def required_case_step(zone_tier: str, source: CaseStatus | str, target: CaseSta
     (422 in the web app, not a denial)."""
     roles = case_step_roles(zone_tier, source, target)
     if not roles:
-        raise PlanError(f"典型案例不能从 “{source}” 变为 “{target}”", f"a case cannot go from '{source}' to '{target}'")
+        raise PlanError(
+            f"典型案例不能从 “{source}” 变为 “{target}”", f"a case cannot go from '{source}' to '{target}'"
+        )
     return roles
 
 
-def permitted_case_steps(session: Session, c: Case, actor: Actor, zone: Zone | None = None) -> list[CaseStatus]:
+def permitted_case_steps(
+    session: Session, c: Case, actor: Actor, zone: Zone | None = None
+) -> list[CaseStatus]:
     """The steps ``actor`` may take on case ``c`` now: its office takes the step (:func:`case_step_roles`, by
     :func:`pioneer.registry.permissions.permitted`) and its scope covers every division of the zone — what
     :func:`step_case` checks, so a page offers exactly what would succeed. ``zone`` is the case's zone when the

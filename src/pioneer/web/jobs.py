@@ -8,19 +8,32 @@ outside any write transaction so that progress can be written meanwhile), then e
 lists what changed: indicator, division, year, old → new value, the old and new value ids and the lake imports of
 the new value's lineage.
 
-One job per zone at a time; a job left ``running`` by a stopped server is reported as failed when read."""
+Who runs a job: by default (``PIONEER_JOB_RUNNER=thread``) a thread of the server process that queued it; with
+``PIONEER_JOB_RUNNER=worker`` the server only queues and ``pioneer jobs work`` processes (as many as wanted, on
+any machine that reaches the database) run them — the server's workers then stay free for pages. Either way a
+job is claimed by one atomic ``UPDATE … WHERE state = 'queued'``, so no two runners take the same job, and a
+running job writes a heartbeat every :data:`HEARTBEAT` seconds: one whose heartbeat is older than
+:data:`STALE_AFTER` (its process stopped) is reported as failed when read, by any server worker — not only by
+the process that started it — and its late result, if it ever comes, is not stored.
+
+One job per zone at a time."""
 
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import math
+import os
+import socket
 import threading
+import time
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import JSON, DateTime, Integer, String, Text, select
+from sqlalchemy import JSON, DateTime, Integer, String, Text, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from pioneer.config import settings
 from pioneer.db.base import Base
 from pioneer.errors import InputError, NotFoundError, PioneerError
 from pioneer.web import auth
@@ -28,8 +41,12 @@ from pioneer.web.models import User, utcnow
 
 QUEUED, RUNNING, DONE, FAILED = "queued", "running", "done", "failed"
 KIND_COMPUTE = "compute_zone"
-_live: set[int] = set()  # ids of the jobs this process is running
-_lock = threading.Lock()
+HEARTBEAT = 10.0
+"""Seconds between a running job's heartbeats."""
+STALE_AFTER = dt.timedelta(seconds=120)
+"""A running job without a heartbeat for this long has lost its process (a step between two heartbeats is
+one division × medium read from the lake, seconds; the margin covers a busy database)."""
+log = logging.getLogger(__name__)
 
 
 class Job(Base):
@@ -48,6 +65,9 @@ class Job(Base):
     username: Mapped[str] = mapped_column(String(64), default="")
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    heartbeat_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    runner: Mapped[str] = mapped_column(String(128), default="")
+    """Who claimed the job: ``host:pid:thread`` or ``host:pid:worker``."""
 
 
 def years_of(year_from: str, year_to: str) -> list[int]:
@@ -78,7 +98,7 @@ def start_compute(session: Session, session_factory, user: User | None, zone_cod
     auth.restrict(user, auth.Action.EDIT, zone.division_codes if zone is not None else ())
     assert user is not None and zone is not None
     busy = session.scalar(select(Job.id).where(Job.zone_code == zone_code, Job.state.in_((QUEUED, RUNNING))))
-    if busy is not None and not _stale(session.get(Job, busy)):
+    if busy is not None and not expire(session, session.get(Job, busy)):
         raise PioneerError(
             f"该先行区已有计算任务在进行（任务 {busy}）",
             f"a computation of this zone is already running (job {busy})",
@@ -90,17 +110,46 @@ def start_compute(session: Session, session_factory, user: User | None, zone_cod
     auth.audit(session, user, "start", "job", str(job.id), zone.division_codes[0], None,
                {"kind": KIND_COMPUTE, "zone": zone_code, "years": years}, request_id=request_id)  # fmt: skip
     session.commit()
-    if run:
-        with _lock:
-            _live.add(job.id)
-        threading.Thread(target=run_compute, args=(session_factory, job.id), daemon=True,
+    if run and settings().job_runner == "thread":
+        threading.Thread(target=run_compute, args=(session_factory, job.id, "thread"), daemon=True,
                          name=f"pioneer-job-{job.id}").start()  # fmt: skip
     return job
 
 
-def _stale(job: Job | None) -> bool:
-    """A queued or running job no thread of this process runs (the server stopped meanwhile)."""
-    return job is not None and job.state in (QUEUED, RUNNING) and job.id not in _live
+def _aware(t: dt.datetime) -> dt.datetime:
+    return t if t.tzinfo is not None else t.replace(tzinfo=dt.UTC)  # SQLite gives back naive UTC
+
+
+def stale(job: Job | None, now: dt.datetime | None = None) -> bool:
+    """A running job whose heartbeat (or claim) is older than :data:`STALE_AFTER`, or a queued one a thread of
+    the server should have claimed at once: its process stopped. A job queued for ``pioneer jobs work``
+    waits for a worker, however long."""
+    if job is None or job.state not in (QUEUED, RUNNING):
+        return False
+    if job.state == QUEUED and settings().job_runner == "worker":
+        return False
+    return (now or utcnow()) - _aware(job.heartbeat_at or job.created_at) > STALE_AFTER
+
+
+def expire(session: Session, job: Job | None) -> bool:
+    """Mark a stale job (:func:`stale`) as failed and commit; whether it was. The update holds only if the job
+    is as it was read (same state, same heartbeat): a runner that beat or finished meanwhile wins."""
+    if job is None or not stale(job):
+        return False
+    beat = Job.heartbeat_at.is_(None) if job.heartbeat_at is None else Job.heartbeat_at == job.heartbeat_at
+    ended = session.execute(
+        update(Job)
+        .where(Job.id == job.id, Job.state == job.state, beat)
+        .values(
+            state=FAILED,
+            finished_at=utcnow(),
+            message_zh="任务因服务或计算进程停止而中断",
+            message_en="interrupted: its server or worker process stopped",
+        )
+    )
+    session.commit()
+    session.refresh(job)
+    return ended.rowcount == 1
 
 
 def job_for(session: Session, user: User | None, job_id: int) -> Job:
@@ -112,20 +161,34 @@ def job_for(session: Session, user: User | None, job_id: int) -> Job:
     if job is None:
         raise NotFoundError("找不到该任务", "no such job")
     services.visible_zone(session, user, job.zone_code)
-    if _stale(job):
-        job.state, job.message_zh, job.message_en = (
-            FAILED,
-            "任务因服务重启而中断",
-            "interrupted by a server restart",
-        )
+    expire(session, job)
     return job
 
 
 def _set(session_factory, job_id: int, **fields: Any) -> None:
+    """Progress of a running job, with a heartbeat; nothing once someone else has ended it (expired)."""
     with session_factory() as s, s.begin():
-        job = s.get(Job, job_id)
-        for k, v in fields.items():
-            setattr(job, k, v)
+        s.execute(
+            update(Job).where(Job.id == job_id, Job.state == RUNNING).values(heartbeat_at=utcnow(), **fields)
+        )
+
+
+def claim(session_factory, job_id: int, kind: str) -> bool:
+    """Take queued job ``job_id`` for this process (``kind``: ``thread`` or ``worker``): one atomic update, so
+    of several runners exactly one gets it."""
+    runner = f"{socket.gethostname()}:{os.getpid()}:{kind}"[:128]
+    with session_factory() as s, s.begin():
+        taken = s.execute(update(Job).where(Job.id == job_id, Job.state == QUEUED)
+                          .values(state=RUNNING, progress=1, heartbeat_at=utcnow(), runner=runner))  # fmt: skip
+    return taken.rowcount == 1
+
+
+def _heartbeat(session_factory, job_id: int, stop: threading.Event) -> None:
+    while not stop.wait(HEARTBEAT):
+        try:
+            _set(session_factory, job_id)
+        except Exception:  # a busy database: the next beat tries again; STALE_AFTER allows for many misses
+            log.warning("heartbeat of job %s not written", job_id, exc_info=True)
 
 
 def _num(v: Any) -> float | None:
@@ -157,8 +220,23 @@ def changes(before: pd.DataFrame, after: pd.DataFrame, computed: pd.DataFrame) -
     return out
 
 
-def run_compute(session_factory, job_id: int) -> None:
-    """The job's thread: compute per division and medium (progress after each), then store and audit at once."""
+def run_compute(session_factory, job_id: int, kind: str = "thread") -> bool:
+    """Claim queued job ``job_id`` and run it (whether this process got it): compute per division and medium
+    (progress after each, a heartbeat meanwhile), then store and audit at once — unless the job was expired
+    in between, in which case nothing is stored."""
+    if not claim(session_factory, job_id, kind):
+        return False
+    stop = threading.Event()
+    threading.Thread(target=_heartbeat, args=(session_factory, job_id, stop), daemon=True,
+                     name=f"pioneer-job-{job_id}-heartbeat").start()  # fmt: skip
+    try:
+        _compute(session_factory, job_id)
+    finally:
+        stop.set()
+    return True
+
+
+def _compute(session_factory, job_id: int) -> None:
     from pioneer.indicators import store
     from pioneer.indicators.service import MEDIA, compute_from_lake
     from pioneer.standards.divisions import level, within
@@ -167,7 +245,6 @@ def run_compute(session_factory, job_id: int) -> None:
         with session_factory() as s:
             job = s.get(Job, job_id)
             years, divisions, user_id = list(job.params["years"]), list(job.params["divisions"]), job.user_id
-        _set(session_factory, job_id, state=RUNNING, progress=1)
         parts, steps, done = [], len(divisions) * len(MEDIA), 0
         for d in divisions:
             lvl = "county" if level(d) == "county" else "city"
@@ -184,6 +261,9 @@ def run_compute(session_factory, job_id: int) -> None:
         values = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
         result: dict[str, Any] = {"rows": 0, "changes": []}
         with session_factory() as s, s.begin():
+            job = s.get(Job, job_id, with_for_update=True)
+            if job.state != RUNNING:  # expired meanwhile: its user has been told it failed, so store nothing
+                return
             if len(values):
                 values = values[within(values["division_code"].astype(str), divisions)].copy()
             if len(values):
@@ -198,7 +278,6 @@ def run_compute(session_factory, job_id: int) -> None:
                 result = {"rows": len(values), "changes": changes(before, after, values)}
                 auth.audit(s, user, "compute", "indicator_value", f"job-{job_id}", codes[0], None,
                            {"job": job_id, "rows": len(values), "divisions": codes, "years": years})  # fmt: skip
-            job = s.get(Job, job_id)
             job.state, job.progress, job.result, job.finished_at = DONE, 100, result, utcnow()
             job.message_zh = (
                 f"已保存 {result['rows']} 个指标值" if result["rows"] else "数据湖中没有可计算的数据"
@@ -213,6 +292,18 @@ def run_compute(session_factory, job_id: int) -> None:
             else ("计算失败", f"failed: {exc}")
         )
         _set(session_factory, job_id, state=FAILED, message_zh=zh, message_en=en, finished_at=utcnow())
-    finally:
-        with _lock:
-            _live.discard(job_id)
+
+
+def work(session_factory, *, once: bool = False, poll: float = 2.0) -> int:
+    """``pioneer jobs work``: run queued jobs, oldest first, one at a time, polling every ``poll`` seconds
+    (``once``: until none is queued); several workers share the queue through :func:`claim`. Jobs run."""
+    ran = 0
+    while True:
+        with session_factory() as s:
+            queued = list(s.scalars(select(Job.id).where(Job.state == QUEUED).order_by(Job.id)))
+        for job_id in queued:
+            ran += run_compute(session_factory, job_id, "worker")
+        if once and not queued:
+            return ran
+        if not queued:
+            time.sleep(poll)

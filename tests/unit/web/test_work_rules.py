@@ -9,6 +9,7 @@ import time
 import pandas as pd
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 from webhome import home_in_env, token_cache
 
 from pioneer.errors import InputError, PermissionDeniedError
@@ -164,12 +165,14 @@ def test_compute_job_runs_and_lists_changes(app, tokens):
         user = s.scalar(select(User).where(User.username == "beijing"))
         for _ in range(300):  # another test's job of this zone (the scope matrix starts one) ends first
             if not s.scalar(
-                select(jobs.Job.id).where(jobs.Job.zone_code == "BJ-110000", jobs.Job.id.in_(jobs._live))
+                select(jobs.Job.id).where(
+                    jobs.Job.zone_code == "BJ-110000", jobs.Job.state.in_((jobs.QUEUED, jobs.RUNNING))
+                )
             ):
                 break
             time.sleep(0.2)
         job = jobs.start_compute(s, app.state.session_factory, user, "BJ-110000", [2017], run=False)
-        jobs.run_compute(app.state.session_factory, job.id)  # the thread's body, run here
+        assert jobs.run_compute(app.state.session_factory, job.id)  # the thread's body, run here
         with pytest.raises(PermissionDeniedError):  # another city's editor may not start one
             other = s.scalar(select(User).where(User.username == "huzhou"))
             jobs.start_compute(s, app.state.session_factory, other, "BJ-110000", [2017], run=False)
@@ -271,9 +274,14 @@ def test_step_that_does_not_exist_is_the_requests_error(app, tokens):
         for target in ("self_assessed", "model"):
             r = c.post("/api/v1/zones/API-NOSTEP/transitions", json={"to_state": target}, headers=tokens(who))
             assert r.status_code == 422, (who, target, r.text)
-            assert "cannot move to" in r.json()["detail"]["message_en"] and "approved" in r.json()["detail"]["message_en"]
+            assert (
+                "cannot move to" in r.json()["detail"]["message_en"]
+                and "approved" in r.json()["detail"]["message_en"]
+            )
     with app.state.session_factory() as s:
-        assert zones.zone(s, "API-NOSTEP").state == "under_review" and len(zones.history(s, "API-NOSTEP")) == 3
+        assert (
+            zones.zone(s, "API-NOSTEP").state == "under_review" and len(zones.history(s, "API-NOSTEP")) == 3
+        )
 
 
 def test_review_queue_error_next_to_the_field(app):
@@ -461,3 +469,89 @@ def test_case_queue_reads_no_zone_per_case(app):
     add_cases(5)
     many, reads_many = zone_reads()
     assert many == few + 5 and reads_many == reads_few, (reads_few, reads_many)
+
+
+def _job(app, state: str, *, beat_age: float | None = None, age: float = 0.0) -> int:
+    """A compute job of 湖州's zone as another process would have left it (heartbeat ``beat_age`` s ago)."""
+    import datetime as dt
+
+    from pioneer.web.models import utcnow
+
+    with app.state.session_factory() as s, s.begin():
+        job = jobs.Job(kind=jobs.KIND_COMPUTE, zone_code="ZJ-330500", state=state, username="zhejiang",
+                       params={"years": [2017], "divisions": ["330500"]},
+                       created_at=utcnow() - dt.timedelta(seconds=age),
+                       heartbeat_at=None if beat_age is None else utcnow() - dt.timedelta(seconds=beat_age))  # fmt: skip
+        s.add(job)
+        s.flush()
+        return job.id
+
+
+def _user(s, name: str):
+    from sqlalchemy import select
+
+    from pioneer.web.models import User
+
+    return s.scalar(select(User).where(User.username == name))
+
+
+def test_job_alive_in_another_process_is_not_failed(app):
+    """A job that another server worker runs (fresh heartbeat) stays running when read here — before, every
+    process but the one that started it reported it failed; without a heartbeat for STALE_AFTER it is failed,
+    as is a job queued for a thread that never took it."""
+    alive = _job(app, jobs.RUNNING, beat_age=5, age=600)
+    lost = _job(app, jobs.RUNNING, beat_age=jobs.STALE_AFTER.total_seconds() + 5, age=600)
+    never = _job(app, jobs.QUEUED, age=jobs.STALE_AFTER.total_seconds() + 5)
+    with app.state.session_factory() as s:
+        user = _user(s, "zhejiang")
+        assert jobs.job_for(s, user, alive).state == jobs.RUNNING
+        for job_id in (lost, never):
+            job = jobs.job_for(s, user, job_id)
+            assert job.state == jobs.FAILED and "interrupted" in job.message_en and job.finished_at
+    with app.state.session_factory() as s, s.begin():  # leave no running job of the zone for other tests
+        s.get(jobs.Job, alive).state = jobs.FAILED
+
+
+def test_job_claimed_once_and_an_expired_job_stores_nothing(app):
+    """Two runners, one job: the first claim wins, the second gets nothing. A job expired while it ran (its
+    user was told it failed) does not store its late result."""
+    job_id = _job(app, jobs.QUEUED)
+    assert jobs.claim(app.state.session_factory, job_id, "worker")
+    assert not jobs.claim(app.state.session_factory, job_id, "thread")
+    assert not jobs.run_compute(app.state.session_factory, job_id)  # already taken: not run twice
+    with app.state.session_factory() as s, s.begin():
+        job = s.get(jobs.Job, job_id)
+        assert job.state == jobs.RUNNING and job.runner.endswith(":worker") and job.heartbeat_at
+        job.state, job.message_en = jobs.FAILED, "interrupted"
+    jobs._compute(app.state.session_factory, job_id)
+    with app.state.session_factory() as s:
+        job = s.get(jobs.Job, job_id)
+        assert (job.state, job.message_en, job.result) == (jobs.FAILED, "interrupted", {})
+
+
+def test_worker_runs_what_the_server_queued(app, monkeypatch):
+    """``PIONEER_JOB_RUNNER=worker``: the server only queues (no thread; a queued job waits, however long),
+    and ``pioneer jobs work --once`` runs it to the end."""
+    import datetime as dt
+
+    from typer.testing import CliRunner
+
+    from pioneer.cli import app as cli
+
+    monkeypatch.setenv("PIONEER_JOB_RUNNER", "worker")
+    with app.state.session_factory() as s:
+        for _ in range(300):  # the zone's other jobs (previous tests) end first
+            if not s.scalar(select(jobs.Job.id).where(jobs.Job.zone_code == "ZJ-330500",
+                                                      jobs.Job.state.in_((jobs.QUEUED, jobs.RUNNING)))):  # fmt: skip
+                break
+            time.sleep(0.2)
+        job = jobs.start_compute(s, app.state.session_factory, _user(s, "zhejiang"), "ZJ-330500", [2017])
+        job.created_at = job.created_at - dt.timedelta(hours=1)
+        s.commit()
+        time.sleep(0.5)
+        assert jobs.job_for(s, _user(s, "zhejiang"), job.id).state == jobs.QUEUED
+    out = CliRunner().invoke(cli, ["jobs", "work", "--once", "--poll", "0.1"])
+    assert out.exit_code == 0, out.output
+    with app.state.session_factory() as s:
+        done = s.get(jobs.Job, job.id)
+        assert done.state == jobs.DONE and done.runner.endswith(":worker"), (done.state, done.message_en)
