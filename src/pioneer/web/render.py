@@ -14,6 +14,7 @@ from fastapi.templating import Jinja2Templates
 from pioneer.clock import beijing_text
 from pioneer.config import settings
 from pioneer.errors import PioneerError
+from pioneer.guard.codes import DIVISION_CODE_PATTERN
 from pioneer.reports.document import number
 from pioneer.web import auth
 from pioneer.web.deps import LANG_COOKIE, lang_of
@@ -21,6 +22,8 @@ from pioneer.web.i18n import code, codes, pick, translate
 from pioneer.web.models import User
 
 templates = Jinja2Templates(directory=str(Path(__file__).parent / "pages" / "templates"))
+# the forms' pattern attribute (anchored by HTML itself) is the server's rule, not a copy of it
+templates.env.globals["division_pattern"] = DIVISION_CODE_PATTERN.removeprefix("^").removesuffix("$")
 
 
 def secure_cookies() -> bool:

@@ -3,6 +3,8 @@ whatever the route), ``null`` for a project's required fields, upload file names
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from pioneer.errors import InputError
@@ -159,3 +161,14 @@ def test_division_code_pattern_alike_in_re_pydantic_and_duckdb(code, good):
 def test_division_query_refuses_full_width_digits(client):
     r = client.get("/api/v1/divisions", params={"parent": "３３００００"})
     assert r.status_code == 422 and "message_en" in r.json()["detail"]
+
+
+def test_forms_pattern_is_the_servers_rule(client, sign_in):
+    """The division inputs of the forms carry ``guard.codes.DIVISION_CODE_PATTERN`` (unanchored, as HTML
+    anchors it), not a copy of it: one rule in the browser's hint and on the server."""
+    expected = codes.DIVISION_CODE_PATTERN.removeprefix("^").removesuffix("$")
+    sign_in(client, "admin")
+    for path in ("/ecology", "/compensation", "/gep", "/upload"):
+        page = client.get(path).text
+        found = set(re.findall(r'name="division"[^>]*pattern="([^"]*)"', page))
+        assert found == {expected}, (path, found)
