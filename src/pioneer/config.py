@@ -41,6 +41,9 @@ class Settings(BaseSettings):
     """``PIONEER_JOB_RUNNER``: who runs the web app's background jobs (computing a zone's indicators) — ``thread``:
     a thread of the server process that queued it; ``worker``: ``pioneer jobs work`` processes, the server only
     queues (``pioneer.web.jobs``, docs/deployment.md)."""
+    warm: bool = True
+    """``PIONEER_WARM=0``: the server does not warm the pages' memo in the background (``pioneer.web.warm``: the
+    latest national month, every zone division's scorecard and trends, at start and after each data change)."""
     upload_expiry_hours: int = 24
     """A checked upload not confirmed within this time is removed (at the next upload; confirming it then
     answers "not found") [h]."""

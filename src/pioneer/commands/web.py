@@ -99,23 +99,7 @@ def demo(host: HostOpt = "127.0.0.1", port: PortOpt = 8000, workers: WorkersOpt 
     for username, role, code in accounts:
         console.print(f"  {username:10s} {role:16s} {code or ''}")
     console.print(f"\n准备用时 / ready in {time.monotonic() - started:.1f} s → http://{host}:{port}/")
-    _warm_national()
-    _run(host, port, workers, access_log)
-
-
-def _warm_national() -> None:
-    """Compute the latest national month in the background while the server starts (the pages' memo then
-    answers the first view at once); the start does not wait for it."""
-    import threading
-
-    def warm() -> None:
-        from pioneer.web import national
-
-        months = national.months()
-        if months:
-            national.release_public(months[-1])
-
-    threading.Thread(target=warm, name="warm-national", daemon=True).start()
+    _run(host, port, workers, access_log)  # the server warms its pages' memo itself (pioneer.web.warm)
 
 
 @users_app.command("create-admin")

@@ -16,7 +16,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from pioneer.config import settings
 from pioneer.db import make_engine, make_session_factory, upgrade
 from pioneer.errors import InputError, PioneerError
-from pioneer.web import api, pages, services
+from pioneer.web import api, pages, services, warm
 from pioneer.web.cache import CachedStaticFiles, PublicCache, data_version_of
 from pioneer.web.deps import status_of
 from pioneer.web.pages import work
@@ -86,13 +86,18 @@ def create_app(*, migrate: bool = True, database_url: str | None = None) -> Fast
 
     @contextlib.asynccontextmanager
     async def lifespan(app_: FastAPI):
-        """While the app serves: the periodic removal of expired uploads (``services.UploadPruner``)."""
+        """While the app serves: the periodic removal of expired uploads (``services.UploadPruner``) and the
+        warming of the pages' memo (``warm.MemoWarmer``, unless ``PIONEER_WARM=0``)."""
         pruner = services.UploadPruner().start()
         app_.state.upload_pruner = pruner
+        warmer = warm.MemoWarmer(app_.state.session_factory).start() if settings().warm else None
+        app_.state.memo_warmer = warmer
         try:
             yield
         finally:
             pruner.stop()
+            if warmer is not None:
+                warmer.stop()
 
     app = FastAPI(
         lifespan=lifespan,

@@ -69,6 +69,14 @@ PUBLIC_PATHS = re.compile(
 MAX_ENTRIES = 8192
 MAX_BYTES = 64 * 1024 * 1024
 _WRITES = ("insert", "update", "delete", "replace", "upsert", "merge", "create", "drop", "alter")
+# Tables no public answer or assessment reads: signing in, API tokens, the login throttle, the audit log and the
+# job queue. A transaction that writes only these keeps the data version (a login must not make every page cold).
+PRIVATE_TABLES = ("web_session", "web_api_token", "web_login_attempt", "web_audit", "web_job")
+_PRIVATE_NAMES = "|".join(PRIVATE_TABLES)
+_PRIVATE_WRITE = re.compile(
+    rf"\s*(?:insert\s+(?:or\s+\w+\s+)?into|update|delete\s+from)\s+\"?(?:{_PRIVATE_NAMES})\"?[\s(]",
+    re.IGNORECASE,
+)
 
 
 class DataVersion:
@@ -84,20 +92,55 @@ class DataVersion:
         db = url.database if url.get_backend_name() == "sqlite" else None
         self.sqlite_file = Path(db) if db and db != ":memory:" and not db.startswith("file:") else None
         self.listener: Listener | None = None
+        self.private_commits = 0  # this process's commits that wrote private tables only
+        self._private = itertools.count(1)
+        self._lock = threading.Lock()
+        self._raw: int | None = None  # the header counter last seen …
+        self._seen_private = 0  # … the private commits counted then …
+        self._fingerprint: tuple | None = None  # … the fingerprint then …
+        self._effective: int | None = None  # … and the counter the version carries
         event.listen(engine, "before_cursor_execute", self._mark)
         event.listen(engine, "commit", self._committed)
         event.listen(engine, "rollback", self._rolled_back)
 
     def _mark(self, conn, cursor, statement: str, parameters, context, executemany) -> None:
         if statement.lstrip()[:8].lower().startswith(_WRITES):
-            conn.info["pioneer_wrote"] = True
+            if _PRIVATE_WRITE.match(statement):
+                conn.info.setdefault("pioneer_wrote", False)  # private, unless the transaction writes more
+            else:
+                conn.info["pioneer_wrote"] = True
 
     def _committed(self, conn) -> None:
-        if conn.info.pop("pioneer_wrote", False):
+        wrote = conn.info.pop("pioneer_wrote", None)
+        if wrote:
             self.generation = next(self._counter)  # atomic (commits happen in the threadpool)
+        elif wrote is False:
+            self.private_commits = next(self._private)
 
     def _rolled_back(self, conn) -> None:
         conn.info.pop("pioneer_wrote", None)
+
+    def sqlite_counter(self) -> tuple | None:
+        """:meth:`header_counter` as the version carries it: when the counter moved, this process committed
+        private-only writes since the last look (a login, a token) and the fingerprint of the public tables is
+        unchanged, the move was those writes and the version stays. Any other move is a new version. (Left to
+        the fingerprint's limits: a write by another process to a table outside it, in the same interval as a
+        private commit here.)"""
+        raw = self.header_counter()
+        if raw is None:
+            return None
+        with self._lock:
+            if raw[0] != self._raw:
+                private, fingerprint = self.private_commits, self.fingerprint()
+                ours = (
+                    self._raw is not None
+                    and private != self._seen_private
+                    and fingerprint == self._fingerprint
+                )
+                if not ours:
+                    self._effective = raw[0]
+                self._raw, self._seen_private, self._fingerprint = raw[0], private, fingerprint
+            return (self._effective,)
 
     def header_counter(self) -> tuple | None:
         """The SQLite file change counter, or ``None`` when the database is not a SQLite file or the counter
@@ -136,7 +179,7 @@ class DataVersion:
             self.listener = Listener(self.engine)
 
     def __call__(self) -> tuple:
-        counter = self.header_counter()
+        counter = self.sqlite_counter()
         if counter is None and self.listener is not None and self.listener.ready:
             return (self.url, self.generation, ("notified", self.listener.received))
         return (self.url, self.generation, counter if counter is not None else self.fingerprint())

@@ -288,18 +288,38 @@ def test_concurrent_misses_compute_once(own):
 
 
 def test_generation_counts_the_apps_own_writes_only(own):
-    """Read-only requests leave the in-process counter alone; a committed write through the app's engine
-    raises it; a rolled-back write does not."""
+    """Read-only requests leave the in-process counter alone; a committed write of public data through the
+    app's engine raises it; a rolled-back write does not; a write of private tables only (an API token) does
+    not either (it counts as a private commit)."""
     client, app, _ = own
     version = middleware(app).version
     gen = version.generation
     for path in ("/api/v1/overview", "/zones/BJ-110000", "/api/v1/zones?limit=5"):
         assert client.get(path).status_code == 200
     assert version.generation == gen
-    token_for(app, "viewer")  # creates an API token: a committed INSERT
-    assert version.generation > gen
+    private = version.private_commits
+    editor = token_for(app, "beijing")  # creates an API token: a committed INSERT of web_api_token only
+    assert version.generation == gen and version.private_commits > private
+    r = client.patch("/api/v1/zones/BJ-110000", json={"theme": "generation-test"}, headers=editor)
+    assert r.status_code == 200 and version.generation > gen  # a zone edit (and its audit entry)
     gen = version.generation
     with app.state.session_factory() as session:
         session.execute(delete(LoginAttempt))
         session.rollback()
     assert version.generation == gen
+
+
+def test_signing_in_keeps_the_data_version(own):
+    """Signing in writes a session, login attempts and audit entries: the data version — and with it the public
+    cache and the assessment memo — stays, so a login does not make every page cold. A public write by another
+    engine after it still changes the version."""
+    client, app, url = own
+    version = middleware(app).version
+    before = version()
+    assert login(client, "viewer").status_code == 303
+    client.cookies.clear()
+    login(client, "nobody", "wrong-password")  # a failed attempt: the throttle's row
+    client.cookies.clear()
+    assert version() == before
+    publish_elsewhere(url, DRAFT)
+    assert version() != before
