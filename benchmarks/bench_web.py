@@ -126,6 +126,21 @@ def start_server(home: Path, port: int, workers: int, access_log: bool, database
     raise RuntimeError("pioneer serve did not start")
 
 
+def wait_ready(base: str, proc: subprocess.Popen, limit: float = 1800.0) -> float:
+    """Seconds until ``/readyz`` answers 200: the server has warmed its pages' memo (``pioneer.web.warm``), as a
+    load balancer would wait before sending it traffic."""
+    t0 = time.monotonic()
+    while time.monotonic() - t0 < limit:
+        try:
+            urllib.request.urlopen(f"{base}/readyz", timeout=5)
+            return time.monotonic() - t0
+        except OSError:  # 503 while warming (HTTPError is an OSError)
+            if proc.poll() is not None:
+                raise RuntimeError("pioneer serve exited") from None
+            time.sleep(1.0)
+    raise RuntimeError(f"not ready after {limit:.0f} s")
+
+
 def tree(pid: int) -> list[int]:
     """``pid`` and its descendants (uvicorn's worker processes), from ``/proc``."""
     parents: dict[int, list[int]] = {}
@@ -625,6 +640,12 @@ def main() -> None:
         default=True,
         help="with --national: request every distinct path once before measuring",
     )
+    ap.add_argument(
+        "--wait-ready",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="wait until the server's /readyz says its memo is warm (pioneer.web.warm) before measuring",
+    )
     ap.add_argument("--postgres", action="store_true",
                     help="the app database on the PostgreSQL of scripts/start-postgres.sh (.pg/url), database "
                          "pioneer_bench_web")  # fmt: skip
@@ -644,6 +665,8 @@ def main() -> None:
     base = f"http://127.0.0.1:{port}"
     results: dict = {}
     try:
+        if args.wait_ready:
+            print(f"server memo warm (/readyz) after {wait_ready(base, proc):.1f} s", flush=True)
         print(f"{args.clients} clients ({args.procs} aiohttp process(es)) × {args.duration:g} s per target, "
               f"pioneer serve on {base} ({args.workers} worker(s), httptools + uvloop, access log "
               f"{'on' if args.access_log else 'off'}); uptime: {os.getloadavg()}")  # fmt: skip

@@ -74,6 +74,13 @@ class MemoWarmer:
             log.warning("memo warming failed", exc_info=True)
             return False
 
+    def ready(self) -> bool:
+        """Whether the last complete pass was for the current data version."""
+        try:
+            return self.warmed is not None and self.warmed == self._version()
+        except Exception:
+            return False
+
     @staticmethod
     def _national() -> Any:
         """The latest national month's tables and release (the home page's and the month pages' first view)."""

@@ -20,8 +20,9 @@ def _divisions(app) -> set[str]:
 def test_pass_leaves_every_division_a_memo_hit(app, monkeypatch):
     assess.forget()
     warmer = warm.MemoWarmer(app.state.session_factory)
+    assert not warmer.ready()
     assert warmer.tick() and warmer.divisions == len(_divisions(app)) > 0
-    assert not warmer.tick()  # same data version: nothing to do
+    assert warmer.ready() and not warmer.tick()  # same data version: nothing to do
 
     def cold(*a, **k):
         raise AssertionError("computed again: the warmer left no memo entry")
@@ -57,9 +58,15 @@ def test_failure_is_logged_not_raised(app, monkeypatch, caplog):
 def test_app_lifespan_starts_it_unless_turned_off(app, monkeypatch, setting, started):
     monkeypatch.setenv("PIONEER_WARM", setting)
     monkeypatch.setattr(warm.MemoWarmer, "tick", lambda self: True)  # the thread only: no pass in this test
-    with TestClient(app, base_url="http://127.0.0.1"):
+    with TestClient(app, base_url="http://127.0.0.1") as client:
         warmer = app.state.memo_warmer
         assert (warmer is not None) is started
+        ready = client.get("/readyz")
         if started:
             assert warmer._thread is not None and warmer._thread.is_alive()
+            assert (ready.status_code, ready.text) == (503, "warming")  # no pass has completed
+            warmer.warmed = warmer._version()
+            assert client.get("/readyz").status_code == 200
+        else:
+            assert (ready.status_code, ready.text) == (200, "ready")
     assert warmer is None or warmer._thread is None  # stopped with the app

@@ -370,6 +370,18 @@ async def healthz() -> Response:  # no work, no thread hop
     return Response("ok", media_type="text/plain")
 
 
+@router.get("/readyz")
+def readyz(request: Request) -> Response:
+    """Readiness (a load balancer's or an orchestrator's probe): ``200 ready`` once the pages' memo is warm for
+    the current data (``web.warm.MemoWarmer``) or warming is off, ``503 warming`` meanwhile. The server answers
+    every request either way; a warming server answers first views more slowly."""
+    warmer = getattr(request.app.state, "memo_warmer", None)
+    ready = warmer is None or warmer.ready()
+    return Response(
+        "ready" if ready else "warming", status_code=200 if ready else 503, media_type="text/plain"
+    )
+
+
 from pioneer.web.pages import (  # noqa: E402  (public list pages, open data)
     applications,
     open_data,
