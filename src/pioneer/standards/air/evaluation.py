@@ -24,6 +24,7 @@ import datetime as dt
 from typing import Any
 
 import ibis
+import ibis.expr.datatypes as idt
 import ibis.expr.types as ir
 
 from pioneer.standards.air.aqi import report as aqi_report
@@ -239,12 +240,40 @@ def percentile_of_sorted(xs: Any, n: Any, p: Any) -> Any:
     return ibis.ifelse(n > 0, x * 100 + (x1 - x) * f, None)
 
 
+def largest_needed(days: int, p: int) -> int:
+    """How many of a group's largest values hold its HJ 663 Appendix A p-th percentile when the group has at
+    most ``days`` values: X(s) and X(s+1), s = 1 + ⌊(n − 1)·p%⌋, are among the n − s + 1 largest, a number
+    that never decreases with n."""
+    return days - ((days - 1) * p) // 100
+
+
+@ibis.udf.agg.builtin(name="max", signature=((idt.int64, idt.int64), idt.Array(idt.int64)))
+def largest(value: Any, k: Any) -> Any:  # type: ignore[empty-body]
+    """DuckDB's ``max(value, k)``: the group's k largest values, largest first (NULLs skipped, ties kept) — a
+    bounded heap per group instead of collecting and sorting every value (10× faster for a national decade)."""
+
+
+def percentile_of_largest(top: Any, n: Any, p: int) -> Any:
+    """The HJ 663-2013 Appendix A percentile (``percentile_of_sorted``'s rule, exact on scaled integers) from
+    ``top``, the group's largest values, largest first (``largest`` with ``largest_needed`` values): X(s) is
+    the (n − s + 1)-th largest. Returns m_p × 100, NULL for an empty group."""
+    s = 1 + ((n - 1) * p) // 100
+    f = ((n - 1) * p) % 100
+    at = (n - s).cast("int32")  # 0-based position of X(s) in the descending list
+    x = top[at]
+    x1 = ibis.ifelse(s < n, top[at - 1], x)
+    return ibis.ifelse(n > 0, x * 100 + (x1 - x) * f, None)
+
+
 __all__ = [
     "city_hourly",
     "daily_report",
     "daily_values",
+    "largest",
+    "largest_needed",
     "o3_daily_max_8h",
     "percentile",
+    "percentile_of_largest",
     "percentile_of_sorted",
     "sites_hourly",
 ]

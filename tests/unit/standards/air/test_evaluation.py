@@ -14,7 +14,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pioneer.standards.air import annual_statistics, daily_values, sites_hourly
-from pioneer.standards.air.evaluation import percentile
+from pioneer.standards.air.evaluation import (
+    largest,
+    largest_needed,
+    percentile,
+    percentile_of_largest,
+    percentile_of_sorted,
+)
 
 ITEMS = ["so2", "no2", "co", "o3", "pm10", "pm2_5"]
 SAMPLE = Path(__file__).parents[4] / "data" / "sample" / "beijing_air_hourly.parquet"
@@ -145,6 +151,16 @@ def test_percentile_equals_numpy_linear(values, p):
         percentile(ibis.memtable(pd.DataFrame({"g": "a", "v": values, "p": p})), by=["g"], value="v", p="p")
     )
     assert r.p100[0] / 100 == pytest.approx(np.percentile(values, p, method="linear"))
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.integers(0, 500), min_size=1, max_size=40), st.sampled_from([90, 95, 98]))
+def test_percentile_of_largest_equals_sorted(values, p):
+    # the DuckDB path (the group's largest values only, as many as a 40-day group can need) and the sorted path
+    t = ibis.memtable(pd.DataFrame({"v": pd.array(values, dtype="Int64")}))
+    g = t.aggregate(n=t.v.count(), xs=t.v.collect().sort(), top=largest(t.v, largest_needed(40, p)))
+    r = con.execute(g.select(a=percentile_of_sorted(g.xs, g.n, p), b=percentile_of_largest(g.top, g.n, p)))
+    assert r.a[0] == r.b[0] == round(np.percentile(values, p, method="linear") * 100)
 
 
 def test_composite_index_and_compliance_hand_computed():
