@@ -16,7 +16,10 @@ The data version (:class:`DataVersion`) changes at every committed write that ca
 * for a SQLite file database, the *file change counter* of the database header (bytes 24–27, "incremented
   whenever the database file is unlocked after having been modified", sqlite.org/fileformat2.html §1.3.7): it
   sees commits of every process — other uvicorn workers, ``pioneer`` commands, tests writing through their own
-  engine. In WAL mode that counter is not maintained, so then (and for PostgreSQL or an in-memory SQLite) a SQL
+  engine — and when it moves, the fingerprint below (with the sum of the values) says whether public data
+  changed, so another worker's login keeps the version (:meth:`DataVersion.sqlite_counter`). Writes of the
+  private tables (``PRIVATE_TABLES``: sessions, tokens, the login throttle, audit, jobs) never raise the
+  in-process counter. In WAL mode that counter is not maintained, so then (and for PostgreSQL or an in-memory SQLite) a SQL
   fingerprint of the tables the public answers read is used instead, read at every request: count and largest
   id of values, targets, zone transitions and divisions, count and latest ``updated_at`` of zones. Its limit: on
   a SQLite database without the counter, a value replaced under the same key by *another process* keeps count
@@ -96,7 +99,6 @@ class DataVersion:
         self._private = itertools.count(1)
         self._lock = threading.Lock()
         self._raw: int | None = None  # the header counter last seen …
-        self._seen_private = 0  # … the private commits counted then …
         self._fingerprint: tuple | None = None  # … the fingerprint then …
         self._effective: int | None = None  # … and the counter the version carries
         event.listen(engine, "before_cursor_execute", self._mark)
@@ -121,25 +123,22 @@ class DataVersion:
         conn.info.pop("pioneer_wrote", None)
 
     def sqlite_counter(self) -> tuple | None:
-        """:meth:`header_counter` as the version carries it: when the counter moved, this process committed
-        private-only writes since the last look (a login, a token) and the fingerprint of the public tables is
-        unchanged, the move was those writes and the version stays. Any other move is a new version. (Left to
-        the fingerprint's limits: a write by another process to a table outside it, in the same interval as a
-        private commit here.)"""
+        """:meth:`header_counter` as the version carries it. The counter moves at every commit of any process,
+        signing in and API tokens included; when it has moved, the fingerprint of the public tables (with the
+        sum of the values, so a value replaced under a reused id is seen) says whether public data changed: if
+        not, the version stays. The app's own writes of public data are counted apart (:attr:`generation`),
+        whatever table they touch. Another process's writes are therefore seen in the tables the fingerprint
+        covers — those PostgreSQL's triggers notify (migration ``0930_data_version_notify``) — the same rule on
+        both databases."""
         raw = self.header_counter()
         if raw is None:
             return None
         with self._lock:
             if raw[0] != self._raw:
-                private, fingerprint = self.private_commits, self.fingerprint()
-                ours = (
-                    self._raw is not None
-                    and private != self._seen_private
-                    and fingerprint == self._fingerprint
-                )
-                if not ours:
+                fingerprint = self.fingerprint(values_total=True)
+                if fingerprint != self._fingerprint:
                     self._effective = raw[0]
-                self._raw, self._seen_private, self._fingerprint = raw[0], private, fingerprint
+                self._raw, self._fingerprint = raw[0], fingerprint
             return (self._effective,)
 
     def header_counter(self) -> tuple | None:
@@ -159,8 +158,9 @@ class DataVersion:
             return None
         return (int.from_bytes(head[24:28], "big"),)
 
-    def fingerprint(self) -> tuple:
-        """Count and largest id / latest update of the tables the public answers read (one SQL statement)."""
+    def fingerprint(self, *, values_total: bool = False) -> tuple:
+        """Count and largest id / latest update of the tables the public answers read (one SQL statement);
+        ``values_total``: also the sum of the indicator values (a scan; read only when the SQLite counter moved)."""
         from pioneer.indicators.models import IndicatorTarget, IndicatorValue
         from pioneer.registry.divisions.models import Division
         from pioneer.registry.zones.models import Zone, ZoneTransition
@@ -170,6 +170,8 @@ class DataVersion:
                             (ZoneTransition, ZoneTransition.id), (Division, Division.id), (Zone, Zone.updated_at)):  # fmt: skip
             parts += [select(func.count()).select_from(table).scalar_subquery(),
                       select(func.max(last)).scalar_subquery()]  # fmt: skip
+        if values_total:
+            parts.append(select(func.sum(IndicatorValue.value)).scalar_subquery())
         with self.engine.connect() as conn:
             return tuple(conn.execute(select(*parts)).one())
 
