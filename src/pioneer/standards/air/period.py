@@ -206,7 +206,8 @@ def _statistics(
     ed, phase = period_limits_phase(end, edition_key)
     lo, hi = ibis.literal(start), ibis.literal(end)
     d = daily.filter((daily.date >= lo) & (daily.date <= hi))
-    if reported is None:
+    own = reported is None
+    if own:
         reported = daily_report(d, edition_key=ed)  # one edition for the whole period, so periods compare
     else:
         reported = reported.filter((reported.date >= lo) & (reported.date <= hi))
@@ -223,11 +224,28 @@ def _statistics(
         n_months, min_days = 12, MIN_DAYS_PER_YEAR
     right = [f"{k}_right" for k in keys]
     items = (*ANNUAL_MEAN_ITEMS, "o3_8h_max")
-    # one wide pass per site (no long table of item rows): per item the valid days, their sum and sorted values
-    # (scaled integers), and per calendar month the days with a value
-    v = {i: scaled(d[i]) for i in items}
-    per_month = d.group_by([*keys, (d.date.year() * 100 + d.date.month()).name("ym")]).aggregate(
-        **{f"_n_{i}": v[i].count() for i in items})  # fmt: skip
+    r = reported.mutate(_valid=aqi_day_valid(reported))
+    day_aggs: dict[str, Any] = {"aqi_valid_days": r._valid.cast("int64").sum(),
+                                "_good": (r._valid & (r.aqi <= 100)).cast("int64").sum()}  # fmt: skip
+    for c in categories(ed):
+        day_aggs[f"days_{c.name_zh}"] = (r._valid & (r.level == c.level)).cast("int64").sum()
+    if pollutant_days:
+        listed = ibis.literal(",") + r.primary_pollutant.fill_null("") + ibis.literal(",")
+        for k in PRIMARY_KEYS:
+            named = r._valid & listed.contains(f",{POLLUTANT_NAMES_ZH[k]},")  # the report's names are Chinese
+            day_aggs[f"primary_days_{k}"] = (named & (r.aqi > 50)).cast("int64").sum()
+            day_aggs[f"over_days_{k}"] = (named & (r.aqi > 100)).cast("int64").sum()
+    # one wide pass per site (no long table of item rows): per item the valid days, their sum and largest or
+    # sorted values (scaled integers), with the day counts of the report when it is computed here (it keeps the
+    # daily values); and per calendar month the days with a value, from a relation of its own: one shared by
+    # both passes would be a CTE, which DuckDB materialises (a decade's 7.5 M site-days, past the memory limit)
+    base = r if own else d
+    v = {i: scaled(base[i]) for i in items}
+    m = daily.select("site_level", "id", "date", *items).filter((daily.date >= lo) & (daily.date <= hi))
+    if years is not None:
+        m = m.mutate(_year=m.date.year()).filter(lambda t: t._year.isin(list(years)))
+    per_month = m.group_by([*keys, (m.date.year() * 100 + m.date.month()).name("ym")]).aggregate(
+        **{f"_n_{i}": scaled(m[i]).count() for i in items})  # fmt: skip
     # the requirement as a literal CASE (no in-memory table: the expression runs on any connection, e.g. COPY)
     required = per_month.ym.cases(
         *[(int(m), int(r)) for m, r in zip(months["ym"], months["required"], strict=True)]
@@ -245,7 +263,7 @@ def _statistics(
         sums[f"_xs_{i}"] = (
             largest(v[i], largest_needed(span, PERCENTILES[i])) if top else v[i].collect().sort()
         )
-    stats = d.group_by(keys).aggregate(**sums)
+    stats = base.group_by(keys).aggregate(**sums, **(day_aggs if own else {}))
     pick = percentile_of_largest if top else percentile_of_sorted
     stats = stats.mutate(**{f"_p100_{i}": pick(stats[f"_xs_{i}"], stats[f"_days_{i}"], PERCENTILES[i])
                             for i in items})  # fmt: skip
@@ -270,7 +288,7 @@ def _statistics(
             mean_1dp = round_half_even_div(total, n * (SCALE // 10)) * (SCALE // 10)
             wide_aggs["pm2_5_mean_1dp"] = ibis.ifelse(valid, mean_1dp, None)
     order = [c for c in wide_aggs if c != "pm2_5_mean_1dp"] + (["pm2_5_mean_1dp"] if pollutant_days else [])
-    wide = stats.select(*keys, **{c: wide_aggs[c] for c in order})
+    wide = stats.select(*keys, **{c: wide_aggs[c] for c in order}, **{c: stats[c] for c in day_aggs if own})
     wide = wide.mutate(**{c: wide[c].cast("float64") / SCALE for c in wide.columns
                           if c.endswith("_annual_mean") or "_p9" in c or c == "pm2_5_mean_1dp"})  # fmt: skip
 
@@ -290,22 +308,16 @@ def _statistics(
     composite = round_half_even_div(scaled(total), SCALE // 100).cast("float64") / 100
     wide = wide.mutate(compliant=all_ok, composite_index=composite)
 
-    r = reported.mutate(_valid=aqi_day_valid(reported))
-    day_aggs: dict[str, Any] = {"aqi_valid_days": r._valid.cast("int64").sum(),
-                                "_good": (r._valid & (r.aqi <= 100)).cast("int64").sum()}  # fmt: skip
-    for c in categories(ed):
-        day_aggs[f"days_{c.name_zh}"] = (r._valid & (r.level == c.level)).cast("int64").sum()
-    if pollutant_days:
-        listed = ibis.literal(",") + r.primary_pollutant.fill_null("") + ibis.literal(",")
-        for k in PRIMARY_KEYS:
-            named = r._valid & listed.contains(f",{POLLUTANT_NAMES_ZH[k]},")  # the report's names are Chinese
-            day_aggs[f"primary_days_{k}"] = (named & (r.aqi > 50)).cast("int64").sum()
-            day_aggs[f"over_days_{k}"] = (named & (r.aqi > 100)).cast("int64").sum()
-    days = r.group_by(keys).aggregate(**day_aggs)
+    days = wide if own else r.group_by(keys).aggregate(**day_aggs)
     ratio = ibis.ifelse(days.aqi_valid_days > 0,
                         round_half_even_div(days._good * 1000, days.aqi_valid_days).cast("float64") / 10, None)  # fmt: skip
     days = days.mutate(good_day_ratio=ratio).drop("_good")
-    out = wide.left_join(days, keys).drop(*right)
+    if own:  # the day counts last, as the join below places them
+        counts = [c for c in day_aggs if c != "_good"]
+        out = days.select(*[c for c in days.columns if c not in counts and c != "good_day_ratio"], *counts,
+                          "good_day_ratio")  # fmt: skip
+    else:
+        out = wide.left_join(days, keys).drop(*right)
     return out.mutate(edition=ibis.literal(ed), limits=ibis.literal(phase), period_start=lo, period_end=hi)
 
 
