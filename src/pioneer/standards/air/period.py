@@ -207,7 +207,7 @@ def _statistics(
     lo, hi = ibis.literal(start), ibis.literal(end)
     d = daily.filter((daily.date >= lo) & (daily.date <= hi))
     own = reported is None
-    if own:
+    if reported is None:  # (not ``own``: mypy narrows on the expression only)
         reported = daily_report(d, edition_key=ed)  # one edition for the whole period, so periods compare
     else:
         reported = reported.filter((reported.date >= lo) & (reported.date <= hi))
