@@ -46,6 +46,29 @@ def test_indicators_page_catalogue_reporting_zones_and_rankings(open_client):
     assert f'id="ind-found">{n}<' in r.text
 
 
+def test_indicators_names_a_few_zones_and_links_to_all(open_client, monkeypatch):
+    """/indicators names the first REPORTING_SHOWN zones of an indicator and links to /zones filtered to the
+    zones reporting it (the full lists made a national page 1.3 MB); the filter keeps exactly those zones."""
+    from pioneer.web.pages import public
+
+    row = open_client.get("/indicators").text.split('data-indicator="air_pm2_5"')[1].split("</tr>")[0]
+    named = row.count('href="/zones/')
+    assert named >= 1 and "/zones?indicator=" not in row  # as many as shown: no link
+    monkeypatch.setattr(public, "REPORTING_SHOWN", named - 1)
+    r = open_client.get("/indicators", params={"q": "pm"})  # a query of its own: not a cached answer
+    row = r.text.split('data-indicator="air_pm2_5"')[1].split("</tr>")[0]
+    assert row.count('href="/zones/') == named - 1 and 'href="/zones?indicator=air_pm2_5"' in row
+    every = [line.split('"')[1] for line in open_client.get("/zones").text.split("data-zone=")[1:]]
+    r = open_client.get("/zones", params={"indicator": "air_pm2_5"})
+    assert 'id="zone-indicator"' in r.text and 'value="air_pm2_5" selected' in r.text
+    kept = [line.split('"')[1] for line in r.text.split("data-zone=")[1:]]
+    assert "BJ-110000" in kept and set(kept) < set(every)  # zones without PM2.5 values are left out
+    assert not [
+        line
+        for line in open_client.get("/zones", params={"indicator": "no_such"}).text.split("data-zone=")[1:]
+    ]
+
+
 def test_open_data_page_lists_datasets_dictionary_licence(open_client):
     r = open_client.get("/open-data")
     assert r.status_code == 200

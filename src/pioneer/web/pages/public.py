@@ -30,16 +30,20 @@ def _province(code: str) -> str:
 @router.get("/zones", response_class=HTMLResponse)
 def zones_page(request: Request, session: DB, user: CurrentUser, q: Text = "", tier: Text = "", region: Text = "",
                province: Annotated[str, Query(pattern=DIVISION_CODE_OR_EMPTY_PATTERN)] = "", state: Text = "", theme: Text = "",
-               sort: Text = "code"):  # fmt: skip
+               indicator: Text = "", sort: Text = "code"):  # fmt: skip
     """先行区名录: every zone the reader may see, with filters by tier, region (regional strategy), province,
-    status and theme, a search over code, names and theme, a sort, and counts by tier and by status of what the
-    filters leave."""
+    status, theme and an indicator it reports (:func:`reporting_zones`), a search over code, names and theme, a
+    sort, and counts by tier and by status of what the filters leave."""
     lang = lang_of(request)
     names = assess.division_names(session)
     visible = services.visible_zones(session, user)
     strategies = {s.code: s for s in session.scalars(select(Strategy).order_by(Strategy.code)).all()}
     provinces = sorted({_province(c) for z in visible for c in z.division_codes})
     needle = q.strip().lower()
+    reporting = {z.code for z in reporting_zones(session, user).get(indicator, [])} if indicator else set()
+    cat = assess.catalogue()
+    with_data = set(assess.indicators_with_data(session))
+    indicators = [i for i in cat.indicators if i.code in with_data]
 
     def keep(z) -> bool:
         text = " ".join([z.code, z.name_zh, z.name_en or "", z.theme or ""]).lower()
@@ -50,6 +54,7 @@ def zones_page(request: Request, session: DB, user: CurrentUser, q: Text = "", t
             and (not province or any(_province(c) == province for c in z.division_codes))
             and (not state or z.state == state)
             and (not theme or theme.lower() in (z.theme or "").lower())
+            and (not indicator or z.code in reporting)
         )
 
     found = [z for z in visible if keep(z)]
@@ -64,9 +69,14 @@ def zones_page(request: Request, session: DB, user: CurrentUser, q: Text = "", t
     return render(request, "zones.html", user, zones=found, total=len(visible), names=names,
                   strategies=strategies, provinces=provinces, tiers=("region", "province", "city", "county"),
                   states=sorted({z.state for z in visible}), by_tier=Counter(z.tier for z in found),
-                  by_state=Counter(z.state for z in found), sorts=ZONE_SORTS,
+                  by_state=Counter(z.state for z in found), sorts=ZONE_SORTS, indicators=indicators,
                   f={"q": q, "tier": tier, "region": region, "province": province, "state": state, "theme": theme,
-                     "sort": sort})  # fmt: skip
+                     "indicator": indicator, "sort": sort})  # fmt: skip
+
+
+REPORTING_SHOWN = 8
+"""Zones named per indicator on /indicators; the rest are one link away (``/zones?indicator=…``) — a national
+registry has ≈ 300 reporting zones per indicator, which made the page 1.3 MB."""
 
 
 def reporting_zones(session, user) -> dict[str, list[Any]]:
@@ -117,6 +127,7 @@ def indicators_page(request: Request, session: DB, user: CurrentUser, q: Text = 
 
     found = [r for r in rows if keep(r)]
     return render(request, "indicators.html", user, rows=found, total=len(rows), have=have, reporting=reporting,
+                  shown=REPORTING_SHOWN,
                   domains=domains, tiers=("region", "province", "city", "county"), by_domain=Counter(
                       r["domain"] for r in found),
                   f={"q": q, "domain": domain, "tier": tier, "source": source, "data": data})  # fmt: skip
